@@ -1,0 +1,3 @@
+from hlmctl.cli import main
+
+main()

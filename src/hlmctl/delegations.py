@@ -1,0 +1,122 @@
+"""Reference data on delegations, and matching what an operator types against it.
+
+The data (``data/reference/delegations.toml``) names its source and date. Matching
+forgives case, accents, punctuation and common variants, and offers a "did you
+mean" for near misses.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+GROUP_LABELS = {
+    "african": "African States",
+    "asia-pacific": "Asia-Pacific States",
+    "eastern-european": "Eastern European States",
+    "latin-american-and-caribbean": "Latin American and Caribbean States",
+    "western-european-and-other": "Western European and other States",
+    "": "No regional group",
+}
+
+
+@dataclass(frozen=True)
+class Delegation:
+    name: str
+    category: str
+    group: str
+    also_groups: tuple[str, ...] = ()
+    iso3: str = ""
+    french: str = ""
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    source: str
+    as_of: str
+    delegations: tuple[Delegation, ...]
+    index: dict[str, Delegation]
+
+    def by_name(self, name: str) -> Delegation | None:
+        return self.index.get(normalize(name))
+
+
+def normalize(text: str) -> str:
+    """Case, accents, punctuation and spacing folded away."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = re.sub(r"[^\w]+", " ", stripped.casefold())
+    words = [w for w in folded.split() if w not in ("the", "of", "de", "du", "des", "la", "l")]
+    return " ".join(words)
+
+
+def reference_path() -> Path:
+    here = Path(__file__).resolve().parent
+    installed = here / "data" / "reference" / "delegations.toml"
+    if installed.is_file():
+        return installed
+    return here.parent.parent / "data" / "reference" / "delegations.toml"
+
+
+@cache
+def reference() -> ReferenceData:
+    data = tomllib.loads(reference_path().read_text(encoding="utf-8"))
+    entries: list[Delegation] = []
+    index: dict[str, Delegation] = {}
+    for row in data.get("delegation", []):
+        entry = Delegation(
+            name=row["name"],
+            category=row["category"],
+            group=row.get("group", ""),
+            also_groups=tuple(row.get("also_groups", [])),
+            iso3=row.get("iso3", ""),
+            french=row.get("french", ""),
+        )
+        entries.append(entry)
+        keys = [entry.name, entry.french, *row.get("aliases", [])]
+        for key in keys:
+            if key:
+                index.setdefault(normalize(key), entry)
+        if entry.iso3:
+            index.setdefault(entry.iso3.casefold(), entry)
+    return ReferenceData(
+        source=data.get("source", ""),
+        as_of=data.get("as_of", ""),
+        delegations=tuple(entries),
+        index=index,
+    )
+
+
+def match(text: str) -> Delegation | None:
+    """The delegation ``text`` names, forgiving case, accents and variants."""
+    return reference().by_name(text)
+
+
+def suggestions(text: str, limit: int = 3) -> list[str]:
+    """Official names close to ``text``, best first, for a "did you mean"."""
+    ref = reference()
+    key = normalize(text)
+    if not key:
+        return []
+    close = difflib.get_close_matches(key, ref.index.keys(), n=limit * 3, cutoff=0.75)
+    names: list[str] = []
+    for candidate in close:
+        name = ref.index[candidate].name
+        if name not in names:
+            names.append(name)
+    if not names:
+        # A word of the name is often enough: "Micronesia", "Congo".
+        for entry in ref.delegations:
+            if key in normalize(entry.name).split() or normalize(entry.name).startswith(key):
+                names.append(entry.name)
+    return names[:limit]
+
+
+def group_of(delegation: str) -> str:
+    entry = match(delegation)
+    return entry.group if entry else ""

@@ -1,0 +1,52 @@
+"""Exit codes and the expected errors that map to them.
+
+Every error a user can cause is an ``HlmError``: the CLI catches it once, prints
+its message on one line and exits with its code. Anything else is a bug (exit 1).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    INTERNAL = 1
+    INPUT = 2
+    NOTHING_TO_DO = 3
+    BUSY = 4
+
+
+class HlmError(Exception):
+    """An expected error: bad input, unknown speaker, invalid file..."""
+
+    code: ExitCode = ExitCode.INPUT
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class InputError(HlmError):
+    code = ExitCode.INPUT
+
+
+class InvalidFileError(InputError):
+    """A meeting file or record that cannot be used; lists every problem."""
+
+    def __init__(self, path: str, problems: list[str], *, what: str = "meeting file") -> None:
+        self.path = path
+        self.problems = problems
+        head = f"{path}: invalid {what}" + (
+            f" ({len(problems)} problems)" if len(problems) > 1 else ""
+        )
+        super().__init__(head + "".join(f"\n  - {p}" for p in problems))
+
+
+class NothingToDo(HlmError):
+    code = ExitCode.NOTHING_TO_DO
+
+
+class BusyError(HlmError):
+    code = ExitCode.BUSY

@@ -1,0 +1,432 @@
+"""The meeting file: the modalities of a meeting, as Pydantic models.
+
+People write the meeting file; hlmctl only reads it. These models are the one
+description of its format: defaults, validation and error messages come from here.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import datetime as dt
+from datetime import date, datetime, time
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from hlmctl.errors import InvalidFileError
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+Minutes = Annotated[float, Field(gt=0, le=24 * 60)]
+Text = Annotated[str, Field(max_length=2000)]
+
+SegmentKind = Literal["opening-plenary", "plenary", "panel", "closing-plenary"]
+ItemKind = Literal[
+    "statement", "presentation", "discussion", "summary", "remarks", "other", "list"
+]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Level(Model):
+    """One rung of the ladder of levels of representation, highest first."""
+
+    id: Id
+    label: Text
+
+
+class Category(Model):
+    """A category of participant, in the order of precedence of the list."""
+
+    id: Id
+    label: Text
+
+
+# The customary ladder (../docs/domain.md): no single UN text spells it out,
+# so it is a default that a meeting file may replace.
+DEFAULT_LEVELS: tuple[Level, ...] = (
+    Level(id="head-of-state", label="Head of State"),
+    Level(id="vice-president", label="Vice-President"),
+    Level(id="crown-prince", label="Crown Prince"),
+    Level(id="head-of-government", label="Head of Government"),
+    Level(id="deputy-prime-minister", label="Deputy Prime Minister"),
+    Level(id="minister", label="Minister"),
+    Level(id="vice-minister", label="Vice-Minister"),
+    Level(id="head-of-delegation", label="Head of delegation"),
+    Level(id="other", label="Other"),
+)
+
+# Ranks: the Vice-President and the Crown Prince share a rung.
+DEFAULT_LEVEL_RANKS = {"crown-prince": 1}
+
+DEFAULT_CATEGORIES: tuple[Category, ...] = (
+    Category(id="member-state", label="Member State"),
+    Category(id="observer-state", label="Observer State"),
+    Category(id="observer", label="Observer"),
+    Category(id="un-entity", label="United Nations entity"),
+    Category(id="igo", label="Intergovernmental organization"),
+    Category(id="ngo", label="Non-governmental organization"),
+    Category(id="other", label="Other"),
+)
+
+
+class Rules(Model):
+    """Rules that no written text fixes: each has the default of domain.md."""
+
+    absent: Literal["end-of-meeting", "end-of-list"] = Field(
+        default="end-of-meeting",
+        description="Where a delegation that is absent when called goes.",
+    )
+    duplicates: Literal["refuse", "allow"] = Field(
+        default="refuse",
+        description="A second waiting inscription of one delegation in one list.",
+    )
+    # Decision 34/401 (annex V of the rules of procedure).
+    reply_minutes: list[Minutes] = Field(default=[10.0, 5.0], min_length=1, max_length=10)
+
+
+class Person(Model):
+    role: Text = ""
+    name: Text | None = None
+    delegation: Text | None = None
+    note: Text | None = None
+
+    def describe(self) -> str:
+        who = self.name or "to be announced"
+        if self.delegation:
+            who += f" ({self.delegation})"
+        return who
+
+
+class Item(Model):
+    """A fixed item of a segment's programme, or the place of its list."""
+
+    kind: ItemKind = "statement"
+    label: Text
+    minutes: Minutes | None = None
+    speaker: Text | None = None
+    assumed: bool = Field(default=False, description="The length is an assumption.")
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _needs_minutes(self) -> Item:
+        if self.kind != "list" and self.minutes is None:
+            raise ValueError(f"item {self.label!r} needs 'minutes' (only kind = 'list' has none)")
+        return self
+
+
+class Segment(Model):
+    id: Id
+    kind: SegmentKind
+    title: Text
+    date: dt.date | None = None
+    start: dt.time | None = None
+    end: dt.time | None = None
+    room: Text = "General Assembly Hall"
+    theme: Text | None = None
+    chairs: list[Person] = []
+    moderator: Person | None = None
+    panelists: list[Person] = []
+    items: list[Item] = []
+    after: list[Id] = Field(
+        default=[], description="Closing plenary: the segments it comes after."
+    )
+    after_list: Id | None = Field(
+        default=None, description="Closing plenary: the list that must be exhausted first."
+    )
+    source: Text | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _times(self) -> Segment:
+        if self.kind == "closing-plenary":
+            if self.start is not None or self.end is not None:
+                raise ValueError(
+                    "a closing plenary has no fixed start or end: it follows 'after_list' "
+                    "and 'after'"
+                )
+            return self
+        missing = [k for k in ("date", "start", "end") if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"a {self.kind} segment needs {', '.join(missing)}")
+        assert self.start is not None and self.end is not None
+        if self.end <= self.start:
+            raise ValueError(f"ends ({self.end:%H:%M}) before it starts ({self.start:%H:%M})")
+        if sum(1 for i in self.items if i.kind == "list") > 1:
+            raise ValueError("at most one item of kind 'list'")
+        return self
+
+    def start_at(self, tz: ZoneInfo) -> datetime | None:
+        if self.date is None or self.start is None:
+            return None
+        return datetime.combine(self.date, self.start, tz)
+
+    def end_at(self, tz: ZoneInfo) -> datetime | None:
+        if self.date is None or self.end is None:
+            return None
+        return datetime.combine(self.date, self.end, tz)
+
+
+class SpeakerList(Model):
+    id: Id
+    title: Text
+    segments: list[Id] = Field(min_length=1)
+    minutes: Minutes = Field(description="Time limit of a statement.")
+    group_minutes: Minutes | None = Field(
+        default=None, description="Time limit of a statement on behalf of a group."
+    )
+    assumed: bool = Field(default=False, description="The limits are an assumption.")
+    note: Text | None = None
+
+    def limit_minutes(self, on_behalf_of: str | None) -> float:
+        if on_behalf_of and self.group_minutes is not None:
+            return self.group_minutes
+        return self.minutes
+
+
+class MeetingInfo(Model):
+    id: Id
+    title: Text
+    venue: Text
+    timezone: str
+    days: list[date] = Field(min_length=1)
+    source: Text | None = None
+    notes: list[Text] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as America/New_York)"
+            ) from None
+        return value
+
+
+class Meeting(Model):
+    meeting: MeetingInfo
+    rules: Rules = Rules()
+    levels: list[Level] = Field(default=list(DEFAULT_LEVELS), min_length=1)
+    level_ranks: dict[Id, int] = Field(
+        default_factory=lambda: dict(DEFAULT_LEVEL_RANKS),
+        description="Levels that share a rung with an earlier one: id -> 0-based rung.",
+    )
+    categories: list[Category] = Field(default=list(DEFAULT_CATEGORIES), min_length=1)
+    lists: list[SpeakerList] = Field(min_length=1)
+    segments: list[Segment] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Meeting:
+        problems = list(_cross_problems(self))
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.meeting.timezone)
+
+    def segment(self, segment_id: str) -> Segment:
+        return next(s for s in self.segments if s.id == segment_id)
+
+    def speaker_list(self, list_id: str | None) -> SpeakerList:
+        if list_id is None:
+            return self.lists[0]
+        for lst in self.lists:
+            if lst.id == list_id:
+                return lst
+        from hlmctl.errors import InputError
+
+        known = ", ".join(lst.id for lst in self.lists)
+        raise InputError(f"unknown list {list_id!r} (this meeting has: {known})")
+
+    def level_rank(self, level_id: str) -> int:
+        for index, level in enumerate(self.levels):
+            if level.id == level_id:
+                return self.level_ranks.get(level_id, index)
+        return len(self.levels)
+
+    def category_rank(self, category_id: str) -> int:
+        for index, category in enumerate(self.categories):
+            if category.id == category_id:
+                return index
+        return len(self.categories)
+
+    def level_label(self, level_id: str) -> str:
+        return next((lv.label for lv in self.levels if lv.id == level_id), level_id)
+
+    def category_label(self, category_id: str) -> str:
+        return next((c.label for c in self.categories if c.id == category_id), category_id)
+
+    def list_segments(self, list_id: str) -> list[Segment]:
+        """The meetings of a list, in time order."""
+        lst = self.speaker_list(list_id)
+        segs = [self.segment(s) for s in lst.segments]
+        return sorted(segs, key=lambda s: (s.date or date.max, s.start or time.max))
+
+
+def _cross_problems(m: Meeting) -> list[str]:
+    problems: list[str] = []
+    seg_ids = [s.id for s in m.segments]
+    list_ids = [lst.id for lst in m.lists]
+    for kind, ids in (("segment", seg_ids), ("list", list_ids)):
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        for d in dupes:
+            problems.append(f"{kind}s: id {d!r} is used more than once")
+    for what, entries in (("levels", m.levels), ("categories", m.categories)):
+        ids = [e.id for e in entries]
+        for d in sorted({i for i in ids if ids.count(i) > 1}):
+            problems.append(f"{what}: id {d!r} is used more than once")
+    level_ids = {lv.id for lv in m.levels}
+    for lid in m.level_ranks:
+        if lid not in level_ids:
+            problems.append(f"level_ranks: {lid!r} is not a level of this meeting")
+    known = set(seg_ids)
+    days = set(m.meeting.days)
+    for i, lst in enumerate(m.lists):
+        for sid in lst.segments:
+            if sid not in known:
+                problems.append(f"lists[{i}] ({lst.id}).segments: no segment {sid!r}")
+            elif m.segment(sid).kind == "closing-plenary":
+                problems.append(
+                    f"lists[{i}] ({lst.id}).segments: {sid!r} is a closing plenary, "
+                    "which follows a list rather than holding one"
+                )
+    for i, seg in enumerate(m.segments):
+        where = f"segments[{i}] ({seg.id})"
+        if seg.date is not None and seg.date not in days:
+            problems.append(
+                f"{where}.date: {seg.date.isoformat()} is not one of the meeting's days "
+                f"({', '.join(d.isoformat() for d in sorted(days))})"
+            )
+        if seg.kind == "closing-plenary":
+            if seg.after_list is None:
+                problems.append(f"{where}.after_list: a closing plenary needs the list it follows")
+            elif seg.after_list not in list_ids:
+                problems.append(f"{where}.after_list: no list {seg.after_list!r}")
+        elif seg.after or seg.after_list:
+            problems.append(f"{where}: only a closing plenary has 'after' or 'after_list'")
+        for ref in seg.after:
+            if ref not in known:
+                problems.append(f"{where}.after: no segment {ref!r}")
+    timed = [s for s in m.segments if s.date and s.start and s.end]
+    for i, a in enumerate(timed):
+        for b in timed[i + 1 :]:
+            if a.room == b.room and a.date == b.date:
+                assert a.start and a.end and b.start and b.end
+                if a.start < b.end and b.start < a.end:
+                    problems.append(
+                        f"segments: {a.id!r} ({a.start:%H:%M}-{a.end:%H:%M}) and {b.id!r} "
+                        f"({b.start:%H:%M}-{b.end:%H:%M}) overlap in {a.room} on {a.date}"
+                    )
+    return problems
+
+
+# --- loading -------------------------------------------------------------------------
+
+
+def load_meeting(path: Path) -> Meeting:
+    """Read and validate a meeting file; every problem is listed in one error."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidFileError(str(path), ["no such file"]) from None
+    except OSError as exc:
+        raise InvalidFileError(str(path), [f"cannot be read: {exc.strerror}"]) from None
+    return parse_meeting(raw, str(path))
+
+
+def parse_meeting(raw: bytes, name: str) -> Meeting:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidFileError(
+            name, [f"is not UTF-8 text (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})"]
+        ) from None
+    text = text.removeprefix("\ufeff")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidFileError(name, [f"is not valid TOML: {exc}"]) from None
+    try:
+        return Meeting.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidFileError(name, describe_errors(exc, text)) from None
+
+
+def describe_errors(exc: ValidationError, text: str) -> list[str]:
+    """One line per problem: the field's path, the line where it is, the message."""
+    problems: list[str] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check its spelling)"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        line = locate(text, loc)
+        field = _dotted(loc) or "(top level)"
+        prefix = f"line {line}: " if line else ""
+        for part in msg.split("\n"):
+            problems.append(f"{prefix}{field}: {part}" if loc else f"{prefix}{part}")
+    return problems
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+
+
+def locate(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """Best effort: the 1-based line of the TOML text where ``loc`` is written."""
+    counters: dict[str, int] = {}
+    table: tuple[int | str, ...] = ()
+    best: int | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            names = [n.strip().strip("\"'") for n in header.group(2).split(".")]
+            if header.group(1) == "[[":
+                key = ".".join(names)
+                # A nested array restarts its count under each new parent entry.
+                counters[key] = counters.get(key, -1) + 1
+                for other in [k for k in counters if k.startswith(key + ".")]:
+                    del counters[other]
+            path: list[int | str] = []
+            for depth, n in enumerate(names):
+                path.append(n)
+                sub = ".".join(names[: depth + 1])
+                if sub in counters:
+                    path.append(counters[sub])
+            table = tuple(path)
+            if table and loc[: len(table)] == table:
+                best = number
+            continue
+        key_match = _KEY.match(line)
+        if key_match and table == loc[: len(table)] and len(loc) > len(table):
+            if loc[len(table)] == key_match.group(1):
+                return number
+    return best

@@ -1,0 +1,359 @@
+"""Output: one place chooses table, text, markdown, JSON, CSV or ICS.
+
+Text that comes from users or meeting files is always printed literally: Rich
+cells are ``Text`` objects (never markup), and control characters are shown as
+escapes. JSON is written straight to stdout, never wrapped or coloured.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from hlmctl.clock import format_duration
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from hlmctl.context import Env
+    from hlmctl.meeting import Meeting
+    from hlmctl.projection import Agenda, AgendaSegment
+
+
+def printable(text: str | None) -> str:
+    """User text with control characters made visible, never executed."""
+    if not text:
+        return ""
+    return "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) == "Cc" else c for c in text
+    )
+
+
+def console(env: Env) -> Console:
+    from rich.console import Console
+
+    if env.is_terminal:
+        return Console(file=env.stdout, highlight=False)
+    width = int(env.environ.get("COLUMNS", "0") or 0) or 200
+    return Console(
+        file=env.stdout, highlight=False, color_system=None, force_terminal=False,
+        width=width, no_color=True, emoji=False,
+    )
+
+
+def write_json(env: Env, data: Any) -> None:
+    env.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+# --- CSV ----------------------------------------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell; text a spreadsheet would run as a formula is neutralized (OWASP)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        value = " ".join(str(v) for v in value)
+    text = str(value)
+    if isinstance(value, str) and text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def write_csv(env: Env, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
+    env.stdout.write(buffer.getvalue())
+
+
+# --- agenda -------------------------------------------------------------------------
+
+
+def _hm(value: datetime | None) -> str:
+    return value.strftime("%H:%M") if value else "--:--"
+
+
+def _span(a: datetime | None, b: datetime | None) -> str:
+    return f"{_hm(a)}-{_hm(b)}"
+
+
+def _day_title(day: datetime) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _days(segments: list[AgendaSegment]) -> list[tuple[str, list[AgendaSegment]]]:
+    out: list[tuple[str, list[AgendaSegment]]] = []
+    for seg in segments:
+        title = _day_title(seg.start) if seg.start else "Not yet scheduled"
+        if not out or out[-1][0] != title:
+            out.append((title, []))
+        out[-1][1].append(seg)
+    return out
+
+
+def _segment_details(meeting: Meeting, a: AgendaSegment) -> list[str]:
+    seg = a.segment
+    lines = [f"Room: {seg.room}"]
+    if seg.theme:
+        lines.append(f"Theme: {seg.theme}")
+    for person in [*seg.chairs, *( [seg.moderator] if seg.moderator else []), *seg.panelists]:
+        lines.append(f"{person.role or 'Participant'}: {person.name or 'not yet named'}"
+                     + (f" ({person.delegation})" if person.delegation else "")
+                     + (f" - {person.note}" if person.note else ""))
+    if a.note:
+        lines.append(a.note)
+    elif seg.kind == "closing-plenary":
+        lines.append("Starts once the list of speakers is exhausted (projected)")
+    return lines
+
+
+def agenda_text(env: Env, meeting: Meeting, agenda: Agenda, segments: list[AgendaSegment]) -> None:
+    out = env.stdout
+    out.write(f"{printable(meeting.meeting.title)}\n{printable(meeting.meeting.venue)} "
+              f"(times in {meeting.meeting.timezone}; ~ projected)\n")
+    for day, segs in _days(segments):
+        out.write(f"\n{day}\n")
+        for a in segs:
+            mark = "~" if a.projected else " "
+            out.write(f"{mark}{_span(a.start, a.end)}  {printable(a.segment.title)}\n")
+            for line in _segment_details(meeting, a):
+                out.write(f"              {printable(line)}\n")
+            for item in a.items:
+                mark = "~" if item.projected else " "
+                ident = f" [{item.speaker_id}]" if item.speaker_id else ""
+                out.write(f"  {mark}{_span(item.start, item.end)}  {printable(item.label)}{ident}\n")
+    _overflow_text(env, agenda)
+
+
+def _overflow_lines(agenda: Agenda) -> list[str]:
+    lines = []
+    for o in agenda.overflow:
+        fix = (f"a limit of {format_duration(o.limit_seconds)} per statement would let every "
+               "one of them speak") if o.limit_seconds else "no time limit would fit them"
+        lines.append(f"The list {o.list_id!r} does not fit its meetings: {len(o.speakers)} "
+                     f"speaker(s) are not reached ({', '.join(s.id for s in o.speakers[:12])}"
+                     f"{', ...' if len(o.speakers) > 12 else ''}); {fix}.")
+    return lines
+
+
+def _overflow_text(env: Env, agenda: Agenda) -> None:
+    for line in _overflow_lines(agenda):
+        env.stdout.write(f"\nWARNING: {line}\n")
+
+
+def agenda_table(env: Env, meeting: Meeting, agenda: Agenda, segments: list[AgendaSegment]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    con = console(env)
+    con.print(Text(meeting.meeting.title, style="bold"))
+    con.print(Text(f"{meeting.meeting.venue} - times in {meeting.meeting.timezone}; "
+                   "~ marks a projected time", style="dim"))
+    for day, segs in _days(segments):
+        table = Table(title=Text(day, style="bold cyan"), title_justify="left", expand=False,
+                      show_lines=False, pad_edge=False)
+        table.add_column("Time", no_wrap=True)
+        table.add_column("", width=1)
+        table.add_column("Programme", overflow="fold", ratio=1)
+        table.add_column("Id", no_wrap=True, style="dim")
+        for a in segs:
+            table.add_row(Text(_span(a.start, a.end), style="bold"),
+                          Text("~" if a.projected else ""),
+                          Text(printable(a.segment.title), style="bold"), Text(""),
+                          end_section=False)
+            for line in _segment_details(meeting, a):
+                table.add_row(Text(""), Text(""), Text(printable(line), style="italic dim"),
+                              Text(""))
+            for item in a.items:
+                style = "green" if item.speaker and item.speaker.status == "spoken" else (
+                    "yellow" if item.speaker and item.speaker.status == "speaking" else "")
+                table.add_row(Text(_span(item.start, item.end)),
+                              Text("~" if item.projected else ""),
+                              Text("  " + printable(item.label), style=style),
+                              Text(item.speaker_id or ""))
+            table.add_section()
+        con.print(table)
+    for line in _overflow_lines(agenda):
+        con.print(Text(line, style="bold red"))
+
+
+def agenda_markdown(env: Env, meeting: Meeting, agenda: Agenda,
+                    segments: list[AgendaSegment]) -> None:
+    out = env.stdout
+    out.write(f"# {md(meeting.meeting.title)}\n\n{md(meeting.meeting.venue)}; times in "
+              f"{meeting.meeting.timezone}; ~ marks a projected time.\n")
+    for day, segs in _days(segments):
+        out.write(f"\n## {day}\n")
+        for a in segs:
+            out.write(f"\n### {'~' if a.projected else ''}{_span(a.start, a.end)} "
+                      f"{md(a.segment.title)}\n\n")
+            for line in _segment_details(meeting, a):
+                out.write(f"- {md(line)}\n")
+            if a.items:
+                out.write("\n| Time | Item | Speaker id |\n|---|---|---|\n")
+                for item in a.items:
+                    out.write(f"| {'~' if item.projected else ''}{_span(item.start, item.end)} | "
+                              f"{md(item.label)} | {item.speaker_id or ''} |\n")
+    for line in _overflow_lines(agenda):
+        out.write(f"\n**Warning:** {md(line)}\n")
+
+
+def md(text: str | None) -> str:
+    """Markdown-safe: special characters escaped, control characters shown."""
+    value = printable(text)
+    for char in "\\`*_[]<>|#":
+        value = value.replace(char, "\\" + char)
+    return value
+
+
+AGENDA_CSV = ("date", "segment", "segment_kind", "segment_title", "start", "end", "kind",
+              "label", "speaker_id", "projected")
+
+
+def agenda_csv(env: Env, meeting: Meeting, segments: list[AgendaSegment]) -> None:
+    from hlmctl.views import iso
+
+    rows = []
+    for a in segments:
+        base = {"date": a.start.date().isoformat() if a.start else None, "segment": a.segment.id,
+                "segment_kind": a.segment.kind, "segment_title": a.segment.title}
+        rows.append({**base, "start": iso(a.start, meeting), "end": iso(a.end, meeting),
+                     "kind": "segment", "label": a.segment.title, "projected": a.projected})
+        for item in a.items:
+            rows.append({**base, "start": iso(item.start, meeting), "end": iso(item.end, meeting),
+                         "kind": item.kind, "label": item.label, "speaker_id": item.speaker_id,
+                         "projected": item.projected})
+    write_csv(env, AGENDA_CSV, rows)
+
+
+def agenda_ics(env: Env, meeting: Meeting, segments: list[AgendaSegment], now: datetime) -> None:
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//hlmctl//hlmctl agenda//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", meeting.meeting.title)
+    cal.add("x-wr-timezone", meeting.meeting.timezone)
+    for a in segments:
+        if a.start is None or a.end is None:
+            continue
+        event = Event()
+        event.add("uid", f"{a.segment.id}@{meeting.meeting.id}.hlmctl")
+        event.add("dtstamp", now)
+        event.add("dtstart", a.start)
+        event.add("dtend", a.end)
+        event.add("summary", a.segment.title + (" (projected)" if a.projected else ""))
+        event.add("location", f"{a.segment.room}, {meeting.meeting.venue}")
+        lines = _segment_details(meeting, a)[1:]
+        lines += [f"{_span(i.start, i.end)} {i.label}" for i in a.items]
+        if lines:
+            event.add("description", "\n".join(lines))
+        if a.projected:
+            event.add("status", "TENTATIVE")
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    env.stdout.write(cal.to_ical().decode("utf-8"))
+
+
+# --- speakers -----------------------------------------------------------------------
+
+SPEAKER_CSV = ("id", "list", "position", "delegation", "category", "level", "name", "title",
+               "on_behalf_of", "minutes", "kind", "placed", "status", "inscribed_at",
+               "estimated_start", "started_at", "ended_at", "spoken_seconds", "segment")
+
+
+def _local_hm(value: str | None) -> str:
+    return value[11:16] if value else ""
+
+
+def speakers_text(env: Env, rows: list[dict[str, Any]]) -> None:
+    for r in rows:
+        pos = str(r["position"]) if r["position"] is not None else "-"
+        who = ", ".join(printable(x) for x in (r["name"], r["title"]) if x)
+        group = f" (on behalf of {printable(r['on_behalf_of'])})" if r["on_behalf_of"] else ""
+        when = _local_hm(r["estimated_start"] or r["started_at"])
+        env.stdout.write(
+            f"{pos:>4} {r['id']:<6} {r['list']:<10} {r['status']:<9} {when:<5} "
+            f"{printable(r['delegation'])}{group}"
+            f"{' - ' + who if who else ''} [{r['level']}, {r['category']}]\n"
+        )
+
+
+def speakers_table(env: Env, rows: list[dict[str, Any]], title: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(title, style="bold"), title_justify="left")
+    for name in ("#", "Id", "Delegation", "Speaker", "Level", "Category", "Min.", "Status",
+                 "Est. start"):
+        table.add_column(name, no_wrap=name not in ("Delegation", "Speaker"))
+    styles = {"spoken": "dim", "speaking": "bold yellow", "withdrawn": "dim strike"}
+    for r in rows:
+        who = ", ".join(printable(x) for x in (r["name"], r["title"]) if x)
+        deleg = printable(r["delegation"])
+        if r["on_behalf_of"]:
+            deleg += f" (on behalf of {printable(r['on_behalf_of'])})"
+        table.add_row(
+            Text(str(r["position"] or "")), Text(r["id"]), Text(deleg), Text(who),
+            Text(r["level"]), Text(r["category"]), Text(f"{r['minutes']:g}"),
+            Text(r["status"] + (" (placed)" if r["placed"] and r["status"] == "waiting" else "")),
+            Text(_local_hm(r["estimated_start"] or r["started_at"])),
+            style=styles.get(r["status"], ""),
+        )
+    console(env).print(table)
+
+
+# --- now ----------------------------------------------------------------------------
+
+
+def status_lines(data: dict[str, Any]) -> list[str]:
+    lines = []
+    cur = data["current"]
+    if cur is None:
+        lines.append(f"Nobody is speaking in {data['list']!r}.")
+    else:
+        who = ", ".join(printable(x) for x in (cur["name"], cur["title"]) if x)
+        lines.append(f"Speaking: {cur['id']} {printable(cur['delegation'])}"
+                     f"{' - ' + who if who else ''}")
+        rem = data["remaining_seconds"]
+        state = " (paused)" if data["paused"] else ""
+        over = " OVER TIME" if rem is not None and rem < 0 else ""
+        lines.append(f"Elapsed {format_duration(data['elapsed_seconds'])} of "
+                     f"{format_duration(data['limit_seconds'])}; remaining "
+                     f"{format_duration(rem)}{over}{state}")
+    if data["next"]:
+        lines.append("Next: " + "; ".join(
+            f"{n['id']} {printable(n['delegation'])}" for n in data["next"]))
+    elif data.get("then"):
+        lines.append(f"The list is exhausted; next in the programme: {data['then']}")
+    else:
+        lines.append("Nobody is waiting.")
+    return lines
+
+
+def status_text(env: Env, data: dict[str, Any]) -> None:
+    for line in status_lines(data):
+        env.stdout.write(line + "\n")
+
+
+def status_table(env: Env, data: dict[str, Any]) -> None:
+    from rich.text import Text
+
+    con = console(env)
+    for i, line in enumerate(status_lines(data)):
+        style = "bold" if i == 0 else ""
+        if "OVER TIME" in line:
+            style = "bold red"
+        con.print(Text(line, style=style))

@@ -1,0 +1,327 @@
+"""Inscribing speakers and editing a list: add, remove, move, swap, import.
+
+Each function changes a ``Record`` in memory or raises ``InputError`` having
+changed nothing; ``Store.change`` writes the result.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from hlmctl import delegations
+from hlmctl.errors import InputError
+from hlmctl.meeting import Meeting
+from hlmctl.ordering import insert_in_protocol_order, place_at, place_relative, swap
+from hlmctl.record import Record, Speaker
+
+MAX_TEXT = 500
+STATE_LIKE = ("member-state", "observer-state", "observer")
+
+
+def clean_text(field: str, value: str | None, *, required: bool = False) -> str | None:
+    """Text from a user, kept as typed; control characters and escapes are refused."""
+    if value is None:
+        if required:
+            raise InputError(f"{field} is required")
+        return None
+    text = value.strip()
+    if not text:
+        if required:
+            raise InputError(f"{field} is empty")
+        return None
+    for index, char in enumerate(text):
+        if unicodedata.category(char) in ("Cc", "Cf") and char not in "\u200d\u200c":
+            raise InputError(
+                f"{field} contains a control character (U+{ord(char):04X}) at position "
+                f"{index + 1}: line breaks, tabs and terminal escape sequences are not allowed"
+            )
+    if len(text) > MAX_TEXT:
+        raise InputError(f"{field} is too long ({len(text)} characters; at most {MAX_TEXT})")
+    return text
+
+
+@dataclass
+class Inscription:
+    """A request to speak, as the inscription desk receives it."""
+
+    delegation: str
+    list_id: str | None = None
+    level: str | None = None
+    category: str | None = None
+    name: str | None = None
+    title: str | None = None
+    on_behalf_of: str | None = None
+    minutes: float | None = None
+    force: bool = False
+    inscribed_at: datetime | None = None
+    placed: bool = False
+
+
+def resolve_delegation(meeting: Meeting, typed: str, category: str | None) -> tuple[str, str]:
+    """The official name and category of a delegation, from the reference data."""
+    if category is not None and category not in {c.id for c in meeting.categories}:
+        known = ", ".join(c.id for c in meeting.categories)
+        raise InputError(f"unknown category {category!r} (this meeting has: {known})")
+    entry = delegations.match(typed)
+    if entry is not None:
+        return entry.name, category or entry.category
+    if category is not None:
+        return typed, category
+    hint = delegations.suggestions(typed)
+    maybe = f"; did you mean {' or '.join(repr(h) for h in hint)}?" if hint else ""
+    raise InputError(
+        f"unknown delegation {typed!r}{maybe} A delegation that is not a State or the "
+        "European Union needs --category (un-entity, igo, ngo, other)"
+    )
+
+
+def default_level(meeting: Meeting, category: str) -> str:
+    ids = [lv.id for lv in meeting.levels]
+    if category in STATE_LIKE and "head-of-delegation" in ids:
+        return "head-of-delegation"
+    return "other" if "other" in ids else ids[-1]
+
+
+def build_speaker(meeting: Meeting, record: Record, req: Inscription, now: datetime) -> Speaker:
+    """Check a request against the meeting's rules and make the speaker (not yet placed)."""
+    lst = meeting.speaker_list(req.list_id)
+    typed = clean_text("delegation", req.delegation, required=True)
+    assert typed is not None
+    name = clean_text("name", req.name)
+    title = clean_text("title", req.title)
+    group = clean_text("on-behalf-of", req.on_behalf_of)
+    delegation, category = resolve_delegation(meeting, typed, req.category)
+    level = req.level or default_level(meeting, category)
+    if level not in {lv.id for lv in meeting.levels}:
+        known = ", ".join(lv.id for lv in meeting.levels)
+        raise InputError(f"unknown level {level!r} (this meeting's ladder: {known})")
+    if req.minutes is not None and not 0 < req.minutes <= 24 * 60:
+        raise InputError(f"minutes must be more than 0 and at most 1440, not {req.minutes:g}")
+    state = record.list_state(lst.id)
+    if state.closed:
+        when = f" at {state.closed_at:%H:%M on %d %B}" if state.closed_at else ""
+        raise InputError(
+            f"the list {lst.id!r} was closed{when} (rule 73): no new inscription; "
+            f"`hlmctl lists reopen {lst.id}` reopens it"
+        )
+    if meeting.rules.duplicates == "refuse" and not group and not req.force:
+        key = delegations.normalize(delegation)
+        for other in record.in_list(lst.id):
+            if other.status in ("waiting", "speaking") and other.on_behalf_of is None and (
+                delegations.normalize(other.delegation) == key
+            ):
+                raise InputError(
+                    f"{delegation} is already inscribed in {lst.id!r} as {other.id}: "
+                    "use --on-behalf-of for a group statement, or --force"
+                )
+    return Speaker(
+        id=record.new_id(),
+        list=lst.id,
+        delegation=delegation,
+        category=category,
+        level=level,
+        name=name,
+        title=title,
+        on_behalf_of=group,
+        minutes=req.minutes,
+        inscribed_at=req.inscribed_at or now,
+        placed=req.placed,
+    )
+
+
+def add(meeting: Meeting, record: Record, req: Inscription, now: datetime) -> Speaker:
+    speaker = build_speaker(meeting, record, req, now)
+    insert_in_protocol_order(meeting, record, speaker)
+    return speaker
+
+
+def resolve_ref(
+    record: Record,
+    ref: str,
+    *,
+    list_id: str | None = None,
+    statuses: Iterable[str] = ("waiting",),
+) -> Speaker:
+    """A speaker named by id (``S12``) or by a delegation unique among the waiting."""
+    wanted = tuple(statuses)
+    text = ref.strip()
+    by_id = record.speaker(text.upper()) if text[:1] in "sS" and text[1:].isdigit() else None
+    if by_id is not None:
+        if by_id.status not in wanted:
+            raise InputError(f"{by_id.id} ({by_id.delegation}) is {by_id.status}, not {' or '.join(wanted)}")
+        if list_id is not None and by_id.list != list_id:
+            raise InputError(f"{by_id.id} is in list {by_id.list!r}, not {list_id!r}")
+        return by_id
+    if text[:1] in "sS" and text[1:].isdigit():
+        raise InputError(f"no speaker {text.upper()} in the record")
+    entry = delegations.match(text)
+    key = delegations.normalize(entry.name if entry else text)
+    found = [
+        s
+        for s in record.speakers
+        if s.status in wanted
+        and (list_id is None or s.list == list_id)
+        and delegations.normalize(s.delegation) == key
+    ]
+    if not found:
+        raise InputError(f"no {' or '.join(wanted)} speaker matches {ref!r}")
+    if len(found) > 1:
+        ids = ", ".join(f"{s.id} ({s.list})" for s in found)
+        raise InputError(f"{ref!r} matches several speakers: {ids}; name one by its id")
+    return found[0]
+
+
+def remove(record: Record, speaker: Speaker) -> None:
+    """Withdraw a waiting speaker: it stays in the record, marked withdrawn."""
+    speaker.status = "withdrawn"
+
+
+def move(
+    record: Record,
+    speaker: Speaker,
+    *,
+    to: int | None = None,
+    before: Speaker | None = None,
+    after: Speaker | None = None,
+) -> int:
+    if sum(x is not None for x in (to, before, after)) != 1:
+        raise InputError("move needs exactly one of --to, --before, --after")
+    if to is not None:
+        count = len(record.waiting(speaker.list))
+        if not 1 <= to <= count:
+            raise InputError(f"--to {to} is not a position of the list (1 to {count})")
+        place_at(record, speaker, to)
+    else:
+        anchor = before or after
+        assert anchor is not None
+        if anchor.id == speaker.id:
+            raise InputError("a speaker cannot be moved relative to itself")
+        if anchor.list != speaker.list:
+            raise InputError(f"{anchor.id} is in list {anchor.list!r}, not {speaker.list!r}")
+        place_relative(record, speaker, anchor, after=after is not None)
+    from hlmctl.ordering import waiting_position
+
+    position = waiting_position(record, speaker)
+    assert position is not None
+    return position
+
+
+def swap_speakers(record: Record, a: Speaker, b: Speaker) -> None:
+    if a.id == b.id:
+        raise InputError("a speaker cannot be swapped with itself")
+    if a.list != b.list:
+        raise InputError(f"{a.id} and {b.id} are in different lists")
+    swap(record, a, b)
+
+
+# --- import ---------------------------------------------------------------------------
+
+IMPORT_FIELDS = ("delegation", "list", "level", "category", "name", "title",
+                 "on_behalf_of", "minutes", "inscribed_at", "placed")
+EXPORT_ONLY = ("id", "position", "status", "estimated_start", "estimated_end", "started_at",
+               "ended_at", "spoken_seconds", "segment", "kind", "limit_minutes",
+               "regional_group", "absences")
+
+
+def row_to_inscription(row: Mapping[str, Any], meeting: Meeting) -> Inscription | None:
+    """One row of an import; ``None`` for a row that is not a waiting speaker."""
+    unknown = [k for k in row if k not in IMPORT_FIELDS and k not in EXPORT_ONLY]
+    if unknown:
+        raise InputError(f"unknown column {unknown[0]!r}")
+    status = _text(row.get("status"))
+    if status not in (None, "waiting"):
+        return None
+    delegation = _text(row.get("delegation"))
+    if delegation is None:
+        raise InputError("'delegation' is empty")
+    minutes = _number(row.get("minutes"), "minutes")
+    inscribed = _time(row.get("inscribed_at"), meeting)
+    placed = _flag(row.get("placed"))
+    return Inscription(
+        delegation=delegation,
+        list_id=_text(row.get("list")),
+        level=_text(row.get("level")),
+        category=_text(row.get("category")),
+        name=_text(row.get("name")),
+        title=_text(row.get("title")),
+        on_behalf_of=_text(row.get("on_behalf_of")),
+        minutes=minutes,
+        inscribed_at=inscribed,
+        placed=placed,
+    )
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"expected text, got {type(value).__name__} {value!r}")
+    return value if value.strip() else None
+
+
+def _number(value: Any, field: str) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise InputError(f"{field!r} must be a number of minutes, not {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{field!r} must be a number of minutes, not {value!r}") from None
+
+
+def _flag(value: Any) -> bool:
+    if value is None or value == "":
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0", "yes", "no"):
+        return value.strip().lower() in ("true", "1", "yes")
+    raise InputError(f"'placed' must be true or false, not {value!r}")
+
+
+def _time(value: Any, meeting: Meeting) -> datetime | None:
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"'inscribed_at' is not an ISO 8601 time: {text!r}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=meeting.tz)
+    return parsed
+
+
+def import_rows(
+    meeting: Meeting, record: Record, rows: list[tuple[int, Mapping[str, Any]]], now: datetime
+) -> tuple[list[Speaker], int]:
+    """All or nothing: the first bad row refuses the whole import, naming it.
+
+    Rows that carry ``position`` (as ``speakers export`` writes them) keep the order
+    of the file; other rows are inscribed one by one in protocol order.
+    """
+    added: list[Speaker] = []
+    skipped = 0
+    keep_order = any(_text(str(r.get("position") or "")) for _, r in rows)
+    for number, row in rows:
+        try:
+            req = row_to_inscription(row, meeting)
+            if req is None:
+                skipped += 1
+                continue
+            speaker = build_speaker(meeting, record, req, now)
+        except InputError as exc:
+            raise InputError(f"row {number}: {exc.message}") from None
+        if keep_order:
+            record.speakers.append(speaker)
+        else:
+            insert_in_protocol_order(meeting, record, speaker)
+        added.append(speaker)
+    if not added:
+        raise InputError("nothing to import: the file has no waiting speaker")
+    return added, skipped

@@ -1,0 +1,227 @@
+"""Where the meeting and its record live, and how the record is written.
+
+Every change goes through ``Store.change``: take the lock, read the record, let
+the caller change it, keep the old bytes for ``undo``, write the new bytes
+atomically (temporary file in the same folder, fsync, rename). A refused change
+writes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+from hlmctl.errors import BusyError, InputError, NothingToDo
+from hlmctl.meeting import Meeting, load_meeting, parse_meeting
+from hlmctl.record import LogEntry, Record, dump_record, empty_record, parse_record
+
+T = TypeVar("T")
+
+UNDO_KEEP = 200
+DEFAULT_LOCK_TIMEOUT = 10.0
+
+
+def record_path_for(meeting_path: Path) -> Path:
+    """``meeting.toml`` -> ``meeting.state.toml`` beside it."""
+    return meeting_path.with_name(meeting_path.stem + ".state.toml")
+
+
+def bundled_dir() -> Path:
+    """The bundled example meetings, in an installed wheel or in a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "data" / "examples"
+    if installed.is_dir():
+        return installed
+    return here.parent.parent / "data" / "examples"
+
+
+def bundled_examples() -> list[str]:
+    return sorted(
+        p.stem for p in bundled_dir().glob("*.toml") if not p.name.endswith(".state.toml")
+    )
+
+
+def bundled_meeting(name: str) -> Path:
+    path = bundled_dir() / f"{name}.toml"
+    if not path.is_file() or name not in bundled_examples():
+        known = ", ".join(bundled_examples())
+        raise InputError(f"no bundled meeting {name!r} (there are: {known})")
+    return path
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves the old or the new file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _fault_point("before-rename")
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def _fault_point(name: str) -> None:
+    """Test hook: ``HLMCTL_FAULT=name:seconds`` sleeps here so a test can kill us."""
+    spec = os.environ.get("HLMCTL_FAULT")
+    if spec and spec.split(":")[0] == name:
+        import time
+
+        time.sleep(float(spec.split(":")[1]) if ":" in spec else 5.0)
+
+
+@dataclass
+class Store:
+    """A meeting file and its record."""
+
+    meeting_path: Path
+    bundled: bool = False
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+
+    @property
+    def record_path(self) -> Path:
+        return record_path_for(self.meeting_path)
+
+    @property
+    def undo_dir(self) -> Path:
+        return self.meeting_path.with_name(self.meeting_path.stem + ".state.undo")
+
+    @property
+    def lock_path(self) -> Path:
+        return self.meeting_path.with_name(self.meeting_path.stem + ".state.lock")
+
+    def load_meeting(self) -> Meeting:
+        return load_meeting(self.meeting_path)
+
+    def read_record(self, meeting: Meeting) -> Record:
+        try:
+            raw = self.record_path.read_bytes()
+        except FileNotFoundError:
+            return empty_record(meeting.meeting.id)
+        return self._parse(raw, meeting)
+
+    def _parse(self, raw: bytes, meeting: Meeting) -> Record:
+        record = parse_record(raw, str(self.record_path))
+        if record.meeting != meeting.meeting.id:
+            raise InputError(
+                f"{self.record_path}: this record belongs to meeting {record.meeting!r}, "
+                f"not {meeting.meeting.id!r}"
+            )
+        return record
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        if self.bundled:
+            raise InputError(
+                "this command changes the record, and no meeting file was given",
+                hint="run `hlmctl init` to copy an example meeting here, or pass --meeting",
+            )
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(str(self.lock_path), timeout=self.lock_timeout)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise BusyError(
+                f"{self.meeting_path} is busy: another hlmctl held it for more than "
+                f"{self.lock_timeout:g} s; nothing was changed"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def change(
+        self,
+        meeting: Meeting,
+        apply: Callable[[Record], T],
+        *,
+        at: datetime,
+        operator: str,
+        command: str,
+        describe: Callable[[T], str],
+    ) -> tuple[Record, T]:
+        """Apply one change to the record under the lock, log it, write it."""
+        with self.locked():
+            try:
+                old = self.record_path.read_bytes()
+            except FileNotFoundError:
+                old = None
+            record = (
+                self._parse(old, meeting) if old is not None else empty_record(meeting.meeting.id)
+            )
+            result = apply(record)
+            record.log.append(
+                LogEntry(at=at, operator=operator, command=command, change=describe(result))
+            )
+            new = dump_record(record)
+            self._keep_for_undo(old, new)
+            _fault_point("before-write")
+            atomic_write(self.record_path, new)
+            return record, result
+
+    # --- undo ------------------------------------------------------------------------
+    # Before each change the old record is kept as ``NNNNNN-<hash of new>.toml`` (or
+    # ``.absent`` when there was none). ``undo`` restores the newest one whose hash
+    # matches the current record; a stale one (its change never landed) is dropped.
+
+    def _keep_for_undo(self, old: bytes | None, new: bytes) -> None:
+        self.undo_dir.mkdir(exist_ok=True)
+        entries = self._undo_entries()
+        number = int(entries[-1].name.split("-")[0]) + 1 if entries else 1
+        digest = hashlib.sha256(new).hexdigest()[:16]
+        suffix = ".toml" if old is not None else ".absent"
+        atomic_write(self.undo_dir / f"{number:06d}-{digest}{suffix}", old or b"")
+        for stale in entries[: max(0, len(entries) + 1 - UNDO_KEEP)]:
+            stale.unlink(missing_ok=True)
+
+    def _undo_entries(self) -> list[Path]:
+        if not self.undo_dir.is_dir():
+            return []
+        return sorted(
+            p for p in self.undo_dir.iterdir() if p.suffix in (".toml", ".absent")
+        )
+
+    def undo(self, meeting: Meeting) -> Record | None:
+        """Restore the record as it was before the last change."""
+        with self.locked():
+            try:
+                current = self.record_path.read_bytes()
+            except FileNotFoundError:
+                current = None
+            digest = hashlib.sha256(current).hexdigest()[:16] if current is not None else None
+            for entry in reversed(self._undo_entries()):
+                if entry.stem.split("-", 1)[1] != digest:
+                    entry.unlink()  # its change never reached the record
+                    continue
+                if entry.suffix == ".absent":
+                    self.record_path.unlink()
+                    entry.unlink()
+                    return None
+                old = entry.read_bytes()
+                record = self._parse(old, meeting)
+                atomic_write(self.record_path, old)
+                entry.unlink()
+                return record
+        raise NothingToDo("nothing to undo: no change is left in the undo history")
+
+
+def parse_meeting_bytes(raw: bytes, name: str) -> Meeting:
+    return parse_meeting(raw, name)

@@ -1,0 +1,185 @@
+"""Plain data views of domain objects: the JSON and CSV shapes of the contract."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from hlmctl import delegations
+from hlmctl.live import Status
+from hlmctl.meeting import Meeting, Person
+from hlmctl.ordering import waiting_position
+from hlmctl.projection import Agenda, AgendaSegment, limit_minutes
+from hlmctl.record import Record, Speaker
+from hlmctl.report import Report, Total
+
+
+def iso(value: datetime | None, meeting: Meeting) -> str | None:
+    return value.astimezone(meeting.tz).isoformat() if value else None
+
+
+def speaker_view(
+    meeting: Meeting, record: Record, speaker: Speaker, agenda: Agenda | None,
+    *, position: int | None = None,
+) -> dict[str, Any]:
+    place = agenda.placements.get(speaker.id) if agenda else None
+    spoken = speaker.spoken_seconds() if speaker.ended_at else None
+    return {
+        "id": speaker.id,
+        "list": speaker.list,
+        "position": position if position is not None else waiting_position(record, speaker),
+        "delegation": speaker.delegation,
+        "category": speaker.category,
+        "level": speaker.level,
+        "name": speaker.name,
+        "title": speaker.title,
+        "on_behalf_of": speaker.on_behalf_of,
+        "minutes": limit_minutes(meeting, speaker),
+        "kind": speaker.kind,
+        "placed": speaker.placed,
+        "status": speaker.status,
+        "inscribed_at": iso(speaker.inscribed_at, meeting),
+        "estimated_start": iso(place.start, meeting) if place and speaker.status == "waiting"
+        else None,
+        "estimated_end": iso(place.end, meeting) if place and speaker.status != "spoken"
+        and speaker.status != "withdrawn" else None,
+        "started_at": iso(speaker.started_at, meeting),
+        "ended_at": iso(speaker.ended_at, meeting),
+        "spoken_seconds": round(spoken, 3) if spoken is not None else None,
+        "segment": place.segment_id if place else None,
+        "regional_group": delegations.group_of(speaker.delegation) or None,
+        "absences": [iso(a, meeting) for a in speaker.absences],
+    }
+
+
+def speakers_view(
+    meeting: Meeting, record: Record, speakers: list[Speaker], agenda: Agenda | None
+) -> list[dict[str, Any]]:
+    positions: dict[str, int] = {}
+    counters: dict[str, int] = {}
+    for s in record.speakers:
+        if s.status == "waiting":
+            counters[s.list] = counters.get(s.list, 0) + 1
+            positions[s.id] = counters[s.list]
+    return [
+        speaker_view(meeting, record, s, agenda, position=positions.get(s.id)) for s in speakers
+    ]
+
+
+def _person(p: Person) -> dict[str, Any]:
+    return {"role": p.role, "name": p.name, "delegation": p.delegation, "note": p.note}
+
+
+def segment_view(meeting: Meeting, a: AgendaSegment) -> dict[str, Any]:
+    seg = a.segment
+    holder = next((lst.id for lst in meeting.lists if seg.id in lst.segments), None)
+    return {
+        "id": seg.id,
+        "kind": seg.kind,
+        "title": seg.title,
+        "start": iso(a.start, meeting),
+        "end": iso(a.end, meeting),
+        "projected": a.projected,
+        "room": seg.room,
+        "theme": seg.theme,
+        "list": holder,
+        "chairs": [_person(p) for p in seg.chairs],
+        "moderator": _person(seg.moderator) if seg.moderator else None,
+        "panelists": [_person(p) for p in seg.panelists],
+        "source": seg.source,
+        "note": a.note or seg.note,
+        "items": [
+            {
+                "start": iso(i.start, meeting),
+                "end": iso(i.end, meeting),
+                "kind": i.kind,
+                "label": i.label,
+                "projected": i.projected,
+                "speaker_id": i.speaker_id,
+                **({"status": i.speaker.status} if i.speaker else {}),
+                **({"speaker": i.item.speaker, "assumed": i.item.assumed}
+                   if i.item is not None else {}),
+            }
+            for i in a.items
+        ],
+    }
+
+
+def agenda_view(
+    meeting: Meeting, record: Record, agenda: Agenda, day: str | None
+) -> dict[str, Any]:
+    info = meeting.meeting
+    return {
+        "meeting": {
+            "id": info.id,
+            "title": info.title,
+            "venue": info.venue,
+            "timezone": info.timezone,
+            "days": [d.isoformat() for d in info.days],
+            "source": info.source,
+            "notes": info.notes,
+        },
+        "segments": [segment_view(meeting, a) for a in agenda.for_day(day)],
+        "overflow": [
+            {
+                "list": o.list_id,
+                "count": len(o.speakers),
+                "speaker_ids": [s.id for s in o.speakers],
+                "speakers": speakers_view(meeting, record, o.speakers, agenda),
+                "fits_with_limit_seconds": o.limit_seconds,
+                "fits_with_limit_minutes": round(o.limit_seconds / 60, 2)
+                if o.limit_seconds else None,
+            }
+            for o in agenda.overflow
+        ],
+    }
+
+
+def status_view(meeting: Meeting, record: Record, st: Status, agenda: Agenda) -> dict[str, Any]:
+    def one(s: Speaker | None) -> dict[str, Any] | None:
+        return speaker_view(meeting, record, s, agenda) if s else None
+
+    return {
+        "list": st.list_id,
+        "current": one(st.current),
+        "elapsed_seconds": round(st.elapsed_seconds, 3) if st.elapsed_seconds is not None
+        else None,
+        "remaining_seconds": round(st.remaining_seconds, 3)
+        if st.remaining_seconds is not None else None,
+        "limit_seconds": st.limit_seconds,
+        "paused": st.paused,
+        "next": [one(s) for s in st.next],
+        "ended": one(st.ended),
+        "then": st.then,
+    }
+
+
+def _total(t: Total) -> dict[str, Any]:
+    return {
+        "key": t.key, "label": t.label, "statements": t.statements,
+        "seconds": round(t.seconds, 3), "overruns": t.overruns,
+        "overrun_seconds": round(t.overrun_seconds, 3),
+    }
+
+
+def report_view(meeting: Meeting, record: Record, report: Report) -> dict[str, Any]:
+    return {
+        "meeting": {"id": meeting.meeting.id, "title": meeting.meeting.title},
+        "statements": [
+            {
+                **speaker_view(meeting, record, st.speaker, None),
+                "limit_seconds": st.limit,
+                "over_seconds": round(st.over, 3),
+            }
+            for st in report.statements
+        ],
+        "totals": {name: [_total(t) for t in totals] for name, totals in report.by.items()},
+        "not_spoken": [speaker_view(meeting, record, s, None) for s in report.not_spoken],
+        "chairs": [
+            {"segment": seg, "delegation": d, "regional_group": g} for seg, d, g in report.chairs
+        ],
+        "reference_data": {
+            "source": delegations.reference().source,
+            "as_of": delegations.reference().as_of,
+        },
+    }
