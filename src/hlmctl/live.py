@@ -93,6 +93,7 @@ def next_speaker(meeting: Meeting, record: Record, list_id: str, now: datetime) 
             + what_comes_next(meeting, record, list_id, now)
         )
     if current is not None:
+        _not_before(current, now)
         _end_statement(current, now)
     if waiting:
         _call(meeting, waiting[0], now)
@@ -109,6 +110,7 @@ def pause(record: Record, list_id: str, now: datetime) -> Speaker:
         raise InputError(f"nobody is speaking in list {list_id!r}: nothing to pause")
     if current.paused_at is not None:
         raise InputError(f"{current.id} ({current.delegation}) is already paused")
+    _not_before(current, now)
     current.paused_at = now
     return current
 
@@ -117,9 +119,20 @@ def resume(record: Record, list_id: str, now: datetime) -> Speaker:
     current = record.current(list_id)
     if current is None or current.paused_at is None:
         raise InputError(f"no paused statement in list {list_id!r}: nothing to resume")
+    _not_before(current, now)
     current.paused_seconds += max(0.0, (now - current.paused_at).total_seconds())
     current.paused_at = None
     return current
+
+
+def _not_before(speaker: Speaker, now: datetime) -> None:
+    """The clock may not run backwards over a statement (a mistyped --now)."""
+    latest = max(t for t in (speaker.started_at, speaker.paused_at) if t is not None)
+    if now < latest:
+        raise InputError(
+            f"the clock ({now:%Y-%m-%d %H:%M:%S}) is before {speaker.id}'s statement "
+            f"(last recorded {latest.astimezone(now.tzinfo):%H:%M:%S}): check --now"
+        )
 
 
 def absent(

@@ -30,7 +30,8 @@ def printable(text: str | None) -> str:
     if not text:
         return ""
     return "".join(
-        f"\\u{ord(c):04x}" if unicodedata.category(c) == "Cc" else c for c in text
+        f"\\u{ord(c):04x}" if unicodedata.category(c) == "Cc" and c not in "\t\n" else c
+        for c in text
     )
 
 

@@ -72,10 +72,10 @@ def resolve_delegation(meeting: Meeting, typed: str, category: str | None) -> tu
     if category is not None:
         return typed, category
     hint = delegations.suggestions(typed)
-    maybe = f"; did you mean {' or '.join(repr(h) for h in hint)}?" if hint else ""
+    maybe = f" (did you mean {' or '.join(repr(h) for h in hint)}?)" if hint else ""
     raise InputError(
-        f"unknown delegation {typed!r}{maybe} A delegation that is not a State or the "
-        "European Union needs --category (un-entity, igo, ngo, other)"
+        f"unknown delegation {typed!r}{maybe}: a delegation that is not a State or the "
+        "European Union needs --category (un-entity, igo, ngo or other)"
     )
 
 

@@ -1,0 +1,264 @@
+"""Commands of the podium: next, now, pause, resume, absent, lists, reply, timer,
+and of the record: report, undo, log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hlmctl.cli.common import (
+    LogFormat,
+    NowFormat,
+    ReportFormat,
+    app,
+    change,
+    handled,
+    lists_app,
+    ok,
+    open_meeting,
+    pick_format,
+    reply_app,
+)
+
+ListOption = Annotated[str | None, typer.Option(
+    "--list", "-l", help="The list of speakers [default: the meeting's first list].",
+    show_default=False)]
+ListArgument = Annotated[str | None, typer.Argument(
+    help="The list of speakers [default: the meeting's first list].", show_default=False)]
+NowFormatOption = Annotated[NowFormat | None, typer.Option(
+    "--format", "-f", help="Output format [default: table on a terminal, else text].",
+    show_default=False)]
+
+
+def _show_status(env, meeting, record, st, now, fmt) -> None:  # type: ignore[no-untyped-def]
+    from hlmctl import render
+    from hlmctl.projection import project
+    from hlmctl.views import status_view
+
+    data = status_view(meeting, record, st, project(meeting, record, now))
+    kind = pick_format(env, fmt)
+    if kind == "json":
+        render.write_json(env, data)
+    elif kind == "table":
+        render.status_table(env, data)
+    else:
+        render.status_text(env, data)
+
+
+@app.command("next")
+@handled
+def next_(ctx: typer.Context, list_id: ListOption = None,
+          fmt: NowFormatOption = None) -> None:
+    """End the current statement and call the next speaker."""
+    from hlmctl.live import next_speaker
+
+    def apply(meeting, record, now):  # type: ignore[no-untyped-def]
+        return next_speaker(meeting, record, meeting.speaker_list(list_id).id, now)
+
+    def describe(st) -> str:  # type: ignore[no-untyped-def]
+        parts = []
+        if st.ended:
+            parts.append(f"{st.ended.id} {st.ended.delegation} ended")
+        if st.current:
+            parts.append(f"{st.current.id} {st.current.delegation} called")
+        return "; ".join(parts)
+
+    env, _, meeting, record, now, st = change(ctx, "next", apply, describe)
+    _show_status(env, meeting, record, st, now, fmt)
+
+
+@app.command("now")
+@handled
+def now_(ctx: typer.Context, list_id: ListOption = None, fmt: NowFormatOption = None) -> None:
+    """Who speaks, elapsed and remaining time, who is next."""
+    from hlmctl.live import status
+
+    env, store, meeting, now = open_meeting(ctx, write=False)
+    record = store.read_record(meeting)
+    lst = meeting.speaker_list(list_id)
+    _show_status(env, meeting, record, status(meeting, record, lst.id, now), now, fmt)
+
+
+@app.command()
+@handled
+def pause(ctx: typer.Context, list_id: ListOption = None) -> None:
+    """Stop the current statement's clock (a point of order, rule 71)."""
+    from hlmctl.live import pause as pause_statement
+
+    env, *_, speaker = change(
+        ctx, "pause",
+        lambda m, r, t: pause_statement(r, m.speaker_list(list_id).id, t),
+        lambda s: f"{s.id} {s.delegation} paused")
+    ok(env, f"{speaker.id}\t{speaker.delegation}: clock paused; `hlmctl resume` restarts it")
+
+
+@app.command()
+@handled
+def resume(ctx: typer.Context, list_id: ListOption = None) -> None:
+    """Restart the current statement's clock."""
+    from hlmctl.live import resume as resume_statement
+
+    env, *_, speaker = change(
+        ctx, "resume",
+        lambda m, r, t: resume_statement(r, m.speaker_list(list_id).id, t),
+        lambda s: f"{s.id} {s.delegation} resumed")
+    ok(env, f"{speaker.id}\t{speaker.delegation}: clock running")
+
+
+@app.command()
+@handled
+def absent(
+    ctx: typer.Context,
+    ref: Annotated[str | None, typer.Argument(
+        help="Speaker id or delegation [default: the speaker just called].",
+        show_default=False)] = None,
+    list_id: ListOption = None,
+) -> None:
+    """The called delegation is not in the room: move it as the meeting's rule says."""
+    from hlmctl.errors import InputError
+    from hlmctl.live import absent as mark_absent
+    from hlmctl.speakers import resolve_ref
+
+    def apply(meeting, record, now):  # type: ignore[no-untyped-def]
+        lst = meeting.speaker_list(list_id)
+        if ref is None:
+            speaker = record.current(lst.id)
+            if speaker is None:
+                raise InputError(f"nobody has been called in list {lst.id!r}; name the speaker")
+        else:
+            speaker = resolve_ref(record, ref, list_id=list_id,
+                                  statuses=("speaking", "waiting"))
+        return mark_absent(meeting, record, speaker, now)
+
+    env, *_, (speaker, position, called) = change(
+        ctx, "absent", apply,
+        lambda r: f"{r[0].id} {r[0].delegation} absent, moved to position {r[1]}"
+        + (f"; {r[2].id} {r[2].delegation} called" if r[2] else ""))
+    ok(env, f"{speaker.id}\t{speaker.delegation} is absent: moved to position {position}")
+    if called is not None:
+        ok(env, f"{called.id}\t{called.delegation} is called")
+
+
+@lists_app.command("close")
+@handled
+def close(ctx: typer.Context, list_id: ListArgument = None) -> None:
+    """Close a list (rule 73): no new inscription; replies stay open."""
+    from hlmctl.live import close_list
+
+    def apply(meeting, record, now):  # type: ignore[no-untyped-def]
+        lid = meeting.speaker_list(list_id).id
+        close_list(record, lid, now)
+        return lid
+
+    env, *_, lid = change(ctx, "lists close", apply, lambda lid: f"list {lid} closed")
+    ok(env, f"the list {lid!r} is closed: no new inscription (rule 73)")
+
+
+@lists_app.command("reopen")
+@handled
+def reopen(ctx: typer.Context, list_id: ListArgument = None) -> None:
+    """Reopen a closed list."""
+    from hlmctl.live import reopen_list
+
+    def apply(meeting, record, now):  # type: ignore[no-untyped-def]
+        lid = meeting.speaker_list(list_id).id
+        reopen_list(record, lid)
+        return lid
+
+    env, *_, lid = change(ctx, "lists reopen", apply, lambda lid: f"list {lid} reopened")
+    ok(env, f"the list {lid!r} is open again")
+
+
+@reply_app.command("add")
+@handled
+def reply_add(
+    ctx: typer.Context,
+    delegation: Annotated[str, typer.Argument(help="The delegation replying.")],
+    list_id: ListOption = None,
+    category: Annotated[str | None, typer.Option(
+        help="Category, for a delegation outside the reference data.",
+        show_default=False)] = None,
+) -> None:
+    """Inscribe a right of reply, within decision 34/401's limits."""
+    from hlmctl.live import add_reply
+    from hlmctl.ordering import waiting_position
+
+    env, _, _, record, _, speaker = change(
+        ctx, "reply add",
+        lambda m, r, t: add_reply(m, r, delegation, m.speaker_list(list_id).id, t, category),
+        lambda s: f"{s.id} right of reply of {s.delegation} ({s.minutes:g} min) in {s.list}")
+    ok(env, f"{speaker.id}\tright of reply of {speaker.delegation}: {speaker.minutes:g} minutes, "
+            f"position {waiting_position(record, speaker)} of {speaker.list}")
+
+
+@app.command()
+@handled
+def timer(
+    ctx: typer.Context,
+    list_id: ListOption = None,
+    once: Annotated[bool, typer.Option("--once", help="Print one frame and exit.")] = False,
+) -> None:
+    """A live countdown for the current statement (q or Ctrl-C quits)."""
+    from hlmctl.timer import run_timer
+
+    env, store, meeting, _ = open_meeting(ctx, write=False)
+    run_timer(env, store, meeting, meeting.speaker_list(list_id).id, once=once or not
+              env.is_terminal)
+
+
+@app.command()
+@handled
+def report(
+    ctx: typer.Context,
+    fmt: Annotated[ReportFormat | None, typer.Option(
+        "--format", "-f", help="Output format [default: table].", show_default=False)] = None,
+) -> None:
+    """Who spoke, for how long, by list, level, category and regional group."""
+    from hlmctl import render_report
+    from hlmctl.render import write_json
+    from hlmctl.report import build
+    from hlmctl.views import report_view
+
+    env, store, meeting, now = open_meeting(ctx, write=False)
+    record = store.read_record(meeting)
+    data = report_view(meeting, record, build(meeting, record, now))
+    kind = pick_format(env, fmt, default_pipe="table")
+    if kind == "json":
+        write_json(env, data)
+    elif kind == "markdown":
+        render_report.markdown(env, data)
+    else:
+        render_report.table(env, data)
+
+
+@app.command()
+@handled
+def undo(ctx: typer.Context) -> None:
+    """Revert the last change to the record, exactly."""
+    env, store, meeting, _ = open_meeting(ctx, write=True)
+    before = store.read_record(meeting)
+    store.undo(meeting)
+    last = before.log[-1] if before.log else None
+    ok(env, f"undone: {last.command}: {last.change}" if last else "undone")
+
+
+@app.command()
+@handled
+def log(ctx: typer.Context, fmt: Annotated[LogFormat, typer.Option(
+        "--format", "-f", help="text or json.")] = LogFormat.text) -> None:
+    """Every change to the record, with time and operator."""
+    from hlmctl.render import printable, write_json
+    from hlmctl.views import iso
+
+    env, store, meeting, _ = open_meeting(ctx, write=False)
+    record = store.read_record(meeting)
+    if fmt is LogFormat.json:
+        write_json(env, [{"at": iso(e.at, meeting), "operator": e.operator,
+                          "command": e.command, "change": e.change} for e in record.log])
+        return
+    for e in record.log:
+        env.stdout.write(f"{iso(e.at, meeting)}\t{printable(e.operator)}\t{e.command}\t"
+                         f"{printable(e.change)}\n")
+
+

@@ -1,0 +1,257 @@
+"""Commands of the inscription desk: speakers add, list, remove, move, swap, import, export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hlmctl.cli.common import (
+    ExportFormat,
+    ListFormat,
+    change,
+    env_of,
+    handled,
+    ok,
+    open_meeting,
+    pick_format,
+    speakers_app,
+)
+
+ListOption = Annotated[str | None, typer.Option(
+    "--list", "-l", help="The list of speakers [default: the meeting's first list].",
+    show_default=False)]
+
+
+def _estimate(ctx_meeting, record, speaker_id: str, now) -> str:  # type: ignore[no-untyped-def]
+    from hlmctl.projection import project
+
+    place = project(ctx_meeting, record, now).placements.get(speaker_id)
+    if place is None:
+        return "no meeting of the list reaches it at present"
+    return f"estimated start {place.start:%H:%M on %d %B} ({place.segment_id})"
+
+
+@speakers_app.command("add")
+@handled
+def add(
+    ctx: typer.Context,
+    delegation: Annotated[str, typer.Argument(help="The delegation, as the UN writes it.")],
+    list_id: ListOption = None,
+    level: Annotated[str | None, typer.Option(
+        help="Level of representation (head-of-state ... other).", show_default=False)] = None,
+    category: Annotated[str | None, typer.Option(
+        help="member-state, observer-state, observer, un-entity, igo, ngo, other "
+        "[default: from the reference data].", show_default=False)] = None,
+    name: Annotated[str | None, typer.Option(help="The speaker's name.",
+                                             show_default=False)] = None,
+    title: Annotated[str | None, typer.Option(help="The speaker's function or title.",
+                                              show_default=False)] = None,
+    on_behalf_of: Annotated[str | None, typer.Option(
+        "--on-behalf-of", help="The group the statement is made for.",
+        show_default=False)] = None,
+    minutes: Annotated[float | None, typer.Option(
+        help="A time limit for this statement [default: the list's].",
+        show_default=False)] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Inscribe a delegation that is already waiting in the list.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the speaker as JSON.")] = False,
+) -> None:
+    """Inscribe a speaker; it goes where the protocol order puts it."""
+    from hlmctl.ordering import waiting_position
+    from hlmctl.speakers import Inscription
+    from hlmctl.speakers import add as add_speaker
+
+    req = Inscription(delegation=delegation, list_id=list_id, level=level, category=category,
+                      name=name, title=title, on_behalf_of=on_behalf_of, minutes=minutes,
+                      force=force)
+    env, _, meeting, record, now, speaker = change(
+        ctx, "speakers add", lambda m, r, t: add_speaker(m, r, req, t),
+        lambda s: f"{s.id} {s.delegation} inscribed in {s.list} ({s.level}, {s.category})",
+    )
+    position = waiting_position(record, speaker)
+    if json_out:
+        from hlmctl.projection import project
+        from hlmctl.render import write_json
+        from hlmctl.views import speaker_view
+
+        write_json(env, speaker_view(meeting, record, speaker, project(meeting, record, now)))
+        return
+    ok(env, f"{speaker.id}\t{speaker.delegation} inscribed in {speaker.list} at position "
+            f"{position}; {_estimate(meeting, record, speaker.id, now)}")
+
+
+@speakers_app.command("list")
+@handled
+def list_(
+    ctx: typer.Context,
+    list_id: ListOption = None,
+    all_: Annotated[bool, typer.Option("--all", "-a",
+                                       help="Also speakers who have spoken or withdrawn.")] = False,
+    fmt: Annotated[ListFormat | None, typer.Option(
+        "--format", "-f", help="Output format [default: table on a terminal, else text].",
+        show_default=False)] = None,
+) -> None:
+    """Show a list of speakers in order, with the estimated start of each."""
+    from hlmctl import render
+    from hlmctl.projection import project
+    from hlmctl.views import speakers_view
+
+    env, store, meeting, now = open_meeting(ctx, write=False)
+    lst = meeting.speaker_list(list_id)
+    record = store.read_record(meeting)
+    agenda = project(meeting, record, now)
+    chosen = [s for s in record.in_list(lst.id)
+              if all_ or s.status in ("waiting", "speaking")]
+    if not all_:
+        chosen.sort(key=lambda s: s.status != "speaking")
+    rows = speakers_view(meeting, record, chosen, agenda)
+    kind = pick_format(env, fmt)
+    if kind == "json":
+        render.write_json(env, rows)
+    elif kind == "csv":
+        render.write_csv(env, render.SPEAKER_CSV, rows)
+    elif kind == "table":
+        render.speakers_table(env, rows, f"{lst.title} ({lst.id})")
+    else:
+        render.speakers_text(env, rows)
+
+
+@speakers_app.command("remove")
+@handled
+def remove(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Speaker id (S12) or delegation.")],
+    list_id: ListOption = None,
+) -> None:
+    """Withdraw a waiting speaker (kept in the record as withdrawn)."""
+    from hlmctl.speakers import remove as remove_speaker
+    from hlmctl.speakers import resolve_ref
+
+    def apply(meeting, record, now):  # type: ignore[no-untyped-def]
+        if list_id:
+            meeting.speaker_list(list_id)
+        speaker = resolve_ref(record, ref, list_id=list_id)
+        remove_speaker(record, speaker)
+        return speaker
+
+    env, *_, speaker = change(ctx, "speakers remove", apply,
+                              lambda s: f"{s.id} {s.delegation} withdrawn from {s.list}")
+    ok(env, f"{speaker.id}\t{speaker.delegation} withdrawn from {speaker.list}")
+
+
+@speakers_app.command("move")
+@handled
+def move(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Speaker id (S12) or delegation.")],
+    to: Annotated[int | None, typer.Option("--to", help="New 1-based position.",
+                                           show_default=False)] = None,
+    before: Annotated[str | None, typer.Option("--before", help="Place before this speaker.",
+                                               show_default=False)] = None,
+    after: Annotated[str | None, typer.Option("--after", help="Place after this speaker.",
+                                              show_default=False)] = None,
+    list_id: ListOption = None,
+) -> None:
+    """Move a waiting speaker; the place is kept across later inscriptions."""
+    from hlmctl.speakers import move as move_speaker
+    from hlmctl.speakers import resolve_ref
+
+    def apply(meeting, record, now):  # type: ignore[no-untyped-def]
+        speaker = resolve_ref(record, ref, list_id=list_id)
+        anchor_before = resolve_ref(record, before, list_id=speaker.list) if before else None
+        anchor_after = resolve_ref(record, after, list_id=speaker.list) if after else None
+        position = move_speaker(record, speaker, to=to, before=anchor_before, after=anchor_after)
+        return speaker, position
+
+    env, *_, (speaker, position) = change(
+        ctx, "speakers move", apply,
+        lambda r: f"{r[0].id} {r[0].delegation} moved to position {r[1]} of {r[0].list}")
+    ok(env, f"{speaker.id}\t{speaker.delegation} is now at position {position} of {speaker.list}")
+
+
+@speakers_app.command("swap")
+@handled
+def swap(
+    ctx: typer.Context,
+    first: Annotated[str, typer.Argument(help="Speaker id or delegation.")],
+    second: Annotated[str, typer.Argument(help="Speaker id or delegation.")],
+    list_id: ListOption = None,
+) -> None:
+    """Exchange the places of two waiting speakers."""
+    from hlmctl.ordering import waiting_position
+    from hlmctl.speakers import resolve_ref, swap_speakers
+
+    def apply(meeting, record, now):  # type: ignore[no-untyped-def]
+        a = resolve_ref(record, first, list_id=list_id)
+        b = resolve_ref(record, second, list_id=list_id or a.list)
+        swap_speakers(record, a, b)
+        return a, b
+
+    env, _, _, record, _, (a, b) = change(
+        ctx, "speakers swap", apply, lambda r: f"{r[0].id} and {r[1].id} swapped places")
+    ok(env, f"{a.id}\t{a.delegation} is now at position {waiting_position(record, a)}")
+    ok(env, f"{b.id}\t{b.delegation} is now at position {waiting_position(record, b)}")
+
+
+@speakers_app.command("import")
+@handled
+def import_(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="A CSV file with a header row, or JSON; - is stdin.")],
+    list_id: ListOption = None,
+) -> None:
+    """Inscribe many speakers at once: all or nothing."""
+    from hlmctl.csvio import read_rows
+    from hlmctl.errors import InputError
+    from hlmctl.speakers import import_rows
+
+    if file == "-":
+        raw, name = sys.stdin.buffer.read(), "stdin"
+    else:
+        try:
+            raw, name = Path(file).read_bytes(), file
+        except OSError as exc:
+            raise InputError(f"{file}: cannot be read ({exc.strerror})") from None
+    rows = read_rows(raw, name)
+    if list_id:
+        rows = [(n, {**r, "list": r.get("list") or list_id}) for n, r in rows]
+
+    def apply(meeting, record, now):  # type: ignore[no-untyped-def]
+        try:
+            return import_rows(meeting, record, rows, now)
+        except InputError as exc:
+            raise InputError(f"{name}: {exc.message}; nothing was imported") from None
+
+    env, *_, (added, skipped) = change(
+        ctx, "speakers import", apply,
+        lambda r: f"{len(r[0])} speakers imported ({r[0][0].id}-{r[0][-1].id})")
+    ok(env, f"imported {len(added)} speakers ({added[0].id}-{added[-1].id})")
+    if skipped:
+        env.warn(f"hlmctl: skipped {skipped} rows of speakers that are not waiting "
+                 "(spoken, speaking or withdrawn)")
+
+
+@speakers_app.command("export")
+@handled
+def export(
+    ctx: typer.Context,
+    list_id: ListOption = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f",
+                                              help="csv or json.")] = ExportFormat.csv,
+) -> None:
+    """Write a list of speakers as CSV or JSON, ready for `speakers import`."""
+    from hlmctl import render
+    from hlmctl.projection import project
+    from hlmctl.views import speakers_view
+
+    env, store, meeting, now = open_meeting(ctx, write=False)
+    lst = meeting.speaker_list(list_id)
+    record = store.read_record(meeting)
+    rows = speakers_view(meeting, record, record.in_list(lst.id), project(meeting, record, now))
+    if fmt is ExportFormat.json:
+        render.write_json(env, rows)
+    else:
+        render.write_csv(env, render.SPEAKER_CSV, rows)

@@ -1,0 +1,94 @@
+"""Reading speakers from CSV or JSON, as exported by hlmctl or by another tool."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from hlmctl.errors import InputError
+
+MAX_BYTES = 20 * 1024 * 1024
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unneutralize(value: str) -> str:
+    """Undo the quote that export puts before a formula-like cell."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+def read_rows(raw: bytes, name: str) -> list[tuple[int, Mapping[str, Any]]]:
+    """Rows with their line (CSV) or index (JSON) number, for error messages."""
+    if len(raw) > MAX_BYTES:
+        raise InputError(f"{name}: too large ({len(raw)} bytes; at most {MAX_BYTES})")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    stripped = text.lstrip()
+    if not stripped:
+        raise InputError(f"{name}: the file is empty")
+    if stripped[0] in "[{":
+        return _json_rows(stripped, name)
+    return _csv_rows(text, name)
+
+
+def _json_rows(text: str, name: str) -> list[tuple[int, Mapping[str, Any]]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    if isinstance(data, dict):
+        data = data.get("speakers")
+    if not isinstance(data, list):
+        raise InputError(f"{name}: expected a JSON array of speakers")
+    rows: list[tuple[int, Mapping[str, Any]]] = []
+    for index, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            raise InputError(f"{name}: item {index} is not an object")
+        rows.append((index, {k: _scalar(v) for k, v in item.items() if v is not None}))
+    return rows
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, list):
+        return value if value else None
+    return value
+
+
+def _csv_rows(text: str, name: str) -> list[tuple[int, Mapping[str, Any]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise InputError(f"{name}: not valid CSV ({exc})") from None
+    columns = [h.strip() for h in header]
+    if "delegation" not in columns:
+        raise InputError(
+            f"{name}: the header row has no 'delegation' column (found: {', '.join(columns)})"
+        )
+    dupes = sorted({c for c in columns if columns.count(c) > 1})
+    if dupes:
+        raise InputError(f"{name}: column {dupes[0]!r} appears twice in the header row")
+    rows: list[tuple[int, Mapping[str, Any]]] = []
+    try:
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            line = reader.line_num
+            if len(cells) != len(columns):
+                raise InputError(
+                    f"{name}: row {line}: {len(cells)} cells, but the header has "
+                    f"{len(columns)} columns"
+                )
+            row = {
+                c: unneutralize(v) for c, v in zip(columns, cells, strict=True) if v.strip() != ""
+            }
+            rows.append((line, row))
+    except csv.Error as exc:
+        raise InputError(f"{name}: row {reader.line_num}: not valid CSV ({exc})") from None
+    return rows

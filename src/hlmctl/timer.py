@@ -1,0 +1,120 @@
+"""``hlmctl timer``: a full-screen countdown of the current statement.
+
+It only reads the record (it follows ``next`` run from another terminal) and
+never writes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from hlmctl.clock import format_duration
+from hlmctl.live import status
+from hlmctl.render import console, printable
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from hlmctl.context import Env
+    from hlmctl.meeting import Meeting
+    from hlmctl.store import Store
+
+AMBER_SECONDS = 30
+
+
+def colour(remaining: float | None, limit: float | None) -> str:
+    if remaining is None or limit is None:
+        return "white"
+    if remaining < 0:
+        return "bold red"
+    if remaining <= min(AMBER_SECONDS, limit * 0.2):
+        return "bold dark_orange"
+    return "bold green"
+
+
+def frame(meeting: Meeting, record_store: Store, list_id: str, now: datetime) -> RenderableType:
+    from rich.align import Align
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    record = record_store.read_record(meeting)
+    st = status(meeting, record, list_id, now)
+    lines: list[RenderableType] = []
+    if st.current is None:
+        lines.append(Text("Nobody is speaking", style="bold"))
+    else:
+        cur = st.current
+        lines.append(Text(printable(cur.delegation), style="bold"))
+        who = ", ".join(printable(x) for x in (cur.name, cur.title) if x)
+        if who:
+            lines.append(Text(who))
+        if cur.on_behalf_of:
+            lines.append(Text(f"on behalf of {printable(cur.on_behalf_of)}", style="italic"))
+        remaining = st.remaining_seconds or 0.0
+        label = "OVER TIME " if remaining < 0 else "Remaining "
+        lines.append(Text(""))
+        lines.append(Text(label + format_duration(remaining),
+                          style=colour(st.remaining_seconds, st.limit_seconds)))
+        lines.append(Text(f"Elapsed {format_duration(st.elapsed_seconds or 0)} of "
+                          f"{format_duration(st.limit_seconds or 0)}"
+                          + ("  (paused)" if st.paused else ""), style="dim"))
+    lines.append(Text(""))
+    if st.next:
+        lines.append(Text("Next: " + "; ".join(printable(s.delegation) for s in st.next),
+                          style="cyan"))
+    body = Group(*[Align.center(line) for line in lines])
+    title = printable(meeting.speaker_list(list_id).title)
+    return Panel(body, title=Text(title), subtitle=Text(f"{now:%H:%M:%S}  q quits"),
+                 padding=(1, 2))
+
+
+@contextlib.contextmanager
+def _keys() -> Iterator[object]:
+    """Single key presses from the terminal, without echo."""
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    old = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd)
+        yield fd
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, old)
+
+
+def run_timer(env: Env, store: Store, meeting: Meeting, list_id: str, *, once: bool) -> None:
+    con = console(env)
+    if once:
+        if not env.is_terminal:
+            con.width = min(con.width, 80)
+        con.print(frame(meeting, store, list_id, env.now(meeting)))
+        return
+    import select
+
+    from rich.live import Live
+
+    offset = env.now(meeting) - datetime.now(meeting.tz)  # follows --now in a rehearsal
+    interactive = sys.stdin.isatty()
+    with contextlib.ExitStack() as stack:
+        if interactive:
+            stack.enter_context(_keys())
+        live = stack.enter_context(Live(console=con, screen=True, auto_refresh=False))
+        try:
+            while True:
+                now = datetime.now(meeting.tz) + offset
+                live.update(frame(meeting, store, list_id, now), refresh=True)
+                if interactive:
+                    ready, _, _ = select.select([sys.stdin], [], [], 0.25)
+                    if ready and sys.stdin.read(1).lower() == "q":
+                        break
+                else:
+                    time.sleep(0.25)
+        except KeyboardInterrupt:
+            pass
