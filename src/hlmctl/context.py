@@ -45,7 +45,9 @@ class Env:
         try:
             timeout = float(timeout_text) if timeout_text else DEFAULT_LOCK_TIMEOUT
         except ValueError:
-            raise InputError(f"HLMCTL_LOCK_TIMEOUT={timeout_text!r} is not a number of seconds")
+            raise InputError(
+                f"HLMCTL_LOCK_TIMEOUT={timeout_text!r} is not a number of seconds"
+            ) from None
         chosen = self.meeting_option or (
             Path(self.environ["HLMCTL_MEETING"]) if self.environ.get("HLMCTL_MEETING") else None
         )
@@ -53,8 +55,10 @@ class Env:
             if chosen.is_dir():
                 chosen = chosen / "meeting.toml"
             if not chosen.is_file():
-                raise InputError(f"{chosen}: no such meeting file",
-                                 hint="`hlmctl init` copies an example meeting")
+                raise InputError(
+                    f"{chosen}: no such meeting file",
+                    hint="`hlmctl init` copies an example meeting",
+                )
             return Store(chosen, lock_timeout=timeout)
         default = Path("meeting.toml")
         if default.is_file():

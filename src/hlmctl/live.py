@@ -30,15 +30,18 @@ class Status:
     then: str | None = None
 
 
-def status(meeting: Meeting, record: Record, list_id: str, now: datetime, *, upcoming: int = 3) -> Status:
+def status(
+    meeting: Meeting, record: Record, list_id: str, now: datetime, *, upcoming: int = 3
+) -> Status:
     current = record.current(list_id)
     waiting = record.waiting(list_id)[:upcoming]
     if current is None:
         return Status(list_id, None, None, None, None, False, waiting)
     elapsed = current.spoken_seconds(now) or 0.0
     limit = limit_seconds(meeting, current)
-    return Status(list_id, current, elapsed, limit - elapsed, limit,
-                  current.paused_at is not None, waiting)
+    return Status(
+        list_id, current, elapsed, limit - elapsed, limit, current.paused_at is not None, waiting
+    )
 
 
 def what_comes_next(meeting: Meeting, record: Record, list_id: str, now: datetime) -> str:
@@ -203,7 +206,11 @@ def reply_meeting(meeting: Meeting, list_id: str, now: datetime) -> str:
 
 
 def add_reply(
-    meeting: Meeting, record: Record, typed: str, list_id: str, now: datetime,
+    meeting: Meeting,
+    record: Record,
+    typed: str,
+    list_id: str,
+    now: datetime,
     category: str | None = None,
 ) -> Speaker:
     """A right of reply under decision 34/401 (limits from the meeting file)."""
@@ -213,8 +220,11 @@ def add_reply(
     seg_id = reply_meeting(meeting, list_id, now)
     key = delegations.normalize(delegation)
     earlier = [
-        s for s in record.in_list(list_id)
-        if s.kind == "reply" and s.meeting == seg_id and s.status != "withdrawn"
+        s
+        for s in record.in_list(list_id)
+        if s.kind == "reply"
+        and s.meeting == seg_id
+        and s.status != "withdrawn"
         and delegations.normalize(s.delegation) == key
     ]
     limits = meeting.rules.reply_minutes
@@ -224,9 +234,16 @@ def add_reply(
             f"this meeting ({seg_id}): decision 34/401 allows at most {len(limits)}"
         )
     speaker = Speaker(
-        id=record.new_id(), list=list_id, delegation=delegation, category=cat,
-        level=default_level(meeting, cat), minutes=limits[len(earlier)], kind="reply",
-        inscribed_at=now, placed=True, meeting=seg_id,
+        id=record.new_id(),
+        list=list_id,
+        delegation=delegation,
+        category=cat,
+        level=default_level(meeting, cat),
+        minutes=limits[len(earlier)],
+        kind="reply",
+        inscribed_at=now,
+        placed=True,
+        meeting=seg_id,
     )
     # Replies are taken once the day's list is exhausted: after the last waiting
     # speaker projected into a meeting of that day, and after earlier replies.
@@ -234,7 +251,8 @@ def add_reply(
     day = meeting.segment(seg_id).date
     waiting = record.waiting(list_id)
     of_day = [
-        s for s in waiting
+        s
+        for s in waiting
         if (s.kind == "reply" and s.meeting is not None and meeting.segment(s.meeting).date == day)
         or ((p := placements.get(s.id)) and meeting.segment(p.segment_id).date == day)
     ]

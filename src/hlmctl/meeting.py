@@ -6,9 +6,9 @@ description of its format: defaults, validation and error messages come from her
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
-import datetime as dt
 from datetime import date, datetime, time
 from functools import cached_property
 from pathlib import Path
@@ -25,15 +25,13 @@ from pydantic import (
 )
 
 from hlmctl.errors import InvalidFileError
+from hlmctl.text import SafeText as Text
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Minutes = Annotated[float, Field(gt=0, le=24 * 60)]
-Text = Annotated[str, Field(max_length=2000)]
 
 SegmentKind = Literal["opening-plenary", "plenary", "panel", "closing-plenary"]
-ItemKind = Literal[
-    "statement", "presentation", "discussion", "summary", "remarks", "other", "list"
-]
+ItemKind = Literal["statement", "presentation", "discussion", "summary", "remarks", "other", "list"]
 
 
 class Model(BaseModel):
@@ -140,9 +138,7 @@ class Segment(Model):
     moderator: Person | None = None
     panelists: list[Person] = []
     items: list[Item] = []
-    after: list[Id] = Field(
-        default=[], description="Closing plenary: the segments it comes after."
-    )
+    after: list[Id] = Field(default=[], description="Closing plenary: the segments it comes after.")
     after_list: Id | None = Field(
         default=None, description="Closing plenary: the list that must be exhausted first."
     )
@@ -355,7 +351,7 @@ def parse_meeting(raw: bytes, name: str) -> Meeting:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidFileError(
-            name, [f"is not UTF-8 text (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})"]
+            name, [f"is not UTF-8 text (byte {exc.start}: {raw[exc.start : exc.start + 1]!r})"]
         ) from None
     text = text.removeprefix("\ufeff")
     try:
@@ -426,7 +422,11 @@ def locate(text: str, loc: tuple[int | str, ...]) -> int | None:
                 best = number
             continue
         key_match = _KEY.match(line)
-        if key_match and table == loc[: len(table)] and len(loc) > len(table):
-            if loc[len(table)] == key_match.group(1):
-                return number
+        if (
+            key_match
+            and table == loc[: len(table)]
+            and len(loc) > len(table)
+            and loc[len(table)] == key_match.group(1)
+        ):
+            return number
     return best

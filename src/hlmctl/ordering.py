@@ -59,8 +59,9 @@ def waiting_position(record: Record, speaker: Speaker) -> int | None:
 def place_at(record: Record, speaker: Speaker, position: int) -> None:
     """Move a waiting speaker to a 1-based position among its list's waiting speakers."""
     record.speakers.remove(speaker)
-    waiting = [i for i, s in enumerate(record.speakers) if s.list == speaker.list
-               and s.status == "waiting"]
+    waiting = [
+        i for i, s in enumerate(record.speakers) if s.list == speaker.list and s.status == "waiting"
+    ]
     if not waiting:
         index = len(record.speakers)
     elif position <= len(waiting):

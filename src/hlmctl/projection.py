@@ -66,8 +66,9 @@ class Agenda:
     def for_day(self, day: str | None) -> list[AgendaSegment]:
         if day is None:
             return self.segments
-        return [s for s in self.segments if s.start is not None and s.start.date().isoformat()
-                == day]
+        return [
+            s for s in self.segments if s.start is not None and s.start.date().isoformat() == day
+        ]
 
 
 def speaker_label(speaker: Speaker) -> str:
@@ -162,7 +163,9 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
         windows = _windows(meeting, meeting.list_segments(lst.id))
         speakers = record.in_list(lst.id)
 
-        def segment_at(t: datetime, windows: list[tuple[Segment, datetime, datetime]] = windows) -> int:
+        def segment_at(
+            t: datetime, windows: list[tuple[Segment, datetime, datetime]] = windows
+        ) -> int:
             for i, (_, ws, we) in enumerate(windows):
                 if t < we and t >= ws - timedelta(hours=1):
                     return i
@@ -172,7 +175,11 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
         cursor: datetime | None = None
         seg_index = 0
         actual = sorted(
-            (s for s in speakers if s.started_at is not None and s.status in ("spoken", "speaking")),
+            (
+                s
+                for s in speakers
+                if s.started_at is not None and s.status in ("spoken", "speaking")
+            ),
             key=lambda s: s.started_at or now,
         )
         for s in actual:
@@ -183,15 +190,23 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
                 projected = False
             else:
                 remaining = limit_seconds(meeting, s) - (s.spoken_seconds(now) or 0.0)
-                end = max(now, now + timedelta(seconds=remaining)) if live else start + (
-                    timedelta(seconds=limit_seconds(meeting, s) + s.paused_seconds)
+                end = (
+                    max(now, now + timedelta(seconds=remaining))
+                    if live
+                    else start + (timedelta(seconds=limit_seconds(meeting, s) + s.paused_seconds))
                 )
                 projected = True
             seg_index = segment_at(start)
             seg = windows[seg_index][0]
             items_by_segment[seg.id].append(
-                AgendaItem(start, end, s.kind if s.kind == "reply" else "speaker",
-                           speaker_label(s), projected, speaker=s)
+                AgendaItem(
+                    start,
+                    end,
+                    s.kind if s.kind == "reply" else "speaker",
+                    speaker_label(s),
+                    projected,
+                    speaker=s,
+                )
             )
             placements[s.id] = Placement(start, end, seg.id)
             cursor = end if cursor is None else max(cursor, end)
@@ -212,8 +227,14 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
                 if start + length <= we:
                     end = start + length
                     items_by_segment[seg.id].append(
-                        AgendaItem(start, end, s.kind if s.kind == "reply" else "speaker",
-                                   speaker_label(s), True, speaker=s)
+                        AgendaItem(
+                            start,
+                            end,
+                            s.kind if s.kind == "reply" else "speaker",
+                            speaker_label(s),
+                            True,
+                            speaker=s,
+                        )
                     )
                     placements[s.id] = Placement(start, end, seg.id)
                     cursor = end
@@ -223,7 +244,7 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
                 lost.append(s)
         if lost:
             available = []
-            for seg, ws, we in windows[first_wait_index:]:
+            for _seg, ws, we in windows[first_wait_index:]:
                 begin = ws if first_wait_cursor is None else max(first_wait_cursor, ws)
                 available.append((we - begin).total_seconds())
             overflow.append(Overflow(lst.id, lost, fit_limit(available, len(waiting))))
@@ -233,16 +254,16 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
     for seg in meeting.segments:
         if seg.kind == "closing-plenary":
             continue
-        start, end = seg.start_at(tz), seg.end_at(tz)
-        assert start is not None and end is not None
-        head, tail, ws, we = _fixed_items(seg, start, end)
+        seg_start, seg_end = seg.start_at(tz), seg.end_at(tz)
+        assert seg_start is not None and seg_end is not None
+        head, tail, ws, we = _fixed_items(seg, seg_start, seg_end)
         body = sorted(items_by_segment[seg.id], key=lambda i: i.start)
         holder = next((lst for lst in meeting.lists if seg.id in lst.segments), None)
         if holder is not None:
             slot = next((i for i in seg.items if i.kind == "list"), None)
             label = slot.label if slot else holder.title
             body.insert(0, AgendaItem(ws, we, "list", label, True, item=slot))
-        segments.append(AgendaSegment(seg, start, end, False, head + body + tail))
+        segments.append(AgendaSegment(seg, seg_start, seg_end, False, head + body + tail))
     segments.sort(key=_segment_order)
     for seg in meeting.segments:
         if seg.kind == "closing-plenary":
@@ -267,8 +288,14 @@ def _closing(
     after_ends = [by_id[i].end for i in seg.after if i in by_id and by_id[i].end]
     end_of_list = list_end.get(seg.after_list)
     if seg.after_list in overflowing:
-        return AgendaSegment(seg, None, None, True, [],
-                             note="not projected: the list of speakers does not fit its meetings")
+        return AgendaSegment(
+            seg,
+            None,
+            None,
+            True,
+            [],
+            note="not projected: the list of speakers does not fit its meetings",
+        )
     candidate = end_of_list or windows[0][1]
     for t in after_ends:
         if t is not None:
@@ -288,7 +315,6 @@ def _closing(
         items.append(AgendaItem(cursor, nxt, it.kind, it.label, True, item=it))
         cursor = nxt
     return AgendaSegment(seg, start, cursor, True, items)
-
 
 
 def _segment_order(a: AgendaSegment) -> tuple[float, bool, str]:

@@ -6,6 +6,7 @@ null, so an empty optional value is simply left out of the file.
 
 from __future__ import annotations
 
+import builtins
 import tomllib
 from datetime import datetime
 from typing import Any, Literal
@@ -14,6 +15,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hlmctl.errors import InvalidFileError
+from hlmctl.text import SafeText, ShortText
 
 RECORD_FORMAT = 1
 
@@ -28,12 +30,12 @@ class RecordModel(BaseModel):
 class Speaker(RecordModel):
     id: str = Field(pattern=r"^S[1-9][0-9]*$")
     list: str
-    delegation: str = Field(min_length=1, max_length=500)
+    delegation: ShortText = Field(min_length=1)
     category: str
     level: str
-    name: str | None = Field(default=None, max_length=500)
-    title: str | None = Field(default=None, max_length=500)
-    on_behalf_of: str | None = Field(default=None, max_length=500)
+    name: ShortText | None = None
+    title: ShortText | None = None
+    on_behalf_of: ShortText | None = None
     minutes: float | None = Field(default=None, gt=0, le=24 * 60)
     kind: SpeakerKind = "statement"
     status: Status = "waiting"
@@ -43,7 +45,7 @@ class Speaker(RecordModel):
     ended_at: datetime | None = None
     paused_seconds: float = Field(default=0, ge=0)
     paused_at: datetime | None = None
-    absences: list[datetime] = []
+    absences: builtins.list[datetime] = []
     meeting: str | None = None
 
     def spoken_seconds(self, now: datetime | None = None) -> float | None:
@@ -66,9 +68,9 @@ class ListState(RecordModel):
 
 class LogEntry(RecordModel):
     at: datetime
-    operator: str
-    command: str
-    change: str
+    operator: ShortText
+    command: ShortText
+    change: SafeText
 
 
 class Record(RecordModel):
@@ -136,8 +138,10 @@ def parse_record(raw: bytes, name: str) -> Record:
     except tomllib.TOMLDecodeError as exc:
         raise InvalidFileError(
             name,
-            [f"is not valid TOML ({exc}); it may be damaged: restore it from a copy, "
-             "hlmctl will not overwrite it"],
+            [
+                f"is not valid TOML ({exc}); it may be damaged: restore it from a copy, "
+                "hlmctl will not overwrite it"
+            ],
             what="record",
         ) from None
     try:

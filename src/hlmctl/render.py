@@ -42,8 +42,13 @@ def console(env: Env) -> Console:
         return Console(file=env.stdout, highlight=False)
     width = int(env.environ.get("COLUMNS", "0") or 0) or 200
     return Console(
-        file=env.stdout, highlight=False, color_system=None, force_terminal=False,
-        width=width, no_color=True, emoji=False,
+        file=env.stdout,
+        highlight=False,
+        color_system=None,
+        force_terminal=False,
+        width=width,
+        no_color=True,
+        emoji=False,
     )
 
 
@@ -109,10 +114,12 @@ def _segment_details(meeting: Meeting, a: AgendaSegment) -> list[str]:
     lines = [f"Room: {seg.room}"]
     if seg.theme:
         lines.append(f"Theme: {seg.theme}")
-    for person in [*seg.chairs, *( [seg.moderator] if seg.moderator else []), *seg.panelists]:
-        lines.append(f"{person.role or 'Participant'}: {person.name or 'not yet named'}"
-                     + (f" ({person.delegation})" if person.delegation else "")
-                     + (f" - {person.note}" if person.note else ""))
+    for person in [*seg.chairs, *([seg.moderator] if seg.moderator else []), *seg.panelists]:
+        lines.append(
+            f"{person.role or 'Participant'}: {person.name or 'not yet named'}"
+            + (f" ({person.delegation})" if person.delegation else "")
+            + (f" - {person.note}" if person.note else "")
+        )
     if a.note:
         lines.append(a.note)
     elif seg.kind == "closing-plenary":
@@ -122,8 +129,10 @@ def _segment_details(meeting: Meeting, a: AgendaSegment) -> list[str]:
 
 def agenda_text(env: Env, meeting: Meeting, agenda: Agenda, segments: list[AgendaSegment]) -> None:
     out = env.stdout
-    out.write(f"{printable(meeting.meeting.title)}\n{printable(meeting.meeting.venue)} "
-              f"(times in {meeting.meeting.timezone}; ~ projected)\n")
+    out.write(
+        f"{printable(meeting.meeting.title)}\n{printable(meeting.meeting.venue)} "
+        f"(times in {meeting.meeting.timezone}; ~ projected)\n"
+    )
     for day, segs in _days(segments):
         out.write(f"\n{day}\n")
         for a in segs:
@@ -134,18 +143,28 @@ def agenda_text(env: Env, meeting: Meeting, agenda: Agenda, segments: list[Agend
             for item in a.items:
                 mark = "~" if item.projected else " "
                 ident = f" [{item.speaker_id}]" if item.speaker_id else ""
-                out.write(f"  {mark}{_span(item.start, item.end)}  {printable(item.label)}{ident}\n")
+                out.write(
+                    f"  {mark}{_span(item.start, item.end)}  {printable(item.label)}{ident}\n"
+                )
     _overflow_text(env, agenda)
 
 
 def _overflow_lines(agenda: Agenda) -> list[str]:
     lines = []
     for o in agenda.overflow:
-        fix = (f"a limit of {format_duration(o.limit_seconds)} per statement would let every "
-               "one of them speak") if o.limit_seconds else "no time limit would fit them"
-        lines.append(f"The list {o.list_id!r} does not fit its meetings: {len(o.speakers)} "
-                     f"speaker(s) are not reached ({', '.join(s.id for s in o.speakers[:12])}"
-                     f"{', ...' if len(o.speakers) > 12 else ''}); {fix}.")
+        fix = (
+            (
+                f"a limit of {format_duration(o.limit_seconds)} per statement would let every "
+                "one of them speak"
+            )
+            if o.limit_seconds
+            else "no time limit would fit them"
+        )
+        lines.append(
+            f"The list {o.list_id!r} does not fit its meetings: {len(o.speakers)} "
+            f"speaker(s) are not reached ({', '.join(s.id for s in o.speakers[:12])}"
+            f"{', ...' if len(o.speakers) > 12 else ''}); {fix}."
+        )
     return lines
 
 
@@ -160,53 +179,79 @@ def agenda_table(env: Env, meeting: Meeting, agenda: Agenda, segments: list[Agen
 
     con = console(env)
     con.print(Text(meeting.meeting.title, style="bold"))
-    con.print(Text(f"{meeting.meeting.venue} - times in {meeting.meeting.timezone}; "
-                   "~ marks a projected time", style="dim"))
+    con.print(
+        Text(
+            f"{meeting.meeting.venue} - times in {meeting.meeting.timezone}; "
+            "~ marks a projected time",
+            style="dim",
+        )
+    )
     for day, segs in _days(segments):
-        table = Table(title=Text(day, style="bold cyan"), title_justify="left", expand=False,
-                      show_lines=False, pad_edge=False)
+        table = Table(
+            title=Text(day, style="bold cyan"),
+            title_justify="left",
+            expand=False,
+            show_lines=False,
+            pad_edge=False,
+        )
         table.add_column("Time", no_wrap=True)
         table.add_column("", width=1)
         table.add_column("Programme", overflow="fold", ratio=1)
         table.add_column("Id", no_wrap=True, style="dim")
         for a in segs:
-            table.add_row(Text(_span(a.start, a.end), style="bold"),
-                          Text("~" if a.projected else ""),
-                          Text(printable(a.segment.title), style="bold"), Text(""),
-                          end_section=False)
+            table.add_row(
+                Text(_span(a.start, a.end), style="bold"),
+                Text("~" if a.projected else ""),
+                Text(printable(a.segment.title), style="bold"),
+                Text(""),
+                end_section=False,
+            )
             for line in _segment_details(meeting, a):
-                table.add_row(Text(""), Text(""), Text(printable(line), style="italic dim"),
-                              Text(""))
+                table.add_row(
+                    Text(""), Text(""), Text(printable(line), style="italic dim"), Text("")
+                )
             for item in a.items:
-                style = "green" if item.speaker and item.speaker.status == "spoken" else (
-                    "yellow" if item.speaker and item.speaker.status == "speaking" else "")
-                table.add_row(Text(_span(item.start, item.end)),
-                              Text("~" if item.projected else ""),
-                              Text("  " + printable(item.label), style=style),
-                              Text(item.speaker_id or ""))
+                style = (
+                    "green"
+                    if item.speaker and item.speaker.status == "spoken"
+                    else ("yellow" if item.speaker and item.speaker.status == "speaking" else "")
+                )
+                table.add_row(
+                    Text(_span(item.start, item.end)),
+                    Text("~" if item.projected else ""),
+                    Text("  " + printable(item.label), style=style),
+                    Text(item.speaker_id or ""),
+                )
             table.add_section()
         con.print(table)
     for line in _overflow_lines(agenda):
         con.print(Text(line, style="bold red"))
 
 
-def agenda_markdown(env: Env, meeting: Meeting, agenda: Agenda,
-                    segments: list[AgendaSegment]) -> None:
+def agenda_markdown(
+    env: Env, meeting: Meeting, agenda: Agenda, segments: list[AgendaSegment]
+) -> None:
     out = env.stdout
-    out.write(f"# {md(meeting.meeting.title)}\n\n{md(meeting.meeting.venue)}; times in "
-              f"{meeting.meeting.timezone}; ~ marks a projected time.\n")
+    out.write(
+        f"# {md(meeting.meeting.title)}\n\n{md(meeting.meeting.venue)}; times in "
+        f"{meeting.meeting.timezone}; ~ marks a projected time.\n"
+    )
     for day, segs in _days(segments):
         out.write(f"\n## {day}\n")
         for a in segs:
-            out.write(f"\n### {'~' if a.projected else ''}{_span(a.start, a.end)} "
-                      f"{md(a.segment.title)}\n\n")
+            out.write(
+                f"\n### {'~' if a.projected else ''}{_span(a.start, a.end)} "
+                f"{md(a.segment.title)}\n\n"
+            )
             for line in _segment_details(meeting, a):
                 out.write(f"- {md(line)}\n")
             if a.items:
                 out.write("\n| Time | Item | Speaker id |\n|---|---|---|\n")
                 for item in a.items:
-                    out.write(f"| {'~' if item.projected else ''}{_span(item.start, item.end)} | "
-                              f"{md(item.label)} | {item.speaker_id or ''} |\n")
+                    out.write(
+                        f"| {'~' if item.projected else ''}{_span(item.start, item.end)} | "
+                        f"{md(item.label)} | {item.speaker_id or ''} |\n"
+                    )
     for line in _overflow_lines(agenda):
         out.write(f"\n**Warning:** {md(line)}\n")
 
@@ -219,8 +264,18 @@ def md(text: str | None) -> str:
     return value
 
 
-AGENDA_CSV = ("date", "segment", "segment_kind", "segment_title", "start", "end", "kind",
-              "label", "speaker_id", "projected")
+AGENDA_CSV = (
+    "date",
+    "segment",
+    "segment_kind",
+    "segment_title",
+    "start",
+    "end",
+    "kind",
+    "label",
+    "speaker_id",
+    "projected",
+)
 
 
 def agenda_csv(env: Env, meeting: Meeting, segments: list[AgendaSegment]) -> None:
@@ -228,14 +283,34 @@ def agenda_csv(env: Env, meeting: Meeting, segments: list[AgendaSegment]) -> Non
 
     rows = []
     for a in segments:
-        base = {"date": a.start.date().isoformat() if a.start else None, "segment": a.segment.id,
-                "segment_kind": a.segment.kind, "segment_title": a.segment.title}
-        rows.append({**base, "start": iso(a.start, meeting), "end": iso(a.end, meeting),
-                     "kind": "segment", "label": a.segment.title, "projected": a.projected})
+        base = {
+            "date": a.start.date().isoformat() if a.start else None,
+            "segment": a.segment.id,
+            "segment_kind": a.segment.kind,
+            "segment_title": a.segment.title,
+        }
+        rows.append(
+            {
+                **base,
+                "start": iso(a.start, meeting),
+                "end": iso(a.end, meeting),
+                "kind": "segment",
+                "label": a.segment.title,
+                "projected": a.projected,
+            }
+        )
         for item in a.items:
-            rows.append({**base, "start": iso(item.start, meeting), "end": iso(item.end, meeting),
-                         "kind": item.kind, "label": item.label, "speaker_id": item.speaker_id,
-                         "projected": item.projected})
+            rows.append(
+                {
+                    **base,
+                    "start": iso(item.start, meeting),
+                    "end": iso(item.end, meeting),
+                    "kind": item.kind,
+                    "label": item.label,
+                    "speaker_id": item.speaker_id,
+                    "projected": item.projected,
+                }
+            )
     write_csv(env, AGENDA_CSV, rows)
 
 
@@ -270,9 +345,27 @@ def agenda_ics(env: Env, meeting: Meeting, segments: list[AgendaSegment], now: d
 
 # --- speakers -----------------------------------------------------------------------
 
-SPEAKER_CSV = ("id", "list", "position", "delegation", "category", "level", "name", "title",
-               "on_behalf_of", "minutes", "kind", "placed", "status", "inscribed_at",
-               "estimated_start", "started_at", "ended_at", "spoken_seconds", "segment")
+SPEAKER_CSV = (
+    "id",
+    "list",
+    "position",
+    "delegation",
+    "category",
+    "level",
+    "name",
+    "title",
+    "on_behalf_of",
+    "minutes",
+    "kind",
+    "placed",
+    "status",
+    "inscribed_at",
+    "estimated_start",
+    "started_at",
+    "ended_at",
+    "spoken_seconds",
+    "segment",
+)
 
 
 def _local_hm(value: str | None) -> str:
@@ -297,8 +390,17 @@ def speakers_table(env: Env, rows: list[dict[str, Any]], title: str) -> None:
     from rich.text import Text
 
     table = Table(title=Text(title, style="bold"), title_justify="left")
-    for name in ("#", "Id", "Delegation", "Speaker", "Level", "Category", "Min.", "Status",
-                 "Est. start"):
+    for name in (
+        "#",
+        "Id",
+        "Delegation",
+        "Speaker",
+        "Level",
+        "Category",
+        "Min.",
+        "Status",
+        "Est. start",
+    ):
         table.add_column(name, no_wrap=name not in ("Delegation", "Speaker"))
     styles = {"spoken": "dim", "speaking": "bold yellow", "withdrawn": "dim strike"}
     for r in rows:
@@ -307,8 +409,13 @@ def speakers_table(env: Env, rows: list[dict[str, Any]], title: str) -> None:
         if r["on_behalf_of"]:
             deleg += f" (on behalf of {printable(r['on_behalf_of'])})"
         table.add_row(
-            Text(str(r["position"] or "")), Text(r["id"]), Text(deleg), Text(who),
-            Text(r["level"]), Text(r["category"]), Text(f"{r['minutes']:g}"),
+            Text(str(r["position"] or "")),
+            Text(r["id"]),
+            Text(deleg),
+            Text(who),
+            Text(r["level"]),
+            Text(r["category"]),
+            Text(f"{r['minutes']:g}"),
             Text(r["status"] + (" (placed)" if r["placed"] and r["status"] == "waiting" else "")),
             Text(_local_hm(r["estimated_start"] or r["started_at"])),
             style=styles.get(r["status"], ""),
@@ -326,17 +433,21 @@ def status_lines(data: dict[str, Any]) -> list[str]:
         lines.append(f"Nobody is speaking in {data['list']!r}.")
     else:
         who = ", ".join(printable(x) for x in (cur["name"], cur["title"]) if x)
-        lines.append(f"Speaking: {cur['id']} {printable(cur['delegation'])}"
-                     f"{' - ' + who if who else ''}")
+        lines.append(
+            f"Speaking: {cur['id']} {printable(cur['delegation'])}{' - ' + who if who else ''}"
+        )
         rem = data["remaining_seconds"]
         state = " (paused)" if data["paused"] else ""
         over = " OVER TIME" if rem is not None and rem < 0 else ""
-        lines.append(f"Elapsed {format_duration(data['elapsed_seconds'])} of "
-                     f"{format_duration(data['limit_seconds'])}; remaining "
-                     f"{format_duration(rem)}{over}{state}")
+        lines.append(
+            f"Elapsed {format_duration(data['elapsed_seconds'])} of "
+            f"{format_duration(data['limit_seconds'])}; remaining "
+            f"{format_duration(rem)}{over}{state}"
+        )
     if data["next"]:
-        lines.append("Next: " + "; ".join(
-            f"{n['id']} {printable(n['delegation'])}" for n in data["next"]))
+        lines.append(
+            "Next: " + "; ".join(f"{n['id']} {printable(n['delegation'])}" for n in data["next"])
+        )
     elif data.get("then"):
         lines.append(f"The list is exhausted; next in the programme: {data['then']}")
     else:

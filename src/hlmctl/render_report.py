@@ -19,7 +19,7 @@ DIMENSIONS = (
 
 
 def _who(s: dict[str, Any]) -> str:
-    text = s["delegation"]
+    text = str(s["delegation"])
     if s["on_behalf_of"]:
         text += f" (on behalf of {s['on_behalf_of']})"
     if s["kind"] == "reply":
@@ -42,7 +42,10 @@ def table(env: Env, data: dict[str, Any]) -> None:
         statements.add_column(col, no_wrap=col != "Delegation")
     for s in data["statements"]:
         statements.add_row(
-            Text(s["id"]), Text(s["list"]), Text(printable(_who(s))), Text(s["level"]),
+            Text(s["id"]),
+            Text(s["list"]),
+            Text(printable(_who(s))),
+            Text(s["level"]),
             Text((s["started_at"] or "")[:16].replace("T", " ")),
             Text(format_duration(s["spoken_seconds"] or 0)),
             Text(format_duration(s["limit_seconds"])),
@@ -54,17 +57,26 @@ def table(env: Env, data: dict[str, Any]) -> None:
         for col in ("", "Statements", "Time", "Overruns", "Over by"):
             t.add_column(col)
         for row in data["totals"][key]:
-            t.add_row(Text(printable(row["label"])), Text(str(row["statements"])),
-                      Text(format_duration(row["seconds"])), Text(str(row["overruns"])),
-                      Text(_over(row["overrun_seconds"])))
+            t.add_row(
+                Text(printable(row["label"])),
+                Text(str(row["statements"])),
+                Text(format_duration(row["seconds"])),
+                Text(str(row["overruns"])),
+                Text(_over(row["overrun_seconds"])),
+            )
         con.print(t)
     if data["not_spoken"]:
         t = Table(title=Text("Inscribed but did not speak", style="bold"), title_justify="left")
         for col in ("Id", "List", "Delegation", "Status", "Absences"):
             t.add_column(col)
         for s in data["not_spoken"]:
-            t.add_row(Text(s["id"]), Text(s["list"]), Text(printable(_who(s))),
-                      Text(s["status"]), Text(str(len(s["absences"]))))
+            t.add_row(
+                Text(s["id"]),
+                Text(s["list"]),
+                Text(printable(_who(s))),
+                Text(s["status"]),
+                Text(str(len(s["absences"]))),
+            )
         con.print(t)
     ref = data["reference_data"]
     con.print(Text(f"Regional groups: {ref['source']} (as of {ref['as_of']})", style="dim"))
@@ -87,9 +99,11 @@ def markdown(env: Env, data: dict[str, Any]) -> None:
         out.write(f"\n### {title}\n\n| | Statements | Time | Overruns | Over by |\n")
         out.write("|---|---|---|---|---|\n")
         for row in data["totals"][key]:
-            out.write(f"| {md(row['label'])} | {row['statements']} | "
-                      f"{format_duration(row['seconds'])} | {row['overruns']} | "
-                      f"{_over(row['overrun_seconds'])} |\n")
+            out.write(
+                f"| {md(row['label'])} | {row['statements']} | "
+                f"{format_duration(row['seconds'])} | {row['overruns']} | "
+                f"{_over(row['overrun_seconds'])} |\n"
+            )
     if data["not_spoken"]:
         out.write("\n### Inscribed but did not speak\n\n")
         for s in data["not_spoken"]:

@@ -44,7 +44,7 @@ class Report:
 
 def build(meeting: Meeting, record: Record, now: datetime) -> Report:
     spoken = [s for s in record.speakers if s.status == "spoken" and s.started_at is not None]
-    spoken.sort(key=lambda s: (s.started_at or now))
+    spoken.sort(key=lambda s: s.started_at or now)
     statements = [
         Statement(s, s.spoken_seconds(now) or 0.0, limit_seconds(meeting, s)) for s in spoken
     ]
@@ -75,7 +75,10 @@ def build(meeting: Meeting, record: Record, now: datetime) -> Report:
         for person in seg.chairs:
             if person.delegation:
                 report.chairs.append(
-                    (seg.id, person.delegation,
-                     delegations.GROUP_LABELS.get(delegations.group_of(person.delegation), ""))
+                    (
+                        seg.id,
+                        person.delegation,
+                        delegations.GROUP_LABELS.get(delegations.group_of(person.delegation), ""),
+                    )
                 )
     return report

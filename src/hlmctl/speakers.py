@@ -6,7 +6,6 @@ changed nothing; ``Store.change`` writes the result.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,8 +16,8 @@ from hlmctl.errors import InputError
 from hlmctl.meeting import Meeting
 from hlmctl.ordering import insert_in_protocol_order, place_at, place_relative, swap
 from hlmctl.record import Record, Speaker
+from hlmctl.text import MAX_TEXT, control_character
 
-MAX_TEXT = 500
 STATE_LIKE = ("member-state", "observer-state", "observer")
 
 
@@ -33,12 +32,13 @@ def clean_text(field: str, value: str | None, *, required: bool = False) -> str 
         if required:
             raise InputError(f"{field} is empty")
         return None
-    for index, char in enumerate(text):
-        if unicodedata.category(char) in ("Cc", "Cf") and char not in "\u200d\u200c":
-            raise InputError(
-                f"{field} contains a control character (U+{ord(char):04X}) at position "
-                f"{index + 1}: line breaks, tabs and terminal escape sequences are not allowed"
-            )
+    found = control_character(text)
+    if found:
+        position, char = found
+        raise InputError(
+            f"{field} contains a control character (U+{ord(char):04X}) at position {position}: "
+            "line breaks, tabs and terminal escape sequences are not allowed"
+        )
     if len(text) > MAX_TEXT:
         raise InputError(f"{field} is too long ({len(text)} characters; at most {MAX_TEXT})")
     return text
@@ -111,8 +111,10 @@ def build_speaker(meeting: Meeting, record: Record, req: Inscription, now: datet
     if meeting.rules.duplicates == "refuse" and not group and not req.force:
         key = delegations.normalize(delegation)
         for other in record.in_list(lst.id):
-            if other.status in ("waiting", "speaking") and other.on_behalf_of is None and (
-                delegations.normalize(other.delegation) == key
+            if (
+                other.status in ("waiting", "speaking")
+                and other.on_behalf_of is None
+                and (delegations.normalize(other.delegation) == key)
             ):
                 raise InputError(
                     f"{delegation} is already inscribed in {lst.id!r} as {other.id}: "
@@ -152,7 +154,9 @@ def resolve_ref(
     by_id = record.speaker(text.upper()) if text[:1] in "sS" and text[1:].isdigit() else None
     if by_id is not None:
         if by_id.status not in wanted:
-            raise InputError(f"{by_id.id} ({by_id.delegation}) is {by_id.status}, not {' or '.join(wanted)}")
+            raise InputError(
+                f"{by_id.id} ({by_id.delegation}) is {by_id.status}, not {' or '.join(wanted)}"
+            )
         if list_id is not None and by_id.list != list_id:
             raise InputError(f"{by_id.id} is in list {by_id.list!r}, not {list_id!r}")
         return by_id
@@ -220,11 +224,33 @@ def swap_speakers(record: Record, a: Speaker, b: Speaker) -> None:
 
 # --- import ---------------------------------------------------------------------------
 
-IMPORT_FIELDS = ("delegation", "list", "level", "category", "name", "title",
-                 "on_behalf_of", "minutes", "inscribed_at", "placed")
-EXPORT_ONLY = ("id", "position", "status", "estimated_start", "estimated_end", "started_at",
-               "ended_at", "spoken_seconds", "segment", "kind", "limit_minutes",
-               "regional_group", "absences")
+IMPORT_FIELDS = (
+    "delegation",
+    "list",
+    "level",
+    "category",
+    "name",
+    "title",
+    "on_behalf_of",
+    "minutes",
+    "inscribed_at",
+    "placed",
+)
+EXPORT_ONLY = (
+    "id",
+    "position",
+    "status",
+    "estimated_start",
+    "estimated_end",
+    "started_at",
+    "ended_at",
+    "spoken_seconds",
+    "segment",
+    "kind",
+    "limit_minutes",
+    "regional_group",
+    "absences",
+)
 
 
 def row_to_inscription(row: Mapping[str, Any], meeting: Meeting) -> Inscription | None:

@@ -195,9 +195,7 @@ class Store:
     def _undo_entries(self) -> list[Path]:
         if not self.undo_dir.is_dir():
             return []
-        return sorted(
-            p for p in self.undo_dir.iterdir() if p.suffix in (".toml", ".absent")
-        )
+        return sorted(p for p in self.undo_dir.iterdir() if p.suffix in (".toml", ".absent"))
 
     def undo(self, meeting: Meeting) -> Record | None:
         """Restore the record as it was before the last change."""

@@ -59,19 +59,27 @@ def frame(meeting: Meeting, record_store: Store, list_id: str, now: datetime) ->
         remaining = st.remaining_seconds or 0.0
         label = "OVER TIME " if remaining < 0 else "Remaining "
         lines.append(Text(""))
-        lines.append(Text(label + format_duration(remaining),
-                          style=colour(st.remaining_seconds, st.limit_seconds)))
-        lines.append(Text(f"Elapsed {format_duration(st.elapsed_seconds or 0)} of "
-                          f"{format_duration(st.limit_seconds or 0)}"
-                          + ("  (paused)" if st.paused else ""), style="dim"))
+        lines.append(
+            Text(
+                label + format_duration(remaining),
+                style=colour(st.remaining_seconds, st.limit_seconds),
+            )
+        )
+        lines.append(
+            Text(
+                f"Elapsed {format_duration(st.elapsed_seconds or 0)} of "
+                f"{format_duration(st.limit_seconds or 0)}" + ("  (paused)" if st.paused else ""),
+                style="dim",
+            )
+        )
     lines.append(Text(""))
     if st.next:
-        lines.append(Text("Next: " + "; ".join(printable(s.delegation) for s in st.next),
-                          style="cyan"))
+        lines.append(
+            Text("Next: " + "; ".join(printable(s.delegation) for s in st.next), style="cyan")
+        )
     body = Group(*[Align.center(line) for line in lines])
     title = printable(meeting.speaker_list(list_id).title)
-    return Panel(body, title=Text(title), subtitle=Text(f"{now:%H:%M:%S}  q quits"),
-                 padding=(1, 2))
+    return Panel(body, title=Text(title), subtitle=Text(f"{now:%H:%M:%S}  q quits"), padding=(1, 2))
 
 
 @contextlib.contextmanager

@@ -19,8 +19,12 @@ def iso(value: datetime | None, meeting: Meeting) -> str | None:
 
 
 def speaker_view(
-    meeting: Meeting, record: Record, speaker: Speaker, agenda: Agenda | None,
-    *, position: int | None = None,
+    meeting: Meeting,
+    record: Record,
+    speaker: Speaker,
+    agenda: Agenda | None,
+    *,
+    position: int | None = None,
 ) -> dict[str, Any]:
     place = agenda.placements.get(speaker.id) if agenda else None
     spoken = speaker.spoken_seconds() if speaker.ended_at else None
@@ -39,10 +43,12 @@ def speaker_view(
         "placed": speaker.placed,
         "status": speaker.status,
         "inscribed_at": iso(speaker.inscribed_at, meeting),
-        "estimated_start": iso(place.start, meeting) if place and speaker.status == "waiting"
+        "estimated_start": iso(place.start, meeting)
+        if place and speaker.status == "waiting"
         else None,
-        "estimated_end": iso(place.end, meeting) if place and speaker.status != "spoken"
-        and speaker.status != "withdrawn" else None,
+        "estimated_end": iso(place.end, meeting)
+        if place and speaker.status != "spoken" and speaker.status != "withdrawn"
+        else None,
         "started_at": iso(speaker.started_at, meeting),
         "ended_at": iso(speaker.ended_at, meeting),
         "spoken_seconds": round(spoken, 3) if spoken is not None else None,
@@ -97,8 +103,11 @@ def segment_view(meeting: Meeting, a: AgendaSegment) -> dict[str, Any]:
                 "projected": i.projected,
                 "speaker_id": i.speaker_id,
                 **({"status": i.speaker.status} if i.speaker else {}),
-                **({"speaker": i.item.speaker, "assumed": i.item.assumed}
-                   if i.item is not None else {}),
+                **(
+                    {"speaker": i.item.speaker, "assumed": i.item.assumed}
+                    if i.item is not None
+                    else {}
+                ),
             }
             for i in a.items
         ],
@@ -128,7 +137,8 @@ def agenda_view(
                 "speakers": speakers_view(meeting, record, o.speakers, agenda),
                 "fits_with_limit_seconds": o.limit_seconds,
                 "fits_with_limit_minutes": round(o.limit_seconds / 60, 2)
-                if o.limit_seconds else None,
+                if o.limit_seconds
+                else None,
             }
             for o in agenda.overflow
         ],
@@ -142,10 +152,10 @@ def status_view(meeting: Meeting, record: Record, st: Status, agenda: Agenda) ->
     return {
         "list": st.list_id,
         "current": one(st.current),
-        "elapsed_seconds": round(st.elapsed_seconds, 3) if st.elapsed_seconds is not None
-        else None,
+        "elapsed_seconds": round(st.elapsed_seconds, 3) if st.elapsed_seconds is not None else None,
         "remaining_seconds": round(st.remaining_seconds, 3)
-        if st.remaining_seconds is not None else None,
+        if st.remaining_seconds is not None
+        else None,
         "limit_seconds": st.limit_seconds,
         "paused": st.paused,
         "next": [one(s) for s in st.next],
@@ -156,8 +166,11 @@ def status_view(meeting: Meeting, record: Record, st: Status, agenda: Agenda) ->
 
 def _total(t: Total) -> dict[str, Any]:
     return {
-        "key": t.key, "label": t.label, "statements": t.statements,
-        "seconds": round(t.seconds, 3), "overruns": t.overruns,
+        "key": t.key,
+        "label": t.label,
+        "statements": t.statements,
+        "seconds": round(t.seconds, 3),
+        "overruns": t.overruns,
         "overrun_seconds": round(t.overrun_seconds, 3),
     }
 

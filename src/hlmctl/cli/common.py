@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import functools
-import os
-import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -27,25 +25,31 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(
     name="hlmctl",
-    help="Run the list of speakers and the timed agenda of a General Assembly "
-    "high-level meeting.",
+    help="Run the list of speakers and the timed agenda of a General Assembly high-level meeting.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-speakers_app = typer.Typer(help="Inscribe speakers and edit a list of speakers.",
-                           no_args_is_help=True, rich_markup_mode=None)
-lists_app = typer.Typer(help="Close or reopen a list of speakers (rule 73).",
-                        no_args_is_help=True, rich_markup_mode=None)
-reply_app = typer.Typer(help="Rights of reply (decision 34/401).", no_args_is_help=True,
-                        rich_markup_mode=None)
+speakers_app = typer.Typer(
+    help="Inscribe speakers and edit a list of speakers.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+lists_app = typer.Typer(
+    help="Close or reopen a list of speakers (rule 73).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+reply_app = typer.Typer(
+    help="Rights of reply (decision 34/401).", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(speakers_app, name="speakers")
 app.add_typer(lists_app, name="lists")
 app.add_typer(reply_app, name="reply")
 
 
-class AgendaFormat(str, Enum):
+class AgendaFormat(StrEnum):
     table = "table"
     text = "text"
     markdown = "markdown"
@@ -54,31 +58,31 @@ class AgendaFormat(str, Enum):
     ics = "ics"
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     table = "table"
     text = "text"
     json = "json"
     csv = "csv"
 
 
-class NowFormat(str, Enum):
+class NowFormat(StrEnum):
     table = "table"
     text = "text"
     json = "json"
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     table = "table"
     markdown = "markdown"
     json = "json"
 
 
-class LogFormat(str, Enum):
+class LogFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
 
@@ -109,8 +113,10 @@ def handled(func: F) -> F:
         except Exception as exc:
             if env.environ.get("HLMCTL_DEBUG") == "1":
                 raise
-            env.warn(f"hlmctl: internal error: {type(exc).__name__}: {exc} "
-                     "(set HLMCTL_DEBUG=1 for the traceback)")
+            env.warn(
+                f"hlmctl: internal error: {type(exc).__name__}: {exc} "
+                "(set HLMCTL_DEBUG=1 for the traceback)"
+            )
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return wrapper  # type: ignore[return-value]
@@ -125,15 +131,34 @@ def version_callback(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    meeting: Annotated[Path | None, typer.Option(
-        "--meeting", "-m", help="The meeting file (else $HLMCTL_MEETING, else ./meeting.toml).",
-        dir_okay=True, show_default=False)] = None,
-    now: Annotated[str | None, typer.Option(
-        "--now", help="Use this time as the clock (ISO 8601; without an offset, venue time). "
-        "Else $HLMCTL_NOW, else the system clock.", show_default=False)] = None,
-    version: Annotated[bool, typer.Option(
-        "--version", help="Print the version and exit.", callback=version_callback,
-        is_eager=True)] = False,
+    meeting: Annotated[
+        Path | None,
+        typer.Option(
+            "--meeting",
+            "-m",
+            help="The meeting file (else $HLMCTL_MEETING, else ./meeting.toml).",
+            dir_okay=True,
+            show_default=False,
+        ),
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            help="Use this time as the clock (ISO 8601; without an offset, venue time). "
+            "Else $HLMCTL_NOW, else the system clock.",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            callback=version_callback,
+            is_eager=True,
+        ),
+    ] = False,
 ) -> None:
     """Run the list of speakers and the timed agenda of a high-level meeting."""
     base = ctx.obj if isinstance(ctx.obj, Env) else Env()
@@ -152,18 +177,27 @@ def open_meeting(ctx: typer.Context, *, write: bool) -> tuple[Env, Store, Meetin
     return env, store, meeting, env.now(meeting)
 
 
-def change(ctx: typer.Context, command: str, apply: Callable[[Meeting, Record, datetime], Any],
-           describe: Callable[[Any], str]) -> tuple[Env, Store, Meeting, Record, datetime, Any]:
+def change(
+    ctx: typer.Context,
+    command: str,
+    apply: Callable[[Meeting, Record, datetime], Any],
+    describe: Callable[[Any], str],
+) -> tuple[Env, Store, Meeting, Record, datetime, Any]:
     env, store, meeting, now = open_meeting(ctx, write=True)
     record, result = store.change(
-        meeting, lambda rec: apply(meeting, rec, now), at=now, operator=env.operator(),
-        command=command, describe=describe,
+        meeting,
+        lambda rec: apply(meeting, rec, now),
+        at=now,
+        operator=env.operator(),
+        command=command,
+        describe=describe,
     )
     return env, store, meeting, record, now, result
 
 
-def pick_format(env: Env, chosen: Enum | None, *, default_tty: str = "table",
-                default_pipe: str = "text") -> str:
+def pick_format(
+    env: Env, chosen: Enum | None, *, default_tty: str = "table", default_pipe: str = "text"
+) -> str:
     if chosen is not None:
         return str(chosen.value)
     return default_tty if env.is_terminal else default_pipe
@@ -174,5 +208,3 @@ def ok(env: Env, message: str) -> None:
     from hlmctl.render import printable
 
     env.stdout.write(printable(message) + "\n")
-
-

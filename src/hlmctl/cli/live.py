@@ -21,14 +21,30 @@ from hlmctl.cli.common import (
     reply_app,
 )
 
-ListOption = Annotated[str | None, typer.Option(
-    "--list", "-l", help="The list of speakers [default: the meeting's first list].",
-    show_default=False)]
-ListArgument = Annotated[str | None, typer.Argument(
-    help="The list of speakers [default: the meeting's first list].", show_default=False)]
-NowFormatOption = Annotated[NowFormat | None, typer.Option(
-    "--format", "-f", help="Output format [default: table on a terminal, else text].",
-    show_default=False)]
+ListOption = Annotated[
+    str | None,
+    typer.Option(
+        "--list",
+        "-l",
+        help="The list of speakers [default: the meeting's first list].",
+        show_default=False,
+    ),
+]
+ListArgument = Annotated[
+    str | None,
+    typer.Argument(
+        help="The list of speakers [default: the meeting's first list].", show_default=False
+    ),
+]
+NowFormatOption = Annotated[
+    NowFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format [default: table on a terminal, else text].",
+        show_default=False,
+    ),
+]
 
 
 def _show_status(env, meeting, record, st, now, fmt) -> None:  # type: ignore[no-untyped-def]
@@ -48,8 +64,7 @@ def _show_status(env, meeting, record, st, now, fmt) -> None:  # type: ignore[no
 
 @app.command("next")
 @handled
-def next_(ctx: typer.Context, list_id: ListOption = None,
-          fmt: NowFormatOption = None) -> None:
+def next_(ctx: typer.Context, list_id: ListOption = None, fmt: NowFormatOption = None) -> None:
     """End the current statement and call the next speaker."""
     from hlmctl.live import next_speaker
 
@@ -87,9 +102,11 @@ def pause(ctx: typer.Context, list_id: ListOption = None) -> None:
     from hlmctl.live import pause as pause_statement
 
     env, *_, speaker = change(
-        ctx, "pause",
+        ctx,
+        "pause",
         lambda m, r, t: pause_statement(r, m.speaker_list(list_id).id, t),
-        lambda s: f"{s.id} {s.delegation} paused")
+        lambda s: f"{s.id} {s.delegation} paused",
+    )
     ok(env, f"{speaker.id}\t{speaker.delegation}: clock paused; `hlmctl resume` restarts it")
 
 
@@ -100,9 +117,11 @@ def resume(ctx: typer.Context, list_id: ListOption = None) -> None:
     from hlmctl.live import resume as resume_statement
 
     env, *_, speaker = change(
-        ctx, "resume",
+        ctx,
+        "resume",
         lambda m, r, t: resume_statement(r, m.speaker_list(list_id).id, t),
-        lambda s: f"{s.id} {s.delegation} resumed")
+        lambda s: f"{s.id} {s.delegation} resumed",
+    )
     ok(env, f"{speaker.id}\t{speaker.delegation}: clock running")
 
 
@@ -110,9 +129,12 @@ def resume(ctx: typer.Context, list_id: ListOption = None) -> None:
 @handled
 def absent(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(
-        help="Speaker id or delegation [default: the speaker just called].",
-        show_default=False)] = None,
+    ref: Annotated[
+        str | None,
+        typer.Argument(
+            help="Speaker id or delegation [default: the speaker just called].", show_default=False
+        ),
+    ] = None,
     list_id: ListOption = None,
 ) -> None:
     """The called delegation is not in the room: move it as the meeting's rule says."""
@@ -127,14 +149,18 @@ def absent(
             if speaker is None:
                 raise InputError(f"nobody has been called in list {lst.id!r}; name the speaker")
         else:
-            speaker = resolve_ref(record, ref, list_id=list_id,
-                                  statuses=("speaking", "waiting"))
+            speaker = resolve_ref(record, ref, list_id=list_id, statuses=("speaking", "waiting"))
         return mark_absent(meeting, record, speaker, now)
 
     env, *_, (speaker, position, called) = change(
-        ctx, "absent", apply,
-        lambda r: f"{r[0].id} {r[0].delegation} absent, moved to position {r[1]}"
-        + (f"; {r[2].id} {r[2].delegation} called" if r[2] else ""))
+        ctx,
+        "absent",
+        apply,
+        lambda r: (
+            f"{r[0].id} {r[0].delegation} absent, moved to position {r[1]}"
+            + (f"; {r[2].id} {r[2].delegation} called" if r[2] else "")
+        ),
+    )
     ok(env, f"{speaker.id}\t{speaker.delegation} is absent: moved to position {position}")
     if called is not None:
         ok(env, f"{called.id}\t{called.delegation} is called")
@@ -176,20 +202,28 @@ def reply_add(
     ctx: typer.Context,
     delegation: Annotated[str, typer.Argument(help="The delegation replying.")],
     list_id: ListOption = None,
-    category: Annotated[str | None, typer.Option(
-        help="Category, for a delegation outside the reference data.",
-        show_default=False)] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            help="Category, for a delegation outside the reference data.", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Inscribe a right of reply, within decision 34/401's limits."""
     from hlmctl.live import add_reply
     from hlmctl.ordering import waiting_position
 
     env, _, _, record, _, speaker = change(
-        ctx, "reply add",
+        ctx,
+        "reply add",
         lambda m, r, t: add_reply(m, r, delegation, m.speaker_list(list_id).id, t, category),
-        lambda s: f"{s.id} right of reply of {s.delegation} ({s.minutes:g} min) in {s.list}")
-    ok(env, f"{speaker.id}\tright of reply of {speaker.delegation}: {speaker.minutes:g} minutes, "
-            f"position {waiting_position(record, speaker)} of {speaker.list}")
+        lambda s: f"{s.id} right of reply of {s.delegation} ({s.minutes:g} min) in {s.list}",
+    )
+    ok(
+        env,
+        f"{speaker.id}\tright of reply of {speaker.delegation}: {speaker.minutes:g} minutes, "
+        f"position {waiting_position(record, speaker)} of {speaker.list}",
+    )
 
 
 @app.command()
@@ -203,16 +237,19 @@ def timer(
     from hlmctl.timer import run_timer
 
     env, store, meeting, _ = open_meeting(ctx, write=False)
-    run_timer(env, store, meeting, meeting.speaker_list(list_id).id, once=once or not
-              env.is_terminal)
+    run_timer(
+        env, store, meeting, meeting.speaker_list(list_id).id, once=once or not env.is_terminal
+    )
 
 
 @app.command()
 @handled
 def report(
     ctx: typer.Context,
-    fmt: Annotated[ReportFormat | None, typer.Option(
-        "--format", "-f", help="Output format [default: table].", show_default=False)] = None,
+    fmt: Annotated[
+        ReportFormat | None,
+        typer.Option("--format", "-f", help="Output format [default: table].", show_default=False),
+    ] = None,
 ) -> None:
     """Who spoke, for how long, by list, level, category and regional group."""
     from hlmctl import render_report
@@ -245,8 +282,12 @@ def undo(ctx: typer.Context) -> None:
 
 @app.command()
 @handled
-def log(ctx: typer.Context, fmt: Annotated[LogFormat, typer.Option(
-        "--format", "-f", help="text or json.")] = LogFormat.text) -> None:
+def log(
+    ctx: typer.Context,
+    fmt: Annotated[
+        LogFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = LogFormat.text,
+) -> None:
     """Every change to the record, with time and operator."""
     from hlmctl.render import printable, write_json
     from hlmctl.views import iso
@@ -254,11 +295,20 @@ def log(ctx: typer.Context, fmt: Annotated[LogFormat, typer.Option(
     env, store, meeting, _ = open_meeting(ctx, write=False)
     record = store.read_record(meeting)
     if fmt is LogFormat.json:
-        write_json(env, [{"at": iso(e.at, meeting), "operator": e.operator,
-                          "command": e.command, "change": e.change} for e in record.log])
+        write_json(
+            env,
+            [
+                {
+                    "at": iso(e.at, meeting),
+                    "operator": e.operator,
+                    "command": e.command,
+                    "change": e.change,
+                }
+                for e in record.log
+            ],
+        )
         return
     for e in record.log:
-        env.stdout.write(f"{iso(e.at, meeting)}\t{printable(e.operator)}\t{e.command}\t"
-                         f"{printable(e.change)}\n")
-
-
+        env.stdout.write(
+            f"{iso(e.at, meeting)}\t{printable(e.operator)}\t{e.command}\t{printable(e.change)}\n"
+        )

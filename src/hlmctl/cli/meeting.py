@@ -17,7 +17,6 @@ from hlmctl.cli.common import (
     pick_format,
 )
 
-
 # --- examples, init, validate, agenda -------------------------------------------------
 
 
@@ -40,9 +39,11 @@ def examples(ctx: typer.Context) -> None:
 def init(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="Where to write the meeting file.")] = Path(
-        "meeting.toml"),
-    example: Annotated[str, typer.Option("--example", "-e",
-                                         help="The bundled meeting to copy.")] = "hlm-2013",
+        "meeting.toml"
+    ),
+    example: Annotated[
+        str, typer.Option("--example", "-e", help="The bundled meeting to copy.")
+    ] = "hlm-2013",
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
 ) -> None:
     """Copy a bundled meeting (and its record, if it has one) to start from."""
@@ -70,8 +71,12 @@ def init(
 @handled
 def validate(
     ctx: typer.Context,
-    path: Annotated[Path | None, typer.Argument(
-        help="The meeting file to check (else the current meeting).", show_default=False)] = None,
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The meeting file to check (else the current meeting).", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Check a meeting file (and its record): exit 0 if valid, 2 with every problem listed."""
     from hlmctl.meeting import load_meeting
@@ -81,19 +86,29 @@ def validate(
     store = Store(path) if path is not None else env.store(write=False)
     meeting = load_meeting(store.meeting_path)
     record = store.read_record(meeting)
-    ok(env, f"{store.meeting_path}: valid ({len(meeting.segments)} segments, "
-            f"{len(meeting.lists)} lists, {len(record.speakers)} speakers in the record)")
+    ok(
+        env,
+        f"{store.meeting_path}: valid ({len(meeting.segments)} segments, "
+        f"{len(meeting.lists)} lists, {len(record.speakers)} speakers in the record)",
+    )
 
 
 @app.command()
 @handled
 def agenda(
     ctx: typer.Context,
-    day: Annotated[str | None, typer.Option("--day", help="Only this day (YYYY-MM-DD).",
-                                            show_default=False)] = None,
-    fmt: Annotated[AgendaFormat | None, typer.Option(
-        "--format", "-f", help="Output format [default: table on a terminal, else text].",
-        show_default=False)] = None,
+    day: Annotated[
+        str | None, typer.Option("--day", help="Only this day (YYYY-MM-DD).", show_default=False)
+    ] = None,
+    fmt: Annotated[
+        AgendaFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format [default: table on a terminal, else text].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Print the timed agenda: segments, programme items and projected speakers."""
     from hlmctl import render
@@ -129,5 +144,3 @@ def agenda(
         render.agenda_table(env, meeting, result, segments)
     else:
         render.agenda_text(env, meeting, result, segments)
-
-

@@ -12,7 +12,6 @@ from hlmctl.cli.common import (
     ExportFormat,
     ListFormat,
     change,
-    env_of,
     handled,
     ok,
     open_meeting,
@@ -20,9 +19,15 @@ from hlmctl.cli.common import (
     speakers_app,
 )
 
-ListOption = Annotated[str | None, typer.Option(
-    "--list", "-l", help="The list of speakers [default: the meeting's first list].",
-    show_default=False)]
+ListOption = Annotated[
+    str | None,
+    typer.Option(
+        "--list",
+        "-l",
+        help="The list of speakers [default: the meeting's first list].",
+        show_default=False,
+    ),
+]
 
 
 def _estimate(ctx_meeting, record, speaker_id: str, now) -> str:  # type: ignore[no-untyped-def]
@@ -40,23 +45,40 @@ def add(
     ctx: typer.Context,
     delegation: Annotated[str, typer.Argument(help="The delegation, as the UN writes it.")],
     list_id: ListOption = None,
-    level: Annotated[str | None, typer.Option(
-        help="Level of representation (head-of-state ... other).", show_default=False)] = None,
-    category: Annotated[str | None, typer.Option(
-        help="member-state, observer-state, observer, un-entity, igo, ngo, other "
-        "[default: from the reference data].", show_default=False)] = None,
-    name: Annotated[str | None, typer.Option(help="The speaker's name.",
-                                             show_default=False)] = None,
-    title: Annotated[str | None, typer.Option(help="The speaker's function or title.",
-                                              show_default=False)] = None,
-    on_behalf_of: Annotated[str | None, typer.Option(
-        "--on-behalf-of", help="The group the statement is made for.",
-        show_default=False)] = None,
-    minutes: Annotated[float | None, typer.Option(
-        help="A time limit for this statement [default: the list's].",
-        show_default=False)] = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Inscribe a delegation that is already waiting in the list.")] = False,
+    level: Annotated[
+        str | None,
+        typer.Option(help="Level of representation (head-of-state ... other).", show_default=False),
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            help="member-state, observer-state, observer, un-entity, igo, ngo, other "
+            "[default: from the reference data].",
+            show_default=False,
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="The speaker's name.", show_default=False)
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option(help="The speaker's function or title.", show_default=False)
+    ] = None,
+    on_behalf_of: Annotated[
+        str | None,
+        typer.Option(
+            "--on-behalf-of", help="The group the statement is made for.", show_default=False
+        ),
+    ] = None,
+    minutes: Annotated[
+        float | None,
+        typer.Option(
+            help="A time limit for this statement [default: the list's].", show_default=False
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Inscribe a delegation that is already waiting in the list."),
+    ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the speaker as JSON.")] = False,
 ) -> None:
     """Inscribe a speaker; it goes where the protocol order puts it."""
@@ -64,11 +86,21 @@ def add(
     from hlmctl.speakers import Inscription
     from hlmctl.speakers import add as add_speaker
 
-    req = Inscription(delegation=delegation, list_id=list_id, level=level, category=category,
-                      name=name, title=title, on_behalf_of=on_behalf_of, minutes=minutes,
-                      force=force)
+    req = Inscription(
+        delegation=delegation,
+        list_id=list_id,
+        level=level,
+        category=category,
+        name=name,
+        title=title,
+        on_behalf_of=on_behalf_of,
+        minutes=minutes,
+        force=force,
+    )
     env, _, meeting, record, now, speaker = change(
-        ctx, "speakers add", lambda m, r, t: add_speaker(m, r, req, t),
+        ctx,
+        "speakers add",
+        lambda m, r, t: add_speaker(m, r, req, t),
         lambda s: f"{s.id} {s.delegation} inscribed in {s.list} ({s.level}, {s.category})",
     )
     position = waiting_position(record, speaker)
@@ -79,8 +111,11 @@ def add(
 
         write_json(env, speaker_view(meeting, record, speaker, project(meeting, record, now)))
         return
-    ok(env, f"{speaker.id}\t{speaker.delegation} inscribed in {speaker.list} at position "
-            f"{position}; {_estimate(meeting, record, speaker.id, now)}")
+    ok(
+        env,
+        f"{speaker.id}\t{speaker.delegation} inscribed in {speaker.list} at position "
+        f"{position}; {_estimate(meeting, record, speaker.id, now)}",
+    )
 
 
 @speakers_app.command("list")
@@ -88,11 +123,18 @@ def add(
 def list_(
     ctx: typer.Context,
     list_id: ListOption = None,
-    all_: Annotated[bool, typer.Option("--all", "-a",
-                                       help="Also speakers who have spoken or withdrawn.")] = False,
-    fmt: Annotated[ListFormat | None, typer.Option(
-        "--format", "-f", help="Output format [default: table on a terminal, else text].",
-        show_default=False)] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", "-a", help="Also speakers who have spoken or withdrawn.")
+    ] = False,
+    fmt: Annotated[
+        ListFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format [default: table on a terminal, else text].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Show a list of speakers in order, with the estimated start of each."""
     from hlmctl import render
@@ -103,8 +145,7 @@ def list_(
     lst = meeting.speaker_list(list_id)
     record = store.read_record(meeting)
     agenda = project(meeting, record, now)
-    chosen = [s for s in record.in_list(lst.id)
-              if all_ or s.status in ("waiting", "speaking")]
+    chosen = [s for s in record.in_list(lst.id) if all_ or s.status in ("waiting", "speaking")]
     if not all_:
         chosen.sort(key=lambda s: s.status != "speaking")
     rows = speakers_view(meeting, record, chosen, agenda)
@@ -137,8 +178,9 @@ def remove(
         remove_speaker(record, speaker)
         return speaker
 
-    env, *_, speaker = change(ctx, "speakers remove", apply,
-                              lambda s: f"{s.id} {s.delegation} withdrawn from {s.list}")
+    env, *_, speaker = change(
+        ctx, "speakers remove", apply, lambda s: f"{s.id} {s.delegation} withdrawn from {s.list}"
+    )
     ok(env, f"{speaker.id}\t{speaker.delegation} withdrawn from {speaker.list}")
 
 
@@ -147,12 +189,15 @@ def remove(
 def move(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="Speaker id (S12) or delegation.")],
-    to: Annotated[int | None, typer.Option("--to", help="New 1-based position.",
-                                           show_default=False)] = None,
-    before: Annotated[str | None, typer.Option("--before", help="Place before this speaker.",
-                                               show_default=False)] = None,
-    after: Annotated[str | None, typer.Option("--after", help="Place after this speaker.",
-                                              show_default=False)] = None,
+    to: Annotated[
+        int | None, typer.Option("--to", help="New 1-based position.", show_default=False)
+    ] = None,
+    before: Annotated[
+        str | None, typer.Option("--before", help="Place before this speaker.", show_default=False)
+    ] = None,
+    after: Annotated[
+        str | None, typer.Option("--after", help="Place after this speaker.", show_default=False)
+    ] = None,
     list_id: ListOption = None,
 ) -> None:
     """Move a waiting speaker; the place is kept across later inscriptions."""
@@ -167,8 +212,11 @@ def move(
         return speaker, position
 
     env, *_, (speaker, position) = change(
-        ctx, "speakers move", apply,
-        lambda r: f"{r[0].id} {r[0].delegation} moved to position {r[1]} of {r[0].list}")
+        ctx,
+        "speakers move",
+        apply,
+        lambda r: f"{r[0].id} {r[0].delegation} moved to position {r[1]} of {r[0].list}",
+    )
     ok(env, f"{speaker.id}\t{speaker.delegation} is now at position {position} of {speaker.list}")
 
 
@@ -191,7 +239,8 @@ def swap(
         return a, b
 
     env, _, _, record, _, (a, b) = change(
-        ctx, "speakers swap", apply, lambda r: f"{r[0].id} and {r[1].id} swapped places")
+        ctx, "speakers swap", apply, lambda r: f"{r[0].id} and {r[1].id} swapped places"
+    )
     ok(env, f"{a.id}\t{a.delegation} is now at position {waiting_position(record, a)}")
     ok(env, f"{b.id}\t{b.delegation} is now at position {waiting_position(record, b)}")
 
@@ -226,12 +275,17 @@ def import_(
             raise InputError(f"{name}: {exc.message}; nothing was imported") from None
 
     env, *_, (added, skipped) = change(
-        ctx, "speakers import", apply,
-        lambda r: f"{len(r[0])} speakers imported ({r[0][0].id}-{r[0][-1].id})")
+        ctx,
+        "speakers import",
+        apply,
+        lambda r: f"{len(r[0])} speakers imported ({r[0][0].id}-{r[0][-1].id})",
+    )
     ok(env, f"imported {len(added)} speakers ({added[0].id}-{added[-1].id})")
     if skipped:
-        env.warn(f"hlmctl: skipped {skipped} rows of speakers that are not waiting "
-                 "(spoken, speaking or withdrawn)")
+        env.warn(
+            f"hlmctl: skipped {skipped} rows of speakers that are not waiting "
+            "(spoken, speaking or withdrawn)"
+        )
 
 
 @speakers_app.command("export")
@@ -239,8 +293,9 @@ def import_(
 def export(
     ctx: typer.Context,
     list_id: ListOption = None,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f",
-                                              help="csv or json.")] = ExportFormat.csv,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="csv or json.")
+    ] = ExportFormat.csv,
 ) -> None:
     """Write a list of speakers as CSV or JSON, ready for `speakers import`."""
     from hlmctl import render
