@@ -12,7 +12,7 @@ import tomllib
 from datetime import date, datetime, time
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -32,6 +32,9 @@ Minutes = Annotated[float, Field(gt=0, le=24 * 60)]
 
 SegmentKind = Literal["opening-plenary", "plenary", "panel", "closing-plenary"]
 ItemKind = Literal["statement", "presentation", "discussion", "summary", "remarks", "other", "list"]
+
+
+M = TypeVar("M", bound="Model")
 
 
 class Model(BaseModel):
@@ -275,7 +278,7 @@ class Meeting(Model):
         return sorted(segs, key=lambda s: (s.date or date.max, s.start or time.max))
 
 
-def _cross_problems(m: Meeting) -> list[str]:
+def _cross_problems(m: Meeting, also_known: set[str] | None = None) -> list[str]:
     problems: list[str] = []
     seg_ids = [s.id for s in m.segments]
     list_ids = [lst.id for lst in m.lists]
@@ -291,34 +294,34 @@ def _cross_problems(m: Meeting) -> list[str]:
     for lid in m.level_ranks:
         if lid not in level_ids:
             problems.append(f"level_ranks: {lid!r} is not a level of this meeting")
-    known = set(seg_ids)
+    known = set(seg_ids) | (also_known or set())
     days = set(m.meeting.days)
-    for i, lst in enumerate(m.lists):
+    for lst in m.lists:
         for sid in lst.segments:
             if sid not in known:
-                problems.append(f"lists[{i}] ({lst.id}).segments: no segment {sid!r}")
-            elif m.segment(sid).kind == "closing-plenary":
+                problems.append(f"list {lst.id!r}: segments: no segment {sid!r}")
+            elif sid in seg_ids and m.segment(sid).kind == "closing-plenary":
                 problems.append(
-                    f"lists[{i}] ({lst.id}).segments: {sid!r} is a closing plenary, "
+                    f"list {lst.id!r}: segments: {sid!r} is a closing plenary, "
                     "which follows a list rather than holding one"
                 )
-    for i, seg in enumerate(m.segments):
-        where = f"segments[{i}] ({seg.id})"
+    for seg in m.segments:
+        where = f"segment {seg.id!r}:"
         if seg.date is not None and seg.date not in days:
             problems.append(
-                f"{where}.date: {seg.date.isoformat()} is not one of the meeting's days "
+                f"{where} date {seg.date.isoformat()} is not one of the meeting's days "
                 f"({', '.join(d.isoformat() for d in sorted(days))})"
             )
         if seg.kind == "closing-plenary":
             if seg.after_list is None:
-                problems.append(f"{where}.after_list: a closing plenary needs the list it follows")
+                problems.append(f"{where} after_list: a closing plenary needs the list it follows")
             elif seg.after_list not in list_ids:
-                problems.append(f"{where}.after_list: no list {seg.after_list!r}")
+                problems.append(f"{where} after_list: no list {seg.after_list!r}")
         elif seg.after or seg.after_list:
-            problems.append(f"{where}: only a closing plenary has 'after' or 'after_list'")
+            problems.append(f"{where} only a closing plenary has 'after' or 'after_list'")
         for ref in seg.after:
             if ref not in known:
-                problems.append(f"{where}.after: no segment {ref!r}")
+                problems.append(f"{where} after: no segment {ref!r}")
     timed = [s for s in m.segments if s.date and s.start and s.end]
     for i, a in enumerate(timed):
         for b in timed[i + 1 :]:
@@ -361,7 +364,49 @@ def parse_meeting(raw: bytes, name: str) -> Meeting:
     try:
         return Meeting.model_validate(data)
     except ValidationError as exc:
-        raise InvalidFileError(name, describe_errors(exc, text)) from None
+        problems = describe_errors(exc, text)
+        problems += [p for p in _cross_problems_of_parts(data) if p not in problems]
+        raise InvalidFileError(name, problems) from None
+
+
+def _cross_problems_of_parts(data: dict[str, object]) -> list[str]:
+    """When a field is wrong the whole-file checks do not run: run them on the parts
+    that are valid, so that one ``validate`` lists every problem."""
+    from pydantic import TypeAdapter
+
+    raw_segments = _array(data.get("segments"))
+    segments = [s for s in (_valid(Segment, raw) for raw in raw_segments) if s is not None]
+    lists = [s for s in (_valid(SpeakerList, raw) for raw in _array(data.get("lists"))) if s]
+    if not segments or not lists:
+        return []
+    info = data.get("meeting")
+    raw_days = info.get("days") if isinstance(info, dict) else None
+    try:
+        days = TypeAdapter(list[date]).validate_python(raw_days)
+    except ValidationError:
+        days = sorted({s.date for s in segments if s.date})
+    stand_in = Meeting.model_construct(
+        meeting=MeetingInfo.model_construct(id="", title="", venue="", timezone="UTC", days=days),
+        levels=list(DEFAULT_LEVELS),
+        level_ranks={},
+        categories=list(DEFAULT_CATEGORIES),
+        lists=lists,
+        segments=segments,
+    )
+    # A broken segment is still a segment: references to it are not problems.
+    raw_ids = {str(raw.get("id")) for raw in raw_segments if isinstance(raw, dict)}
+    return _cross_problems(stand_in, also_known=raw_ids)
+
+
+def _valid(model: type[M], raw: object) -> M | None:
+    try:
+        return model.model_validate(raw)
+    except ValidationError:
+        return None
+
+
+def _array(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
 
 
 def describe_errors(exc: ValidationError, text: str) -> list[str]:

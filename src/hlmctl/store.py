@@ -18,8 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from hlmctl.errors import BusyError, InputError, NothingToDo
-from hlmctl.meeting import Meeting, load_meeting, parse_meeting
+from hlmctl.errors import BusyError, InputError, InvalidFileError, NothingToDo
+from hlmctl.meeting import Meeting, load_meeting
 from hlmctl.record import LogEntry, Record, dump_record, empty_record, parse_record
 
 T = TypeVar("T")
@@ -124,6 +124,19 @@ class Store:
                 f"{self.record_path}: this record belongs to meeting {record.meeting!r}, "
                 f"not {meeting.meeting.id!r}"
             )
+        known = {lst.id for lst in meeting.lists}
+        levels = {lv.id for lv in meeting.levels}
+        categories = {c.id for c in meeting.categories}
+        problems = []
+        for s in record.speakers:
+            if s.list not in known:
+                problems.append(f"speaker {s.id}: no list {s.list!r} in the meeting file")
+            if s.level not in levels:
+                problems.append(f"speaker {s.id}: no level {s.level!r} in the meeting's ladder")
+            if s.category not in categories:
+                problems.append(f"speaker {s.id}: no category {s.category!r} in the meeting")
+        if problems:
+            raise InvalidFileError(str(self.record_path), problems, what="record")
         return record
 
     @contextlib.contextmanager
@@ -219,7 +232,3 @@ class Store:
                 entry.unlink()
                 return record
         raise NothingToDo("nothing to undo: no change is left in the undo history")
-
-
-def parse_meeting_bytes(raw: bytes, name: str) -> Meeting:
-    return parse_meeting(raw, name)
