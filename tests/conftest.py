@@ -24,8 +24,16 @@ EXAMPLES = ROOT / "data" / "examples"
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Run in tmp_path with no meeting, no clock and no operator from outside."""
     monkeypatch.chdir(tmp_path)
-    for name in ("HLMCTL_MEETING", "HLMCTL_NOW", "HLMCTL_OPERATOR", "HLMCTL_DEBUG",
-                 "HLMCTL_LOCK_TIMEOUT", "HLMCTL_FAULT", "NO_COLOR", "FORCE_COLOR"):
+    for name in (
+        "HLMCTL_MEETING",
+        "HLMCTL_NOW",
+        "HLMCTL_OPERATOR",
+        "HLMCTL_DEBUG",
+        "HLMCTL_LOCK_TIMEOUT",
+        "HLMCTL_FAULT",
+        "NO_COLOR",
+        "FORCE_COLOR",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HLMCTL_OPERATOR", "tester")
     monkeypatch.setenv("COLUMNS", "200")
@@ -64,15 +72,18 @@ def gofr(isolated: Path) -> Path:
     return isolated / "gofr.toml"
 
 
-def hlmctl_process(*args: str, cwd: Path, env: dict[str, str] | None = None,
-                   **kwargs: Any) -> subprocess.Popen[bytes]:
+def hlmctl_process(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, **kwargs: Any
+) -> subprocess.Popen[bytes]:
     """A real hlmctl process (for locks, crashes and concurrency)."""
     import os
 
     full_env = {**os.environ, **(env or {})}
     return subprocess.Popen(
-        [sys.executable, "-m", "hlmctl", *args], cwd=cwd, env=full_env,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs,
+        [sys.executable, "-m", "hlmctl", *args],
+        cwd=cwd,
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kwargs,
     )
-
-

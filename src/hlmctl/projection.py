@@ -72,11 +72,13 @@ class Agenda:
 
 
 def speaker_label(speaker: Speaker) -> str:
-    """As the Journal writes it: name, function, delegation (on behalf of ...)."""
-    parts = [p for p in (speaker.name, speaker.title, speaker.delegation) if p]
-    text = ", ".join(parts)
+    """Delegation first, for a reader scanning the agenda: "Belarus: name, function"."""
+    text = speaker.delegation
     if speaker.on_behalf_of:
         text += f" (on behalf of {speaker.on_behalf_of})"
+    who = ", ".join(p for p in (speaker.name, speaker.title) if p)
+    if who:
+        text += f": {who}"
     if speaker.kind == "reply":
         text = f"Right of reply: {text}"
     return text

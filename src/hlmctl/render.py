@@ -192,7 +192,6 @@ def agenda_table(env: Env, meeting: Meeting, agenda: Agenda, segments: list[Agen
             title_justify="left",
             expand=False,
             show_lines=False,
-            pad_edge=False,
         )
         table.add_column("Time", no_wrap=True)
         table.add_column("", width=1)
