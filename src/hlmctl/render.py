@@ -115,11 +115,12 @@ def _segment_details(meeting: Meeting, a: AgendaSegment) -> list[str]:
     if seg.theme:
         lines.append(f"Theme: {seg.theme}")
     for person in [*seg.chairs, *([seg.moderator] if seg.moderator else []), *seg.panelists]:
-        lines.append(
-            f"{person.role or 'Participant'}: {person.name or 'not yet named'}"
-            + (f" ({person.delegation})" if person.delegation else "")
-            + (f" - {person.note}" if person.note else "")
-        )
+        if person.name:
+            who = person.name + (f" ({person.delegation})" if person.delegation else "")
+        else:
+            who = person.delegation or "not yet named"
+        note = f" - {person.note}" if person.note else ""
+        lines.append(f"{person.role or 'Participant'}: {who}{note}")
     if a.note:
         lines.append(a.note)
     elif seg.kind == "closing-plenary":
