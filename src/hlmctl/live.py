@@ -160,7 +160,12 @@ def absent(
         anchor = others[-1] if others else None
     else:
         placements = project(meeting, record, now).placements
-        same = [s for s in others if (p := placements.get(s.id)) and p.segment_id == segment]
+        # Statements only: the day's rights of reply stay after every statement.
+        same = [
+            s
+            for s in others
+            if s.kind != "reply" and (p := placements.get(s.id)) and p.segment_id == segment
+        ]
         anchor = same[-1] if same else None
         if anchor is None:
             # Nobody else left in this meeting: first in line for the next one.
