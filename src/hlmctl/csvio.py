@@ -14,9 +14,14 @@ MAX_BYTES = 20 * 1024 * 1024
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def needs_quote(value: str) -> bool:
+    """A cell a spreadsheet would run as a formula, even behind quotes we added."""
+    return value.lstrip("'").startswith(FORMULA_START)
+
+
 def unneutralize(value: str) -> str:
     """Undo the quote that export puts before a formula-like cell."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+    if value.startswith("'") and needs_quote(value):
         return value[1:]
     return value
 

@@ -230,7 +230,7 @@ class Meeting(Model):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Meeting:
-        problems = list(_cross_problems(self))
+        problems = _located(_cross_problems(self), None)
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -278,61 +278,99 @@ class Meeting(Model):
         return sorted(segs, key=lambda s: (s.date or date.max, s.start or time.max))
 
 
-def _cross_problems(m: Meeting, also_known: set[str] | None = None) -> list[str]:
-    problems: list[str] = []
-    seg_ids = [s.id for s in m.segments]
-    list_ids = [lst.id for lst in m.lists]
-    for kind, ids in (("segment", seg_ids), ("list", list_ids)):
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        for d in dupes:
-            problems.append(f"{kind}s: id {d!r} is used more than once")
-    for what, entries in (("levels", m.levels), ("categories", m.categories)):
-        ids = [e.id for e in entries]
-        for d in sorted({i for i in ids if ids.count(i) > 1}):
-            problems.append(f"{what}: id {d!r} is used more than once")
+Loc = tuple[int | str, ...]
+
+
+def _cross_problems(
+    m: Meeting,
+    *,
+    seg_index: dict[str, int] | None = None,
+    list_index: dict[str, int] | None = None,
+) -> list[tuple[Loc, str]]:
+    """Checks across fields, each with the location of the field to fix.
+
+    ``seg_index``/``list_index`` map ids to their place in the file; they also name
+    entries that exist but failed their own validation (not "missing").
+    """
+    segs = seg_index or {s.id: i for i, s in enumerate(m.segments)}
+    lsts = list_index or {lst.id: i for i, lst in enumerate(m.lists)}
+    problems: list[tuple[Loc, str]] = []
+    id_lists: dict[str, list[str]] = {
+        "segments": [s.id for s in m.segments],
+        "lists": [lst.id for lst in m.lists],
+        "levels": [lv.id for lv in m.levels],
+        "categories": [c.id for c in m.categories],
+    }
+    for key, ids in id_lists.items():
+        for i, entry_id in enumerate(ids):
+            if entry_id in ids[:i]:
+                problems.append(((key, i, "id"), f"id {entry_id!r} is used more than once"))
     level_ids = {lv.id for lv in m.levels}
     for lid in m.level_ranks:
         if lid not in level_ids:
-            problems.append(f"level_ranks: {lid!r} is not a level of this meeting")
-    known = set(seg_ids) | (also_known or set())
+            problems.append((("level_ranks", lid), "not a level of this meeting"))
     days = set(m.meeting.days)
+    by_id = {s.id: s for s in m.segments}
     for lst in m.lists:
         for sid in lst.segments:
-            if sid not in known:
-                problems.append(f"list {lst.id!r}: segments: no segment {sid!r}")
-            elif sid in seg_ids and m.segment(sid).kind == "closing-plenary":
+            loc: Loc = ("lists", lsts.get(lst.id, 0), "segments")
+            if sid not in segs:
+                problems.append((loc, f"no segment {sid!r}"))
+            elif sid in by_id and by_id[sid].kind == "closing-plenary":
                 problems.append(
-                    f"list {lst.id!r}: segments: {sid!r} is a closing plenary, "
-                    "which follows a list rather than holding one"
+                    (
+                        loc,
+                        f"{sid!r} is a closing plenary, which follows a list rather than "
+                        "holding one",
+                    )
                 )
     for seg in m.segments:
-        where = f"segment {seg.id!r}:"
+        i = segs.get(seg.id, 0)
         if seg.date is not None and seg.date not in days:
             problems.append(
-                f"{where} date {seg.date.isoformat()} is not one of the meeting's days "
-                f"({', '.join(d.isoformat() for d in sorted(days))})"
+                (
+                    ("segments", i, "date"),
+                    f"{seg.date.isoformat()} is not one of the meeting's days "
+                    f"({', '.join(d.isoformat() for d in sorted(days))})",
+                )
             )
         if seg.kind == "closing-plenary":
             if seg.after_list is None:
-                problems.append(f"{where} after_list: a closing plenary needs the list it follows")
-            elif seg.after_list not in list_ids:
-                problems.append(f"{where} after_list: no list {seg.after_list!r}")
+                problems.append(
+                    (("segments", i, "after_list"), "a closing plenary needs the list it follows")
+                )
+            elif seg.after_list not in lsts:
+                problems.append((("segments", i, "after_list"), f"no list {seg.after_list!r}"))
         elif seg.after or seg.after_list:
-            problems.append(f"{where} only a closing plenary has 'after' or 'after_list'")
+            problems.append(
+                (("segments", i, "kind"), "only a closing plenary has 'after' or 'after_list'")
+            )
         for ref in seg.after:
-            if ref not in known:
-                problems.append(f"{where} after: no segment {ref!r}")
+            if ref not in segs:
+                problems.append((("segments", i, "after"), f"no segment {ref!r}"))
     timed = [s for s in m.segments if s.date and s.start and s.end]
-    for i, a in enumerate(timed):
-        for b in timed[i + 1 :]:
+    for n, a in enumerate(timed):
+        for b in timed[n + 1 :]:
             if a.room == b.room and a.date == b.date:
                 assert a.start and a.end and b.start and b.end
                 if a.start < b.end and b.start < a.end:
                     problems.append(
-                        f"segments: {a.id!r} ({a.start:%H:%M}-{a.end:%H:%M}) and {b.id!r} "
-                        f"({b.start:%H:%M}-{b.end:%H:%M}) overlap in {a.room} on {a.date}"
+                        (
+                            ("segments", segs.get(a.id, 0), "end"),
+                            f"{a.id!r} ({a.start:%H:%M}-{a.end:%H:%M}) overlaps {b.id!r} "
+                            f"({b.start:%H:%M}-{b.end:%H:%M}) in {a.room} on {a.date}",
+                        )
                     )
     return problems
+
+
+def _located(problems: list[tuple[Loc, str]], text: str | None) -> list[str]:
+    out = []
+    for loc, message in problems:
+        line = locate(text, loc) if text is not None else None
+        prefix = f"line {line}: " if line else ""
+        out.append(f"{prefix}{_dotted(loc)}: {message}")
+    return out
 
 
 # --- loading -------------------------------------------------------------------------
@@ -364,38 +402,47 @@ def parse_meeting(raw: bytes, name: str) -> Meeting:
     try:
         return Meeting.model_validate(data)
     except ValidationError as exc:
-        problems = describe_errors(exc, text)
-        problems += [p for p in _cross_problems_of_parts(data) if p not in problems]
+        # Checks across fields run here on the valid parts, with their lines.
+        problems = describe_errors(exc, text, skip_cross_checks=True)
+        problems += _located(_cross_problems_of_parts(data), text)
         raise InvalidFileError(name, problems) from None
 
 
-def _cross_problems_of_parts(data: dict[str, object]) -> list[str]:
-    """When a field is wrong the whole-file checks do not run: run them on the parts
-    that are valid, so that one ``validate`` lists every problem."""
+def _cross_problems_of_parts(data: dict[str, object]) -> list[tuple[Loc, str]]:
+    """The checks across fields, run on the parts of the file that are valid."""
     from pydantic import TypeAdapter
 
     raw_segments = _array(data.get("segments"))
+    raw_lists = _array(data.get("lists"))
     segments = [s for s in (_valid(Segment, raw) for raw in raw_segments) if s is not None]
-    lists = [s for s in (_valid(SpeakerList, raw) for raw in _array(data.get("lists"))) if s]
-    if not segments or not lists:
-        return []
+    lists = [s for s in (_valid(SpeakerList, raw) for raw in raw_lists) if s is not None]
     info = data.get("meeting")
     raw_days = info.get("days") if isinstance(info, dict) else None
     try:
         days = TypeAdapter(list[date]).validate_python(raw_days)
     except ValidationError:
         days = sorted({s.date for s in segments if s.date})
+    levels = [s for s in (_valid(Level, raw) for raw in _array(data.get("levels"))) if s]
+    categories = [c for c in (_valid(Category, r) for r in _array(data.get("categories"))) if c]
+    ranks = data.get("level_ranks")
     stand_in = Meeting.model_construct(
         meeting=MeetingInfo.model_construct(id="", title="", venue="", timezone="UTC", days=days),
-        levels=list(DEFAULT_LEVELS),
-        level_ranks={},
-        categories=list(DEFAULT_CATEGORIES),
+        levels=levels or list(DEFAULT_LEVELS),
+        level_ranks={str(k): 0 for k in ranks} if isinstance(ranks, dict) else {},
+        categories=categories or list(DEFAULT_CATEGORIES),
         lists=lists,
         segments=segments,
     )
-    # A broken segment is still a segment: references to it are not problems.
-    raw_ids = {str(raw.get("id")) for raw in raw_segments if isinstance(raw, dict)}
-    return _cross_problems(stand_in, also_known=raw_ids)
+    # An entry that failed its own validation still exists: references to it stand.
+    return _cross_problems(stand_in, seg_index=_ids(raw_segments), list_index=_ids(raw_lists))
+
+
+def _ids(raw: list[object]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for i, entry in enumerate(raw):
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            ids.setdefault(entry["id"], i)
+    return ids
 
 
 def _valid(model: type[M], raw: object) -> M | None:
@@ -409,11 +456,15 @@ def _array(value: object) -> list[object]:
     return value if isinstance(value, list) else []
 
 
-def describe_errors(exc: ValidationError, text: str) -> list[str]:
+def describe_errors(
+    exc: ValidationError, text: str, *, skip_cross_checks: bool = False
+) -> list[str]:
     """One line per problem: the field's path, the line where it is, the message."""
     problems: list[str] = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
+        if skip_cross_checks and not loc and err["type"] == "value_error":
+            continue
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown key (check its spelling)"

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hlmctl.clock import format_duration
+from hlmctl.csvio import needs_quote
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -58,8 +59,6 @@ def write_json(env: Env, data: Any) -> None:
 
 # --- CSV ----------------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def csv_cell(value: Any) -> str:
     """A CSV cell; text a spreadsheet would run as a formula is neutralized (OWASP)."""
@@ -70,7 +69,8 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, list):
         value = " ".join(str(v) for v in value)
     text = str(value)
-    if isinstance(value, str) and text.startswith(FORMULA_START):
+    # Quotes already before a formula character get one more, so import gives them back.
+    if isinstance(value, str) and needs_quote(text):
         return "'" + text
     return text
 

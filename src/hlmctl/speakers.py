@@ -333,7 +333,10 @@ def import_rows(
     """
     added: list[Speaker] = []
     skipped = 0
-    keep_order = any(_text(str(r.get("position") or "")) for _, r in rows)
+    # An export (rows with a position) keeps its order in a list that has no waiting
+    # speaker yet; otherwise each row goes where the protocol order puts it.
+    from_export = any(_text(str(r.get("position") or "")) for _, r in rows)
+    busy = {s.list for s in record.speakers if s.status == "waiting"}
     for number, row in rows:
         try:
             req = row_to_inscription(row, meeting)
@@ -343,7 +346,10 @@ def import_rows(
             speaker = build_speaker(meeting, record, req, now)
         except InputError as exc:
             raise InputError(f"row {number}: {exc.message}") from None
-        if keep_order:
+        lst = meeting.speaker_list(speaker.list)
+        if speaker.minutes == lst.limit_minutes(speaker.on_behalf_of):
+            speaker.minutes = None  # the list's own limit, not one of its own
+        if (from_export and speaker.list not in busy) or speaker.placed:
             record.speakers.append(speaker)
         else:
             insert_in_protocol_order(meeting, record, speaker)
