@@ -26,6 +26,28 @@ if TYPE_CHECKING:
 
 AMBER_SECONDS = 30
 
+# A five-line font for the countdown, readable from the podium.
+BIG = {
+    "0": ("███", "█ █", "█ █", "█ █", "███"),
+    "1": (" █ ", "██ ", " █ ", " █ ", "███"),
+    "2": ("███", "  █", "███", "█  ", "███"),
+    "3": ("███", "  █", "███", "  █", "███"),
+    "4": ("█ █", "█ █", "███", "  █", "  █"),
+    "5": ("███", "█  ", "███", "  █", "███"),
+    "6": ("███", "█  ", "███", "█ █", "███"),
+    "7": ("███", "  █", "  █", "  █", "  █"),
+    "8": ("███", "█ █", "███", "█ █", "███"),
+    "9": ("███", "█ █", "███", "  █", "███"),
+    ":": ("   ", " █ ", "   ", " █ ", "   "),
+    "-": ("   ", "   ", "███", "   ", "   "),
+}
+
+
+def big(text: str) -> str:
+    """``text`` (digits, colon, minus) drawn five lines high."""
+    rows = ["  ".join(BIG[c][row] for c in text if c in BIG) for row in range(5)]
+    return "\n".join(rows)
+
 
 def colour(remaining: float | None, limit: float | None) -> str:
     if remaining is None or limit is None:
@@ -37,7 +59,9 @@ def colour(remaining: float | None, limit: float | None) -> str:
     return "bold green"
 
 
-def frame(meeting: Meeting, record_store: Store, list_id: str, now: datetime) -> RenderableType:
+def frame(
+    meeting: Meeting, record_store: Store, list_id: str, now: datetime, *, large: bool = False
+) -> RenderableType:
     from rich.align import Align
     from rich.console import Group
     from rich.panel import Panel
@@ -58,13 +82,11 @@ def frame(meeting: Meeting, record_store: Store, list_id: str, now: datetime) ->
             lines.append(Text(f"on behalf of {printable(cur.on_behalf_of)}", style="italic"))
         remaining = st.remaining_seconds or 0.0
         label = "OVER TIME " if remaining < 0 else "Remaining "
+        style = colour(st.remaining_seconds, st.limit_seconds)
         lines.append(Text(""))
-        lines.append(
-            Text(
-                label + format_duration(remaining),
-                style=colour(st.remaining_seconds, st.limit_seconds),
-            )
-        )
+        if large:
+            lines.append(Text(big(format_duration(remaining)), style=style))
+        lines.append(Text(label + format_duration(remaining), style=style))
         lines.append(
             Text(
                 f"Elapsed {format_duration(st.elapsed_seconds or 0)} of "
@@ -117,7 +139,7 @@ def run_timer(env: Env, store: Store, meeting: Meeting, list_id: str, *, once: b
         try:
             while True:
                 now = datetime.now(meeting.tz) + offset
-                live.update(frame(meeting, store, list_id, now), refresh=True)
+                live.update(frame(meeting, store, list_id, now, large=True), refresh=True)
                 if interactive:
                     ready, _, _ = select.select([sys.stdin], [], [], 0.25)
                     if ready and sys.stdin.read(1).lower() == "q":
