@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -423,16 +422,16 @@ def test_a_crash_during_a_write_leaves_the_old_or_the_new_record(tmp_path: Path)
         else:
             assert now == old, (point, command)
         # Whatever the crash left behind (temp files, a stale undo entry), hlmctl goes on.
+        if point == "before-rename/record":
+            assert record_temp_files(meeting), "kill -9 leaves the temp file behind"
         target = str(meeting)
         assert run("--meeting", target, "validate").exit_code == 0
+        listed = run("--meeting", target, "--now", NOW, "speakers", "list", "--format", "json")
+        assert listed.exit_code == 0, listed.stderr
         later = run("--meeting", target, "--now", NOW, "speakers", "add", "Kenya")
         assert later.exit_code == 0, (command, later.stderr)
         assert run("--meeting", target, "undo").exit_code == 0
         assert record_of(meeting).read_bytes() == now, command
-        assert (
-            not list(meeting.parent.glob("*.tmp"))
-            or run("--meeting", target, "speakers", "list", "--format", "json").exit_code == 0
-        )
 
 
 # --- 4. a damaged record --------------------------------------------------------------------
@@ -825,4 +824,4 @@ def test_a_refused_command_leaves_no_trace_in_the_undo_history(hlm: Path) -> Non
     assert run("undo").exit_code == 0
     after_three = speakers_json(hlm)
     assert [s["delegation"] for s in after_three] == list(SEEDED[:3])
-    assert os.listdir(hlm.parent).count("meeting.state.toml") == 1
+    assert not list(hlm.parent.glob("*.tmp"))

@@ -241,3 +241,24 @@ def test_twenty_processes_adding_at_once_leave_twenty_inscriptions(
     assert printed == sorted(r["id"] for r in rows)
     log = run("log", "--format", "json").json()
     assert len(log) == 20
+
+
+def test_undo_refuses_to_throw_away_a_hand_edit(hlm: Path, isolated: Path) -> None:
+    """A record edited by hand after its last change is not silently reverted by undo."""
+    assert run("--now", NOW, "speakers", "add", "Peru").exit_code == 0
+    path = isolated / "meeting.state.toml"
+    edited = path.read_bytes().replace(b'delegation = "Peru"', b'delegation = "Chile"')
+    path.write_bytes(edited)
+    result = run("undo")
+    assert result.exit_code == 2
+    assert "changed outside hlmctl" in result.stderr
+    assert path.read_bytes() == edited
+
+
+def test_a_write_keeps_the_record_permissions(hlm: Path, isolated: Path) -> None:
+    """The atomic write does not make a shared record private (mkstemp's 0600)."""
+    assert run("--now", NOW, "speakers", "add", "Peru").exit_code == 0
+    path = isolated / "meeting.state.toml"
+    path.chmod(0o664)
+    assert run("--now", NOW, "speakers", "add", "Chile").exit_code == 0
+    assert path.stat().st_mode & 0o777 == 0o664

@@ -74,8 +74,8 @@ class Env:
     def now(self, meeting: Meeting) -> datetime:
         from hlmctl.clock import parse_now, system_now
 
-        given = self.now_option or self.environ.get("HLMCTL_NOW")
-        if given:
+        given = self.now_option if self.now_option is not None else self.environ.get("HLMCTL_NOW")
+        if given is not None:
             return parse_now(given, meeting.tz)
         return system_now(meeting.tz)
 

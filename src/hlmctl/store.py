@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        _keep_mode(path, tmp)
         _fault_point("before-rename")
         os.replace(tmp, path)
     except BaseException:
@@ -76,6 +78,17 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def _keep_mode(path: Path, tmp: str) -> None:
+    """The new file gets the old one's permissions (mkstemp makes it private)."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(tmp, mode)
 
 
 def _fault_point(name: str) -> None:
@@ -210,25 +223,31 @@ class Store:
             return []
         return sorted(p for p in self.undo_dir.iterdir() if p.suffix in (".toml", ".absent"))
 
-    def undo(self, meeting: Meeting) -> Record | None:
-        """Restore the record as it was before the last change."""
+    def undo(self, meeting: Meeting) -> LogEntry | None:
+        """Restore the record as it was before the last change; return that change."""
         with self.locked():
             try:
-                current = self.record_path.read_bytes()
+                current: bytes | None = self.record_path.read_bytes()
             except FileNotFoundError:
                 current = None
             digest = hashlib.sha256(current).hexdigest()[:16] if current is not None else None
+            # A damaged record is refused as such, before anything else.
+            undone = self._parse(current, meeting).log if current is not None else []
             for entry in reversed(self._undo_entries()):
+                old = entry.read_bytes() if entry.suffix == ".toml" else None
                 if entry.stem.split("-", 1)[1] != digest:
-                    entry.unlink()  # its change never reached the record
-                    continue
-                if entry.suffix == ".absent":
+                    if old == current:
+                        entry.unlink()  # its change never reached the record (a crash)
+                        continue
+                    raise InputError(
+                        f"{self.record_path} was changed outside hlmctl after its last "
+                        "change: undo would throw that edit away; nothing was changed"
+                    )
+                if old is None:
                     self.record_path.unlink()
-                    entry.unlink()
-                    return None
-                old = entry.read_bytes()
-                record = self._parse(old, meeting)
-                atomic_write(self.record_path, old)
+                else:
+                    self._parse(old, meeting)
+                    atomic_write(self.record_path, old)
                 entry.unlink()
-                return record
+                return undone[-1] if undone else None
         raise NothingToDo("nothing to undo: no change is left in the undo history")

@@ -274,10 +274,8 @@ def report(
 def undo(ctx: typer.Context) -> None:
     """Revert the last change to the record, exactly."""
     env, store, meeting, _ = open_meeting(ctx, write=True)
-    before = store.read_record(meeting)
-    store.undo(meeting)
-    last = before.log[-1] if before.log else None
-    ok(env, f"undone: {last.command}: {last.change}" if last else "undone")
+    undone = store.undo(meeting)
+    ok(env, f"undone: {undone.command}: {undone.change}" if undone else "undone")
 
 
 @app.command()
