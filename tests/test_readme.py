@@ -199,3 +199,15 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
             assert (getattr(param, "help", None) or "").strip(), (
                 f"{' '.join(path)} argument {param.name} has no help"
             )
+
+
+def test_every_test_the_guarantees_name_exists() -> None:
+    """The Guarantees section points only at tests that exist."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Guarantees", 1)[1].split("\n## ", 1)[0]
+    named = re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`", section)
+    assert len(named) >= 10
+    for path, test in named:
+        source = (ROOT / path).read_text(encoding="utf-8")
+        if test:
+            assert f"def {test}(" in source, (path, test)
