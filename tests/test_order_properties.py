@@ -283,3 +283,63 @@ def test_swap_exchanges_two_places_and_nothing_else(
     expected[i], expected[j] = expected[j], expected[i]
     assert after == expected
     assert first.placed and second.placed
+
+
+def _speaker(n: int, list_id: str, level: str, category: str, placed: bool) -> Speaker:
+    return Speaker(
+        id=f"S{n}",
+        list=list_id,
+        delegation=f"Delegation {n}",
+        category=category,
+        level=level,
+        inscribed_at=START,
+        placed=placed,
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    existing=st.lists(
+        st.tuples(
+            st.sampled_from(LISTS),
+            st.sampled_from(LEVELS[:4]),
+            st.sampled_from(CATEGORIES[:3]),
+            st.booleans(),
+        ),
+        max_size=10,
+    ),
+    new=st.lists(
+        st.tuples(
+            st.sampled_from(LISTS),
+            st.sampled_from(LEVELS[:4]),
+            st.sampled_from(CATEGORIES[:3]),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+)
+def test_placing_many_at_once_is_the_same_as_one_by_one(
+    existing: list[tuple[str, str, str, bool]], new: list[tuple[str, str, str, bool]]
+) -> None:
+    """The one-pass placement of an import gives exactly the one-by-one order."""
+    from hlmctl.ordering import insert_all_in_protocol_order, insert_in_protocol_order
+
+    m = meeting()
+    one_by_one, at_once = empty_record("hlm-2013"), empty_record("hlm-2013")
+    for record in (one_by_one, at_once):
+        for n, (lst, level, cat, _) in enumerate(existing, start=1):
+            insert_in_protocol_order(m, record, _speaker(n, lst, level, cat, False))
+    base = len(existing) + 1
+    rows = [
+        (_speaker(base + n, lst, level, cat, False), at_end)
+        for n, (lst, level, cat, at_end) in enumerate(new)
+    ]
+    for speaker, at_end in rows:
+        copy = speaker.model_copy()
+        if at_end:
+            one_by_one.speakers.append(copy)
+        else:
+            insert_in_protocol_order(m, one_by_one, copy)
+    insert_all_in_protocol_order(m, at_once, rows)
+    assert [s.id for s in at_once.speakers] == [s.id for s in one_by_one.speakers]

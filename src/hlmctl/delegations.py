@@ -46,13 +46,17 @@ class ReferenceData:
         return self.index.get(normalize(name))
 
 
+_NOT_WORD = re.compile(r"[^\w]+")
+_SMALL_WORDS = frozenset(("the", "of", "de", "du", "des", "la", "l"))
+
+
 def normalize(text: str) -> str:
     """Case, accents, punctuation and spacing folded away."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    folded = re.sub(r"[^\w]+", " ", stripped.casefold())
-    words = [w for w in folded.split() if w not in ("the", "of", "de", "du", "des", "la", "l")]
-    return " ".join(words)
+    if not text.isascii():  # ASCII text has nothing to decompose
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = _NOT_WORD.sub(" ", text.casefold())
+    return " ".join(w for w in folded.split() if w not in _SMALL_WORDS)
 
 
 def reference_path() -> Path:

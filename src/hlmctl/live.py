@@ -12,7 +12,6 @@ from hlmctl.meeting import Meeting
 from hlmctl.ordering import waiting_position
 from hlmctl.projection import limit_seconds, project
 from hlmctl.record import ListState, Record, Speaker
-from hlmctl.speakers import clean_text, default_level, resolve_delegation
 
 
 @dataclass
@@ -219,6 +218,8 @@ def add_reply(
     category: str | None = None,
 ) -> Speaker:
     """A right of reply under decision 34/401 (limits from the meeting file)."""
+    from hlmctl.speakers import clean_text, default_level, resolve_delegation
+
     text = clean_text("delegation", typed, required=True)
     assert text is not None
     delegation, cat = resolve_delegation(meeting, text, category)

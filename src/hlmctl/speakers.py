@@ -14,7 +14,13 @@ from typing import Any
 from hlmctl import delegations
 from hlmctl.errors import InputError
 from hlmctl.meeting import Meeting
-from hlmctl.ordering import insert_in_protocol_order, place_at, place_relative, swap
+from hlmctl.ordering import (
+    insert_all_in_protocol_order,
+    insert_in_protocol_order,
+    place_at,
+    place_relative,
+    swap,
+)
 from hlmctl.record import Record, Speaker
 from hlmctl.text import MAX_TEXT, control_character
 
@@ -86,7 +92,44 @@ def default_level(meeting: Meeting, category: str) -> str:
     return "other" if "other" in ids else ids[-1]
 
 
-def build_speaker(meeting: Meeting, record: Record, req: Inscription, now: datetime) -> Speaker:
+class Inscribed:
+    """The speakers a new inscription of the same delegation would duplicate, by list
+    and delegation, for many inscriptions in a row (an import). Keep it up to date with
+    ``add`` for each speaker put in the record."""
+
+    def __init__(self, record: Record) -> None:
+        self._first: dict[tuple[str, str], Speaker] = {}
+        for s in record.speakers:
+            self.add(s)
+
+    def add(self, speaker: Speaker) -> None:
+        if speaker.status in ("waiting", "speaking") and speaker.on_behalf_of is None:
+            key = (speaker.list, delegations.normalize(speaker.delegation))
+            self._first.setdefault(key, speaker)
+
+    def find(self, list_id: str, key: str) -> Speaker | None:
+        return self._first.get((list_id, key))
+
+
+def _inscribed(record: Record, list_id: str, key: str) -> Speaker | None:
+    """The first waiting or speaking speaker of the delegation ``key``, not for a group."""
+    for other in record.in_list(list_id):
+        if (
+            other.status in ("waiting", "speaking")
+            and other.on_behalf_of is None
+            and (delegations.normalize(other.delegation) == key)
+        ):
+            return other
+    return None
+
+
+def build_speaker(
+    meeting: Meeting,
+    record: Record,
+    req: Inscription,
+    now: datetime,
+    inscribed: Inscribed | None = None,
+) -> Speaker:
     """Check a request against the meeting's rules and make the speaker (not yet placed)."""
     lst = meeting.speaker_list(req.list_id)
     typed = clean_text("delegation", req.delegation, required=True)
@@ -110,16 +153,16 @@ def build_speaker(meeting: Meeting, record: Record, req: Inscription, now: datet
         )
     if meeting.rules.duplicates == "refuse" and not group and not req.force:
         key = delegations.normalize(delegation)
-        for other in record.in_list(lst.id):
-            if (
-                other.status in ("waiting", "speaking")
-                and other.on_behalf_of is None
-                and (delegations.normalize(other.delegation) == key)
-            ):
-                raise InputError(
-                    f"{delegation} is already inscribed in {lst.id!r} as {other.id}: "
-                    "use --on-behalf-of for a group statement, or --force"
-                )
+        other = (
+            inscribed.find(lst.id, key)
+            if inscribed is not None
+            else _inscribed(record, lst.id, key)
+        )
+        if other is not None:
+            raise InputError(
+                f"{delegation} is already inscribed in {lst.id!r} as {other.id}: "
+                "use --on-behalf-of for a group statement, or --force"
+            )
     return Speaker(
         id=record.new_id(),
         list=lst.id,
@@ -337,23 +380,26 @@ def import_rows(
     # speaker yet; otherwise each row goes where the protocol order puts it.
     from_export = any(_text(str(r.get("position") or "")) for _, r in rows)
     busy = {s.list for s in record.speakers if s.status == "waiting"}
+    inscribed = Inscribed(record)
+    placing: list[tuple[Speaker, bool]] = []  # (speaker, at the end)
     for number, row in rows:
         try:
             req = row_to_inscription(row, meeting)
             if req is None:
                 skipped += 1
                 continue
-            speaker = build_speaker(meeting, record, req, now)
+            speaker = build_speaker(meeting, record, req, now, inscribed)
         except InputError as exc:
             raise InputError(f"row {number}: {exc.message}") from None
         lst = meeting.speaker_list(speaker.list)
         if speaker.minutes == lst.limit_minutes(speaker.on_behalf_of):
             speaker.minutes = None  # the list's own limit, not one of its own
-        if (from_export and speaker.list not in busy) or speaker.placed:
-            record.speakers.append(speaker)
-        else:
-            insert_in_protocol_order(meeting, record, speaker)
+        inscribed.add(speaker)
+        placing.append((speaker, (from_export and speaker.list not in busy) or speaker.placed))
         added.append(speaker)
     if not added:
         raise InputError("nothing to import: the file has no waiting speaker")
+    # The rows only look the record up, never its order: place them all at once, as
+    # one by one.
+    insert_all_in_protocol_order(meeting, record, placing)
     return added, skipped

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hlmctl import delegations
-from hlmctl.live import Status
 from hlmctl.meeting import Meeting, Person
 from hlmctl.ordering import waiting_position
 from hlmctl.projection import Agenda, AgendaSegment, limit_minutes
 from hlmctl.record import Record, Speaker
-from hlmctl.report import Report, Total
+
+if TYPE_CHECKING:
+    from hlmctl.live import Status
+    from hlmctl.report import Report, Total
 
 
 def iso(value: datetime | None, meeting: Meeting) -> str | None:
@@ -25,7 +27,10 @@ def speaker_view(
     agenda: Agenda | None,
     *,
     position: int | None = None,
+    groups: bool = True,
 ) -> dict[str, Any]:
+    """``groups=False`` leaves ``regional_group`` out (None): it needs the reference
+    data, which a view for people does not show."""
     place = agenda.placements.get(speaker.id) if agenda else None
     spoken = speaker.spoken_seconds() if speaker.ended_at else None
     return {
@@ -53,7 +58,7 @@ def speaker_view(
         "ended_at": iso(speaker.ended_at, meeting),
         "spoken_seconds": round(spoken, 3) if spoken is not None else None,
         "segment": place.segment_id if place else None,
-        "regional_group": delegations.group_of(speaker.delegation) or None,
+        "regional_group": (delegations.group_of(speaker.delegation) or None) if groups else None,
         "absences": [iso(a, meeting) for a in speaker.absences],
     }
 
@@ -145,9 +150,11 @@ def agenda_view(
     }
 
 
-def status_view(meeting: Meeting, record: Record, st: Status, agenda: Agenda) -> dict[str, Any]:
+def status_view(
+    meeting: Meeting, record: Record, st: Status, agenda: Agenda, *, groups: bool = True
+) -> dict[str, Any]:
     def one(s: Speaker | None) -> dict[str, Any] | None:
-        return speaker_view(meeting, record, s, agenda) if s else None
+        return speaker_view(meeting, record, s, agenda, groups=groups) if s else None
 
     return {
         "list": st.list_id,

@@ -6,22 +6,77 @@ registers the commands of one area on them.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
+
+import typer
 
 from hlmctl.cli import live, meeting, speakers  # noqa: F401  (they register commands)
 from hlmctl.cli.common import app
 
 __all__ = ["app", "main"]
 
+# Global options that take a value (see ``common.root``).
+_VALUE_OPTIONS = ("--meeting", "-m", "--now")
+
+
+def named_command(args: list[str]) -> list[str]:
+    """The command (and subcommand) that ``args`` name, as far as it can be told
+    without parsing: the words after the global options. Empty when in doubt."""
+    words: list[str] = []
+    i = 0
+    while i < len(args) and len(words) < 2:
+        arg = args[i]
+        if not words and arg in _VALUE_OPTIONS:
+            i += 2
+        elif not words and arg.startswith(("--meeting=", "--now=", "-m")) and arg != "-":
+            i += 1
+        elif arg.startswith("-"):
+            break  # --help, --version, --: every command stays
+        else:
+            words.append(arg)
+            i += 1
+    return words
+
+
+@contextlib.contextmanager
+def only_command(words: list[str]) -> Iterator[None]:
+    """Let Typer build only the command that runs: it builds every registered command
+    (their parameters, types and help) before it runs one. A name that matches no
+    command keeps them all, for Click's error and its "did you mean"."""
+    saved: list[tuple[typer.Typer, list, list]] = []  # type: ignore[type-arg]
+    try:
+        current = app
+        for word in words:
+            commands = [
+                c
+                for c in current.registered_commands
+                if c.callback is not None
+                and (c.name or typer.main.get_command_name(c.callback.__name__)) == word
+            ]
+            groups = [g for g in current.registered_groups if g.name == word]
+            if len(commands) + len(groups) != 1:
+                break
+            saved.append((current, current.registered_commands, current.registered_groups))
+            current.registered_commands, current.registered_groups = commands, groups
+            if not groups or groups[0].typer_instance is None:
+                break
+            current = groups[0].typer_instance
+        yield
+    finally:
+        for typer_app, commands_, groups_ in reversed(saved):
+            typer_app.registered_commands, typer_app.registered_groups = commands_, groups_
+
 
 def main() -> None:
     """Entry point of the ``hlmctl`` console script."""
     try:
-        app(prog_name="hlmctl")
+        with only_command(named_command(sys.argv[1:])):
+            app(prog_name="hlmctl")
     except BrokenPipeError:
         # The reader went away (| head): stop quietly, as Unix tools do.
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
     except KeyboardInterrupt:

@@ -52,8 +52,9 @@ def _show_status(env, meeting, record, st, now, fmt) -> None:  # type: ignore[no
     from hlmctl.projection import project
     from hlmctl.views import status_view
 
-    data = status_view(meeting, record, st, project(meeting, record, now))
     kind = pick_format(env, fmt)
+    # Only JSON shows the regional group (the table and text do not).
+    data = status_view(meeting, record, st, project(meeting, record, now), groups=kind == "json")
     if kind == "json":
         render.write_json(env, data)
     elif kind == "table":
