@@ -1,0 +1,426 @@
+#!/usr/bin/env python3
+"""How fast is hlmctl? A benchmark (issue 6), not a test: it prints a table.
+
+    .venv/bin/python bench/bench.py            # full run (several minutes)
+    .venv/bin/python bench/bench.py --quick    # fewer runs, no 10,000-speaker record
+
+Every command runs as a subprocess: the venv's ``hlmctl`` console script, run by
+this Python, interleaved with ``bench/floor_app.py`` (a minimal Typer application
+that only prints a line, run by the same Python): the floor the framework sets.
+For each command it prints the median wall time, the median of the floor runs
+next to it, their ratio, the ratio to the same command on the 20-speaker record,
+and the peak memory (ru_maxrss of that child, from os.wait4).
+
+Records of N speakers are built once, in a temporary folder, with ``hlmctl init``
+and one ``hlmctl speakers import`` of a generated CSV (the delegations of
+data/reference/delegations.toml, then "NGO 00197"... with category ngo), then
+``next`` so that a speaker is at the podium. The clock is fixed
+(HLMCTL_NOW=2013-05-13T09:30). Before every timed run (outside the timed part)
+the record and its undo folder are put back as they were, so that every run of
+``next`` or ``speakers add`` does the same work.
+
+``--src DIR`` (repeatable) runs the same commands with DIR first on PYTHONPATH
+(for example a patched copy's ``src``), interleaved with the others, so that two
+versions can be compared in one run on a busy machine. The records are built
+with the first version given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+FLOOR = HERE / "floor_app.py"
+NOW = "2013-05-13T09:30"
+LEVELS = ("head-of-state", "head-of-government", "minister", "vice-minister", "head-of-delegation")
+
+# Targets of issue 6 (same machine, one run).
+FLOOR_TARGET = 1.15  # next, now, speakers add: within 1.15 x the minimal Typer app
+GROWTH_TARGET = 1.3  # each command with 1,000 speakers: within 1.3 x with 20
+AGENDA_GROWTH_TARGET = 1.5  # agenda --format json with 1,000: within 1.5 x with 20
+IMPORT_TARGET = 2.0  # seconds to import 5,000 speakers
+
+
+@dataclass
+class Variant:
+    label: str
+    src: str | None  # put first on PYTHONPATH, or None: the installed hlmctl
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            HLMCTL_NOW=NOW,
+            HLMCTL_OPERATOR="bench",
+            NO_COLOR="1",
+            COLUMNS="120",
+            HLMCTL_LOCK_TIMEOUT="30",
+        )
+        env.pop("HLMCTL_MEETING", None)
+        env.pop("HLMCTL_DEBUG", None)
+        # Measure the steady state: modules loaded from their cached bytecode, as an
+        # installed hlmctl does (the first runs below write the cache).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        if self.src:
+            env["PYTHONPATH"] = self.src + os.pathsep + env.get("PYTHONPATH", "")
+        return env
+
+
+@dataclass
+class Sample:
+    seconds: list[float] = field(default_factory=list)  # wall
+    floor: list[float] = field(default_factory=list)  # wall of the floor run beside each
+    cpu: list[float] = field(default_factory=list)  # user + system
+    floor_cpu: list[float] = field(default_factory=list)
+    rss_kb: list[int] = field(default_factory=list)
+
+
+def hlmctl_argv() -> list[str]:
+    """The console script beside this Python, run by this Python (as the floor app is)."""
+    script = Path(sys.executable).parent / "hlmctl"
+    if script.is_file():
+        return [sys.executable, str(script)]
+    return [sys.executable, "-m", "hlmctl"]
+
+
+def run(
+    argv: list[str], cwd: Path, env: dict[str, str], timeout: float
+) -> tuple[float, float, int]:
+    """Wall and CPU seconds and peak RSS (kB) of one child; a failure stops the benchmark."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    deadline = start + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.0005)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(argv[1:])} in {cwd} exited {proc.returncode}: {err}")
+    rss = usage.ru_maxrss  # kB on Linux, bytes on macOS
+    if sys.platform == "darwin":
+        rss //= 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, rss
+
+
+def speakers_csv(count: int) -> str:
+    ref = tomllib.loads((ROOT / "data" / "reference" / "delegations.toml").read_text("utf-8"))
+    names = [d["name"] for d in ref["delegation"]]
+    lines = ["delegation,category,level"]
+    for i in range(count):
+        if i < len(names):
+            name = names[i].replace('"', '""')
+            lines.append(f'"{name}",,{LEVELS[i % len(LEVELS)]}')
+        else:
+            lines.append(f"NGO {i + 1:05d},ngo,other")
+    return "\n".join(lines) + "\n"
+
+
+class Folder:
+    """A meeting folder whose record can be put back before each run."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.snapshot = path.parent / (path.name + ".snapshot")
+
+    def save(self) -> None:
+        if self.snapshot.exists():
+            shutil.rmtree(self.snapshot)
+        self.snapshot.mkdir()
+        for name in ("meeting.state.toml", "meeting.state.undo"):
+            src = self.path / name
+            if src.is_dir():
+                shutil.copytree(src, self.snapshot / name)
+            elif src.is_file():
+                shutil.copy2(src, self.snapshot / name)
+
+    def restore(self) -> None:
+        for name in ("meeting.state.toml", "meeting.state.undo"):
+            target, saved = self.path / name, self.snapshot / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+            if saved.is_dir():
+                shutil.copytree(saved, target)
+            elif saved.is_file():
+                shutil.copy2(saved, target)
+
+    def copy(self, path: Path) -> Folder:
+        shutil.copytree(self.path, path)
+        other = Folder(path)
+        shutil.copytree(self.snapshot, other.snapshot)
+        return other
+
+
+def build_record(root: Path, variant: Variant, size: int, timeout: float) -> Folder:
+    path = root / f"record-{size}"
+    path.mkdir()
+    env = variant.env()
+    hl = hlmctl_argv()
+    run([*hl, "init"], path, env, timeout)
+    (path / "speakers.csv").write_text(speakers_csv(size), encoding="utf-8")
+    started = time.perf_counter()
+    run([*hl, "speakers", "import", "speakers.csv"], path, env, timeout)
+    run([*hl, "next"], path, env, timeout)  # someone at the podium, the rest waiting
+    print(
+        f"  record of {size:,} speakers built in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
+    folder = Folder(path)
+    folder.save()
+    return folder
+
+
+COMMANDS: list[tuple[str, list[str]]] = [
+    ("agenda --format json", ["agenda", "--format", "json"]),
+    ("speakers add", ["speakers", "add", "Bench Entity", "--category", "igo"]),
+    ("next", ["next"]),
+    ("now", ["now"]),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="5 runs each, records of 20 and 1,000")
+    parser.add_argument("--repeat", type=int, help="runs of each command (default 15, quick 5)")
+    parser.add_argument("--sizes", help="record sizes (default 20,1000,10000; quick 20,1000)")
+    parser.add_argument("--import-rows", type=int, default=5000, help="rows of the import case")
+    parser.add_argument("--import-repeat", type=int, help="runs of the import (default 3, quick 1)")
+    parser.add_argument("--src", action="append", default=[], help="a src folder to compare")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per command")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--seed", type=int, default=6)
+    args = parser.parse_args()
+
+    repeat = args.repeat or (5 if args.quick else 15)
+    import_repeat = args.import_repeat or (1 if args.quick else 3)
+    default_sizes = "20,1000" if args.quick else "20,1000,10000"
+    sizes = [int(s) for s in (args.sizes or default_sizes).split(",")]
+    variants = [Variant(s, str(Path(s).resolve())) for s in args.src]
+    variants = variants or [Variant("installed", None)]
+    rng = random.Random(args.seed)
+    hl = hlmctl_argv()
+    floor = [sys.executable, str(FLOOR)]
+
+    print(
+        f"# hlmctl bench: Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"load {os.getloadavg()[0]:.2f}, {repeat} runs per command, HLMCTL_NOW={NOW}",
+        file=sys.stderr,
+    )
+    with tempfile.TemporaryDirectory(prefix="hlmctl-bench-") as tmp:
+        root = Path(tmp)
+        print(f"# building records with {variants[0].label}", file=sys.stderr)
+        built = {size: build_record(root, variants[0], size, args.timeout) for size in sizes}
+        folders: dict[tuple[str, int], Folder] = {}
+        for vi, v in enumerate(variants):
+            for size, base in built.items():
+                folders[(v.label, size)] = base.copy(root / f"v{vi}-{size}")
+        importers: dict[str, Folder] = {}
+        csv_text = speakers_csv(args.import_rows)
+        for vi, v in enumerate(variants):
+            path = root / f"v{vi}-import"
+            path.mkdir()
+            run([*hl, "init"], path, v.env(), args.timeout)
+            (path / "speakers.csv").write_text(csv_text, encoding="utf-8")
+            importers[v.label] = Folder(path)
+            importers[v.label].save()
+
+        print("  warming up (bytecode caches)", file=sys.stderr)
+        for v in variants:
+            folder = folders[(v.label, sizes[0])]
+            for cmd in ([*hl, "--version"], floor, *([*hl, *argv] for _, argv in COMMANDS)):
+                folder.restore()
+                run(cmd, folder.path, v.env(), args.timeout)
+
+        # (variant, command, size) -> samples; size 0 for --version
+        samples: dict[tuple[str, str, int], Sample] = {}
+        jobs = [(v, "--version", ["--version"], 0) for v in variants]
+        jobs += [(v, n, argv, size) for v in variants for size in sizes for n, argv in COMMANDS]
+        for round_ in range(repeat):
+            rng.shuffle(jobs)
+            print(f"  round {round_ + 1}/{repeat}", file=sys.stderr)
+            for v, name, argv, size in jobs:
+                folder = folders[(v.label, size or sizes[0])]
+                folder.restore()
+                env = v.env()
+                pair = [("floor", floor), ("cmd", [*hl, *argv])]
+                if round_ % 2:
+                    pair.reverse()
+                sample = samples.setdefault((v.label, name, size), Sample())
+                for kind, cmd in pair:
+                    seconds, cpu, rss = run(cmd, folder.path, env, args.timeout)
+                    if kind == "floor":
+                        sample.floor.append(seconds)
+                        sample.floor_cpu.append(cpu)
+                    else:
+                        sample.seconds.append(seconds)
+                        sample.cpu.append(cpu)
+                        sample.rss_kb.append(rss)
+        imports: dict[str, Sample] = {v.label: Sample() for v in variants}
+        for round_ in range(import_repeat):
+            print(f"  import round {round_ + 1}/{import_repeat}", file=sys.stderr)
+            for v in rng.sample(variants, len(variants)):
+                folder = importers[v.label]
+                folder.restore()
+                seconds, cpu, rss = run(
+                    [*hl, "speakers", "import", "speakers.csv"], folder.path, v.env(), args.timeout
+                )
+                imports[v.label].seconds.append(seconds)
+                imports[v.label].cpu.append(cpu)
+                imports[v.label].rss_kb.append(rss)
+
+    report(variants, sizes, samples, imports, args.import_rows, args.json)
+
+
+def paired(a: list[float], b: list[float]) -> float:
+    """Median of the ratios of runs made side by side: steadier than a ratio of medians
+    when other work shares the machine."""
+    return statistics.median(x / y for x, y in zip(a, b, strict=True))
+
+
+def report(
+    variants: list[Variant],
+    sizes: list[int],
+    samples: dict[tuple[str, str, int], Sample],
+    imports: dict[str, Sample],
+    import_rows: int,
+    json_path: Path | None,
+) -> None:
+    med = statistics.median
+    rows: list[dict[str, object]] = []
+    for v in variants:
+        for name, size in [("--version", 0)] + [(n, s) for s in sizes for n, _ in COMMANDS]:
+            s = samples[(v.label, name, size)]
+            base = samples.get((v.label, name, sizes[0])) if size else None
+            x_floor = paired(s.seconds, s.floor)
+            rows.append(
+                {
+                    "variant": v.label,
+                    "command": name,
+                    "speakers": size or None,
+                    "median_ms": med(s.seconds) * 1000,
+                    "floor_ms": med(s.floor) * 1000,
+                    "x_floor": x_floor,
+                    "cpu_ms": med(s.cpu) * 1000,
+                    "x_floor_cpu": paired(s.cpu, s.floor_cpu),
+                    # both against their own floor runs, so a busier moment cancels out
+                    "x_smallest": x_floor / paired(base.seconds, base.floor) if base else None,
+                    "peak_mb": max(s.rss_kb) / 1024,
+                    "runs": len(s.seconds),
+                }
+            )
+        imp = imports[v.label]
+        rows.append(
+            {
+                "variant": v.label,
+                "command": f"speakers import ({import_rows:,} rows)",
+                "speakers": import_rows,
+                "median_ms": med(imp.seconds) * 1000,
+                "floor_ms": None,
+                "x_floor": None,
+                "cpu_ms": med(imp.cpu) * 1000,
+                "x_floor_cpu": None,
+                "x_smallest": None,
+                "peak_mb": max(imp.rss_kb) / 1024,
+                "runs": len(imp.seconds),
+            }
+        )
+
+    def fmt(value: object, spec: str) -> str:
+        return "-" if value is None else format(value, spec)
+
+    head = (
+        f"{'command':<30} {'speakers':>8} {'wall ms':>8} {'floor ms':>8} {'x floor':>7} "
+        f"{'cpu ms':>7} {'x fl cpu':>8} {f'x N={sizes[0]}':>7} {'peak MB':>7}"
+    )
+    for v in variants:
+        print(f"\n## {v.label}\n")
+        print(head)
+        print("-" * len(head))
+        for r in rows:
+            if r["variant"] != v.label:
+                continue
+            print(
+                f"{r['command']!s:<30} {fmt(r['speakers'], ','):>8} "
+                f"{fmt(r['median_ms'], '.0f'):>8} {fmt(r['floor_ms'], '.0f'):>8} "
+                f"{fmt(r['x_floor'], '.2f'):>7} {fmt(r['cpu_ms'], '.0f'):>7} "
+                f"{fmt(r['x_floor_cpu'], '.2f'):>8} {fmt(r['x_smallest'], '.2f'):>7} "
+                f"{fmt(r['peak_mb'], '.1f'):>7}"
+            )
+        print()
+        for line in targets(v, sizes, rows, import_rows):
+            print(line)
+    print(
+        "\nwall and cpu: medians; x floor: median ratio to the floor run beside it; "
+        f"x N={sizes[0]}: that ratio over the same at N={sizes[0]}."
+    )
+    if json_path:
+        json_path.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+
+
+def targets(
+    v: Variant, sizes: list[int], rows: list[dict[str, object]], import_rows: int
+) -> list[str]:
+    """The targets of issue 6, met or not, for one variant."""
+
+    def row(name: str, size: int | None) -> dict[str, object] | None:
+        return next(
+            (
+                r
+                for r in rows
+                if r["variant"] == v.label and r["command"] == name and r["speakers"] == size
+            ),
+            None,
+        )
+
+    out = []
+    small = sizes[0]
+    for name in ("next", "now", "speakers add"):
+        r = row(name, small)
+        if r:
+            x = float(r["x_floor"])  # type: ignore[arg-type]
+            verdict = "ok" if x <= FLOOR_TARGET else "MISSED"
+            out.append(f"target {name} (N={small}) <= {FLOOR_TARGET} x floor: {x:.2f} {verdict}")
+    if 1000 in sizes:
+        for name, _ in COMMANDS:
+            r = row(name, 1000)
+            if r and r["x_smallest"] is not None:
+                limit = AGENDA_GROWTH_TARGET if name.startswith("agenda") else GROWTH_TARGET
+                x = float(r["x_smallest"])  # type: ignore[arg-type]
+                verdict = "ok" if x <= limit else "MISSED"
+                out.append(f"target {name} N=1000 <= {limit} x N={small}: {x:.2f} {verdict}")
+    r = row(f"speakers import ({import_rows:,} rows)", import_rows)
+    if r and import_rows == 5000:
+        secs = float(r["median_ms"]) / 1000  # type: ignore[arg-type]
+        verdict = "ok" if secs < IMPORT_TARGET else "MISSED"
+        out.append(f"target import 5,000 < {IMPORT_TARGET:g} s: {secs:.2f} s {verdict}")
+    return out
+
+
+if __name__ == "__main__":
+    main()
