@@ -87,6 +87,17 @@ class ExportFormat(StrEnum):
     json = "json"
 
 
+ListOption = Annotated[
+    str | None,
+    typer.Option(
+        "--list",
+        "-l",
+        help="The list of speakers [default: the meeting's first list].",
+        show_default=False,
+    ),
+]
+
+
 def env_of(ctx: typer.Context) -> Env:
     obj = ctx.find_root().obj
     if isinstance(obj, Env):

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from hlmctl.cli.common import (
+    ListOption,
     LogFormat,
     NowFormat,
     ReportFormat,
@@ -21,15 +22,6 @@ from hlmctl.cli.common import (
     reply_app,
 )
 
-ListOption = Annotated[
-    str | None,
-    typer.Option(
-        "--list",
-        "-l",
-        help="The list of speakers [default: the meeting's first list].",
-        show_default=False,
-    ),
-]
 ListArgument = Annotated[
     str | None,
     typer.Argument(

@@ -11,6 +11,7 @@ import typer
 from hlmctl.cli.common import (
     ExportFormat,
     ListFormat,
+    ListOption,
     change,
     handled,
     ok,
@@ -18,16 +19,6 @@ from hlmctl.cli.common import (
     pick_format,
     speakers_app,
 )
-
-ListOption = Annotated[
-    str | None,
-    typer.Option(
-        "--list",
-        "-l",
-        help="The list of speakers [default: the meeting's first list].",
-        show_default=False,
-    ),
-]
 
 
 def _estimate(ctx_meeting, record, speaker_id: str, now) -> str:  # type: ignore[no-untyped-def]
