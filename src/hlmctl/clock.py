@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hlmctl.errors import InputError
@@ -36,7 +36,3 @@ def format_duration(seconds: float) -> str:
     if hours:
         return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
     return f"{sign}{minutes}:{secs:02d}"
-
-
-def minutes(value: float) -> timedelta:
-    return timedelta(minutes=value)

@@ -111,18 +111,6 @@ class Inscribed:
         return self._first.get((list_id, key))
 
 
-def _inscribed(record: Record, list_id: str, key: str) -> Speaker | None:
-    """The first waiting or speaking speaker of the delegation ``key``, not for a group."""
-    for other in record.in_list(list_id):
-        if (
-            other.status in ("waiting", "speaking")
-            and other.on_behalf_of is None
-            and (delegations.normalize(other.delegation) == key)
-        ):
-            return other
-    return None
-
-
 def build_speaker(
     meeting: Meeting,
     record: Record,
@@ -153,11 +141,7 @@ def build_speaker(
         )
     if meeting.rules.duplicates == "refuse" and not group and not req.force:
         key = delegations.normalize(delegation)
-        other = (
-            inscribed.find(lst.id, key)
-            if inscribed is not None
-            else _inscribed(record, lst.id, key)
-        )
+        other = (inscribed or Inscribed(record)).find(lst.id, key)
         if other is not None:
             raise InputError(
                 f"{delegation} is already inscribed in {lst.id!r} as {other.id}: "
