@@ -1,4 +1,4 @@
-"""Where the meeting and its record live, and how the record is written.
+"""The file store: the record as TOML beside the meeting file, and how it is written.
 
 Every change goes through ``Store.change``: take the lock, read the record, let
 the caller change it, keep the old bytes for ``undo``, write the new bytes
@@ -36,7 +36,7 @@ def record_path_for(meeting_path: Path) -> Path:
 
 def bundled_dir() -> Path:
     """The bundled example meetings, in an installed wheel or in a checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent
     installed = here / "data" / "examples"
     if installed.is_dir():
         return installed
