@@ -151,22 +151,22 @@ def agenda_text(env: Env, meeting: Meeting, agenda: Agenda, segments: list[Agend
 
 
 def _overflow_lines(agenda: Agenda) -> list[str]:
+    from hlmctl.views import overflow_message
+
     lines = []
     for o in agenda.overflow:
-        fix = (
-            (
-                f"a limit of {format_duration(o.limit_seconds)} per statement would let every "
-                "one of them speak"
-            )
-            if o.limit_seconds
-            else "no time limit would fit them"
-        )
-        lines.append(
-            f"The list {o.list_id!r} does not fit its meetings: {len(o.speakers)} "
-            f"speaker(s) are not reached ({', '.join(s.id for s in o.speakers[:12])}"
-            f"{', ...' if len(o.speakers) > 12 else ''}); {fix}."
-        )
+        ids = ", ".join(s.id for s in o.speakers[:12]) + (", ..." if len(o.speakers) > 12 else "")
+        message = overflow_message(o)
+        lines.append(f"{message[0].upper()}{message[1:]} (not reached: {ids}).")
     return lines
+
+
+def overflow_warning(env: Env, agenda: Agenda) -> None:
+    """One line on stderr for each list that does not fit, whatever the format."""
+    from hlmctl.views import overflow_message
+
+    for o in agenda.overflow:
+        env.warn(f"hlmctl: warning: {overflow_message(o)}")
 
 
 def _overflow_text(env: Env, agenda: Agenda) -> None:

@@ -148,6 +148,10 @@ class Store:
                 problems.append(f"speaker {s.id}: no level {s.level!r} in the meeting's ladder")
             if s.category not in categories:
                 problems.append(f"speaker {s.id}: no category {s.category!r} in the meeting")
+        segment_ids = {seg.id for seg in meeting.segments}
+        for seg_id in record.meetings:
+            if seg_id not in segment_ids:
+                problems.append(f"meetings.{seg_id}: no segment {seg_id!r} in the meeting file")
         if problems:
             raise InvalidFileError(str(self.record_path), problems, what="record")
         return record
