@@ -150,6 +150,19 @@ class Record(RecordModel):
             times += [t for t in (ms.opened_at, ms.adjourned_at) if t]
         return max(times, default=None)
 
+    def check_clock(self, now: datetime) -> None:
+        """One clock for every writer: refuse a time earlier than the record's latest."""
+        from hlmctl.errors import InputError
+
+        latest = self.latest_time()
+        if latest is not None and now.astimezone(UTC) < latest.astimezone(UTC):
+            shown = latest.astimezone(now.tzinfo)
+            raise InputError(
+                f"the clock ({now:%Y-%m-%d %H:%M:%S}) is earlier than the latest time in the "
+                f"record ({shown:%Y-%m-%d %H:%M:%S}): a change cannot be recorded in the past",
+                hint="check --now or $HLMCTL_NOW",
+            )
+
     def new_id(self) -> str:
         sid = f"S{self.next_id}"
         self.next_id += 1
