@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from hlmctl.meeting import Item, Meeting, Segment, SpeakerList
-from hlmctl.record import Record, Speaker
+from hlmctl.record import MeetingState, Record, Speaker
 
 # The steps in which a President announces a time limit.
 ANNOUNCE_STEP = 30
@@ -417,18 +417,20 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
     for run in runs.values():
         lost = list(run.statements) + [r for _, r in run.replies]
         if lost:
-            limit = announced_limit(run.available, run.waiting)
-            overflow.append(Overflow(run.lst.id, lost, limit, run.waiting))
+            announced = announced_limit(run.available, run.waiting)
+            overflow.append(Overflow(run.lst.id, lost, announced, run.waiting))
 
     overflowing = {o.list_id for o in overflow}
     for seg in meeting.segments:
         if seg.kind == "closing-plenary":
-            built[seg.id] = _closing(meeting, seg, built, runs, overflowing)
+            built[seg.id] = _closing(
+                meeting, seg, built, runs, overflowing, record.meeting_state(seg.id)
+            )
 
     segments = sorted(built.values(), key=_segment_order)
     for a in segments:
-        for it in a.items:
-            it.start, it.end = _local(meeting, it.start), _local(meeting, it.end)
+        for entry in a.items:
+            entry.start, entry.end = _local(meeting, entry.start), _local(meeting, entry.end)
     for sid, p in placements.items():
         placements[sid] = Placement(_local(meeting, p.start), _local(meeting, p.end), p.segment_id)
     return Agenda(meeting, segments, overflow, placements)
@@ -456,6 +458,7 @@ def _closing(
     built: dict[str, AgendaSegment],
     runs: dict[str, _Run],
     overflowing: set[str],
+    state: MeetingState,
 ) -> AgendaSegment:
     """The closing plenary takes the first place the modalities allow.
 
@@ -465,6 +468,8 @@ def _closing(
     its room. The list's meetings at or after it are then not needed.
     """
     assert seg.after_list is not None
+    if state.opened_at is not None:
+        return _closing_held(meeting, seg, built, runs, state)
     if seg.after_list in overflowing:
         return AgendaSegment(
             seg,
@@ -482,9 +487,9 @@ def _closing(
     exhausted = run.end or first_start
     assert exhausted is not None
     ends = [
-        _utc(built[i].end)
+        _utc(end)
         for i in seg.after
-        if i in built and built[i].end is not None and built[i].status != "not-needed"
+        if i in built and (end := built[i].end) is not None and built[i].status != "not-needed"
     ]
     earliest = max([exhausted, *ends])
 
@@ -546,9 +551,9 @@ def _closing(
     if cut is not None:
         cut.end = _local(meeting, start)
         cut.projected = cut.early_end = True
-        for it in cut.items:
-            if it.kind == "list":
-                it.end = max(it.start, start)
+        for entry in cut.items:
+            if entry.kind == "list":
+                entry.end = max(entry.start, start)
         cut.note = "; ".join(
             p
             for p in (
@@ -566,6 +571,47 @@ def _closing(
         cursor = nxt
     return AgendaSegment(
         seg, _local(meeting, start), _local(meeting, cursor), True, items, status="scheduled"
+    )
+
+
+def _closing_held(
+    meeting: Meeting,
+    seg: Segment,
+    built: dict[str, AgendaSegment],
+    runs: dict[str, _Run],
+    state: MeetingState,
+) -> AgendaSegment:
+    """The closing plenary as the record has it: opened, and perhaps adjourned."""
+    assert state.opened_at is not None and seg.after_list is not None
+    start = _utc(state.opened_at)
+    items: list[AgendaItem] = []
+    cursor = start
+    for it in seg.items:
+        nxt = cursor + timedelta(minutes=it.minutes or 0)
+        items.append(AgendaItem(cursor, nxt, it.kind, it.label, True, item=it))
+        cursor = nxt
+    end = _utc(state.adjourned_at) if state.adjourned_at else cursor
+    for lst_seg in runs[seg.after_list].segments:
+        a = built[lst_seg.id]
+        if (
+            a.start is not None
+            and _utc(a.start) >= start
+            and a.status in ("scheduled", "not-needed")
+        ):
+            a.status, a.items, a.projected = "not-needed", [], True
+            a.note = "Not needed: the closing plenary meeting took its place"
+    status = "adjourned" if state.adjourned_at else "open"
+    note = f"Opened at {_hm(meeting, start)}" + (
+        f"; adjourned at {_hm(meeting, end)}" if state.adjourned_at else ""
+    )
+    return AgendaSegment(
+        seg,
+        _local(meeting, start),
+        _local(meeting, end),
+        state.adjourned_at is None,
+        items,
+        note=note,
+        status=status,
     )
 
 

@@ -150,7 +150,7 @@ class Record(RecordModel):
             times += [t for t in (ms.opened_at, ms.adjourned_at) if t]
         return max(times, default=None)
 
-    def check_clock(self, now: datetime) -> None:
+    def check_clock(self, now: datetime) -> Record:
         """One clock for every writer: refuse a time earlier than the record's latest."""
         from hlmctl.errors import InputError
 
@@ -162,6 +162,7 @@ class Record(RecordModel):
                 f"record ({shown:%Y-%m-%d %H:%M:%S}): a change cannot be recorded in the past",
                 hint="check --now or $HLMCTL_NOW",
             )
+        return self
 
     def new_id(self) -> str:
         sid = f"S{self.next_id}"

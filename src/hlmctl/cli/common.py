@@ -197,7 +197,7 @@ def change(
     env, store, meeting, now = open_meeting(ctx, write=True)
     record, result = store.change(
         meeting,
-        lambda rec: (rec.check_clock(now), apply(meeting, rec, now))[1],
+        lambda rec: apply(meeting, rec.check_clock(now), now),
         at=now,
         operator=env.operator(),
         command=command,
