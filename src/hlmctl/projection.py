@@ -148,6 +148,21 @@ def list_slots(meeting: Meeting, list_id: str) -> list[float]:
     return out
 
 
+def refuse_longer_than_slots(meeting: Meeting, list_id: str, minutes: float) -> None:
+    """A statement limit longer than the list's slot in every one of its meetings could
+    never be given: refuse it."""
+    from hlmctl.errors import InputError
+
+    longest = max(list_slots(meeting, list_id), default=0.0)
+    if minutes * 60 > longest:
+        raise InputError(
+            f"a limit of {limit_words(minutes * 60)} is longer than the time the list "
+            f"{list_id!r} has in any of its meetings (at most {limit_words(longest)}): "
+            "nobody could give that statement",
+            hint="give --minutes a limit that fits a meeting, or none for the list's own",
+        )
+
+
 def fit_limit(available: list[float], count: int) -> int | None:
     """The largest whole-second limit that lets ``count`` statements fit the windows."""
     if count == 0:

@@ -208,14 +208,14 @@ def report_view(meeting: Meeting, record: Record, report: Report) -> dict[str, A
         "meeting": {"id": meeting.meeting.id, "title": meeting.meeting.title},
         "statements": [
             {
-                **speaker_view(meeting, record, st.speaker, None),
+                **speaker_view(meeting, record, st.speaker, report.agenda),
                 "limit_seconds": st.limit,
                 "over_seconds": round(st.over, 3),
             }
             for st in report.statements
         ],
         "totals": {name: [_total(t) for t in totals] for name, totals in report.by.items()},
-        "not_spoken": [speaker_view(meeting, record, s, None) for s in report.not_spoken],
+        "not_spoken": [speaker_view(meeting, record, s, report.agenda) for s in report.not_spoken],
         "chairs": [
             {"segment": seg, "delegation": d, "regional_group": g} for seg, d, g in report.chairs
         ],
