@@ -9,6 +9,7 @@ absolute instants as `agenda --format json`.
 from __future__ import annotations
 
 import os
+from itertools import pairwise
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -109,7 +110,7 @@ def test_fall_back_counts_real_minutes_and_keeps_the_offsets() -> None:
         "02:00-0500",
     ]
     assert data["overflow"] == []
-    for (a, b), (c, _) in zip(spans, spans[1:], strict=False):
+    for (a, b), (c, _) in pairwise(spans):
         assert b - a == timedelta(minutes=30) and b == c
     # The meeting's own times carry the right offsets too.
     [p1] = [s for s in data["segments"] if s["id"] == "p1"]
