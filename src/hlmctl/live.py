@@ -240,7 +240,11 @@ def absent(
     Returns the speaker, its new position and the speaker called in its place.
     """
     was_called = speaker.status == "speaking"
-    segment = speaker.meeting or _segment_now(meeting, speaker.list, now)
+    segment = (
+        speaker.meeting
+        or open_meeting_of(meeting, record, speaker.list, now)
+        or _segment_now(meeting, speaker.list, now)
+    )
     speaker.status = "waiting"
     speaker.started_at = None
     speaker.paused_at = None
