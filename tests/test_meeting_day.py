@@ -479,3 +479,28 @@ def test_meetings_of_the_record_survive_undo_and_validate(hlm: Path) -> None:
     Path("meeting.state.toml").write_text(record, "utf-8")
     ok("undo")
     assert "[meetings" not in Path("meeting.state.toml").read_text("utf-8")
+
+
+def test_a_panel_that_overruns_pushes_the_next_panel_in_its_room(hlm: Path) -> None:
+    """Panel 1's last intervention is called at 16:24 (3 minutes: to 16:27); its
+    concluding remarks (5 minutes) follow, to 16:32: panel 2, in the same room, is
+    projected to start late at 16:32, and its own items move with it."""
+    ok("--now", BEFORE, "speakers", "add", "Chile", "--list", "panel-1")
+    ok("--now", "2013-05-13T16:24", "next", "--list", "panel-1")
+    data = agenda("2013-05-13T16:25")
+    p1, p2 = segs(data)["panel-1"], segs(data)["panel-2"]
+    assert (p1["end"], p1["overrun"]) == (t("2013-05-13", "16:32"), True)
+    assert [(i["kind"], i["start"][11:16], i["end"][11:16]) for i in p1["items"]][-1] == (
+        "remarks",
+        "16:27",
+        "16:32",
+    )
+    assert (p2["start"], p2["late_start"], p2["projected"]) == (
+        t("2013-05-13", "16:32"),
+        True,
+        True,
+    )
+    assert p2["items"][0]["start"] == t("2013-05-13", "16:32")
+    assert p2["end"] == t("2013-05-13", "18:00")
+    assert "Starts late" in p2["note"]
+    assert_no_overlap_per_room(data)
