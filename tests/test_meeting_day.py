@@ -504,3 +504,21 @@ def test_a_panel_that_overruns_pushes_the_next_panel_in_its_room(hlm: Path) -> N
     assert p2["end"] == t("2013-05-13", "18:00")
     assert "Starts late" in p2["note"]
     assert_no_overlap_per_room(data)
+
+
+def test_a_reply_not_taken_on_its_day_is_called_after_the_next_days_statements(
+    hlm: Path,
+) -> None:
+    """Plenary 1 is adjourned at 13:00 with a reply not taken: on 14 May the reply goes
+    after that day's statements, in the projection and in the list order, and `next`
+    calls the first statement, not the reply."""
+    inscribe(50)
+    ok("--now", "2013-05-13T10:00", "next")
+    ok("--now", "2013-05-13T11:00", "reply", "add", "Belarus")
+    ok("--now", "2013-05-13T13:00", "meeting", "adjourn")
+    rows = listed("2013-05-13T13:01")
+    reply = next(r for r in rows.values() if r["kind"] == "reply")
+    assert reply["segment"] == "plenary-3"  # the last meeting of 14 May
+    assert reply["position"] == max(r["position"] or 0 for r in rows.values())
+    called = ok("--now", "2013-05-14T10:00", "next", "--format", "json").json()
+    assert called["current"]["kind"] == "statement"
