@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     INPUT = 2
     NOTHING_TO_DO = 3
     BUSY = 4
+    OUTPUT = 6  # the output could not be written (the line says if a change was made)
 
 
 class HlmError(Exception):

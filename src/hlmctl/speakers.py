@@ -22,7 +22,7 @@ from hlmctl.ordering import (
     swap,
 )
 from hlmctl.record import Record, Speaker
-from hlmctl.text import MAX_TEXT, control_character
+from hlmctl.text import MAX_TEXT, describe_unsafe, unsafe_character
 
 STATE_LIKE = ("member-state", "observer-state", "observer")
 
@@ -38,13 +38,9 @@ def clean_text(field: str, value: str | None, *, required: bool = False) -> str 
         if required:
             raise InputError(f"{field} is empty")
         return None
-    found = control_character(text)
+    found = unsafe_character(text)
     if found:
-        position, char = found
-        raise InputError(
-            f"{field} contains a control character (U+{ord(char):04X}) at position {position}: "
-            "line breaks, tabs and terminal escape sequences are not allowed"
-        )
+        raise InputError(f"{field} {describe_unsafe(*found)}")
     if len(text) > MAX_TEXT:
         raise InputError(f"{field} is too long ({len(text)} characters; at most {MAX_TEXT})")
     return text
