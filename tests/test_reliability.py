@@ -82,10 +82,11 @@ def kill9(proc: subprocess.Popen[bytes]) -> None:
 
 
 def undo_entries(meeting: Path) -> list[Path]:
+    """The files of the undo folder (its manifest and its entries)."""
     folder = meeting.with_name("meeting.state.undo")
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".toml", ".absent"))
+    return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
 
 
 def undo_temp_files(meeting: Path) -> list[Path]:
