@@ -365,6 +365,7 @@ SPEAKER_CSV = (
     "ended_at",
     "spoken_seconds",
     "segment",
+    "absences",
 )
 
 
