@@ -357,6 +357,23 @@ class Store:
             raise InputError(f"{path}: the undo history is damaged (entries out of order)")
         return entries
 
+    def check_undo_history(self) -> list[str]:
+        """Every problem of the undo history: a damaged manifest, a missing or altered
+        entry. Empty when ``undo`` can use every entry."""
+        try:
+            entries = self.undo_history()
+        except InputError as exc:
+            return [exc.message]
+        problems = []
+        for entry in entries:
+            if entry.file is None:
+                continue
+            try:
+                self._entry_bytes(entry)
+            except InputError as exc:
+                problems.append(exc.message.removesuffix("; nothing was changed"))
+        return problems
+
     def stray_undo_files(self) -> list[str]:
         """Files in the undo folder that are not hlmctl's (not in its manifest)."""
         if not self.undo_dir.is_dir():
