@@ -375,14 +375,14 @@ CRASHES: list[tuple[str, tuple[str, ...], str | None, float]] = [
     (
         "before-rename/undo-entry",
         ("--now", NOW, "speakers", "move", "S3", "--to", "1"),
-        "before-rename:60",
+        "before-rename/undo-entry:60",
         0,
     ),
-    ("before-rename/record", ("--now", NOW, "speakers", "add", "Mali"), "before-rename:1.5", 0),
+    ("before-rename/record", ("--now", NOW, "speakers", "add", "Mali"), "before-rename:60", 0),
     (
         "before-rename/record",
         ("--now", NOW, "speakers", "swap", "S1", "S4"),
-        "before-rename:1.5",
+        "before-rename:60",
         0,
     ),
     ("before-rename/record", ("undo",), "before-rename:60", 0),

@@ -117,7 +117,8 @@ def handled(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ctx = next((a for a in [*args, *kwargs.values()] if isinstance(a, typer.Context)), None)
+        # Typer hands the command Click's context (typer.Context is a subclass of it).
+        ctx = next((a for a in [*args, *kwargs.values()] if hasattr(a, "find_root")), None)
         env = env_of(ctx) if ctx else Env()
         if not isinstance(env.stdout, GuardedOutput):
             env.stdout = GuardedOutput(env.stdout)

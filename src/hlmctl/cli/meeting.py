@@ -121,11 +121,15 @@ def validate(
     if path is not None and path.is_dir():
         path = path / "meeting.toml"
     store = Store(path) if path is not None else env.store(write=False)
-    meeting = load_meeting(store.meeting_path)
-    record = store.read_record(meeting)
-    problems = store.check_undo_history()
-    if problems:
-        raise InvalidFileError(str(store.undo_dir), problems, what="undo history")
+    try:
+        meeting = load_meeting(store.meeting_path)
+        record = store.read_record(meeting)
+        problems = store.check_undo_history()
+        if problems:
+            raise InvalidFileError(str(store.undo_dir), problems, what="undo history")
+    except InvalidFileError as exc:
+        env.warn(f"hlmctl: {exc.listing()}")  # validate lists each problem on its own line
+        raise typer.Exit(int(exc.code)) from None
     stray = store.stray_undo_files()
     if stray:
         shown = ", ".join(repr(name) for name in stray[:5]) + (" ..." if len(stray) > 5 else "")

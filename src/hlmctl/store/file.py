@@ -69,7 +69,9 @@ def bundled_meeting(name: str) -> Path:
     return path
 
 
-def atomic_write(path: Path, data: bytes, *, sync_folder: bool = True) -> None:
+def atomic_write(
+    path: Path, data: bytes, *, sync_folder: bool = True, fault: str = "before-rename"
+) -> None:
     """Write ``data`` to ``path`` so that a crash leaves the old or the new file."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -78,7 +80,7 @@ def atomic_write(path: Path, data: bytes, *, sync_folder: bool = True) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         _keep_mode(path, tmp)
-        _fault_point("before-rename")
+        _fault_point(fault)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -391,7 +393,9 @@ class Store:
     def _write_manifest(self, entries: list[UndoEntry]) -> None:
         data = {"format": 1, "entries": [e.to_json() for e in entries]}
         text = json.dumps(data, indent=1) + "\n"
-        atomic_write(self._undo_real / MANIFEST, text.encode("utf-8"))
+        atomic_write(
+            self._undo_real / MANIFEST, text.encode("utf-8"), fault="before-rename/manifest"
+        )
 
     def _keep_for_undo(self, old: bytes | None, new: bytes) -> None:
         if self.undo_dir.is_symlink() and not self.undo_dir.exists():
@@ -410,7 +414,9 @@ class Store:
         else:
             packed = zlib.compress(old, 1)
             name = f"{number:06d}-{new_hash[:16]}.z"
-            atomic_write(self._undo_real / name, packed, sync_folder=False)
+            atomic_write(
+                self._undo_real / name, packed, sync_folder=False, fault="before-rename/undo-entry"
+            )
             entry = UndoEntry(number, name, sha256(old), new_hash, len(packed))
         kept = [*entries, entry]
         while len(kept) > 1 and (
