@@ -82,10 +82,11 @@ def kill9(proc: subprocess.Popen[bytes]) -> None:
 
 
 def undo_entries(meeting: Path) -> list[Path]:
+    """The files of the undo folder (its manifest and its entries)."""
     folder = meeting.with_name("meeting.state.undo")
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".toml", ".absent"))
+    return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
 
 
 def undo_temp_files(meeting: Path) -> list[Path]:
@@ -372,14 +373,14 @@ CRASHES: list[tuple[str, tuple[str, ...], str | None, float]] = [
     (
         "before-rename/undo-entry",
         ("--now", NOW, "speakers", "move", "S3", "--to", "1"),
-        "before-rename:60",
+        "before-rename/undo-entry:60",
         0,
     ),
-    ("before-rename/record", ("--now", NOW, "speakers", "add", "Mali"), "before-rename:1.5", 0),
+    ("before-rename/record", ("--now", NOW, "speakers", "add", "Mali"), "before-rename:60", 0),
     (
         "before-rename/record",
         ("--now", NOW, "speakers", "swap", "S1", "S4"),
-        "before-rename:1.5",
+        "before-rename:60",
         0,
     ),
     ("before-rename/record", ("undo",), "before-rename:60", 0),

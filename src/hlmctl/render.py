@@ -474,6 +474,7 @@ SPEAKER_CSV = (
     "ended_at",
     "spoken_seconds",
     "segment",
+    "absences",
 )
 
 

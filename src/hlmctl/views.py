@@ -215,7 +215,8 @@ def report_view(meeting: Meeting, record: Record, report: Report) -> dict[str, A
             for st in report.statements
         ],
         "totals": {name: [_total(t) for t in totals] for name, totals in report.by.items()},
-        "not_spoken": [speaker_view(meeting, record, s, report.agenda) for s in report.not_spoken],
+        # One pass for the positions of all (speaker_view alone looks each one up).
+        "not_spoken": speakers_view(meeting, record, report.not_spoken, report.agenda),
         "chairs": [
             {"segment": seg, "delegation": d, "regional_group": g} for seg, d, g in report.chairs
         ],

@@ -268,6 +268,7 @@ def undo(ctx: typer.Context) -> None:
     """Revert the last change to the record, exactly."""
     env, store, meeting, _ = open_meeting(ctx, write=True)
     undone = store.undo(meeting)
+    env.committed = f"undo of: {undone.change}" if undone else "undo"
     ok(env, f"undone: {undone.command}: {undone.change}" if undone else "undone")
 
 
