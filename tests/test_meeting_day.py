@@ -423,6 +423,9 @@ def test_overflow_is_said_in_csv_ics_stderr_and_text(isolated: Path) -> None:
     assert len([line for line in listed_.stderr.splitlines() if "warning" in line]) == 1
     text = ok("--now", BEFORE, "agenda", "--format", "text").stdout
     assert "a limit of 3 min per statement would let all 6 speak" in text
+    added = ok("--now", BEFORE, "speakers", "add", "Chile")
+    assert "no meeting of the list reaches it" in added.stdout
+    assert len([line for line in added.stderr.splitlines() if "warning" in line]) == 1
 
 
 def test_the_announced_limit_is_the_fitting_one_rounded_down_to_30_seconds() -> None:
