@@ -525,3 +525,21 @@ def test_a_reply_not_taken_on_its_day_is_called_after_the_next_days_statements(
     assert reply["position"] == max(r["position"] or 0 for r in rows.values())
     called = ok("--now", "2013-05-14T10:00", "next", "--format", "json").json()
     assert called["current"]["kind"] == "statement"
+
+
+def test_once_the_list_is_exhausted_the_closing_is_projected_from_the_clock(hlm: Path) -> None:
+    """14 May: the last speaker ended at 10:15 in plenary 2; at 11:00 the closing is
+    projected at 11:00 (not in the past), and plenary 2 ends early there."""
+    inscribe(2)
+    ok("--now", "2013-05-14T10:05", "next")
+    ok("--now", "2013-05-14T10:10", "next")
+    ok("--now", "2013-05-14T10:15", "next")
+    data = agenda("2013-05-14T11:00")
+    by = segs(data)
+    assert by["closing"]["start"] == t("2013-05-14", "11:00")
+    assert (by["plenary-2"]["end"], by["plenary-2"]["early_end"]) == (
+        t("2013-05-14", "11:00"),
+        True,
+    )
+    assert by["plenary-3"]["status"] == "not-needed"
+    assert_no_overlap_per_room(data)

@@ -439,7 +439,13 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
     for seg in meeting.segments:
         if seg.kind == "closing-plenary":
             built[seg.id] = _closing(
-                meeting, seg, built, runs, overflowing, record.meeting_state(seg.id)
+                meeting,
+                seg,
+                built,
+                runs,
+                overflowing,
+                record.meeting_state(seg.id),
+                now_u if live else None,
             )
 
     segments = sorted(built.values(), key=_segment_order)
@@ -474,6 +480,7 @@ def _closing(
     runs: dict[str, _Run],
     overflowing: set[str],
     state: MeetingState,
+    now: datetime | None,
 ) -> AgendaSegment:
     """The closing plenary takes the first place the modalities allow.
 
@@ -506,7 +513,8 @@ def _closing(
         for i in seg.after
         if i in built and (end := built[i].end) is not None and built[i].status != "not-needed"
     ]
-    earliest = max([exhausted, *ends])
+    # On a day of the meeting, not before the clock.
+    earliest = max([exhausted, *ends, *([now] if now else [])])
 
     def clashes(begin: datetime, spare: set[str]) -> bool:
         for other in built.values():
