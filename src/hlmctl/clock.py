@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from hlmctl.errors import InputError
 
+_TIME_OF_DAY = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
+
 
 def parse_now(value: str, tz: ZoneInfo) -> datetime:
-    """Parse an ISO 8601 time; without an offset it is venue-local time."""
+    """Parse an ISO 8601 time; without an offset it is venue-local time. A time of
+    day alone (``10:00``) is that time today, in the venue's time zone."""
     text = value.strip()
+    if _TIME_OF_DAY.match(text):
+        try:
+            of_day = time.fromisoformat(text if text.index(":") == 2 else "0" + text)
+        except ValueError:
+            raise InputError(f"--now: {value!r} is not a time of day (00:00 to 23:59)") from None
+        return datetime.combine(system_now(tz).date(), of_day, tz)
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:

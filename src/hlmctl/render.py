@@ -352,6 +352,7 @@ SPEAKER_CSV = (
     "delegation",
     "category",
     "level",
+    "courtesy",
     "name",
     "title",
     "on_behalf_of",

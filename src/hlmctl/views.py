@@ -40,6 +40,7 @@ def speaker_view(
         "delegation": speaker.delegation,
         "category": speaker.category,
         "level": speaker.level,
+        "courtesy": speaker.courtesy,
         "name": speaker.name,
         "title": speaker.title,
         "on_behalf_of": speaker.on_behalf_of,

@@ -27,9 +27,9 @@ app = typer.Typer(
     name="hlmctl",
     help="Run the list of speakers and the timed agenda of a General Assembly high-level meeting.",
     no_args_is_help=True,
-    add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 speakers_app = typer.Typer(
     help="Inscribe speakers and edit a list of speakers.",
@@ -156,7 +156,8 @@ def root(
         str | None,
         typer.Option(
             "--now",
-            help="Use this time as the clock (ISO 8601; without an offset, venue time). "
+            help="Use this time as the clock (ISO 8601; without an offset, venue time; "
+            "HH:MM alone is today in the venue's time zone). "
             "Else $HLMCTL_NOW, else the system clock.",
             show_default=False,
         ),

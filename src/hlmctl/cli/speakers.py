@@ -48,6 +48,14 @@ def add(
             show_default=False,
         ),
     ] = None,
+    courtesy: Annotated[
+        str | None,
+        typer.Option(
+            help='A courtesy title as the Journal writes it ("H.E. Mr.", "Ms.", "Dr."), '
+            "kept exactly as given.",
+            show_default=False,
+        ),
+    ] = None,
     name: Annotated[
         str | None, typer.Option(help="The speaker's name.", show_default=False)
     ] = None,
@@ -87,6 +95,7 @@ def add(
         on_behalf_of=on_behalf_of,
         minutes=minutes,
         force=force,
+        courtesy=courtesy,
     )
     env, _, meeting, record, now, speaker = change(
         ctx,
