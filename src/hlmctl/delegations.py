@@ -34,6 +34,7 @@ class Delegation:
     iso3: str = ""
     french: str = ""
     french_article: str = ""
+    english_article: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def reference() -> ReferenceData:
             iso3=row.get("iso3", ""),
             french=row.get("french", ""),
             french_article=row.get("french_article", ""),
+            english_article=row.get("english_article", ""),
         )
         entries.append(entry)
         keys = [entry.name, entry.french, *row.get("aliases", [])]
@@ -147,6 +149,14 @@ def french_name(delegation: str) -> tuple[str, str] | None:
     if entry is None or not entry.french:
         return None
     return entry.french, entry.french_article
+
+
+def english_with_article(delegation: str) -> str:
+    """The English name as the floor says it: "the Philippines", "Belarus"."""
+    entry = match(delegation)
+    if entry is not None and entry.english_article and delegation == entry.name:
+        return f"{entry.english_article} {delegation}"
+    return delegation
 
 
 def of_form(name: str, article: str) -> str:

@@ -65,6 +65,26 @@ DEFAULT_LABELS = (
     N_("Moderator"),
     N_("Panelists"),
     N_("Participant"),
+    N_("General Assembly Hall"),
+    N_("Trusteeship Council Chamber"),
+    N_("Economic and Social Council Chamber"),
+    N_("Security Council Chamber"),
+)
+
+# Functions as people are inscribed with them: their French names are UN usage, not
+# a translation of a person's words. Any other title is printed as typed.
+TITLES = (
+    N_("Minister for Foreign Affairs"),
+    N_("Minister of Foreign Affairs"),
+    N_("Minister for Foreign Affairs and International Cooperation"),
+    N_("Minister of Justice"),
+    N_("Minister of the Interior"),
+    N_("Prime Minister"),
+    N_("President"),
+    N_("Permanent Representative"),
+    N_("Deputy Permanent Representative"),
+    N_("Chargé d'affaires a.i."),
+    N_("Head of delegation"),
 )
 
 
@@ -138,6 +158,13 @@ class Lang:
         """A label of the default ladder, categories or groups; others as written."""
         return self._(text) if self.french and text else text
 
+    def title(self, text: str | None) -> str | None:
+        """A speaker's function: in French when it is a common one (``TITLES``),
+        else exactly as typed."""
+        if not text or not self.french:
+            return text
+        return self._(text)
+
     def level(self, meeting: Meeting, level_id: str) -> str:
         return self.label(meeting.level_label(level_id))
 
@@ -145,12 +172,16 @@ class Lang:
         return self.label(meeting.category_label(category_id))
 
     def text(self, english: str, french: str | None) -> str:
-        """A text of the meeting file: the French one when there is one; else the
-        English one, saying that it is English (never a machine translation)."""
+        """A text of the meeting file: the French one when the file gives one, or the
+        catalog has the English one (a default such as "General Assembly Hall"); else
+        the English one, saying that it is English (never a machine translation)."""
         if not self.french:
             return english
         if french:
             return french
+        translated = self._(english)
+        if translated != english:
+            return translated
         return self._("{text} [English only]").format(text=english)
 
     def delegation(self, name: str) -> str:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from hlmctl.context import Env
+    from hlmctl.i18n import Lang
     from hlmctl.meeting import Meeting
     from hlmctl.projection import Agenda, AgendaSegment
 
@@ -470,3 +471,55 @@ def status_table(env: Env, data: dict[str, Any]) -> None:
         if "OVER TIME" in line:
             style = "bold red"
         con.print(Text(line, style=style))
+
+
+# --- lists ----------------------------------------------------------------------------
+
+
+def lists_view(
+    env: Env, meeting: Meeting, rows: list[dict[str, Any]], lang: Lang, *, table: bool
+) -> None:
+    """Each list with its state, counts and meetings."""
+    lines = []
+    for r in rows:
+        lst = meeting.speaker_list(r["id"])
+        state = lang._("closed") if r["state"] == "closed" else lang._("open")
+        counts = lang._("waiting: {waiting}, spoken: {spoken}").format(
+            waiting=r["waiting"], spoken=r["spoken"]
+        )
+        lines.append(
+            (
+                r["id"],
+                lang.text(lst.title, lst.title_fr),
+                state,
+                counts,
+                ", ".join(r["segments"]),
+            )
+        )
+    if not table:
+        for lid, title, state, counts, segs in lines:
+            env.stdout.write(
+                lang._("{id}: {title} ({state}); {counts}; meetings: {segments}").format(
+                    id=lid, title=printable(title), state=state, counts=counts, segments=segs
+                )
+                + "\n"
+            )
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(title=Text(lang._("Lists of speakers"), style="bold"), title_justify="left")
+    t.add_column(lang._("Id"), no_wrap=True)
+    t.add_column(lang._("List"), ratio=2, overflow="fold")
+    t.add_column(lang._("State"), no_wrap=True)
+    t.add_column(lang._("Speakers"))
+    t.add_column(lang._("Meetings"), ratio=1, overflow="fold")
+    for lid, title, state, counts, segs in lines:
+        t.add_row(
+            Text(lid),
+            Text(printable(title)),
+            Text(state, style="bold red" if state == lang._("closed") else "green"),
+            Text(counts),
+            Text(segs),
+        )
+    console(env).print(t)
