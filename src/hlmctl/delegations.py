@@ -139,7 +139,7 @@ _OF = {"le": "du ", "la": "de la ", "les": "des ", "l'": "de l'"}
 def _starts_with_vowel_sound(text: str) -> bool:
     first = unicodedata.normalize("NFKD", text[:1]).casefold()[:1]
     # Before a vowel and before the mute h of the one name that has it (Haïti).
-    return first in "aeiouyh"
+    return first in "aeiouh"
 
 
 def french_name(delegation: str) -> tuple[str, str] | None:

@@ -44,6 +44,8 @@ COURTESY = {
     "h.r.h.": ("H.R.H.", "S. A. R."),
     "h.m.": ("H.M.", "S. M."),
     "h.h.": ("H.H.", "S. A."),
+    "dr.": ("Dr.", "Dr"),
+    "prof.": ("Prof.", "Pr"),
 }
 
 
