@@ -133,15 +133,47 @@ def _hlm_speakers() -> None:
     """Speakers for the 2013 meeting (it ships none): courtesy titles, a group, a reply."""
     now = ["--now", "2013-05-10T12:00"]
     adds = [
-        ["Belarus", "--level", "Minister", "--courtesy", "H.E. Mr.", "--name", "Ivan Petrov",
-         "--title", "Minister for Foreign Affairs"],
-        ["Philippines", "--level", "head-of-delegation", "--courtesy", "H.E. Ms.",
-         "--name", "Maria Santos", "--title", "Permanent Representative"],
+        [
+            "Belarus",
+            "--level",
+            "Minister",
+            "--courtesy",
+            "H.E. Mr.",
+            "--name",
+            "Ivan Petrov",
+            "--title",
+            "Minister for Foreign Affairs",
+        ],
+        [
+            "Philippines",
+            "--level",
+            "head-of-delegation",
+            "--courtesy",
+            "H.E. Ms.",
+            "--name",
+            "Maria Santos",
+            "--title",
+            "Permanent Representative",
+        ],
         ["France", "--level", "vice-minister"],
-        ["Fiji", "--on-behalf-of", "the Group of 77 and China", "--level", "minister",
-         "--title", "Minister for Foreign Affairs"],
-        ["European Union", "--level", "head-of-delegation", "--courtesy", "Mr.",
-         "--name", "Jan Novak"],
+        [
+            "Fiji",
+            "--on-behalf-of",
+            "the Group of 77 and China",
+            "--level",
+            "minister",
+            "--title",
+            "Minister for Foreign Affairs",
+        ],
+        [
+            "European Union",
+            "--level",
+            "head-of-delegation",
+            "--courtesy",
+            "Mr.",
+            "--name",
+            "Jan Novak",
+        ],
         ["Israel"],
         ["Cuba", "--courtesy", "Dr.", "--name", "Ana Rodríguez"],
         ["United States of America", "--level", "Head of State"],
@@ -187,8 +219,9 @@ def test_the_journal_as_at_an_earlier_time_leaves_out_later_inscriptions(hlm: Pa
 
 
 def test_journal_html_is_one_page_with_nothing_fetched(gofr: Path) -> None:
-    result = run("--meeting", "gofr.toml", "--now", GOFR_NOW, "journal", "-f", "html",
-                 "--lang", "fr")
+    result = run(
+        "--meeting", "gofr.toml", "--now", GOFR_NOW, "journal", "-f", "html", "--lang", "fr"
+    )
     assert result.exit_code == 0
     page = result.stdout
     assert page.startswith("<!DOCTYPE html>") and '<html lang="fr">' in page
@@ -198,8 +231,12 @@ def test_journal_html_is_one_page_with_nothing_fetched(gofr: Path) -> None:
 
 
 def test_markup_in_user_text_is_escaped_in_html(hlm: Path) -> None:
-    assert run("--now", "2013-05-10T12:00", "speakers", "add", "Chile",
-               "--name", "<b>Ana</b> & co").exit_code == 0
+    assert (
+        run(
+            "--now", "2013-05-10T12:00", "speakers", "add", "Chile", "--name", "<b>Ana</b> & co"
+        ).exit_code
+        == 0
+    )
     page = run("--now", HLM_NOW, "journal", "-f", "html").stdout
     assert "&lt;b&gt;Ana&lt;/b&gt; &amp; co" in page and "<b>Ana" not in page
 
@@ -218,8 +255,9 @@ def test_a_bad_hlmctl_lang_exits_2(hlm: Path) -> None:
 
 
 def test_hlmctl_lang_chooses_french(gofr: Path) -> None:
-    out = run("--meeting", "gofr.toml", "--now", GOFR_NOW, "script",
-              env={"HLMCTL_LANG": "fr_FR.UTF-8"}).stdout
+    out = run(
+        "--meeting", "gofr.toml", "--now", GOFR_NOW, "script", env={"HLMCTL_LANG": "fr_FR.UTF-8"}
+    ).stdout
     assert "La séance est ouverte." in out
 
 
@@ -229,8 +267,10 @@ def test_hlmctl_lang_chooses_french(gofr: Path) -> None:
 def test_lists_shows_state_counts_and_meetings(hlm: Path) -> None:
     _hlm_speakers()
     out = run("--now", HLM_NOW, "lists").stdout
-    assert "plenary: Plenary list of speakers (closed); waiting: 9, spoken: 0; meetings: " \
+    assert (
+        "plenary: Plenary list of speakers (closed); waiting: 9, spoken: 0; meetings: "
         "plenary-1, plenary-2, plenary-3" in out
+    )
     assert "panel-1: Interactive panel 1: interventions from the floor (open)" in out
     data = run("--now", HLM_NOW, "lists", "-f", "json").json()
     assert data[0]["state"] == "closed" and data[0]["waiting"] == 9

@@ -160,7 +160,7 @@ def english_with_article(delegation: str) -> str:
 
 
 def of_form(name: str, article: str) -> str:
-    """"de" with its article before a French name: du Bélarus, de la France,
+    """ "de" with its article before a French name: du Bélarus, de la France,
     des Philippines, de l'Union européenne, de Cuba, d'Israël."""
     if article not in ARTICLES:
         raise ValueError(f"not a French article: {article!r}")

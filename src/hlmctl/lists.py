@@ -27,8 +27,10 @@ def summaries(meeting: Meeting, record: Record) -> list[ListSummary]:
     for lst in meeting.lists:
         state = record.list_state(lst.id)
         mine = record.in_list(lst.id)
-        count = {k: sum(1 for s in mine if s.status == k) for k in
-                 ("waiting", "speaking", "spoken", "withdrawn")}
+        count = {
+            k: sum(1 for s in mine if s.status == k)
+            for k in ("waiting", "speaking", "spoken", "withdrawn")
+        }
         out.append(
             ListSummary(
                 lst,

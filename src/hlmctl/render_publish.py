@@ -71,9 +71,7 @@ def journal_entry(lang: Lang, meeting: Meeting, s: Speaker) -> str:
     parts = [p for p in (_person(lang, s), lang.title(s.title), lang.delegation(s.delegation)) if p]
     text = ", ".join(parts)
     if s.on_behalf_of:
-        text = lang._("{speaker} (on behalf of {group})").format(
-            speaker=text, group=s.on_behalf_of
-        )
+        text = lang._("{speaker} (on behalf of {group})").format(speaker=text, group=s.on_behalf_of)
     return text
 
 
@@ -266,7 +264,9 @@ def _step(lang: Lang, step: Step) -> list[Block]:
     if step.kind == "continues" and step.next_segment is not None:
         nxt = step.next_start
         if nxt is None:
-            return [Block("words", lang._("We shall hear the remaining speakers at a later meeting."))]
+            return [
+                Block("words", lang._("We shall hear the remaining speakers at a later meeting."))
+            ]
         return [
             Block(
                 "words",

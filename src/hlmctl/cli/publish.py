@@ -114,9 +114,7 @@ def script(
     env, store, meeting, now = open_meeting(ctx, write=False)
     language = lang_of(env, lang)
     record = store.read_record(meeting)
-    blocks = render_publish.script_blocks(
-        language, build(meeting, record, now, day=parse_day(day))
-    )
+    blocks = render_publish.script_blocks(language, build(meeting, record, now, day=parse_day(day)))
     if fmt is PublishFormat.html:
         render_publish.write_html(env, blocks, language)
     elif fmt is PublishFormat.markdown:
