@@ -12,6 +12,7 @@ import io
 import json
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from hlmctl.csvio import needs_quote
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from hlmctl.context import Env
     from hlmctl.i18n import Lang
@@ -374,55 +376,220 @@ def _local_hm(value: str | None) -> str:
     return value[11:16] if value else ""
 
 
-def speakers_text(env: Env, rows: list[dict[str, Any]]) -> None:
-    for r in rows:
-        pos = str(r["position"]) if r["position"] is not None else "-"
-        who = ", ".join(printable(x) for x in (r["name"], r["title"]) if x)
-        group = f" (on behalf of {printable(r['on_behalf_of'])})" if r["on_behalf_of"] else ""
-        when = _local_hm(r["estimated_start"] or r["started_at"])
-        env.stdout.write(
-            f"{pos:>4} {r['id']:<6} {r['list']:<10} {r['status']:<9} {when:<5} "
-            f"{printable(r['delegation'])}{group}"
-            f"{' - ' + who if who else ''} [{r['level']}, {r['category']}]\n"
-        )
+@dataclass
+class Column:
+    """A table column: ``drop`` orders which give way first when the terminal is
+    narrow (1 first; 0 never); a column that wraps needs ``min_width``."""
+
+    header: str
+    drop: int = 0
+    wrap: bool = False
+    min_width: int = 0
+    justify: str = "left"
 
 
-def speakers_table(env: Env, rows: list[dict[str, Any]], title: str) -> None:
+def _longest(col: Column, rows: list[list[str]], i: int) -> int:
+    from rich.cells import cell_len
+
+    lines = [col.header, *(line for r in rows for line in r[i].split("\n"))]
+    return max(cell_len(line) for line in lines)
+
+
+def fit(columns: list[Column], rows: list[list[str]], width: int) -> dict[int, int]:
+    """The columns that fit ``width`` and the width of each: a column that does not
+    wrap gets its longest text; the others share what is left, none below its
+    ``min_width``. Columns give way by ``drop`` (1 first) until the rest fit."""
+    longest = [_longest(col, rows, i) for i, col in enumerate(columns)]
+    need = [min(n, c.min_width) if c.wrap else n for n, c in zip(longest, columns, strict=True)]
+    kept = list(range(len(columns)))
+    order = sorted((c.drop, i) for i, c in enumerate(columns) if c.drop)
+    while sum(need[i] + 3 for i in kept) + 1 > width and order:
+        _, gone = order.pop(0)
+        kept.remove(gone)
+    widths = {i: longest[i] for i in kept}
+    room = width - 1 - 3 * len(kept) - sum(w for i, w in widths.items() if not columns[i].wrap)
+    wrapping = [i for i in kept if columns[i].wrap]
+    # The widest wrapping column gives way a character at a time.
+    while wrapping and sum(widths[i] for i in wrapping) > room:
+        widest = max(wrapping, key=lambda i: widths[i] if widths[i] > need[i] else -1)
+        if widths[widest] <= need[widest]:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def fitted_table(
+    env: Env, title: str, columns: list[Column], rows: list[list[str]], styles: list[str]
+) -> Table:
+    """A Rich table of the columns that fit the console; every cell literal text."""
     from rich.table import Table
     from rich.text import Text
 
+    widths = fit(columns, rows, console(env).width)
     table = Table(title=Text(title, style="bold"), title_justify="left")
-    for name in (
-        "#",
-        "Id",
-        "Delegation",
-        "Speaker",
-        "Level",
-        "Category",
-        "Min.",
-        "Status",
-        "Est. start",
-    ):
-        table.add_column(name, no_wrap=name not in ("Delegation", "Speaker"))
-    styles = {"spoken": "dim", "speaking": "bold yellow", "withdrawn": "dim strike"}
-    for r in rows:
-        who = ", ".join(printable(x) for x in (r["name"], r["title"]) if x)
-        deleg = printable(r["delegation"])
-        if r["on_behalf_of"]:
-            deleg += f" (on behalf of {printable(r['on_behalf_of'])})"
-        table.add_row(
-            Text(str(r["position"] or "")),
-            Text(r["id"]),
-            Text(deleg),
-            Text(who),
-            Text(r["level"]),
-            Text(r["category"]),
-            Text(f"{r['minutes']:g}"),
-            Text(r["status"] + (" (placed)" if r["placed"] and r["status"] == "waiting" else "")),
-            Text(_local_hm(r["estimated_start"] or r["started_at"])),
-            style=styles.get(r["status"], ""),
+    for i, width in widths.items():
+        col = columns[i]
+        table.add_column(
+            col.header,
+            width=width,
+            no_wrap=not col.wrap,
+            overflow="fold",
+            justify=col.justify,  # type: ignore[arg-type]
         )
-    console(env).print(table)
+    for row, style in zip(rows, styles, strict=True):
+        table.add_row(*(Text(row[i]) for i in widths), style=style)
+    return table
+
+
+def _when(value: str | None, spans_days: bool, lang: Lang, meeting: Meeting | None) -> str:
+    """A start time; with its day when the listing spans days."""
+    if not value:
+        return ""
+    at = datetime.fromisoformat(value)
+    if spans_days:
+        return lang._("{date} {time}").format(date=lang.short_date(at), time=lang.time(at))
+    return lang.time(at)
+
+
+def _spans_days(rows: list[dict[str, Any]]) -> bool:
+    days = {(r["estimated_start"] or r["started_at"] or "")[:10] for r in rows}
+    days.discard("")
+    return len(days) > 1
+
+
+def speaker_who(lang: Lang, r: dict[str, Any]) -> str:
+    """Courtesy title, name and function, as given: "H.E. Mr. X, Minister"."""
+    person = " ".join(printable(x) for x in (r.get("courtesy"), r["name"]) if x)
+    title = lang.title(r["title"]) if r["title"] else None
+    return ", ".join(x for x in (person, printable(title)) if x)
+
+
+def speaker_delegation(lang: Lang, r: dict[str, Any]) -> str:
+    """The delegation, its group, and whether it is a right of reply."""
+    text = printable(lang.delegation(r["delegation"]))
+    if r["on_behalf_of"]:
+        text = lang._("{delegation} (on behalf of {group})").format(
+            delegation=text, group=printable(r["on_behalf_of"])
+        )
+    if r["kind"] == "reply":
+        text = lang._("Right of reply: {delegation}").format(delegation=text)
+    return text
+
+
+def status_label(lang: Lang, r: dict[str, Any]) -> str:
+    labels = {
+        "waiting": lang._("waiting"),
+        "speaking": lang._("speaking"),
+        "spoken": lang._("spoken"),
+        "withdrawn": lang._("withdrawn"),
+    }
+    text = labels.get(r["status"], r["status"])
+    if r["placed"] and r["status"] == "waiting":
+        text = lang._("{status} (placed)").format(status=text)
+    return text
+
+
+def list_heading(lang: Lang, title: str, list_id: str, closed: bool) -> str:
+    if closed:
+        return lang._("{title} ({id}): closed, no new inscription").format(
+            title=printable(title), id=list_id
+        )
+    return lang._("{title} ({id})").format(title=printable(title), id=list_id)
+
+
+def no_speaker(lang: Lang, list_id: str, all_: bool) -> str:
+    if all_:
+        return lang._("Nobody is inscribed in the list {id}.").format(id=list_id)
+    return lang._("Nobody is waiting in the list {id}.").format(id=list_id)
+
+
+def speakers_text(
+    env: Env,
+    rows: list[dict[str, Any]],
+    lang: Lang,
+    meeting: Meeting,
+    list_id: str,
+    heading: str,
+    *,
+    all_: bool = False,
+) -> None:
+    out = env.stdout
+    out.write(heading + "\n")
+    if not rows:
+        out.write(no_speaker(lang, list_id, all_) + "\n")
+        return
+    spans = _spans_days(rows)
+    wide = 13 if spans else 8
+    out.write(
+        f"{'#':>4} {lang._('Id'):<6} {lang._('Status'):<18} {lang._('Start'):<{wide}} "
+        f"{lang._('Delegation')} - {lang._('speaker')} [{lang._('level')}, "
+        f"{lang._('category')}]\n"
+    )
+    for r in rows:
+        pos = str(r["position"]) if r["position"] is not None else "-"
+        who = speaker_who(lang, r)
+        when = _when(r["estimated_start"] or r["started_at"], spans, lang, meeting)
+        out.write(
+            f"{pos:>4} {r['id']:<6} {status_label(lang, r):<18} {when:<{wide}} "
+            f"{speaker_delegation(lang, r)}"
+            f"{' - ' + who if who else ''} [{lang.level(meeting, r['level'])}, "
+            f"{lang.category(meeting, r['category'])}]\n"
+        )
+
+
+def speakers_table(
+    env: Env,
+    rows: list[dict[str, Any]],
+    lang: Lang,
+    meeting: Meeting,
+    list_id: str,
+    heading: str,
+    *,
+    all_: bool = False,
+) -> None:
+    from rich.text import Text
+
+    con = console(env)
+    if not rows:
+        con.print(Text(heading, style="bold"))
+        con.print(Text(no_speaker(lang, list_id, all_)))
+        return
+    spans = _spans_days(rows)
+    columns = [
+        Column("#", justify="right"),
+        Column(lang._("Id")),
+        Column(lang._("Delegation"), wrap=True, min_width=16),
+        Column(lang._("Speaker"), drop=2, wrap=True, min_width=14),
+        Column(lang._("Level"), drop=4, wrap=True, min_width=10),
+        Column(lang._("Category"), drop=1, wrap=True, min_width=10),
+        Column(lang._("Min."), drop=3, justify="right"),
+        Column(lang._("Status"), drop=5),
+        Column(lang._("Start")),
+    ]
+    cells = []
+    for r in rows:
+        cells.append(
+            [
+                str(r["position"] or ("▶" if r["status"] == "speaking" else "")),
+                r["id"],
+                speaker_delegation(lang, r),
+                speaker_who(lang, r),
+                lang.level(meeting, r["level"]),
+                lang.category(meeting, r["category"]),
+                f"{r['minutes']:g}",
+                status_label(lang, r),
+                _when(r["estimated_start"] or r["started_at"], spans, lang, meeting),
+            ]
+        )
+    if 3 not in fit(columns, cells, con.width):
+        # The speaker gives way as a column, not as information: under the delegation.
+        for row in cells:
+            if row[3]:
+                row[2] = f"{row[2]}\n{row[3]}"
+    styles = {"spoken": "dim", "speaking": "bold yellow", "withdrawn": "dim strike"}
+    con.print(
+        fitted_table(env, heading, columns, cells, [styles.get(r["status"], "") for r in rows])
+    )
 
 
 # --- now ----------------------------------------------------------------------------
