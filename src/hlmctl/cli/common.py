@@ -73,6 +73,7 @@ class NowFormat(StrEnum):
 
 class ReportFormat(StrEnum):
     table = "table"
+    text = "text"
     markdown = "markdown"
     json = "json"
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from hlmctl.cli.common import (
+    LangOption,
     ListOption,
     LogFormat,
     NowFormat,
@@ -15,6 +16,7 @@ from hlmctl.cli.common import (
     app,
     change,
     handled,
+    lang_of,
     lists_app,
     ok,
     open_meeting,
@@ -241,8 +243,14 @@ def report(
     ctx: typer.Context,
     fmt: Annotated[
         ReportFormat | None,
-        typer.Option("--format", "-f", help="Output format [default: table].", show_default=False),
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format [default: table on a terminal, else text].",
+            show_default=False,
+        ),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Who spoke, for how long, by list, level, category and regional group."""
     from hlmctl import render_report
@@ -253,13 +261,17 @@ def report(
     env, store, meeting, now = open_meeting(ctx, write=False)
     record = store.read_record(meeting)
     data = report_view(meeting, record, build(meeting, record, now))
-    kind = pick_format(env, fmt, default_pipe="table")
+    kind = pick_format(env, fmt)
     if kind == "json":
         write_json(env, data)
-    elif kind == "markdown":
-        render_report.markdown(env, data)
+        return
+    language = lang_of(env, lang)
+    if kind == "markdown":
+        render_report.markdown(env, meeting, data, language)
+    elif kind == "text":
+        render_report.text(env, meeting, data, language)
     else:
-        render_report.table(env, data)
+        render_report.table(env, meeting, data, language)
 
 
 @app.command()
