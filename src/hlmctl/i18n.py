@@ -100,6 +100,32 @@ def choose(option: str | None, environ: Mapping[str, str]) -> str:
     return code
 
 
+# Courtesy titles as typed (case and spaces folded) -> (the Journal's English, French).
+# Only forms that say themselves whom they address; anything else is printed as given.
+COURTESY = {
+    "h.e.mr.": ("His Excellency Mr.", "S. E. M."),
+    "h.e.mrs.": ("Her Excellency Mrs.", "S. E. Mme"),
+    "h.e.ms.": ("Her Excellency Ms.", "S. E. Mme"),
+    "mr.": ("Mr.", "M."),
+    "mrs.": ("Mrs.", "Mme"),
+    "ms.": ("Ms.", "Mme"),
+    "h.r.h.": ("H.R.H.", "S. A. R."),
+    "h.m.": ("H.M.", "S. M."),
+    "h.h.": ("H.H.", "S. A."),
+    "dr.": ("Dr.", "Dr"),
+    "prof.": ("Prof.", "Pr"),
+}
+
+
+def _courtesy(lang: Lang, given: str | None) -> str:
+    if not given:
+        return ""
+    forms = COURTESY.get("".join(given.casefold().split()))
+    if forms is None:
+        return given
+    return forms[1] if lang.french else forms[0]
+
+
 @dataclass(frozen=True)
 class Lang:
     """One language: its messages, its dates and times, its plurals."""
@@ -164,6 +190,11 @@ class Lang:
         if not text or not self.french:
             return text
         return self._(text)
+
+    def courtesy(self, given: str | None) -> str:
+        """A courtesy title: the Journal's English ("His Excellency Mr.") or French
+        ("S. E. M.") for the forms that name whom they address; others as given."""
+        return _courtesy(self, given)
 
     def level(self, meeting: Meeting, level_id: str) -> str:
         return self.label(meeting.level_label(level_id))

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from hlmctl.context import Env
     from hlmctl.i18n import Lang
     from hlmctl.meeting import Meeting
-    from hlmctl.projection import Agenda, AgendaSegment
+    from hlmctl.projection import Agenda, AgendaItem, AgendaSegment
 
 
 def printable(text: str | None) -> str:
@@ -90,65 +90,131 @@ def write_csv(env: Env, columns: Sequence[str], rows: Iterable[dict[str, Any]]) 
 # --- agenda -------------------------------------------------------------------------
 
 
+def _english() -> Lang:
+    from hlmctl.i18n import english
+
+    return english()
+
+
 def _hm(value: datetime | None) -> str:
     return value.strftime("%H:%M") if value else "--:--"
 
 
-def _span(a: datetime | None, b: datetime | None) -> str:
-    return f"{_hm(a)}-{_hm(b)}"
+def _span(a: datetime | None, b: datetime | None, lang: Lang | None = None) -> str:
+    if lang is None or not lang.french:
+        return f"{_hm(a)}-{_hm(b)}"
+    return lang._("{start}-{end}").format(start=lang.time(a), end=lang.time(b))
 
 
-def _day_title(day: datetime) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
+def _day_title(day: datetime, lang: Lang | None = None) -> str:
+    return (lang or _english()).date(day)
 
 
-def _days(segments: list[AgendaSegment]) -> list[tuple[str, list[AgendaSegment]]]:
+def _days(
+    segments: list[AgendaSegment], lang: Lang | None = None
+) -> list[tuple[str, list[AgendaSegment]]]:
+    lang = lang or _english()
     out: list[tuple[str, list[AgendaSegment]]] = []
     for seg in segments:
-        title = _day_title(seg.start) if seg.start else "Not yet scheduled"
+        title = _day_title(seg.start, lang) if seg.start else lang._("Not yet scheduled")
         if not out or out[-1][0] != title:
             out.append((title, []))
         out[-1][1].append(seg)
     return out
 
 
-def _segment_details(meeting: Meeting, a: AgendaSegment) -> list[str]:
+def _segment_details(meeting: Meeting, a: AgendaSegment, lang: Lang | None = None) -> list[str]:
+    lang = lang or _english()
     seg = a.segment
-    lines = [f"Room: {seg.room}"]
+    lines = [lang._("Room: {room}").format(room=lang.text(seg.room, seg.room_fr))]
     if seg.theme:
-        lines.append(f"Theme: {seg.theme}")
+        lines.append(lang._("Theme: {theme}").format(theme=lang.text(seg.theme, seg.theme_fr)))
     for person in [*seg.chairs, *([seg.moderator] if seg.moderator else []), *seg.panelists]:
         if person.name:
-            who = person.name + (f" ({person.delegation})" if person.delegation else "")
+            who = person.name + (
+                f" ({lang.delegation(person.delegation)})" if person.delegation else ""
+            )
         else:
-            who = person.delegation or "not yet named"
-        note = f" - {person.note}" if person.note else ""
-        lines.append(f"{person.role or 'Participant'}: {who}{note}")
+            who = lang.delegation(person.delegation) if person.delegation else ""
+            who = who or lang._("not yet named")
+        role = lang.label(person.role) if person.role else lang._("Participant")
+        if person.note:
+            note = lang.text(person.note, person.note_fr)
+            lines.append(lang._("{role}: {who} - {note}").format(role=role, who=who, note=note))
+        else:
+            lines.append(lang._("{role}: {who}").format(role=role, who=who))
     if a.note:
         lines.append(a.note)
     elif seg.kind == "closing-plenary":
-        lines.append("Starts once the list of speakers is exhausted (projected)")
+        lines.append(lang._("Starts once the list of speakers is exhausted (projected)"))
     return lines
 
 
-def agenda_text(env: Env, meeting: Meeting, agenda: Agenda, segments: list[AgendaSegment]) -> None:
+def _item_label(lang: Lang, item: AgendaItem, meeting: Meeting) -> str:
+    """A fixed item's label, or a speaker as the agenda shows one, in ``lang``."""
+    if item.speaker is not None and lang.french:
+        s = item.speaker
+        row = {
+            "delegation": s.delegation,
+            "on_behalf_of": s.on_behalf_of,
+            "kind": s.kind,
+            "courtesy": s.courtesy,
+            "name": s.name,
+            "title": s.title,
+        }
+        who = speaker_who(lang, row)
+        deleg = speaker_delegation(lang, row)
+        return (
+            lang._("{delegation}: {speaker}").format(delegation=deleg, speaker=who)
+            if who
+            else deleg
+        )
+    if item.kind == "list" and lang.french:
+        lst = next((x for x in meeting.lists if x.title == item.label), None)
+        if lst is not None:
+            return lang.text(lst.title, lst.title_fr)
+    if item.item is not None and lang.french:
+        return lang.text(item.label, item.item.label_fr)
+    return item.label
+
+
+def _titles(meeting: Meeting, lang: Lang) -> tuple[str, str]:
+    info = meeting.meeting
+    return lang.text(info.title, info.title_fr), lang.text(info.venue, info.venue_fr)
+
+
+def agenda_text(
+    env: Env,
+    meeting: Meeting,
+    agenda: Agenda,
+    segments: list[AgendaSegment],
+    lang: Lang | None = None,
+) -> None:
+    lang = lang or _english()
     out = env.stdout
+    title, venue = _titles(meeting, lang)
     out.write(
-        f"{printable(meeting.meeting.title)}\n{printable(meeting.meeting.venue)} "
-        f"(times in {meeting.meeting.timezone}; ~ projected)\n"
+        lang._("{title}\n{venue} (times in {timezone}; ~ projected)").format(
+            title=printable(title), venue=printable(venue), timezone=meeting.meeting.timezone
+        )
+        + "\n"
     )
-    for day, segs in _days(segments):
+    # The widest time span of this listing, so that the columns line up in French too.
+    pad = max([len(_span(i.start, i.end, lang)) for a in segments for i in a.items] or [11])
+    for day, segs in _days(segments, lang):
         out.write(f"\n{day}\n")
         for a in segs:
             mark = "~" if a.projected else " "
-            out.write(f"{mark}{_span(a.start, a.end)}  {printable(a.segment.title)}\n")
-            for line in _segment_details(meeting, a):
-                out.write(f"              {printable(line)}\n")
+            seg_title = lang.text(a.segment.title, a.segment.title_fr)
+            out.write(f"{mark}{_span(a.start, a.end, lang)}  {printable(seg_title)}\n")
+            for line in _segment_details(meeting, a, lang):
+                out.write(f"{' ' * (pad + 3)}{printable(line)}\n")
             for item in a.items:
                 mark = "~" if item.projected else " "
                 ident = f" [{item.speaker_id}]" if item.speaker_id else ""
+                span = _span(item.start, item.end, lang)
                 out.write(
-                    f"  {mark}{_span(item.start, item.end)}  {printable(item.label)}{ident}\n"
+                    f"  {mark}{span:<{pad}}  {printable(_item_label(lang, item, meeting))}{ident}\n"
                 )
     _overflow_text(env, agenda)
 
@@ -177,39 +243,48 @@ def _overflow_text(env: Env, agenda: Agenda) -> None:
         env.stdout.write(f"\nWARNING: {line}\n")
 
 
-def agenda_table(env: Env, meeting: Meeting, agenda: Agenda, segments: list[AgendaSegment]) -> None:
+def agenda_table(
+    env: Env,
+    meeting: Meeting,
+    agenda: Agenda,
+    segments: list[AgendaSegment],
+    lang: Lang | None = None,
+) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    lang = lang or _english()
     con = console(env)
-    con.print(Text(meeting.meeting.title, style="bold"))
+    title, venue = _titles(meeting, lang)
+    con.print(Text(title, style="bold"))
     con.print(
         Text(
-            f"{meeting.meeting.venue} - times in {meeting.meeting.timezone}; "
-            "~ marks a projected time",
+            lang._("{venue} - times in {timezone}; ~ marks a projected time").format(
+                venue=venue, timezone=meeting.meeting.timezone
+            ),
             style="dim",
         )
     )
-    for day, segs in _days(segments):
+    for day, segs in _days(segments, lang):
         table = Table(
             title=Text(day, style="bold cyan"),
             title_justify="left",
             expand=False,
             show_lines=False,
         )
-        table.add_column("Time", no_wrap=True)
+        table.add_column(lang._("Time"), no_wrap=True)
         table.add_column("", width=1)
-        table.add_column("Programme", overflow="fold", ratio=1)
-        table.add_column("Id", no_wrap=True, style="dim")
+        table.add_column(lang._("Programme"), overflow="fold", ratio=1)
+        table.add_column(lang._("Id"), no_wrap=True, style="dim")
         for a in segs:
             table.add_row(
-                Text(_span(a.start, a.end), style="bold"),
+                Text(_span(a.start, a.end, lang), style="bold"),
                 Text("~" if a.projected else ""),
-                Text(printable(a.segment.title), style="bold"),
+                Text(printable(lang.text(a.segment.title, a.segment.title_fr)), style="bold"),
                 Text(""),
                 end_section=False,
             )
-            for line in _segment_details(meeting, a):
+            for line in _segment_details(meeting, a, lang):
                 table.add_row(
                     Text(""), Text(""), Text(printable(line), style="italic dim"), Text("")
                 )
@@ -220,9 +295,9 @@ def agenda_table(env: Env, meeting: Meeting, agenda: Agenda, segments: list[Agen
                     else ("yellow" if item.speaker and item.speaker.status == "speaking" else "")
                 )
                 table.add_row(
-                    Text(_span(item.start, item.end)),
+                    Text(_span(item.start, item.end, lang)),
                     Text("~" if item.projected else ""),
-                    Text("  " + printable(item.label), style=style),
+                    Text("  " + printable(_item_label(lang, item, meeting)), style=style),
                     Text(item.speaker_id or ""),
                 )
             table.add_section()
@@ -232,28 +307,38 @@ def agenda_table(env: Env, meeting: Meeting, agenda: Agenda, segments: list[Agen
 
 
 def agenda_markdown(
-    env: Env, meeting: Meeting, agenda: Agenda, segments: list[AgendaSegment]
+    env: Env,
+    meeting: Meeting,
+    agenda: Agenda,
+    segments: list[AgendaSegment],
+    lang: Lang | None = None,
 ) -> None:
+    lang = lang or _english()
     out = env.stdout
+    title, venue = _titles(meeting, lang)
     out.write(
-        f"# {md(meeting.meeting.title)}\n\n{md(meeting.meeting.venue)}; times in "
-        f"{meeting.meeting.timezone}; ~ marks a projected time.\n"
+        f"# {md(title)}\n\n"
+        + lang._("{venue}; times in {timezone}; ~ marks a projected time.").format(
+            venue=md(venue), timezone=meeting.meeting.timezone
+        )
+        + "\n"
     )
-    for day, segs in _days(segments):
+    for day, segs in _days(segments, lang):
         out.write(f"\n## {day}\n")
         for a in segs:
             out.write(
-                f"\n### {'~' if a.projected else ''}{_span(a.start, a.end)} "
-                f"{md(a.segment.title)}\n\n"
+                f"\n### {'~' if a.projected else ''}{_span(a.start, a.end, lang)} "
+                f"{md(lang.text(a.segment.title, a.segment.title_fr))}\n\n"
             )
-            for line in _segment_details(meeting, a):
+            for line in _segment_details(meeting, a, lang):
                 out.write(f"- {md(line)}\n")
             if a.items:
-                out.write("\n| Time | Item | Speaker id |\n|---|---|---|\n")
+                heads = (lang._("Time"), lang._("Item"), lang._("Speaker id"))
+                out.write(f"\n| {' | '.join(heads)} |\n|---|---|---|\n")
                 for item in a.items:
                     out.write(
-                        f"| {'~' if item.projected else ''}{_span(item.start, item.end)} | "
-                        f"{md(item.label)} | {item.speaker_id or ''} |\n"
+                        f"| {'~' if item.projected else ''}{_span(item.start, item.end, lang)} | "
+                        f"{md(_item_label(lang, item, meeting))} | {item.speaker_id or ''} |\n"
                     )
     for line in _overflow_lines(agenda):
         out.write(f"\n**Warning:** {md(line)}\n")
@@ -459,7 +544,8 @@ def _spans_days(rows: list[dict[str, Any]]) -> bool:
 
 def speaker_who(lang: Lang, r: dict[str, Any]) -> str:
     """Courtesy title, name and function, as given: "H.E. Mr. X, Minister"."""
-    person = " ".join(printable(x) for x in (r.get("courtesy"), r["name"]) if x)
+    courtesy = lang.courtesy(r.get("courtesy")) if lang.french else r.get("courtesy")
+    person = " ".join(printable(x) for x in (courtesy, r["name"]) if x)
     title = lang.title(r["title"]) if r["title"] else None
     return ", ".join(x for x in (person, printable(title)) if x)
 
@@ -520,11 +606,9 @@ def speakers_text(
         return
     spans = _spans_days(rows)
     wide = 13 if spans else 8
-    out.write(
-        f"{'#':>4} {lang._('Id'):<6} {lang._('Status'):<18} {lang._('Start'):<{wide}} "
-        f"{lang._('Delegation')} - {lang._('speaker')} [{lang._('level')}, "
-        f"{lang._('category')}]\n"
-    )
+    head_id, head_status, head_start = lang._("Id"), lang._("Status"), lang._("Start")
+    rest = lang._("Delegation - speaker [level, category]")
+    out.write(f"{'#':>4} {head_id:<6} {head_status:<18} {head_start:<{wide}} {rest}\n")
     for r in rows:
         pos = str(r["position"]) if r["position"] is not None else "-"
         who = speaker_who(lang, r)
@@ -595,47 +679,71 @@ def speakers_table(
 # --- now ----------------------------------------------------------------------------
 
 
-def status_lines(data: dict[str, Any]) -> list[str]:
+def status_lines(data: dict[str, Any], lang: Lang | None = None) -> list[str]:
+    lang = lang or _english()
     lines = []
     cur = data["current"]
     if cur is None:
-        lines.append(f"Nobody is speaking in {data['list']!r}.")
+        lines.append(lang._("Nobody is speaking in {list!r}.").format(list=data["list"]))
     else:
-        who = ", ".join(printable(x) for x in (cur["name"], cur["title"]) if x)
-        lines.append(
-            f"Speaking: {cur['id']} {printable(cur['delegation'])}{' - ' + who if who else ''}"
-        )
+        who = speaker_who(lang, cur)
+        deleg = speaker_delegation(lang, cur)
+        if who:
+            lines.append(
+                lang._("Speaking: {id} {delegation} - {speaker}").format(
+                    id=cur["id"], delegation=deleg, speaker=who
+                )
+            )
+        else:
+            lines.append(
+                lang._("Speaking: {id} {delegation}").format(id=cur["id"], delegation=deleg)
+            )
         rem = data["remaining_seconds"]
-        state = " (paused)" if data["paused"] else ""
-        over = " OVER TIME" if rem is not None and rem < 0 else ""
-        lines.append(
-            f"Elapsed {format_duration(data['elapsed_seconds'])} of "
-            f"{format_duration(data['limit_seconds'])}; remaining "
-            f"{format_duration(rem)}{over}{state}"
-        )
+        fields = {
+            "elapsed": format_duration(data["elapsed_seconds"]),
+            "limit": format_duration(data["limit_seconds"]),
+            "remaining": format_duration(rem),
+        }
+        over = rem is not None and rem < 0
+        if over and data["paused"]:
+            message = lang._(
+                "Elapsed {elapsed} of {limit}; remaining {remaining} OVER TIME (paused)"
+            )
+        elif over:
+            message = lang._("Elapsed {elapsed} of {limit}; remaining {remaining} OVER TIME")
+        elif data["paused"]:
+            message = lang._("Elapsed {elapsed} of {limit}; remaining {remaining} (paused)")
+        else:
+            message = lang._("Elapsed {elapsed} of {limit}; remaining {remaining}")
+        lines.append(message.format(**fields))
     if data["next"]:
         lines.append(
-            "Next: " + "; ".join(f"{n['id']} {printable(n['delegation'])}" for n in data["next"])
+            lang._("Next: {speakers}").format(
+                speakers="; ".join(f"{n['id']} {speaker_delegation(lang, n)}" for n in data["next"])
+            )
         )
     elif data.get("then"):
-        lines.append(f"The list is exhausted; next in the programme: {data['then']}")
+        lines.append(
+            lang._("The list is exhausted; next in the programme: {then}").format(then=data["then"])
+        )
     else:
-        lines.append("Nobody is waiting.")
+        lines.append(lang._("Nobody is waiting."))
     return lines
 
 
-def status_text(env: Env, data: dict[str, Any]) -> None:
-    for line in status_lines(data):
+def status_text(env: Env, data: dict[str, Any], lang: Lang | None = None) -> None:
+    for line in status_lines(data, lang):
         env.stdout.write(line + "\n")
 
 
-def status_table(env: Env, data: dict[str, Any]) -> None:
+def status_table(env: Env, data: dict[str, Any], lang: Lang | None = None) -> None:
     from rich.text import Text
 
     con = console(env)
-    for i, line in enumerate(status_lines(data)):
+    rem = data["remaining_seconds"]
+    for i, line in enumerate(status_lines(data, lang)):
         style = "bold" if i == 0 else ""
-        if "OVER TIME" in line:
+        if i == 1 and data["current"] is not None and rem is not None and rem < 0:
             style = "bold red"
         con.print(Text(line, style=style))
 

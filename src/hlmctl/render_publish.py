@@ -32,37 +32,11 @@ class Block:
     number: int | None = None
 
 
-# Courtesy titles as typed (case and spaces folded) -> (the Journal's English, French).
-# Only forms that say themselves whom they address; anything else is printed as given.
-COURTESY = {
-    "h.e.mr.": ("His Excellency Mr.", "S. E. M."),
-    "h.e.mrs.": ("Her Excellency Mrs.", "S. E. Mme"),
-    "h.e.ms.": ("Her Excellency Ms.", "S. E. Mme"),
-    "mr.": ("Mr.", "M."),
-    "mrs.": ("Mrs.", "Mme"),
-    "ms.": ("Ms.", "Mme"),
-    "h.r.h.": ("H.R.H.", "S. A. R."),
-    "h.m.": ("H.M.", "S. M."),
-    "h.h.": ("H.H.", "S. A."),
-    "dr.": ("Dr.", "Dr"),
-    "prof.": ("Prof.", "Pr"),
-}
-
-
-def courtesy(lang: Lang, given: str | None) -> str:
-    if not given:
-        return ""
-    forms = COURTESY.get("".join(given.casefold().split()))
-    if forms is None:
-        return given
-    return forms[1] if lang.french else forms[0]
-
-
 def _person(lang: Lang, s: Speaker) -> str:
     """Courtesy title and name: "His Excellency Mr. X"; "" when no name is given."""
     if not s.name:
         return ""
-    title = courtesy(lang, s.courtesy)
+    title = lang.courtesy(s.courtesy)
     return f"{title} {s.name}" if title else s.name
 
 

@@ -211,7 +211,7 @@ def text(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> None:
     out.write(printable(lang._("Report: {title}").format(title=data["meeting"]["title"])) + "\n")
     out.write(summary_line(lang, data) + "\n")
     if data["statements"]:
-        out.write(f"\n{lang._('Statements')}\n")
+        out.write("\n" + lang._("Statements") + "\n")
     for n, s in enumerate(data["statements"], start=1):
         over = _over(s["over_seconds"])
         out.write(
@@ -235,7 +235,7 @@ def text(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> None:
         rows = data["totals"][key]
         if not rows:
             continue
-        out.write(f"\n{lang._(title)}\n")
+        out.write("\n" + lang._(title) + "\n")
         for row in rows:
             out.write(
                 printable(
@@ -252,7 +252,7 @@ def text(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> None:
                 + "\n"
             )
     if data["not_spoken"]:
-        out.write(f"\n{lang._('Inscribed but did not speak')}\n")
+        out.write("\n" + lang._("Inscribed but did not speak") + "\n")
         for s in data["not_spoken"]:
             extra = _absences(lang, s)
             out.write(
@@ -263,7 +263,7 @@ def text(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> None:
                 )
                 + "\n"
             )
-    out.write(f"\n{lang._('Geographical balance')}\n")
+    out.write("\n" + lang._("Geographical balance") + "\n")
     for line in _panel_lines(lang, meeting, data):
         out.write(printable(line) + "\n")
     out.write("\n" + printable(_source(lang, data["reference_data"])) + "\n")
@@ -271,9 +271,8 @@ def text(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> None:
 
 def markdown(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> None:
     out = env.stdout
-    out.write(
-        f"## {md(lang._('Factual annex: {title}').format(title=data['meeting']['title']))}\n\n"
-    )
+    annex = lang._("Factual annex: {title}").format(title=data["meeting"]["title"])
+    out.write(f"## {md(annex)}\n\n")
     out.write(f"{summary_line(lang, data)}\n\n")
     heads = [
         "#",
@@ -284,7 +283,7 @@ def markdown(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> No
         lang._("Limit"),
         lang._("Over"),
     ]
-    out.write(f"### {lang._('Statements')}\n\n| {' | '.join(heads)} |\n")
+    out.write("### " + lang._("Statements") + f"\n\n| {' | '.join(heads)} |\n")
     out.write("|---|---|---|---|---|---|---|\n")
     for n, s in enumerate(data["statements"], start=1):
         out.write(
@@ -295,7 +294,7 @@ def markdown(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> No
         )
     for key, title in DIMENSIONS:
         cols = [lang._("Statements"), lang._("Time"), lang._("Overruns"), lang._("Over by")]
-        out.write(f"\n### {lang._(title)}\n\n| | {' | '.join(cols)} |\n")
+        out.write("\n### " + lang._(title) + f"\n\n| | {' | '.join(cols)} |\n")
         out.write("|---|---|---|---|---|\n")
         for row in data["totals"][key]:
             out.write(
@@ -304,14 +303,14 @@ def markdown(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> No
                 f"{_over(row['overrun_seconds'])} |\n"
             )
     if data["not_spoken"]:
-        out.write(f"\n### {lang._('Inscribed but did not speak')}\n\n")
+        out.write("\n### " + lang._("Inscribed but did not speak") + "\n\n")
         for s in data["not_spoken"]:
             extra = _absences(lang, s)
             out.write(
                 f"- {md(_who(lang, s))} ({s['list']}, {_status(lang, s['status'])}"
                 f"{', ' + extra if extra else ''})\n"
             )
-    out.write(f"\n### {lang._('Geographical balance')}\n\n")
+    out.write("\n### " + lang._("Geographical balance") + "\n\n")
     for line in _panel_lines(lang, meeting, data):
         indent = "  " if line.startswith("  ") else ""
         out.write(f"{indent}- {md(line.strip())}\n")

@@ -41,7 +41,7 @@ NowFormatOption = Annotated[
 ]
 
 
-def _show_status(env, meeting, record, st, now, fmt) -> None:  # type: ignore[no-untyped-def]
+def _show_status(env, meeting, record, st, now, fmt, lang=None) -> None:  # type: ignore[no-untyped-def]
     from hlmctl import render
     from hlmctl.projection import project
     from hlmctl.views import status_view
@@ -52,9 +52,9 @@ def _show_status(env, meeting, record, st, now, fmt) -> None:  # type: ignore[no
     if kind == "json":
         render.write_json(env, data)
     elif kind == "table":
-        render.status_table(env, data)
+        render.status_table(env, data, lang_of(env, lang))
     else:
-        render.status_text(env, data)
+        render.status_text(env, data, lang_of(env, lang))
 
 
 @app.command("next")
@@ -80,14 +80,19 @@ def next_(ctx: typer.Context, list_id: ListOption = None, fmt: NowFormatOption =
 
 @app.command("now")
 @handled
-def now_(ctx: typer.Context, list_id: ListOption = None, fmt: NowFormatOption = None) -> None:
+def now_(
+    ctx: typer.Context,
+    list_id: ListOption = None,
+    fmt: NowFormatOption = None,
+    lang: LangOption = None,
+) -> None:
     """Who speaks, elapsed and remaining time, who is next."""
     from hlmctl.live import status
 
     env, store, meeting, now = open_meeting(ctx, write=False)
     record = store.read_record(meeting)
     lst = meeting.speaker_list(list_id)
-    _show_status(env, meeting, record, status(meeting, record, lst.id, now), now, fmt)
+    _show_status(env, meeting, record, status(meeting, record, lst.id, now), now, fmt, lang)
 
 
 @app.command()
@@ -227,13 +232,19 @@ def timer(
     ctx: typer.Context,
     list_id: ListOption = None,
     once: Annotated[bool, typer.Option("--once", help="Print one frame and exit.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """A live countdown for the current statement (q or Ctrl-C quits)."""
     from hlmctl.timer import run_timer
 
     env, store, meeting, _ = open_meeting(ctx, write=False)
     run_timer(
-        env, store, meeting, meeting.speaker_list(list_id).id, once=once or not env.is_terminal
+        env,
+        store,
+        meeting,
+        meeting.speaker_list(list_id).id,
+        once=once or not env.is_terminal,
+        lang=lang_of(env, lang),
     )
 
 
