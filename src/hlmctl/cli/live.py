@@ -225,13 +225,26 @@ def timer(
     ctx: typer.Context,
     list_id: ListOption = None,
     once: Annotated[bool, typer.Option("--once", help="Print one frame and exit.")] = False,
+    bell: Annotated[
+        bool | None,
+        typer.Option(
+            "--bell/--no-bell",
+            help="Ring the terminal's bell at zero [default: the meeting's rules.bell].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """A live countdown for the current statement (q or Ctrl-C quits)."""
     from hlmctl.timer import run_timer
 
     env, store, meeting, _ = open_meeting(ctx, write=False)
     run_timer(
-        env, store, meeting, meeting.speaker_list(list_id).id, once=once or not env.is_terminal
+        env,
+        store,
+        meeting,
+        meeting.speaker_list(list_id).id,
+        once=once or not env.is_terminal,
+        bell=meeting.rules.bell if bell is None else bell,
     )
 
 

@@ -13,6 +13,7 @@ import hashlib
 import os
 import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -202,6 +203,29 @@ class Store:
             _fault_point("before-write")
             atomic_write(self.record_path, new)
             return record, result
+
+    def watch(self, stop: threading.Event) -> Iterator[None]:
+        """Yield once at once, then each time the record may have changed, until
+        ``stop`` is set. The folder is watched (an atomic replace gives the record a
+        new inode) through the system's change notification, filtered on the record's
+        name; watchfiles falls back to polling where there is none."""
+        from watchfiles import watch
+
+        name = self.record_path.name
+        yield
+        if stop.is_set():
+            return
+        for _ in watch(
+            self.meeting_path.parent,
+            watch_filter=lambda _change, path: os.path.basename(path) == name,
+            debounce=400,
+            step=20,
+            rust_timeout=1_000,
+            stop_event=stop,
+            recursive=False,
+            raise_interrupt=False,
+        ):
+            yield
 
     # --- undo ------------------------------------------------------------------------
     # Before each change the old record is kept as ``NNNNNN-<hash of new>.toml`` (or
