@@ -135,7 +135,9 @@ def frame(
         )
     body = Group(*[Align.center(line) for line in lines])
     title = printable(meeting.speaker_list(list_id).title)
-    panel = Panel(body, title=Text(title), subtitle=Text(f"{now:%H:%M:%S}  q quits"), padding=(1, 2))
+    panel = Panel(
+        body, title=Text(title), subtitle=Text(f"{now:%H:%M:%S}  q quits"), padding=(1, 2)
+    )
     return panel, ph
 
 
