@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import signal
 import socket
+import threading
 from collections.abc import Callable, Iterator
 from types import FrameType
 
@@ -50,54 +51,77 @@ def is_loopback(sock: socket.socket) -> bool:
     return ipaddress.ip_address(sock.getsockname()[0]).is_loopback
 
 
-def serve(board: Board, sock: socket.socket, *, on_ready: Callable[[], None] | None = None) -> None:
-    """Serve ``board`` on ``sock`` until SIGINT or SIGTERM."""
-    import uvicorn
+class BoardServer:
+    """Uvicorn serving ``board`` on ``sock``: ``run`` until SIGINT or SIGTERM (in the
+    main thread) or until ``stop`` (from any thread)."""
 
-    from hlmctl.board.app import create_app
+    def __init__(self, board: Board, sock: socket.socket) -> None:
+        import uvicorn
 
-    config = uvicorn.Config(
-        create_app(board),
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-        timeout_graceful_shutdown=GRACE_SECONDS,
-        timeout_keep_alive=5,
-        server_header=False,
-    )
+        from hlmctl.board.app import create_app
 
-    class Server(uvicorn.Server):
-        @contextlib.contextmanager
-        def capture_signals(self) -> Iterator[None]:
-            loop = asyncio.get_running_loop()
+        self.board, self.sock = board, sock
+        self.loop: asyncio.AbstractEventLoop | None = None
+        config = uvicorn.Config(
+            create_app(board),
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=GRACE_SECONDS,
+            timeout_keep_alive=5,
+            server_header=False,
+        )
 
-            def stop(sig: int, frame: FrameType | None) -> None:
-                if self.should_exit:
-                    self.force_exit = True
-                self.should_exit = True
-                loop.call_soon_threadsafe(board.close)
+        class Server(uvicorn.Server):
+            @contextlib.contextmanager
+            def capture_signals(self) -> Iterator[None]:
+                yield  # ``run`` handles the signals, from before the first line is out
 
-            signals = (signal.SIGINT, signal.SIGTERM)
-            previous = {sig: signal.signal(sig, stop) for sig in signals}
+        self.server = Server(config)
+
+    def stop(self) -> None:
+        """End every stream and the server (a second call: at once). From any thread,
+        or a signal handler."""
+        if self.server.should_exit:
+            self.server.force_exit = True
+        self.server.should_exit = True
+        loop = self.loop
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self.board.close)
+
+    def run(self, on_ready: Callable[[], None] | None = None) -> None:
+        async def main() -> None:
+            self.loop = asyncio.get_running_loop()
+            self.board.start()
+            if on_ready is not None:
+                on_ready()
             try:
-                yield
+                await self.server.serve(sockets=[self.sock])
             finally:
-                for sig, handler in previous.items():
-                    signal.signal(sig, handler)
+                self.board.close()
 
-    server = Server(config)
+        with self._signals():
+            try:
+                asyncio.run(main())
+            finally:
+                self.board.join()
+                self.sock.close()
 
-    async def main() -> None:
-        board.start()
-        if on_ready is not None:
-            on_ready()
+    @contextlib.contextmanager
+    def _signals(self) -> Iterator[None]:
+        """SIGINT and SIGTERM stop the server (in the main thread only)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def on_signal(sig: int, frame: FrameType | None) -> None:
+            self.stop()
+
+        signals = (signal.SIGINT, signal.SIGTERM)
+        previous = {sig: signal.signal(sig, on_signal) for sig in signals}
         try:
-            await server.serve(sockets=[sock])
+            yield
         finally:
-            board.close()
-
-    try:
-        asyncio.run(main())
-    finally:
-        board.join()
-        sock.close()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)

@@ -7,8 +7,9 @@ import asyncio
 import contextlib
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hlmctl.errors import HlmError
@@ -50,7 +51,7 @@ class Board:
 
     store: RecordStore
     meeting: Meeting
-    offset: timedelta = timedelta(0)  # the clock: system time + offset (--now)
+    clock: Callable[[], datetime]  # the system clock, or one that starts at --now
     upcoming: int = 3
     default_list: str = ""
     record: Record | None = None
@@ -65,7 +66,7 @@ class Board:
     _thread: threading.Thread | None = None
 
     def now(self) -> datetime:
-        return datetime.now(self.meeting.tz) + self.offset
+        return self.clock()
 
     # --- following the record -------------------------------------------------------
 

@@ -35,17 +35,18 @@ def board(
     /api/agenda), pushed to the browser as the record changes. Ctrl-C stops it."""
     from datetime import datetime, timedelta
 
-    from hlmctl.board.server import address_of, bind, is_loopback, serve
+    from hlmctl.board.server import BoardServer, address_of, bind, is_loopback
     from hlmctl.board.state import Board
 
     env, store, meeting, now = open_meeting(ctx, write=False)
     lst = meeting.speaker_list(list_id)
     # With --now (or $HLMCTL_NOW) the board's clock starts there and runs on.
     fixed = env.now_option is not None or bool(env.environ.get("HLMCTL_NOW"))
+    offset = now - datetime.now(meeting.tz) if fixed else timedelta(0)
     state = Board(
         store,
         meeting,
-        offset=now - datetime.now(meeting.tz) if fixed else timedelta(0),
+        clock=lambda: datetime.now(meeting.tz) + offset,
         upcoming=upcoming,
         default_list=lst.id,
     )
@@ -60,4 +61,4 @@ def board(
                 f"on port {sock.getsockname()[1]} can read these pages (they are read-only)"
             )
 
-    serve(state, sock, on_ready=ready)
+    BoardServer(state, sock).run(on_ready=ready)
