@@ -14,6 +14,7 @@ import threading
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -305,7 +306,7 @@ def test_file_store_watch_yields_at_once_then_on_record_changes_only(hlm: Path) 
 
 
 def test_first_stderr_line_is_the_loopback_address(speaking: Path) -> None:
-    with board_process(speaking.parent) as (proc, url):
+    with board_process(speaking.parent) as (_, url):
         assert url.startswith("http://127.0.0.1:")
         assert httpx.get(url + "api/now").json()["current"]["delegation"] == "France"
 
