@@ -32,7 +32,11 @@ from hlmctl.errors import HlmError
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-ASSETS = {"board.css": "text/css; charset=utf-8", "board.js": "text/javascript; charset=utf-8"}
+ASSETS = {
+    "board.css": "text/css; charset=utf-8",
+    "board.js": "text/javascript; charset=utf-8",
+    "icon.svg": "image/svg+xml",
+}
 SECURITY_HEADERS = [
     (
         b"content-security-policy",

@@ -78,6 +78,7 @@ def _shell(page: str, title: str, state: dict[str, Any], body: str, key: str) ->
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n"
         '<link rel="stylesheet" href="/static/board.css">\n'
+        '<link rel="icon" href="/static/icon.svg" type="image/svg+xml">\n'
         '<script src="/static/board.js" defer></script>\n'
         "</head>\n"
         f'<body class="page-{page}" data-view="{"agenda" if page == "agenda" else "now"}" '
@@ -134,9 +135,9 @@ def caption(state: dict[str, Any], key: str) -> str:
     current = state["now"]["current"]
     body = f"""<div class="lower-third" data-current{"" if current else " data-empty"}>
 {field(state, "now.current.name", "p", "caption-name")}
-<p class="caption-detail">{field(state, "now.current.title", "span", "title")}\
-{field(state, "now.current.delegation", "span", "delegation")}\
-{field(state, "now.current.on_behalf_of", "span", "on-behalf-of")}</p>
+<p class="caption-detail">{field(state, "now.current.title", "span", "caption-title")}\
+{field(state, "now.current.delegation", "span", "caption-delegation")}\
+{field(state, "now.current.on_behalf_of", "span", "caption-behalf")}</p>
 </div>"""
     return _shell("caption", "Caption", state, body, key)
 

@@ -74,8 +74,13 @@
   }
 
   function tick() {
-    if (!state) return;
     const live = root.dataset.connection === "live";
+    if (!state) {
+      // Lost before the first message: the markup from the server is not live either.
+      const note = document.querySelector("[data-countdown-state]");
+      if (note && !live) setText(note, "not live");
+      return;
+    }
     for (const el of document.querySelectorAll("[data-clock]")) {
       setText(el, clockFormat.format(new Date(Date.now() + skew)));
     }
@@ -155,6 +160,7 @@
   }
 
   function render() {
+    root.dataset.version = state.version;
     for (const el of document.querySelectorAll("[data-field]")) {
       setText(el, get(state, el.dataset.field));
     }
