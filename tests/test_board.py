@@ -229,7 +229,7 @@ def test_the_agenda_stream_follows_the_record(speaking: Path) -> None:
     ):
         stream = events(r)
         before = next_state(stream)["agenda"]
-        inscribe("Brazil")
+        inscribe("Brazil", at=f"{DAY}T11:01")
         after = next_state(stream)["agenda"]
     labels = [i["label"] for seg in after["segments"] for i in seg["items"]]
     assert not any(
@@ -371,6 +371,6 @@ def test_a_change_from_another_process_reaches_the_stream(speaking: Path) -> Non
     ):
         stream = events(r)
         assert next_state(stream)["now"]["current"]["delegation"] == "France"
-        nxt = hlmctl_process("next", cwd=speaking.parent)
+        nxt = hlmctl_process("--now", f"{DAY}T11:04", "next", cwd=speaking.parent)
         assert nxt.wait(30) == 0
         assert next_state(stream)["now"]["current"]["delegation"] == "Kenya"

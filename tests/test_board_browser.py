@@ -75,19 +75,19 @@ def test_a_next_in_another_process_reaches_the_hall_page(hlm: Path, page: Any) -
 
     inscribe("France", "Kenya", HOSTILE, "Japan", "Brazil")
     assert run("--now", f"{DAY}T11:00", "next").exit_code == 0
-    with board_process(hlm.parent) as (_, url):
+    with board_process(hlm.parent, "--now", f"{DAY}T11:01") as (_, url):
         page.goto(url)
         delegation = page.locator('.now [data-field="now.current.delegation"]')
         expect(delegation).to_have_text("France")
         expect(page.locator("html")).to_have_attribute("data-connection", "live")
-        nxt = hlmctl_process("next", cwd=hlm.parent)
+        nxt = hlmctl_process("--now", f"{DAY}T11:04", "next", cwd=hlm.parent)
         assert nxt.wait(30) == 0
         # Within 2 seconds of the change (the record is written before `next` exits).
         expect(delegation).to_have_text("Kenya", timeout=2000)
         expect(page.locator(".next-delegation")).to_have_text([HOSTILE, "Japan", "Brazil"])
         # Who has just spoken is not shown as speaking or next.
         assert "France" not in page.locator("main").inner_text()
-        nxt = hlmctl_process("next", cwd=hlm.parent)
+        nxt = hlmctl_process("--now", f"{DAY}T11:08", "next", cwd=hlm.parent)
         assert nxt.wait(30) == 0
         # The hostile name is text: shown literally, no element made, no script run.
         expect(delegation).to_have_text(HOSTILE, timeout=2000)
@@ -134,11 +134,11 @@ def test_paused_is_shown_as_paused(hlm: Path, page: Any) -> None:
 
     inscribe("France")
     assert run("--now", f"{DAY}T11:00", "next").exit_code == 0
-    with board_process(hlm.parent) as (_, url):
+    with board_process(hlm.parent, "--now", f"{DAY}T11:01") as (_, url):
         page.goto(url + "speaker")
         box = page.locator("#countdown")
         expect(box).not_to_have_attribute("data-phase", "paused")
-        assert hlmctl_process("pause", cwd=hlm.parent).wait(30) == 0
+        assert hlmctl_process("--now", f"{DAY}T11:02", "pause", cwd=hlm.parent).wait(30) == 0
         expect(box).to_have_attribute("data-phase", "paused", timeout=2000)
         expect(box.locator("[data-countdown-state]")).to_have_text("paused")
 
