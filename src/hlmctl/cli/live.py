@@ -233,6 +233,14 @@ def timer(
     list_id: ListOption = None,
     once: Annotated[bool, typer.Option("--once", help="Print one frame and exit.")] = False,
     lang: LangOption = None,
+    bell: Annotated[
+        bool | None,
+        typer.Option(
+            "--bell/--no-bell",
+            help="Ring the terminal's bell at zero [default: the meeting's rules.bell].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """A live countdown for the current statement (q or Ctrl-C quits)."""
     from hlmctl.timer import run_timer
@@ -245,6 +253,7 @@ def timer(
         meeting.speaker_list(list_id).id,
         once=once or not env.is_terminal,
         lang=lang_of(env, lang),
+        bell=meeting.rules.bell if bell is None else bell,
     )
 
 

@@ -3,7 +3,8 @@ and one shared test suite holds each of them to it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -43,4 +44,9 @@ class RecordStore(Protocol):
 
     def undo(self, meeting: Meeting) -> LogEntry | None:
         """Put the record back as it was before the last change; return that change."""
+        ...
+
+    def watch(self, stop: threading.Event) -> Iterator[None]:
+        """Yield once at once, then each time the record may have changed, until
+        `stop` is set (checked at least once a second)."""
         ...
