@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     INPUT = 2
     NOTHING_TO_DO = 3
     BUSY = 4
+    UNREACHABLE = 5
 
 
 class HlmError(Exception):
@@ -50,3 +51,10 @@ class NothingToDo(HlmError):
 
 class BusyError(HlmError):
     code = ExitCode.BUSY
+
+
+class StoreUnreachable(HlmError):
+    """The store cannot be reached (a PostgreSQL server down, refusing, or gone
+    in the middle of a command). The message names the store without its password."""
+
+    code = ExitCode.UNREACHABLE

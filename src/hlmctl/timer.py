@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from hlmctl.context import Env
     from hlmctl.meeting import Meeting
-    from hlmctl.store import Store
+    from hlmctl.store import RecordStore
 
 AMBER_SECONDS = 30
 
@@ -60,7 +60,7 @@ def colour(remaining: float | None, limit: float | None) -> str:
 
 
 def frame(
-    meeting: Meeting, record_store: Store, list_id: str, now: datetime, *, large: bool = False
+    meeting: Meeting, record_store: RecordStore, list_id: str, now: datetime, *, large: bool = False
 ) -> RenderableType:
     from rich.align import Align
     from rich.console import Group
@@ -119,7 +119,7 @@ def _keys() -> Iterator[object]:
         termios.tcsetattr(fd, termios.TCSADRAIN, old)
 
 
-def run_timer(env: Env, store: Store, meeting: Meeting, list_id: str, *, once: bool) -> None:
+def run_timer(env: Env, store: RecordStore, meeting: Meeting, list_id: str, *, once: bool) -> None:
     con = console(env)
     if once:
         if not env.is_terminal:

@@ -80,10 +80,10 @@ def validate(
 ) -> None:
     """Check a meeting file (and its record): exit 0 if valid, 2 with every problem listed."""
     from hlmctl.meeting import load_meeting
-    from hlmctl.store import Store
+    from hlmctl.store import RecordStore, Store
 
     env = env_of(ctx)
-    store = Store(path) if path is not None else env.store(write=False)
+    store: RecordStore = Store(path) if path is not None else env.store(write=False)
     meeting = load_meeting(store.meeting_path)
     record = store.read_record(meeting)
     ok(

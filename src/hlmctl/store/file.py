@@ -22,6 +22,7 @@ from typing import TypeVar
 from hlmctl.errors import BusyError, InputError, InvalidFileError, NothingToDo
 from hlmctl.meeting import Meeting, load_meeting
 from hlmctl.record import LogEntry, Record, dump_record, empty_record, parse_record
+from hlmctl.store.base import UndoCheck
 
 T = TypeVar("T")
 
@@ -183,6 +184,7 @@ class Store:
         operator: str,
         command: str,
         describe: Callable[[T], str],
+        host: str | None = None,
     ) -> tuple[Record, T]:
         """Apply one change to the record under the lock, log it, write it."""
         with self.locked():
@@ -195,7 +197,9 @@ class Store:
             )
             result = apply(record)
             record.log.append(
-                LogEntry(at=at, operator=operator, command=command, change=describe(result))
+                LogEntry(
+                    at=at, operator=operator, command=command, change=describe(result), host=host
+                )
             )
             new = dump_record(record)
             self._keep_for_undo(old, new)
@@ -223,7 +227,7 @@ class Store:
             return []
         return sorted(p for p in self.undo_dir.iterdir() if p.suffix in (".toml", ".absent"))
 
-    def undo(self, meeting: Meeting) -> LogEntry | None:
+    def undo(self, meeting: Meeting, *, check: UndoCheck | None = None) -> LogEntry | None:
         """Restore the record as it was before the last change; return that change."""
         with self.locked():
             try:
@@ -243,6 +247,8 @@ class Store:
                         f"{self.record_path} was changed outside hlmctl after its last "
                         "change: undo would throw that edit away; nothing was changed"
                     )
+                if check is not None:
+                    check(undone[-1] if undone else None)
                 if old is None:
                     self.record_path.unlink()
                 else:
@@ -251,3 +257,24 @@ class Store:
                 entry.unlink()
                 return undone[-1] if undone else None
         raise NothingToDo("nothing to undo: no change is left in the undo history")
+
+    # --- store copy --------------------------------------------------------------------
+
+    def raw_record(self, meeting: Meeting) -> bytes | None:
+        try:
+            raw = self.record_path.read_bytes()
+        except FileNotFoundError:
+            return None
+        self._parse(raw, meeting)
+        return raw
+
+    def replace_record(self, meeting: Meeting, raw: bytes, *, force: bool) -> None:
+        with self.locked():
+            if self.record_path.exists() and not force:
+                raise InputError(
+                    f"{self.record_path} exists already: --force overwrites it; nothing was changed"
+                )
+            self._parse(raw, meeting)
+            atomic_write(self.record_path, raw)
+            for entry in self._undo_entries():  # that history was of the record replaced
+                entry.unlink(missing_ok=True)
