@@ -373,6 +373,7 @@ def test_overflow_names_the_speakers_and_the_limit_that_fits(isolated: Path) -> 
     assert "3:24" in text.stdout  # 204 seconds
 
 
+@pytest.mark.file_store  # two folders of one meeting id, or the TOML files themselves
 def test_the_reported_limit_really_makes_the_list_fit(isolated: Path) -> None:
     """With the reported limit as the list's time limit nobody overflows; one second
     more and someone does."""
