@@ -56,7 +56,10 @@ def store_kind(request: pytest.FixtureRequest) -> str:
     A test of the file store itself (marked ``file_store``) always runs on files."""
     if request.node.get_closest_marker("file_store"):
         return "file"
-    return str(getattr(request, "param", None) or default_store_kind())
+    given = getattr(request, "param", None)
+    if given is None and request.node.get_closest_marker("postgres"):
+        return "postgres"
+    return str(given or default_store_kind())
 
 
 @pytest.fixture(scope="session")
