@@ -525,6 +525,27 @@ def test_a_desk_with_the_least_privileges_works(hlm: Path, pg: Any) -> None:
         pg.sql("DROP ROLE desk_a")
 
 
+def test_a_screen_that_may_only_read_shows_the_list_and_changes_nothing(
+    hlm: Path, isolated: Path, pg: Any
+) -> None:
+    ok("--now", NOW, "speakers", "add", "Peru")
+    before = record_bytes(isolated)
+    pg.sql("DROP ROLE IF EXISTS screen")
+    pg.sql("CREATE ROLE screen LOGIN PASSWORD 'screen-pw-2'")
+    try:
+        pg.sql("GRANT USAGE ON SCHEMA hlmctl TO screen")
+        pg.sql("GRANT SELECT ON ALL TABLES IN SCHEMA hlmctl TO screen")
+        url = f"postgresql://screen:screen-pw-2@127.0.0.1:{pg.port}/postgres"
+        assert waiting_ids("--store", url) == ["S1"]
+        refused = run("--store", url, "--now", NOW, "next")
+        assert refused.exit_code == 5
+        assert "permission denied" in refused.stderr and "screen-pw-2" not in refused.stderr
+        assert record_bytes(isolated) == before
+    finally:
+        pg.sql("DROP OWNED BY screen")
+        pg.sql("DROP ROLE screen")
+
+
 # --- watch: changes pushed with LISTEN/NOTIFY -------------------------------------------------
 
 
