@@ -162,6 +162,15 @@ class PostgresStore:
                 hint="run `hlmctl store init` once (it creates the schema and registers "
                 "this meeting)",
             ) from None
+        except pg.QueryCanceled:
+            raise BusyError(
+                f"store {self.name} cancelled the command (its statement_timeout): "
+                "nothing was changed"
+            ) from None
+        except pg.ReadOnlySqlTransaction:
+            raise StoreUnreachable(
+                f"store {self.name} is read-only (a standby?): nothing was changed"
+            ) from None
         except pg.InsufficientPrivilege as exc:
             raise StoreUnreachable(
                 self._fail(
@@ -170,7 +179,7 @@ class PostgresStore:
                 ),
                 hint="the README's PostgreSQL section lists the privileges a desk needs",
             ) from None
-        except psycopg.OperationalError as exc:
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             text = _first_line(exc)
             raise StoreUnreachable(
                 self._fail(f"store {self.name} went away: {text}; nothing was changed")
@@ -203,7 +212,7 @@ class PostgresStore:
             raise
         try:
             tx.__exit__(None, None, None)
-        except psycopg.OperationalError as exc:
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             text = _first_line(exc)
             raise StoreUnreachable(
                 self._fail(
