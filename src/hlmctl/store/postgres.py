@@ -206,6 +206,8 @@ class PostgresStore:
                 ),
             )
             yield
+            # Still connected? Then only a commit whose answer is lost is uncertain.
+            conn.execute("SELECT 1")
         except BaseException as exc:
             with contextlib.suppress(Exception):
                 tx.__exit__(type(exc), exc, exc.__traceback__)
