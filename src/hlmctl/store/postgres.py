@@ -288,7 +288,6 @@ class PostgresStore:
         """``store init``: the schema if missing, this meeting registered. Says what it did."""
         self._refuse_bundled()
         with self._connect() as conn, self._transaction(conn):
-            # Two desks running init at once: one creates, the other waits for it.
             self._create_schema(conn)
             if self._register(conn, meeting):
                 return f"registered meeting {meeting.meeting.id} in store {self.name}"
@@ -316,16 +315,20 @@ class PostgresStore:
 
     # --- the record ----------------------------------------------------------------------
 
-    def raw_record(self, meeting: Meeting) -> bytes | None:
+    def _fetch(self, meeting: Meeting) -> bytes | None:
+        """The record's bytes as committed now (a reader never waits for a writer)."""
         with self._connect() as conn:
             found = self._registration(conn, meeting, lock=False)
-        if found is None or found[1] is None:
-            return None
-        self._parse(found[1], meeting)
-        return found[1]
+        return found[1] if found is not None else None
+
+    def raw_record(self, meeting: Meeting) -> bytes | None:
+        raw = self._fetch(meeting)
+        if raw is not None:
+            self._parse(raw, meeting)
+        return raw
 
     def read_record(self, meeting: Meeting) -> Record:
-        raw = self.raw_record(meeting)
+        raw = self._fetch(meeting)
         return self._parse(raw, meeting) if raw is not None else empty_record(meeting.meeting.id)
 
     def change(
