@@ -3,7 +3,7 @@ and one shared test suite holds each of them to it.
 
 The rules that do not depend on where the record lives are here too, so both
 stores apply them the same way: which change ``undo`` may revert, the
-fingerprint of a meeting's modalities, and whether a record fits a meeting.
+fingerprint of a meeting's modalities.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from hlmctl.errors import InputError, InvalidFileError
+from hlmctl.errors import InputError
 from hlmctl.meeting import Meeting
 from hlmctl.record import LogEntry, Record
 
@@ -107,25 +107,3 @@ def modalities_fingerprint(meeting: Meeting) -> str:
 def record_digest(raw: bytes | None) -> str:
     """The digest the undo history keys an old state by (the state it led to)."""
     return hashlib.sha256(raw or b"").hexdigest()[:16]
-
-
-def check_fits(record: Record, meeting: Meeting, name: str) -> Record:
-    """A record must belong to this meeting and use only its lists, levels, categories."""
-    if record.meeting != meeting.meeting.id:
-        raise InputError(
-            f"{name}: this record belongs to meeting {record.meeting!r}, not {meeting.meeting.id!r}"
-        )
-    known = {lst.id for lst in meeting.lists}
-    levels = {lv.id for lv in meeting.levels}
-    categories = {c.id for c in meeting.categories}
-    problems = []
-    for s in record.speakers:
-        if s.list not in known:
-            problems.append(f"speaker {s.id}: no list {s.list!r} in the meeting file")
-        if s.level not in levels:
-            problems.append(f"speaker {s.id}: no level {s.level!r} in the meeting's ladder")
-        if s.category not in categories:
-            problems.append(f"speaker {s.id}: no category {s.category!r} in the meeting")
-    if problems:
-        raise InvalidFileError(name, problems, what="record")
-    return record

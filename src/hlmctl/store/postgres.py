@@ -34,8 +34,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from hlmctl.errors import BusyError, InputError, NothingToDo, StoreUnreachable
 from hlmctl.meeting import Meeting, load_meeting
-from hlmctl.record import LogEntry, Record, dump_record, empty_record, parse_record
-from hlmctl.store.base import UndoCheck, check_fits, modalities_fingerprint, record_digest
+from hlmctl.record import LogEntry, Record, dump_record, empty_record
+from hlmctl.store.base import UndoCheck, modalities_fingerprint, record_digest
 from hlmctl.store.file import DEFAULT_LOCK_TIMEOUT, UNDO_KEEP
 from hlmctl.store.select import SCHEMES
 
@@ -281,8 +281,11 @@ class PostgresStore:
             )
 
     def _parse(self, raw: bytes, meeting: Meeting) -> Record:
+        """The record, checked as the file store checks its own (one set of rules)."""
+        from hlmctl.store.file import Store
+
         name = f"record of {meeting.meeting.id!r} in store {self.name}"
-        return check_fits(parse_record(raw, name), meeting, name)
+        return Store(self.meeting_path)._parse(raw, meeting, name)
 
     def init(self, meeting: Meeting, *, update_modalities: bool) -> str:
         """``store init``: the schema if missing, this meeting registered. Says what it did."""
