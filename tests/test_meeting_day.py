@@ -543,3 +543,66 @@ def test_once_the_list_is_exhausted_the_closing_is_projected_from_the_clock(hlm:
     )
     assert by["plenary-3"]["status"] == "not-needed"
     assert_no_overlap_per_room(data)
+
+
+# --- any day the operator types --------------------------------------------------------------
+
+STEPS = [
+    ("next",),
+    ("next",),
+    ("next",),
+    ("meeting", "adjourn"),
+    ("meeting", "open"),
+    ("reply", "add", "Belarus"),
+    ("reply", "add", "Chile"),
+    ("absent",),
+    ("pause",),
+    ("resume",),
+    ("next", "--list", "panel-1"),
+]
+
+
+def test_any_sequence_of_a_days_commands_keeps_the_agenda_sound(hlm: Path) -> None:
+    """Random days: whatever the operator types, in time order, no command fails with
+    an internal error, and the agenda never puts two held meetings in one room at
+    once nor a statement ending before it starts."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    inscribe(45)
+    ok("--now", BEFORE, "speakers", "add", "Chile", "--list", "panel-1")
+    state = Path("meeting.state.toml").read_bytes()
+
+    @settings(
+        max_examples=8,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(
+        st.lists(
+            st.tuples(st.sampled_from(range(len(STEPS))), st.integers(0, 200)),
+            min_size=1,
+            max_size=8,
+        )
+    )
+    def day(steps: list[tuple[int, int]]) -> None:
+        Path("meeting.state.toml").write_bytes(state)
+        for undo in (
+            Path("meeting.state.undo").glob("*") if Path("meeting.state.undo").is_dir() else []
+        ):
+            undo.unlink()
+        clock = datetime.fromisoformat("2013-05-13T09:55")
+        for index, minutes in steps:
+            clock += timedelta(minutes=minutes)
+            result = run("--now", clock.isoformat(), *STEPS[index])
+            assert result.exit_code in (0, 2, 3), (STEPS[index], result.stderr)
+            assert "internal error" not in result.stderr
+        data = agenda(clock.isoformat())
+        assert_no_overlap_per_room(data)
+        for seg in data["segments"]:
+            for item in seg["items"]:
+                assert item["start"] <= item["end"] or (
+                    datetime.fromisoformat(item["start"]) <= datetime.fromisoformat(item["end"])
+                )
+
+    day()
