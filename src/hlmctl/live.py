@@ -227,7 +227,7 @@ def _not_overnight(meeting: Meeting, speaker: Speaker, now: datetime) -> None:
     if now.astimezone(meeting.tz).date() != began.date():
         raise InputError(
             f"{speaker.id} ({speaker.delegation}) has been speaking since {began:%H:%M on %d %B}: "
-            f"the meeting {speaker.meeting or ''} was never adjourned".replace("  ", " "),
+            f"that day's meeting ({speaker.meeting or 'of the list'}) was never adjourned",
             hint="end that day first: `hlmctl --now "
             f"{began.date().isoformat()}THH:MM meeting adjourn`, with the time it ended",
         )
