@@ -19,7 +19,7 @@ def record(folder: Path) -> Path:
     return folder / "meeting.state.toml"
 
 
-# --- 1. one time range ---------------------------------------------------------------------
+# --- 1. one time range --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -41,7 +41,7 @@ def test_a_time_out_of_range_is_never_stored(hlm: Path) -> None:
     assert not record(hlm.parent).exists()
 
 
-# --- 2. validate names what the commands would trip on -------------------------------------
+# --- 2. validate names what the commands would trip on ------------------------------------
 
 
 def test_validate_lists_every_problem_of_a_record_each_on_its_own_line(hlm: Path) -> None:
@@ -88,7 +88,7 @@ def test_a_record_written_by_hlmctl_always_validates(hlm: Path) -> None:
         assert checked.exit_code == 0, (args, checked.stderr)
 
 
-# --- 3. imports keep every field, refuse what they do not understand ------------------------
+# --- 3. imports keep every field, refuse what they do not understand ----------------------
 
 
 def test_export_then_import_keeps_replies_absences_and_placement(hlm: Path, isolated: Path) -> None:
@@ -145,7 +145,7 @@ def test_an_import_refuses_a_value_it_does_not_understand_naming_row_and_column(
     assert not record(hlm.parent).exists()
 
 
-# --- 6. look-alikes and the Unicode rule --------------------------------------------------------
+# --- 6. look-alikes and the Unicode rule --------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -215,7 +215,7 @@ def test_the_unicode_rule_keeps_the_worlds_scripts(text: str) -> None:
     assert unsafe_character(text) is None
 
 
-# --- 7. symlinks, followed consistently ------------------------------------------------------------
+# --- 7. symlinks, followed consistently ---------------------------------------------------
 
 
 def test_a_symlinked_record_stays_a_link_and_undo_writes_through_its_link(
@@ -240,7 +240,7 @@ def test_a_symlinked_record_stays_a_link_and_undo_writes_through_its_link(
     assert run("validate").exit_code == 0
 
 
-# --- 8. init --force never destroys a record -----------------------------------------------------
+# --- 8. init --force never destroys a record ----------------------------------------------
 
 
 def test_init_force_keeps_the_old_meeting_and_record_beside_them(isolated: Path) -> None:
