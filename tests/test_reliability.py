@@ -151,7 +151,7 @@ ADD_LINE = re.compile(r"^(S\d+) (.+) inscribed in (\S+) ")
 def test_concurrent_writers_lose_nothing(hlm: Path) -> None:
     """Fourteen processes at once (add, move, next): every change lands exactly once."""
     seed(hlm.parent)
-    adds = [("--now", "2013-05-13T09:40", "speakers", "add", d) for d in ADDED]
+    adds = [("--now", NOW, "speakers", "add", d) for d in ADDED]
     nexts = [("--now", NOW, "next")] * 3
     moves = [
         ("--now", NOW, "speakers", "move", "S2", "--to", "4"),
@@ -195,7 +195,7 @@ def test_concurrent_writers_with_undo_keep_record_and_log_in_step(hlm: Path) -> 
     seed(hlm.parent)
     added = ADDED[:6]
     commands: list[tuple[str, ...]] = [
-        ("--now", "2013-05-13T09:40", "speakers", "add", d) for d in added
+        ("--now", NOW, "speakers", "add", d) for d in added
     ]
     commands += [("--now", NOW, "next")] * 2
     commands += [

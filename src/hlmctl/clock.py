@@ -31,14 +31,15 @@ def out_of_range(what: str, value: object) -> str:
     return f"{what}: {value} is outside the times hlmctl accepts ({RANGE_TEXT})"
 
 
-def parse_now(value: str, tz: ZoneInfo) -> datetime:
-    """Parse an ISO 8601 time; without an offset it is venue-local time."""
+def parse_now(value: str, tz: ZoneInfo, *, source: str = "--now") -> datetime:
+    """Parse an ISO 8601 time; without an offset it is venue-local time. ``source``
+    names where the text came from (``--now`` or ``HLMCTL_NOW``) in the error."""
     text = value.strip()
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise InputError(
-            f"--now: {value!r} is not a date and time (expected ISO 8601, "
+            f"{source}: {value!r} is not a date and time (expected ISO 8601, "
             "for example 2013-05-13T10:05 or 2013-05-13T10:05:00-04:00)"
         ) from None
     if not EARLIEST.date() < parsed.date() < LATEST.date():

@@ -93,9 +93,12 @@ class Env:
     def now(self, meeting: Meeting) -> datetime:
         from hlmctl.clock import parse_now, system_now
 
-        given = self.now_option if self.now_option is not None else self.environ.get("HLMCTL_NOW")
-        if given is not None:
-            return parse_now(given, meeting.tz)
+        if self.now_option is not None:
+            return parse_now(self.now_option, meeting.tz)
+        # An empty HLMCTL_NOW= means unset, as with the other variables.
+        given = self.environ.get("HLMCTL_NOW")
+        if given is not None and given.strip():
+            return parse_now(given, meeting.tz, source="HLMCTL_NOW")
         return system_now(meeting.tz)
 
     def operator(self) -> str:

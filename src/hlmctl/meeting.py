@@ -370,6 +370,25 @@ def _cross_problems(
         for ref in seg.after:
             if ref not in segs:
                 problems.append((("segments", i, "after"), f"no segment {ref!r}"))
+    for lst in m.lists:
+        slots = []
+        for sid in lst.segments:
+            found = by_id.get(sid)
+            if found is None or found.start is None or found.end is None:
+                break
+            day = dt.date(2000, 1, 1)
+            length = datetime.combine(day, found.end) - datetime.combine(day, found.start)
+            slots.append(length.total_seconds() / 60 - sum(i.minutes or 0 for i in found.items))
+        else:
+            limits = [lst.minutes, lst.group_minutes or 0]
+            if slots and max(limits) > max(slots):
+                problems.append(
+                    (
+                        ("lists", lsts.get(lst.id, 0), "minutes"),
+                        f"a statement of {max(limits):g} minutes is longer than the list's "
+                        f"time in any of its meetings (at most {max(slots):g} minutes)",
+                    )
+                )
     timed = [s for s in m.segments if s.date and s.start and s.end]
     for n, a in enumerate(timed):
         for b in timed[n + 1 :]:

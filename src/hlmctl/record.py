@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 import tomllib
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 import tomli_w
@@ -102,8 +102,12 @@ class Speaker(RecordModel):
             return None
         paused = self.paused_seconds
         if self.paused_at is not None and self.ended_at is None:
-            paused += max(0.0, (end - self.paused_at).total_seconds())
-        return max(0.0, (end - self.started_at).total_seconds() - paused)
+            paused += max(
+                0.0, (end.astimezone(UTC) - self.paused_at.astimezone(UTC)).total_seconds()
+            )
+        # In UTC: across a change of clocks the wall-clock difference is not the time.
+        elapsed = end.astimezone(UTC) - self.started_at.astimezone(UTC)
+        return max(0.0, elapsed.total_seconds() - paused)
 
 
 class ListState(RecordModel):
@@ -114,6 +118,21 @@ class ListState(RecordModel):
     def _closed_at_only_when_closed(self) -> ListState:
         if self.closed_at is not None and not self.closed:
             raise ValueError("an open list has no closed_at")
+        return self
+
+
+class MeetingState(RecordModel):
+    """When a meeting (a segment) actually opened and was adjourned."""
+
+    opened_at: Time | None = None
+    adjourned_at: Time | None = None
+
+    @model_validator(mode="after")
+    def _in_order(self) -> MeetingState:
+        if self.adjourned_at is not None and self.opened_at is None:
+            raise ValueError("a meeting is adjourned but was never opened")
+        if self.opened_at and self.adjourned_at and self.adjourned_at < self.opened_at:
+            raise ValueError("a meeting is adjourned before it opened")
         return self
 
 
@@ -129,6 +148,7 @@ class Record(RecordModel):
     meeting: str
     next_id: int = Field(default=1, ge=1, le=MAX_ID)
     lists: dict[str, ListState] = {}
+    meetings: dict[str, MeetingState] = {}
     speakers: list[Speaker] = []
     log: list[LogEntry] = []
 
@@ -166,6 +186,34 @@ class Record(RecordModel):
 
     def list_state(self, list_id: str) -> ListState:
         return self.lists.get(list_id) or ListState()
+
+    def meeting_state(self, segment_id: str) -> MeetingState:
+        return self.meetings.get(segment_id) or MeetingState()
+
+    def latest_time(self) -> datetime | None:
+        """The latest time the record holds: no writer may record an earlier one."""
+        times: builtins.list[datetime] = [e.at for e in self.log]
+        for s in self.speakers:
+            times += [t for t in (s.inscribed_at, s.started_at, s.ended_at, s.paused_at) if t]
+            times += s.absences
+        times += [ls.closed_at for ls in self.lists.values() if ls.closed_at]
+        for ms in self.meetings.values():
+            times += [t for t in (ms.opened_at, ms.adjourned_at) if t]
+        return max(times, default=None)
+
+    def check_clock(self, now: datetime) -> Record:
+        """One clock for every writer: refuse a time earlier than the record's latest."""
+        from hlmctl.errors import InputError
+
+        latest = self.latest_time()
+        if latest is not None and now.astimezone(UTC) < latest.astimezone(UTC):
+            shown = latest.astimezone(now.tzinfo)
+            raise InputError(
+                f"the clock ({now:%Y-%m-%d %H:%M:%S}) is earlier than the latest time in the "
+                f"record ({shown:%Y-%m-%d %H:%M:%S}): a change cannot be recorded in the past",
+                hint="check --now or $HLMCTL_NOW",
+            )
+        return self
 
     def new_id(self) -> str:
         if self.next_id >= MAX_ID:
@@ -217,6 +265,8 @@ def dump_record(record: Record) -> bytes:
         for key, value in defaults.items():
             if speaker.get(key) == value:
                 del speaker[key]
+    if not data.get("meetings"):
+        data.pop("meetings", None)
     for state in data["lists"].values():
         if state.get("closed") is False:
             del state["closed"]

@@ -135,6 +135,10 @@ def build_speaker(
         raise InputError(f"unknown level {level!r} (this meeting's ladder: {known})")
     if req.minutes is not None and not 0 < req.minutes <= 24 * 60:
         raise InputError(f"minutes must be more than 0 and at most 1440, not {req.minutes:g}")
+    if req.minutes is not None:
+        from hlmctl.projection import refuse_longer_than_slots
+
+        refuse_longer_than_slots(meeting, lst.id, req.minutes)
     state = record.list_state(lst.id)
     if state.closed:
         when = f" at {state.closed_at:%H:%M on %d %B}" if state.closed_at else ""

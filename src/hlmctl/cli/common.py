@@ -274,7 +274,7 @@ def change(
     env, store, meeting, now = open_meeting(ctx, write=True)
     record, result = store.change(
         meeting,
-        lambda rec: apply(meeting, rec, now),
+        lambda rec: apply(meeting, rec.check_clock(now), now),
         at=now,
         operator=env.operator(),
         command=command,

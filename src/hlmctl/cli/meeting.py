@@ -179,15 +179,16 @@ def agenda(
     record = store.read_record(meeting)
     result = project(meeting, record, now)
     segments = result.for_day(day)
+    render.overflow_warning(env, result)
     kind = pick_format(env, fmt)
     if kind == "json":
         from hlmctl.views import agenda_view
 
         render.write_json(env, agenda_view(meeting, record, result, day))
     elif kind == "csv":
-        render.agenda_csv(env, meeting, segments)
+        render.agenda_csv(env, meeting, segments, result)
     elif kind == "ics":
-        render.agenda_ics(env, meeting, segments, now)
+        render.agenda_ics(env, meeting, segments, now, result)
     elif kind == "markdown":
         render.agenda_markdown(env, meeting, result, segments)
     elif kind == "table":

@@ -140,6 +140,8 @@ def list_(
     if not all_:
         chosen.sort(key=lambda s: s.status != "speaking")
     rows = speakers_view(meeting, record, chosen, agenda)
+    agenda.overflow = [o for o in agenda.overflow if o.list_id == lst.id]
+    render.overflow_warning(env, agenda)
     kind = pick_format(env, fmt)
     if kind == "json":
         render.write_json(env, rows)

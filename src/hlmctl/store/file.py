@@ -238,6 +238,9 @@ class Store:
                 problems.append(f"speaker {s.id}: no category {s.category!r} in the meeting")
             if s.meeting is not None and s.meeting not in segments:
                 problems.append(f"speaker {s.id}: no meeting {s.meeting!r} in the meeting file")
+        for seg_id in record.meetings:
+            if seg_id not in segments:
+                problems.append(f"meetings.{seg_id}: no segment {seg_id!r} in the meeting file")
         if problems:
             raise InvalidFileError(name, problems, what="record")
         return record
