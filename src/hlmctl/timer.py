@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from hlmctl.context import Env
+    from hlmctl.i18n import Lang
     from hlmctl.meeting import Meeting
     from hlmctl.store import Store
 
@@ -60,48 +61,77 @@ def colour(remaining: float | None, limit: float | None) -> str:
 
 
 def frame(
-    meeting: Meeting, record_store: Store, list_id: str, now: datetime, *, large: bool = False
+    meeting: Meeting,
+    record_store: Store,
+    list_id: str,
+    now: datetime,
+    *,
+    large: bool = False,
+    lang: Lang | None = None,
 ) -> RenderableType:
     from rich.align import Align
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
 
+    from hlmctl.i18n import english
+
+    lang = lang or english()
     record = record_store.read_record(meeting)
     st = status(meeting, record, list_id, now)
     lines: list[RenderableType] = []
     if st.current is None:
-        lines.append(Text("Nobody is speaking", style="bold"))
+        lines.append(Text(lang._("Nobody is speaking"), style="bold"))
     else:
         cur = st.current
-        lines.append(Text(printable(cur.delegation), style="bold"))
-        who = ", ".join(printable(x) for x in (cur.name, cur.title) if x)
+        name = printable(lang.delegation(cur.delegation))
+        if cur.kind == "reply":
+            name = lang._("Right of reply: {delegation}").format(delegation=name)
+        lines.append(Text(name, style="bold"))
+        person = " ".join(x for x in (cur.courtesy, cur.name) if x)
+        who = ", ".join(printable(x) for x in (person, lang.title(cur.title)) if x)
         if who:
             lines.append(Text(who))
         if cur.on_behalf_of:
-            lines.append(Text(f"on behalf of {printable(cur.on_behalf_of)}", style="italic"))
+            lines.append(
+                Text(
+                    lang._("on behalf of {group}").format(group=printable(cur.on_behalf_of)),
+                    style="italic",
+                )
+            )
         remaining = st.remaining_seconds or 0.0
-        label = "OVER TIME " if remaining < 0 else "Remaining "
+        shown = format_duration(remaining)
+        label = (
+            lang._("OVER TIME {time}") if remaining < 0 else lang._("Remaining {time}")
+        ).format(time=shown)
         style = colour(st.remaining_seconds, st.limit_seconds)
         lines.append(Text(""))
         if large:
-            lines.append(Text(big(format_duration(remaining)), style=style))
-        lines.append(Text(label + format_duration(remaining), style=style))
+            lines.append(Text(big(shown), style=style))
+        lines.append(Text(label, style=style))
+        elapsed = {
+            "elapsed": format_duration(st.elapsed_seconds or 0),
+            "limit": format_duration(st.limit_seconds or 0),
+        }
         lines.append(
             Text(
-                f"Elapsed {format_duration(st.elapsed_seconds or 0)} of "
-                f"{format_duration(st.limit_seconds or 0)}" + ("  (paused)" if st.paused else ""),
+                (
+                    lang._("Elapsed {elapsed} of {limit}  (paused)")
+                    if st.paused
+                    else lang._("Elapsed {elapsed} of {limit}")
+                ).format(**elapsed),
                 style="dim",
             )
         )
     lines.append(Text(""))
     if st.next:
-        lines.append(
-            Text("Next: " + "; ".join(printable(s.delegation) for s in st.next), style="cyan")
-        )
+        names = "; ".join(printable(lang.delegation(s.delegation)) for s in st.next)
+        lines.append(Text(lang._("Next: {speakers}").format(speakers=names), style="cyan"))
     body = Group(*[Align.center(line) for line in lines])
-    title = printable(meeting.speaker_list(list_id).title)
-    return Panel(body, title=Text(title), subtitle=Text(f"{now:%H:%M:%S}  q quits"), padding=(1, 2))
+    lst = meeting.speaker_list(list_id)
+    title = printable(lang.text(lst.title, lst.title_fr))
+    subtitle = lang._("{time}  q quits").format(time=f"{now:%H:%M:%S}")
+    return Panel(body, title=Text(title), subtitle=Text(subtitle), padding=(1, 2))
 
 
 @contextlib.contextmanager
@@ -119,12 +149,14 @@ def _keys() -> Iterator[object]:
         termios.tcsetattr(fd, termios.TCSADRAIN, old)
 
 
-def run_timer(env: Env, store: Store, meeting: Meeting, list_id: str, *, once: bool) -> None:
+def run_timer(
+    env: Env, store: Store, meeting: Meeting, list_id: str, *, once: bool, lang: Lang | None = None
+) -> None:
     con = console(env)
     if once:
         if not env.is_terminal:
             con.width = min(con.width, 80)
-        con.print(frame(meeting, store, list_id, env.now(meeting)))
+        con.print(frame(meeting, store, list_id, env.now(meeting), lang=lang))
         return
     import select
 
@@ -139,7 +171,9 @@ def run_timer(env: Env, store: Store, meeting: Meeting, list_id: str, *, once: b
         try:
             while True:
                 now = datetime.now(meeting.tz) + offset
-                live.update(frame(meeting, store, list_id, now, large=True), refresh=True)
+                live.update(
+                    frame(meeting, store, list_id, now, large=True, lang=lang), refresh=True
+                )
                 if interactive:
                     ready, _, _ = select.select([sys.stdin], [], [], 0.25)
                     if ready and sys.stdin.read(1).lower() == "q":

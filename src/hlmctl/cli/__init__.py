@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import typer
 
-from hlmctl.cli import live, meeting, speakers  # noqa: F401  (they register commands)
+from hlmctl.cli import live, meeting, publish, speakers  # noqa: F401  (they register commands)
 from hlmctl.cli.common import app
 
 __all__ = ["app", "main"]
