@@ -54,6 +54,8 @@ COMMANDS: dict[str, list[str]] = {
     "reply add": ["reply", "add", "Chile"],
     "meeting open": ["meeting", "open", "panel-1"],
     "meeting adjourn": ["meeting", "adjourn"],
+    "journal": ["journal"],
+    "script": ["script"],
 }
 # Commands that change the record (they take the lock and log an operator).
 WRITERS = {
@@ -342,6 +344,9 @@ NUMBERS: dict[str, list[str]] = {
     "--minutes a day and more": ["speakers", "add", "Peru", "--minutes", "1441"],
     "--day far": ["agenda", "--day", "9999-12-31"],
     "--day not a date": ["agenda", "--day", "31/12"],
+    "journal --as-at far": ["journal", "--as-at", "9999-12-31T00:00"],
+    "journal --as-at before 1970": ["journal", "--as-at", "1900-01-01T00:00"],
+    "journal --as-at not a time": ["journal", "--as-at", "25:99"],
 }
 
 
