@@ -731,3 +731,30 @@ def test_a_failed_write_to_stdout_is_exit_6_and_names_the_change(seeded: Path) -
         )
     assert reading.returncode == 6
     assert reading.stderr.decode().startswith("hlmctl: the output could not be written")
+
+
+def test_invalid_utf8_in_arguments_and_the_environment_is_refused(seeded: Path) -> None:
+    """Real processes, as a shell passes raw bytes: one line, exit 2, nothing written."""
+    before = snapshot(seeded)
+    base = {k: v for k, v in os.environ.items() if not k.startswith("HLMCTL_")}
+    env = {os.fsencode(k): os.fsencode(v) for k, v in base.items()}
+    env[b"HLMCTL_NOW"] = LATER.encode()
+    cases: list[tuple[list[bytes], dict[bytes, bytes]]] = [
+        ([b"speakers", b"add", b"Bel\xffarus", b"--category", b"ngo"], env),
+        ([b"speakers", b"add", b"Peru", b"--name", b"\xc3\x28"], env),
+        ([b"speakers", b"add", b"Peru"], {**env, b"HLMCTL_OPERATOR": b"op\xfe"}),
+        ([b"speakers", b"remove", b"\xed\xa0\x80"], env),
+    ]
+    for args, environment in cases:
+        proc = subprocess.run(
+            [os.fsencode(sys.executable), b"-m", b"hlmctl", *args],
+            cwd=seeded,
+            env=environment,
+            capture_output=True,
+            timeout=60,
+        )
+        err = proc.stderr.decode("utf-8", "replace")
+        assert proc.returncode == 2, (args, err)
+        assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+        assert "hides text" in err, err
+    assert snapshot(seeded) == before
