@@ -56,6 +56,9 @@ COMMANDS: dict[str, list[str]] = {
     "meeting adjourn": ["meeting", "adjourn"],
     "journal": ["journal"],
     "script": ["script"],
+    "board": ["board", "--port", "0"],
+    "store init": ["store", "init"],
+    "store copy": ["store", "copy", "--from", "file", "--to", "file"],
 }
 # Commands that change the record (they take the lock and log an operator).
 WRITERS = {
@@ -99,6 +102,14 @@ def test_the_battery_covers_every_command() -> None:
 
 
 # --- the seeded meeting and its snapshot ---------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def board_does_not_serve(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`board` stops where it would start serving (it has checked everything by then)."""
+    from hlmctl.board import server
+
+    monkeypatch.setattr(server.BoardServer, "run", lambda self, on_ready=None: None)
 
 
 @pytest.fixture(scope="module")
