@@ -24,6 +24,9 @@ import typer.main
 from conftest import EXAMPLES, Result, run
 from hlmctl.cli import app
 
+# They look at the files themselves (record, undo folder, lock): the file store.
+pytestmark = pytest.mark.file_store
+
 NOW = "2013-05-13T10:00"
 LATER = "2013-05-13T10:02"
 

@@ -11,6 +11,9 @@ import pytest
 from conftest import EXAMPLES, run
 from hlmctl.text import unsafe_character
 
+# They look at the files themselves (record, undo folder, lock): the file store.
+pytestmark = pytest.mark.file_store
+
 NOW = "2013-05-13T10:00"
 LATER = "2013-05-13T10:03"
 
