@@ -40,6 +40,7 @@ def board(
 
     env, store, meeting, now = open_meeting(ctx, write=False)
     lst = meeting.speaker_list(list_id)
+    store.read_record(meeting)  # a record it cannot read is refused now, in one line
     # With --now (or $HLMCTL_NOW) the board's clock starts there and runs on.
     fixed = env.now_option is not None or bool(env.environ.get("HLMCTL_NOW"))
     offset = now - datetime.now(meeting.tz) if fixed else timedelta(0)
