@@ -15,7 +15,7 @@ from __future__ import annotations
 import gettext
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -147,7 +147,7 @@ class Lang:
 
     # --- dates and times ----------------------------------------------------------
 
-    def date(self, value: date | datetime) -> str:
+    def date(self, value: dt.date | dt.datetime) -> str:
         """Monday 13 May 2013 / lundi 13 mai 2013."""
         if not self.french:
             return f"{value:%A} {value.day} {value:%B %Y}"
@@ -155,7 +155,7 @@ class Lang:
 
         return str(format_date(value, format="full", locale="fr"))
 
-    def short_date(self, value: date | datetime) -> str:
+    def short_date(self, value: dt.date | dt.datetime) -> str:
         """13 May / 13 mai."""
         if not self.french:
             return f"{value.day} {value:%B}"
@@ -163,7 +163,7 @@ class Lang:
 
         return str(format_date(value, format="d MMMM", locale="fr"))
 
-    def time(self, value: time | datetime | None) -> str:
+    def time(self, value: dt.time | dt.datetime | None) -> str:
         """10:00 / 10 h 00; a time not yet known is --:--."""
         if value is None:
             return "--:--"
@@ -173,7 +173,7 @@ class Lang:
 
         return str(format_time(value, format="H' h 'mm", locale="fr"))
 
-    def span(self, start: time | datetime | None, end: time | datetime | None) -> str:
+    def span(self, start: dt.time | dt.datetime | None, end: dt.time | dt.datetime | None) -> str:
         if start is None and end is None:
             return self._("not yet scheduled")
         return self._("{start}-{end}").format(start=self.time(start), end=self.time(end))

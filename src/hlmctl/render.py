@@ -569,7 +569,7 @@ def status_label(lang: Lang, r: dict[str, Any]) -> str:
         "spoken": lang._("spoken"),
         "withdrawn": lang._("withdrawn"),
     }
-    text = labels.get(r["status"], r["status"])
+    text = labels.get(r["status"], str(r["status"]))
     if r["placed"] and r["status"] == "waiting":
         text = lang._("{status} (placed)").format(status=text)
     return text
