@@ -12,10 +12,10 @@ meeting do not pay for French: both are loaded only when French is asked for.
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 from collections.abc import Mapping
 from dataclasses import dataclass
-import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
