@@ -194,9 +194,7 @@ def test_concurrent_writers_with_undo_keep_record_and_log_in_step(hlm: Path) -> 
     """Adds, moves, next and undo at once: the log has one entry per change that stayed."""
     seed(hlm.parent)
     added = ADDED[:6]
-    commands: list[tuple[str, ...]] = [
-        ("--now", NOW, "speakers", "add", d) for d in added
-    ]
+    commands: list[tuple[str, ...]] = [("--now", NOW, "speakers", "add", d) for d in added]
     commands += [("--now", NOW, "next")] * 2
     commands += [
         ("--now", NOW, "speakers", "move", "S3", "--to", "1"),

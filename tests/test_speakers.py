@@ -131,9 +131,7 @@ def plenary_limits() -> tuple[float, float]:
 def at(minutes: int) -> str:
     """An inscription time: `minutes` after 10 May 2013, 09:00 (BEFORE), venue time; the
     record refuses a time earlier than its latest one, so the tests keep the clock going."""
-    return (datetime(2013, 5, 10, 9, 0) + timedelta(minutes=minutes)).isoformat(
-        timespec="minutes"
-    )
+    return (datetime(2013, 5, 10, 9, 0) + timedelta(minutes=minutes)).isoformat(timespec="minutes")
 
 
 def add(delegation: str, *options: str, now: str = BEFORE) -> str:
