@@ -97,6 +97,14 @@ class Rules(Model):
     )
     # Decision 34/401 (annex V of the rules of procedure).
     reply_minutes: list[Minutes] = Field(default=[10.0, 5.0], min_length=1, max_length=10)
+    # The countdown (timer and board): amber from this many seconds before the end.
+    amber_seconds: int = Field(
+        default=30,
+        ge=0,
+        le=3600,
+        description="The countdown turns amber this many seconds before the limit.",
+    )
+    bell: bool = Field(default=False, description="Sound a bell when the limit is reached.")
 
 
 class Person(Model):

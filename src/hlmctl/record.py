@@ -142,6 +142,7 @@ class LogEntry(RecordModel):
     operator: ShortText
     command: ShortText
     change: SafeText
+    host: ShortText | None = None  # the desk (host name); absent in older records
 
 
 class Record(RecordModel):

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from hlmctl.i18n import Lang
     from hlmctl.meeting import Meeting
     from hlmctl.record import Record
-    from hlmctl.store import Store
+    from hlmctl.store import RecordStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -272,6 +272,15 @@ def root(
             show_default=False,
         ),
     ] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="Where the record is kept: `file` (the TOML record beside the meeting "
+            "file) or a postgresql:// URL. Else $HLMCTL_STORE, else file.",
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -286,13 +295,14 @@ def root(
     base = ctx.obj if isinstance(ctx.obj, Env) else Env()
     base.meeting_option = meeting
     base.now_option = now
+    base.store_option = store
     ctx.obj = base
 
 
 # --- shared helpers -------------------------------------------------------------------
 
 
-def open_meeting(ctx: typer.Context, *, write: bool) -> tuple[Env, Store, Meeting, datetime]:
+def open_meeting(ctx: typer.Context, *, write: bool) -> tuple[Env, RecordStore, Meeting, datetime]:
     env = env_of(ctx)
     store = env.store(write=write)
     meeting = store.load_meeting()
@@ -304,7 +314,7 @@ def change(
     command: str,
     apply: Callable[[Meeting, Record, datetime], Any],
     describe: Callable[[Any], str],
-) -> tuple[Env, Store, Meeting, Record, datetime, Any]:
+) -> tuple[Env, RecordStore, Meeting, Record, datetime, Any]:
     env, store, meeting, now = open_meeting(ctx, write=True)
     record, result = store.change(
         meeting,
@@ -313,6 +323,7 @@ def change(
         operator=env.operator(),
         command=command,
         describe=describe,
+        host=env.host(),
     )
     # From here on the change is made: any failure must say so (see ``handled``).
     env.committed = f"change {len(record.log)} of `hlmctl log`: {record.log[-1].change}"

@@ -243,6 +243,14 @@ def timer(
     list_id: ListOption = None,
     once: Annotated[bool, typer.Option("--once", help="Print one frame and exit.")] = False,
     lang: LangOption = None,
+    bell: Annotated[
+        bool | None,
+        typer.Option(
+            "--bell/--no-bell",
+            help="Ring the terminal's bell at zero [default: the meeting's rules.bell].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """A live countdown for the current statement (q or Ctrl-C quits)."""
     from hlmctl.timer import run_timer
@@ -255,6 +263,7 @@ def timer(
         meeting.speaker_list(list_id).id,
         once=once or not env.is_terminal,
         lang=lang_of(env, lang),
+        bell=meeting.rules.bell if bell is None else bell,
     )
 
 
@@ -297,10 +306,23 @@ def report(
 
 @app.command()
 @handled
-def undo(ctx: typer.Context) -> None:
-    """Revert the last change to the record, exactly."""
+def undo(
+    ctx: typer.Context,
+    of: Annotated[
+        str | None,
+        typer.Option(
+            "--of",
+            help="Revert the last change although another operator made it: name them. "
+            "Without it, only your own last change is reverted.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Revert the last change to the record, exactly (your own, unless --of names whose)."""
+    from hlmctl.store.base import undo_rule
+
     env, store, meeting, _ = open_meeting(ctx, write=True)
-    undone = store.undo(meeting)
+    undone = store.undo(meeting, check=undo_rule(env.operator(), of))
     env.committed = f"undo of: {undone.change}" if undone else "undo"
     ok(env, f"undone: {undone.command}: {undone.change}" if undone else "undone")
 
@@ -328,6 +350,7 @@ def log(
                     "operator": e.operator,
                     "command": e.command,
                     "change": e.change,
+                    "host": e.host,
                 }
                 for e in record.log
             ],

@@ -116,23 +116,23 @@ def validate(
     """Check a meeting file (and its record): exit 0 if valid, 2 with every problem listed."""
     from hlmctl.errors import InvalidFileError
     from hlmctl.meeting import load_meeting
-    from hlmctl.store import Store
+    from hlmctl.store import RecordStore, Store
 
     env = env_of(ctx)
     if path is not None and path.is_dir():
         path = path / "meeting.toml"
-    store = Store(path) if path is not None else env.store(write=False)
+    store: RecordStore = Store(path) if path is not None else env.store(write=False)
     try:
         meeting = load_meeting(store.meeting_path)
         record = store.read_record(meeting)
-        problems = store.check_undo_history()
-        if problems:
+        problems = store.check_undo_history() if isinstance(store, Store) else []
+        if isinstance(store, Store) and problems:
             raise InvalidFileError(str(store.undo_dir), problems, what="undo history")
     except InvalidFileError as exc:
         env.warn(f"hlmctl: {exc.listing()}")  # validate lists each problem on its own line
         raise typer.Exit(int(exc.code)) from None
-    stray = store.stray_undo_files()
-    if stray:
+    stray = store.stray_undo_files() if isinstance(store, Store) else []
+    if stray and isinstance(store, Store):
         shown = ", ".join(repr(name) for name in stray[:5]) + (" ..." if len(stray) > 5 else "")
         env.warn(
             f"hlmctl: note: {store.undo_dir} holds {len(stray)} files that are not hlmctl's "
