@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar, cast
 
 import typer
 
@@ -154,7 +154,7 @@ def handled(func: F) -> F:
         ctx = next((a for a in [*args, *kwargs.values()] if hasattr(a, "find_root")), None)
         env = env_of(ctx) if ctx else Env()
         if not isinstance(env.stdout, GuardedOutput):
-            env.stdout = GuardedOutput(env.stdout)
+            env.stdout = cast(TextIO, GuardedOutput(env.stdout))
         try:
             result = func(*args, **kwargs)
             env.stdout.flush()
