@@ -153,7 +153,7 @@ def _hlm_speakers() -> None:
             "--name",
             "Maria Santos",
             "--title",
-            "Permanent Representative",
+            "Minister of Justice",
         ],
         ["France", "--level", "vice-minister"],
         [
