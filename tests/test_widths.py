@@ -238,3 +238,11 @@ def test_courtesy_title_is_kept_exactly_and_exported(hlm: Path) -> None:
     assert added.exit_code == 0 and added.json()["courtesy"] == "H.E. Ms."
     csv_text = run("speakers", "export").stdout
     assert "courtesy" in csv_text.splitlines()[0] and "H.E. Ms." in csv_text
+
+
+def test_timer_and_lists_in_french(forty: Path) -> None:
+    frame = run("--now", NOW, "timer", "--once", "--lang", "fr").stdout
+    assert "Reste " in frame and "Remaining" not in frame
+    assert "Écoulé" in frame and "Liste des orateurs des séances plénières" in frame
+    listing = run("--now", NOW, "lists", "--lang", "fr").stdout
+    assert "plenary : Liste des orateurs des séances plénières (close)" in listing
