@@ -325,7 +325,18 @@ def import_(
         apply,
         lambda r: f"{len(r[0])} speakers imported ({r[0][0].id}-{r[0][-1].id})",
     )
-    ok(env, f"imported {len(added)} speakers ({added[0].id}-{added[-1].id})")
+    from hlmctl.i18n import english
+
+    ok(
+        env,
+        english().n_(
+            "imported {n} speaker ({first})",
+            "imported {n} speakers ({first}-{last})",
+            len(added),
+            first=added[0].id,
+            last=added[-1].id,
+        ),
+    )
     if skipped:
         env.warn(
             f"hlmctl: skipped {skipped} rows of speakers that are not waiting "
