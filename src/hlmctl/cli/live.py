@@ -62,7 +62,12 @@ def _show_status(env, meeting, record, st, now, fmt, lang=None) -> None:  # type
 
 @app.command("next")
 @handled
-def next_(ctx: typer.Context, list_id: ListOption = None, fmt: NowFormatOption = None) -> None:
+def next_(
+    ctx: typer.Context,
+    list_id: ListOption = None,
+    fmt: NowFormatOption = None,
+    lang: LangOption = None,
+) -> None:
     """End the current statement and call the next speaker."""
     from hlmctl.live import next_speaker
 
@@ -78,7 +83,7 @@ def next_(ctx: typer.Context, list_id: ListOption = None, fmt: NowFormatOption =
         return "; ".join(parts)
 
     env, _, meeting, record, now, st = change(ctx, "next", apply, describe)
-    _show_status(env, meeting, record, st, now, fmt)
+    _show_status(env, meeting, record, st, now, fmt, lang)
 
 
 @app.command("now")
