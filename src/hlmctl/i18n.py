@@ -71,19 +71,16 @@ DEFAULT_LABELS = (
     N_("Security Council Chamber"),
 )
 
-# Functions as people are inscribed with them: their French names are UN usage, not
-# a translation of a person's words. Any other title is printed as typed.
+# Functions as people are inscribed with them, whose French name is the same for a
+# woman and a man: their French is UN usage, not a translation of a person's words.
+# A title whose French depends on who holds it ("Permanent Representative":
+# "Représentant" or "Représentante") is printed as typed, never guessed.
 TITLES = (
     N_("Minister for Foreign Affairs"),
     N_("Minister of Foreign Affairs"),
     N_("Minister for Foreign Affairs and International Cooperation"),
     N_("Minister of Justice"),
     N_("Minister of the Interior"),
-    N_("Prime Minister"),
-    N_("President"),
-    N_("Permanent Representative"),
-    N_("Deputy Permanent Representative"),
-    N_("Chargé d'affaires a.i."),
     N_("Head of delegation"),
 )
 

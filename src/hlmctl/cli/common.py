@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar, cast
 import typer
 
 from hlmctl import __version__
+from hlmctl.cli import complete
 from hlmctl.context import Env
 from hlmctl.errors import ExitCode, HlmError
 
@@ -126,6 +127,7 @@ ListOption = Annotated[
         "-l",
         help="The list of speakers [default: the meeting's first list].",
         show_default=False,
+        autocompletion=complete.list_ids,
     ),
 ]
 
