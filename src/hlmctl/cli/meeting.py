@@ -112,10 +112,9 @@ def validate(
     ] = None,
 ) -> None:
     """Check a meeting file (and its record): exit 0 if valid, 2 with every problem listed."""
+    from hlmctl.errors import InvalidFileError
     from hlmctl.meeting import load_meeting
     from hlmctl.store import Store
-
-    from hlmctl.errors import InvalidFileError
 
     env = env_of(ctx)
     if path is not None and path.is_dir():

@@ -248,9 +248,8 @@ def import_(
     """Inscribe many speakers at once: all or nothing."""
     from hlmctl.csvio import read_rows
     from hlmctl.errors import InputError
-    from hlmctl.speakers import import_rows
-
     from hlmctl.files import IMPORT_MAX_BYTES, read_bounded, read_stream
+    from hlmctl.speakers import import_rows
 
     if file == "-":
         stdin = sys.stdin.buffer if sys.stdin is not None else None

@@ -379,8 +379,7 @@ class Store:
             entries = [UndoEntry.from_json(item) for item in items]
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise InputError(
-                f"{path}: the undo history is damaged ({exc}); the record itself is not "
-                "affected",
+                f"{path}: the undo history is damaged ({exc}); the record itself is not affected",
                 hint="move the undo folder away: the next change starts a new history",
             ) from None
         numbers = [e.number for e in entries]
