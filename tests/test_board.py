@@ -130,6 +130,18 @@ def test_phases_in_the_markup_follow_the_meeting_rules(speaking: Path) -> None:
         assert 'data-phase="paused"' in httpx.get(url + "speaker").text
 
 
+def test_the_agenda_page_off_the_meeting_days_shows_every_day(hlm: Path) -> None:
+    """Today (the system clock) is no day of the 2013 meeting: every day, live."""
+    with served(hlm) as url:
+        page = httpx.get(url + "agenda").text
+        with httpx.stream("GET", url + "api/events", params={"view": "agenda", "day": ""}) as r:
+            assert r.status_code == 200
+            agenda = next_state(events(r))["agenda"]
+    assert 'data-key=""' in page and "All days" in page
+    days = {seg["start"][:10] for seg in agenda["segments"] if seg["start"]}
+    assert days == {"2013-05-13", "2013-05-14"}
+
+
 def test_nobody_speaking_is_said_plainly(hlm: Path) -> None:
     with served(hlm) as url:
         hall = httpx.get(url).text

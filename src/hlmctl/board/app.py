@@ -86,7 +86,7 @@ def _day_of(board: Board, request: Request, *, default_today: bool) -> str:
     """``?day=YYYY-MM-DD`` (a day of the meeting); else today when it is a day of the
     meeting and ``default_today``; else "" (every day)."""
     days = board.meeting.meeting.days
-    text = request.query_params.get("day")
+    text = request.query_params.get("day") or None  # ``day=``: as if absent
     if text is None:
         today = board.now().date()
         return today.isoformat() if default_today and today in days else ""
