@@ -54,6 +54,7 @@ class Speaker(RecordModel):
     delegation: ShortText = Field(min_length=1)
     category: str
     level: str
+    courtesy: ShortText | None = None
     name: ShortText | None = None
     title: ShortText | None = None
     on_behalf_of: ShortText | None = None
@@ -141,6 +142,7 @@ class LogEntry(RecordModel):
     operator: ShortText
     command: ShortText
     change: SafeText
+    host: ShortText | None = None  # the desk (host name); absent in older records
 
 
 class Record(RecordModel):

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from hlmctl.context import Env
+    from hlmctl.i18n import Lang
     from hlmctl.meeting import Meeting
     from hlmctl.record import Record
     from hlmctl.store import RecordStore
@@ -93,7 +94,13 @@ STYLES: dict[Phase, str] = {
 
 
 def frame(
-    meeting: Meeting, record: Record, list_id: str, now: datetime, *, large: bool = False
+    meeting: Meeting,
+    record: Record,
+    list_id: str,
+    now: datetime,
+    *,
+    large: bool = False,
+    lang: Lang | None = None,
 ) -> tuple[RenderableType, Phase | None]:
     """The screen at ``now``, and the countdown's phase."""
     from rich.align import Align
@@ -101,43 +108,64 @@ def frame(
     from rich.panel import Panel
     from rich.text import Text
 
+    from hlmctl.i18n import english
+
+    lang = lang or english()
     st = status(meeting, record, list_id, now)
     ph = phase(st.remaining_seconds, paused=st.paused, amber_seconds=meeting.rules.amber_seconds)
     lines: list[RenderableType] = []
     if st.current is None:
-        lines.append(Text("Nobody is speaking", style="bold"))
+        lines.append(Text(lang._("Nobody is speaking"), style="bold"))
     else:
         cur = st.current
-        lines.append(Text(printable(cur.delegation), style="bold"))
-        who = ", ".join(printable(x) for x in (cur.name, cur.title) if x)
+        name = printable(lang.delegation(cur.delegation))
+        if cur.kind == "reply":
+            name = lang._("Right of reply: {delegation}").format(delegation=name)
+        lines.append(Text(name, style="bold"))
+        person = " ".join(x for x in (cur.courtesy, cur.name) if x)
+        who = ", ".join(printable(x) for x in (person, lang.title(cur.title)) if x)
         if who:
             lines.append(Text(who))
         if cur.on_behalf_of:
-            lines.append(Text(f"on behalf of {printable(cur.on_behalf_of)}", style="italic"))
+            lines.append(
+                Text(
+                    lang._("on behalf of {group}").format(group=printable(cur.on_behalf_of)),
+                    style="italic",
+                )
+            )
         remaining = st.remaining_seconds or 0.0
-        label = "OVER TIME " if ph == "over" else "Remaining "
+        shown = countdown(remaining)
+        label = (lang._("OVER TIME {time}") if ph == "over" else lang._("Remaining {time}")).format(
+            time=shown
+        )
         style = STYLES[ph or "normal"]
         lines.append(Text(""))
         if large:
-            lines.append(Text(big(countdown(remaining).lstrip("+")), style=style))
-        lines.append(Text(label + countdown(remaining), style=style))
+            lines.append(Text(big(shown.lstrip("+")), style=style))
+        lines.append(Text(label, style=style))
+        elapsed = {
+            "elapsed": format_duration(st.elapsed_seconds or 0),
+            "limit": format_duration(st.limit_seconds or 0),
+        }
         lines.append(
             Text(
-                f"Elapsed {format_duration(st.elapsed_seconds or 0)} of "
-                f"{format_duration(st.limit_seconds or 0)}" + ("  (paused)" if st.paused else ""),
+                (
+                    lang._("Elapsed {elapsed} of {limit}  (paused)")
+                    if st.paused
+                    else lang._("Elapsed {elapsed} of {limit}")
+                ).format(**elapsed),
                 style="dim",
             )
         )
     lines.append(Text(""))
     if st.next:
-        lines.append(
-            Text("Next: " + "; ".join(printable(s.delegation) for s in st.next), style="cyan")
-        )
+        names = "; ".join(printable(lang.delegation(s.delegation)) for s in st.next)
+        lines.append(Text(lang._("Next: {speakers}").format(speakers=names), style="cyan"))
     body = Group(*[Align.center(line) for line in lines])
-    title = printable(meeting.speaker_list(list_id).title)
-    panel = Panel(
-        body, title=Text(title), subtitle=Text(f"{now:%H:%M:%S}  q quits"), padding=(1, 2)
-    )
+    lst = meeting.speaker_list(list_id)
+    title = printable(lang.text(lst.title, lst.title_fr))
+    subtitle = lang._("{time}  q quits").format(time=f"{now:%H:%M:%S}")
+    panel = Panel(body, title=Text(title), subtitle=Text(subtitle), padding=(1, 2))
     return panel, ph
 
 
@@ -186,13 +214,22 @@ class _Follower:
 
 
 def run_timer(
-    env: Env, store: RecordStore, meeting: Meeting, list_id: str, *, once: bool, bell: bool
+    env: Env,
+    store: RecordStore,
+    meeting: Meeting,
+    list_id: str,
+    *,
+    once: bool,
+    bell: bool,
+    lang: Lang | None = None,
 ) -> None:
     con = console(env)
     if once:
         if not env.is_terminal:
             con.width = min(con.width, 80)
-        con.print(frame(meeting, store.read_record(meeting), list_id, env.now(meeting))[0])
+        con.print(
+            frame(meeting, store.read_record(meeting), list_id, env.now(meeting), lang=lang)[0]
+        )
         return
     import select
 
@@ -209,7 +246,7 @@ def run_timer(
         try:
             while True:
                 now = datetime.now(meeting.tz) + offset
-                screen, ph = frame(meeting, follower.current(), list_id, now, large=True)
+                screen, ph = frame(meeting, follower.current(), list_id, now, large=True, lang=lang)
                 live.update(screen, refresh=True)
                 if bell and ph in ("red", "over") and last in ("normal", "amber"):
                     con.bell()

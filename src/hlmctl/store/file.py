@@ -31,6 +31,7 @@ from hlmctl.errors import BusyError, InputError, InvalidFileError, NothingToDo
 from hlmctl.files import RECORD_MAX_BYTES, NotThere, read_bounded
 from hlmctl.meeting import Meeting, load_meeting
 from hlmctl.record import LogEntry, Record, dump_record, empty_record, parse_record
+from hlmctl.store.base import UndoCheck
 
 T = TypeVar("T")
 
@@ -304,6 +305,7 @@ class Store:
         operator: str,
         command: str,
         describe: Callable[[T], str],
+        host: str | None = None,
     ) -> tuple[Record, T]:
         """Apply one change to the record under the lock, log it, write it."""
         with self.locked():
@@ -313,7 +315,9 @@ class Store:
             )
             result = apply(record)
             record.log.append(
-                LogEntry(at=at, operator=operator, command=command, change=describe(result))
+                LogEntry(
+                    at=at, operator=operator, command=command, change=describe(result), host=host
+                )
             )
             new = dump_record(record)
             self._keep_for_undo(old, new)
@@ -480,7 +484,7 @@ class Store:
             )
         return old
 
-    def undo(self, meeting: Meeting) -> LogEntry | None:
+    def undo(self, meeting: Meeting, *, check: UndoCheck | None = None) -> LogEntry | None:
         """Restore the record as it was before the last change; return that change."""
         with self.locked():
             current = self._read_record_bytes()
@@ -502,6 +506,8 @@ class Store:
                         f"{self.record_path} was changed outside hlmctl after its last "
                         "change: undo would throw that edit away; nothing was changed"
                     )
+                if check is not None:
+                    check(undone[-1] if undone else None)
                 if entry.file is None:
                     self.record_path.unlink()
                 else:
@@ -514,3 +520,26 @@ class Store:
                     (self._undo_real / entry.file).unlink(missing_ok=True)
                 return undone[-1] if undone else None
         raise NothingToDo("nothing to undo: no change is left in the undo history")
+
+    # --- store copy --------------------------------------------------------------------
+
+    def raw_record(self, meeting: Meeting) -> bytes | None:
+        raw = self._read_record_bytes()
+        if raw is not None:
+            self._parse(raw, meeting)
+        return raw
+
+    def replace_record(self, meeting: Meeting, raw: bytes, *, force: bool) -> None:
+        with self.locked():
+            if self._read_record_bytes() is not None and not force:
+                raise InputError(
+                    f"{self.record_path} exists already: --force overwrites it; nothing was changed"
+                )
+            self._parse(raw, meeting)
+            entries = self.undo_history() if self.undo_dir.is_dir() else []
+            self._write_record(raw)
+            if entries:  # that history was of the record replaced
+                self._write_manifest([])
+                for entry in entries:
+                    if entry.file:
+                        (self._undo_real / entry.file).unlink(missing_ok=True)
