@@ -50,6 +50,7 @@ def speaking(hlm: Path) -> Path:
 # --- the JSON is the CLI's ------------------------------------------------------------
 
 
+@pytest.mark.both_stores
 def test_api_now_is_the_json_of_hlmctl_now(speaking: Path) -> None:
     at = fixed_clock(speaking)
     cli = run("--now", FIXED, "now", "--format", "json").json()
@@ -60,6 +61,7 @@ def test_api_now_is_the_json_of_hlmctl_now(speaking: Path) -> None:
     assert cli["current"]["delegation"] == "France"
 
 
+@pytest.mark.both_stores
 def test_api_agenda_is_the_json_of_hlmctl_agenda(speaking: Path) -> None:
     at = fixed_clock(speaking)
     with served(speaking, clock=lambda: at) as url:
@@ -151,6 +153,7 @@ def test_nobody_speaking_is_said_plainly(hlm: Path) -> None:
     assert 'class="lower-third" data-current data-empty>' in caption
 
 
+@pytest.mark.both_stores
 def test_hostile_text_from_the_record_is_never_markup(hlm: Path) -> None:
     inscribe(HOSTILE, "Kenya")
     assert run("--now", f"{DAY}T11:00", "next").exit_code == 0
@@ -214,6 +217,7 @@ def test_pages_load_no_inline_or_outside_code(speaking: Path) -> None:
 # --- the push stream ----------------------------------------------------------------------
 
 
+@pytest.mark.both_stores
 def test_the_stream_pushes_a_change_made_by_hlmctl(speaking: Path) -> None:
     with served(speaking) as url, httpx.stream("GET", url + "api/events", timeout=10) as r:
         assert r.headers["content-type"].startswith("text/event-stream")
@@ -250,6 +254,7 @@ def test_the_agenda_stream_follows_the_record(speaking: Path) -> None:
     assert any("Brazil" in x for x in labels)
 
 
+@pytest.mark.file_store
 def test_a_damaged_record_keeps_the_last_good_one_and_says_so(speaking: Path) -> None:
     state = speaking.with_name("meeting.state.toml")
     good = state.read_bytes()
@@ -279,6 +284,7 @@ def test_a_silent_stream_still_ticks_with_the_server_time(
 # --- the store's watch ----------------------------------------------------------------
 
 
+@pytest.mark.file_store
 def test_file_store_watch_yields_at_once_then_on_record_changes_only(hlm: Path) -> None:
     from hlmctl.store import Store
 
@@ -376,6 +382,7 @@ def test_a_signal_ends_the_board_with_exit_0_despite_open_streams(
         assert proc.stderr.read() == b""
 
 
+@pytest.mark.both_stores
 def test_a_change_from_another_process_reaches_the_stream(speaking: Path) -> None:
     with (
         board_process(speaking.parent) as (_, url),

@@ -68,6 +68,7 @@ def test_rules_amber_and_bell_default_and_validate(hlm: Path) -> None:
     assert "amber_seconds" in result.stderr
 
 
+@pytest.mark.file_store
 def test_timer_frame_uses_the_meeting_amber_threshold(hlm: Path) -> None:
     inscribe("France")
     assert run("--now", f"{DAY}T11:00", "next").exit_code == 0
@@ -90,6 +91,7 @@ def test_timer_frame_uses_the_meeting_amber_threshold(hlm: Path) -> None:
     assert frame(load_meeting(hlm), record, "plenary", at)[1] == "normal"
 
 
+@pytest.mark.file_store
 def test_timer_reads_the_record_again_only_when_the_watch_says_so(hlm: Path) -> None:
     """The terminal timer's follower: one read at the start, one per change."""
     from hlmctl.store import Store
