@@ -328,6 +328,17 @@ def test_first_stderr_line_is_the_loopback_address(speaking: Path) -> None:
         assert httpx.get(url + "api/now").json()["current"]["delegation"] == "France"
 
 
+def test_without_a_meeting_file_it_serves_the_bundled_example(isolated: Path) -> None:
+    """The four pages of the bundled hlm-2013; the address still comes first."""
+    with board_process(isolated) as (proc, url):
+        for path in ("", "speaker", "caption", "agenda"):
+            response = httpx.get(url + path)
+            assert response.status_code == 200, path
+        assert "Trafficking in Persons" in httpx.get(url).text
+        assert proc.stderr is not None
+        assert "bundled example hlm-2013" in proc.stderr.readline().decode()
+
+
 def test_another_host_says_who_can_reach_it(hlm: Path) -> None:
     proc = hlmctl_process("board", "--host", "0.0.0.0", "--port", "0", cwd=hlm.parent)
     try:
