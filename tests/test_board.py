@@ -254,6 +254,33 @@ def test_the_agenda_stream_follows_the_record(speaking: Path) -> None:
     assert any("Brazil" in x for x in labels)
 
 
+def test_the_agenda_is_sent_again_when_its_projection_moves_with_the_clock(
+    speaking: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """France runs over: as the clock moves, the speakers after her move too, with no
+    change to the record."""
+    monkeypatch.setattr("hlmctl.board.app.HEARTBEAT_SECONDS", 0.2)
+    tz = fixed_clock(speaking).tzinfo
+    now = [datetime.fromisoformat(f"{DAY}T11:10").replace(tzinfo=tz)]
+    with (
+        served(speaking, clock=lambda: now[0]) as url,
+        httpx.stream(
+            "GET", url + "api/events", params={"view": "agenda", "day": DAY}, timeout=10
+        ) as r,
+    ):
+        stream = events(r)
+        first = next_state(stream)
+        now[0] = datetime.fromisoformat(f"{DAY}T11:12").replace(tzinfo=tz)
+        second = next_state(stream)
+
+    def kenya(state: dict[str, Any]) -> str:
+        items = [i for seg in state["agenda"]["segments"] for i in seg["items"]]
+        return next(i["start"] for i in items if i["label"].startswith("Kenya"))
+
+    assert second["version"] == first["version"]
+    assert (kenya(first), kenya(second)) == (f"{DAY}T11:10:00-04:00", f"{DAY}T11:12:00-04:00")
+
+
 @pytest.mark.file_store
 def test_a_damaged_record_keeps_the_last_good_one_and_says_so(speaking: Path) -> None:
     state = speaking.with_name("meeting.state.toml")
