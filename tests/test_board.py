@@ -347,6 +347,73 @@ def test_file_store_watch_yields_at_once_then_on_record_changes_only(hlm: Path) 
     assert not thread.is_alive()
 
 
+@pytest.mark.file_store
+def test_file_store_watch_polls_when_no_notification_is_left(
+    hlm: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """inotify's limit reached: the watch polls the folder instead, and still tells."""
+    import watchfiles
+
+    from hlmctl.store import Store
+
+    real = watchfiles.watch
+
+    def no_notification(*args: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("force_polling"):
+            raise OSError(28, "OS file watch limit reached")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(watchfiles, "watch", no_notification)
+    stop = threading.Event()
+    seen: list[int] = []
+    thread = threading.Thread(target=lambda: [seen.append(1) for _ in Store(hlm).watch(stop)])
+    thread.start()
+    try:
+        deadline = time.monotonic() + 5
+        while len(seen) < 2 and time.monotonic() < deadline:  # at once, then "may have missed"
+            time.sleep(0.02)
+        time.sleep(0.6)  # the first poll has seen the folder
+        inscribe("Kenya")
+        while len(seen) < 3 and time.monotonic() < deadline + 5:
+            time.sleep(0.02)
+        assert len(seen) == 3
+    finally:
+        stop.set()
+        thread.join(3)
+    assert not thread.is_alive()
+
+
+def test_a_store_that_can_no_longer_watch_is_said_on_the_pages(hlm: Path) -> None:
+    from hlmctl.store import Store
+
+    class Broken(Store):
+        def watch(self, stop: threading.Event) -> Any:
+            yield
+            raise RuntimeError("the notification stopped")
+
+    from hlmctl.board.server import BoardServer, address_of, bind
+    from hlmctl.board.state import Board
+
+    store = Broken(hlm)
+    meeting = store.load_meeting()
+    board = Board(store, meeting, clock=lambda: datetime.now(meeting.tz))
+    sock = bind("127.0.0.1", 0)
+    server = BoardServer(board, sock)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        url = address_of(sock)
+        deadline = time.monotonic() + 10
+        while board.problem is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        page = httpx.get(url).text
+    finally:
+        server.stop()
+        thread.join(10)
+    assert "the board no longer follows the record (RuntimeError: the notification" in page
+    assert 'class="problem" data-field="problem">' in page
+
+
 # --- the process: address, network warning, signals -----------------------------------
 
 

@@ -87,19 +87,25 @@ class Board:
             return None, exc.message
 
     def _follow(self) -> None:
+        try:
+            self._follow_changes()
+        except Exception as exc:  # the store can no longer tell: say so on every page
+            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            self._call(self._publish, None, f"the board no longer follows the record ({message})")
+
+    def _call(self, *args: Any) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(*args)
+
+    def _follow_changes(self) -> None:
         first = True
         for _ in self.store.watch(self._stop):
             if first:  # the watch yields once at once: the record was just read
                 first = False
                 continue
-            record, problem = self._read()
-            loop = self._loop
-            if loop is None or loop.is_closed():
-                return
-            try:
-                loop.call_soon_threadsafe(self._publish, record, problem)
-            except RuntimeError:  # the loop closed meanwhile
-                return
+            self._call(self._publish, *self._read())
 
     def _publish(self, record: Record | None, problem: str | None) -> None:
         if record is not None:
