@@ -4,6 +4,7 @@ meeting file's amber threshold and bell, and the timer following the store's wat
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -136,3 +137,60 @@ def test_other_commands_do_not_load_the_web_stack(hlm: Path) -> None:
         [sys.executable, "-c", code], cwd=hlm.parent, capture_output=True, text=True, check=True
     )
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def _in_a_terminal(folder: Path, *args: str, seconds: float, then: Any = None) -> bytes:
+    """Run `hlmctl ARGS` under a pseudo-terminal for ``seconds``; ``then()`` halfway;
+    quit with q. Returns everything it wrote."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    main, child = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hlmctl", *args],
+        cwd=folder,
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env={**os.environ, "COLUMNS": "100", "LINES": "40", "TERM": "xterm"},
+    )
+    os.close(child)
+    out = b""
+    start = time.monotonic()
+    called = False
+    while time.monotonic() - start < seconds:
+        if then is not None and not called and time.monotonic() - start > seconds / 2:
+            called = True
+            then()
+        ready, _, _ = select.select([main], [], [], 0.1)
+        if ready:
+            try:
+                out += os.read(main, 65536)
+            except OSError:
+                break
+    os.write(main, b"q")
+    assert proc.wait(10) == 0
+    os.close(main)
+    return out
+
+
+@pytest.mark.file_store
+@pytest.mark.parametrize("bell", ["--bell", "--no-bell"])
+def test_timer_in_a_terminal_rings_at_zero_and_follows_next(hlm: Path, bell: str) -> None:
+    inscribe("France", "Kenya")
+    assert run("--now", f"{DAY}T11:00", "next").exit_code == 0
+
+    def call_kenya() -> None:
+        assert run("--now", f"{DAY}T11:06", "next").exit_code == 0
+
+    out = _in_a_terminal(
+        hlm.parent, "--now", f"{DAY}T11:04:59", "timer", bell, seconds=4, then=call_kenya
+    )
+    assert (b"\x07" in out) is (bell == "--bell")
+    assert b"France" in out
+    last = out.split(b"\x1b[H")[-1]  # the last frame drawn
+    assert b"Kenya" in last and b"France" not in last
