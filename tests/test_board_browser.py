@@ -95,6 +95,7 @@ def test_a_next_in_another_process_reaches_the_hall_page(hlm: Path, page: Any) -
         shoot(page, "hall-hostile")
         page.goto(url + "caption")
         expect(page.locator(".caption-delegation")).to_have_text(HOSTILE)
+        page.screenshot(path=str(SHOTS / "caption-hostile.png"), omit_background=True)
         assert page.locator("img").count() == 0
         page.goto(url + "agenda")
         expect(page.locator("tr[data-status=speaking]")).to_contain_text(HOSTILE)
