@@ -17,7 +17,7 @@ def board(
         str,
         typer.Option(
             "--host",
-            help="The address to listen on. Another than the loopback address lets other "
+            help="The address to listen on. Any other than the loopback address lets other "
             "machines read the pages.",
         ),
     ] = "127.0.0.1",
