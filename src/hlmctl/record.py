@@ -54,6 +54,7 @@ class Speaker(RecordModel):
     delegation: ShortText = Field(min_length=1)
     category: str
     level: str
+    courtesy: ShortText | None = None
     name: ShortText | None = None
     title: ShortText | None = None
     on_behalf_of: ShortText | None = None

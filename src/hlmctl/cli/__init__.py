@@ -13,7 +13,14 @@ from collections.abc import Iterator
 
 import typer
 
-from hlmctl.cli import live, meeting, speakers, store  # noqa: F401  (they register commands)
+from hlmctl.cli import (  # noqa: F401  (they register commands)
+    board,
+    live,
+    meeting,
+    publish,
+    speakers,
+    store,
+)
 from hlmctl.cli.common import app
 
 __all__ = ["app", "main"]

@@ -11,9 +11,11 @@ import typer
 
 from hlmctl.cli.common import (
     AgendaFormat,
+    LangOption,
     app,
     env_of,
     handled,
+    lang_of,
     ok,
     open_meeting,
     pick_format,
@@ -159,6 +161,7 @@ def agenda(
             show_default=False,
         ),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Print the timed agenda: segments, programme items and projected speakers."""
     from hlmctl import render
@@ -190,8 +193,8 @@ def agenda(
     elif kind == "ics":
         render.agenda_ics(env, meeting, segments, now, result)
     elif kind == "markdown":
-        render.agenda_markdown(env, meeting, result, segments)
+        render.agenda_markdown(env, meeting, result, segments, lang_of(env, lang))
     elif kind == "table":
-        render.agenda_table(env, meeting, result, segments)
+        render.agenda_table(env, meeting, result, segments, lang_of(env, lang))
     else:
-        render.agenda_text(env, meeting, result, segments)
+        render.agenda_text(env, meeting, result, segments, lang_of(env, lang))

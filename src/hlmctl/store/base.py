@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -57,6 +58,11 @@ class RecordStore(Protocol):
     def undo(self, meeting: Meeting, *, check: UndoCheck | None = None) -> LogEntry | None:
         """Put the record back as it was before the last change; return that change.
         ``check`` sees that change first, under the lock, and may refuse it."""
+        ...
+
+    def watch(self, stop: threading.Event) -> Iterator[None]:
+        """Yield once at once, then each time the record may have changed, until
+        `stop` is set (checked at least once a second)."""
         ...
 
     def raw_record(self, meeting: Meeting) -> bytes | None:

@@ -19,6 +19,7 @@ import os
 import re
 import stat
 import tempfile
+import threading
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -323,6 +324,31 @@ class Store:
             _fault_point("before-write")
             self._write_record(new)
             return record, result
+
+    def watch(self, stop: threading.Event) -> Iterator[None]:
+        """Yield once at once, then each time the record may have changed, until
+        ``stop`` is set. The folder is watched (an atomic replace gives the record a
+        new inode) through the system's change notification, filtered on the record's
+        name; a record that is a symbolic link is followed to its target's folder too
+        (changes are written there). watchfiles polls where there is no notification."""
+        from watchfiles import watch
+
+        real = Path(os.path.realpath(self.record_path))
+        watched = {self.record_path.absolute(), real}
+        yield
+        if stop.is_set():
+            return
+        for _ in watch(
+            *sorted({p.parent for p in watched}),
+            watch_filter=lambda _change, path: Path(path) in watched,
+            debounce=400,
+            step=20,
+            rust_timeout=1_000,
+            stop_event=stop,
+            recursive=False,
+            raise_interrupt=False,
+        ):
+            yield
 
     # --- undo ------------------------------------------------------------------------------
     # Before each change the old record is kept, compressed, in the undo folder, and the
