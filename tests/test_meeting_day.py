@@ -15,7 +15,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from conftest import ROOT, run
+import pytest
+
+from conftest import ROOT, record_bytes, run
 
 BEFORE = "2013-05-10T09:00"
 
@@ -159,11 +161,11 @@ def test_a_statement_is_never_ended_on_the_next_day(hlm: Path) -> None:
     """Forgot to adjourn: `next` the next morning would end a statement begun the day
     before; it is refused (exit 2) with the way out, and nothing changes."""
     overrun_day(hlm)
-    before = Path("meeting.state.toml").read_bytes()
+    before = record_bytes(Path("."))
     refused = run("--now", "2013-05-14T10:00", "next")
     assert refused.exit_code == 2
     assert "S4" in refused.stderr and "meeting adjourn" in refused.stderr
-    assert Path("meeting.state.toml").read_bytes() == before
+    assert record_bytes(Path(".")) == before
 
 
 def test_an_early_adjournment_sends_the_waiting_speakers_to_the_next_meeting(
@@ -325,7 +327,7 @@ def test_every_writer_refuses_a_time_before_the_records_latest(hlm: Path) -> Non
     the record holds 10:05 (exit 2, both times named, nothing written)."""
     inscribe(3)
     ok("--now", "2013-05-13T10:05", "next")
-    before = Path("meeting.state.toml").read_bytes()
+    before = record_bytes(Path("."))
     for command in (
         ["absent"],
         ["lists", "close"],
@@ -337,7 +339,7 @@ def test_every_writer_refuses_a_time_before_the_records_latest(hlm: Path) -> Non
         refused = run("--now", "2013-05-13T10:00", *command)
         assert refused.exit_code == 2, command
         assert "10:00:00" in refused.stderr and "10:05:00" in refused.stderr, command
-        assert Path("meeting.state.toml").read_bytes() == before
+        assert record_bytes(Path(".")) == before
 
 
 def test_hlmctl_now_errors_name_the_variable_and_empty_means_unset(hlm: Path) -> None:
@@ -467,6 +469,7 @@ def test_report_speakers_list_now_and_agenda_agree_on_each_statement(hlm: Path) 
     )
 
 
+@pytest.mark.file_store  # edits the TOML record by hand
 def test_meetings_of_the_record_survive_undo_and_validate(hlm: Path) -> None:
     """The record's [meetings] table: validate accepts it, refuses an unknown segment."""
     inscribe(2)
