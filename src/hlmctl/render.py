@@ -146,8 +146,10 @@ def _segment_details(meeting: Meeting, a: AgendaSegment, lang: Lang | None = Non
             lines.append(lang._("{role}: {who} - {note}").format(role=role, who=who, note=note))
         else:
             lines.append(lang._("{role}: {who}").format(role=role, who=who))
-    if a.note:
-        lines.append(a.note)
+    if a.remarks:
+        from hlmctl.projection import remark_text
+
+        lines.append(remark_text(a.remarks, lang) or "")
     elif seg.kind == "closing-plenary":
         lines.append(lang._("Starts once the list of speakers is exhausted (projected)"))
     return lines
