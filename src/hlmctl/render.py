@@ -685,7 +685,7 @@ def status_label(lang: Lang, r: dict[str, Any]) -> str:
     text = labels.get(r["status"], str(r["status"]))
     if r["placed"] and r["status"] == "waiting":
         text = lang._("{status} (placed)").format(status=text)
-    return text
+    return str(text)
 
 
 def list_heading(lang: Lang, title: str, list_id: str, closed: bool) -> str:

@@ -320,6 +320,7 @@ def undo(
             help="Revert the last change although another operator made it: name them. "
             "Without it, only your own last change is reverted.",
             show_default=False,
+            metavar="OPERATOR",
         ),
     ] = None,
 ) -> None:

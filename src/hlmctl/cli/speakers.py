@@ -24,10 +24,15 @@ from hlmctl.cli.common import (
 )
 
 
-def _estimate(ctx_meeting, record, speaker_id: str, now) -> str:  # type: ignore[no-untyped-def]
+def _estimate(env, ctx_meeting, record, speaker_id: str, now) -> str:  # type: ignore[no-untyped-def]
     from hlmctl.projection import project
+    from hlmctl.render import overflow_warning
 
-    place = project(ctx_meeting, record, now).placements.get(speaker_id)
+    agenda = project(ctx_meeting, record, now)
+    speaker = record.speaker(speaker_id)
+    agenda.overflow = [o for o in agenda.overflow if speaker and o.list_id == speaker.list]
+    overflow_warning(env, agenda)
+    place = agenda.placements.get(speaker_id)
     if place is None:
         return "no meeting of the list reaches it at present"
     return f"estimated start {place.start:%H:%M on %d %B} ({place.segment_id})"
@@ -127,7 +132,7 @@ def add(
     ok(
         env,
         f"{speaker.id}\t{speaker.delegation} inscribed in {speaker.list} at position "
-        f"{position}; {_estimate(meeting, record, speaker.id, now)}",
+        f"{position}; {_estimate(env, meeting, record, speaker.id, now)}",
     )
 
 
