@@ -41,9 +41,9 @@ def served(meeting: Path, clock: Any = None, **options: Any) -> Iterator[str]:
     """``hlmctl board`` for ``meeting`` in this process; yields its address."""
     from hlmctl.board.server import BoardServer, address_of, bind
     from hlmctl.board.state import Board
-    from hlmctl.store import Store
+    from hlmctl.context import Env
 
-    store = Store(meeting)
+    store = Env(meeting_option=meeting).store(write=False)  # $HLMCTL_STORE's, as the CLI
     m = store.load_meeting()
     board = Board(
         store,

@@ -113,6 +113,7 @@ def test_each_page_shows_the_state_in_its_markup(speaking: Path) -> None:
     assert 'data-status="speaking"' in agenda
 
 
+@pytest.mark.file_store  # edits the meeting file mid-meeting (PG: store init --update-modalities)
 def test_phases_in_the_markup_follow_the_meeting_rules(speaking: Path) -> None:
     set_rules(speaking, amber_seconds=200)
     tz = fixed_clock(speaking).tzinfo
@@ -238,6 +239,7 @@ def test_the_agenda_stream_follows_the_record(speaking: Path) -> None:
     assert any("Brazil" in x for x in labels)
 
 
+@pytest.mark.file_store  # the TOML record itself
 def test_a_damaged_record_keeps_the_last_good_one_and_says_so(speaking: Path) -> None:
     state = speaking.with_name("meeting.state.toml")
     good = state.read_bytes()
@@ -267,6 +269,7 @@ def test_a_silent_stream_still_ticks_with_the_server_time(
 # --- the store's watch ----------------------------------------------------------------
 
 
+@pytest.mark.file_store  # the TOML record itself
 def test_file_store_watch_yields_at_once_then_on_record_changes_only(hlm: Path) -> None:
     from hlmctl.store import Store
 
