@@ -201,6 +201,8 @@ COMMANDS: list[tuple[str, list[str]]] = [
     ("speakers add", ["speakers", "add", "Bench Entity", "--category", "igo"]),
     ("next", ["next"]),
     ("now", ["now"]),
+    ("speakers list --format json", ["speakers", "list", "--format", "json"]),
+    ("report --format json", ["report", "--format", "json"]),
 ]
 
 
@@ -414,6 +416,12 @@ def targets(
                 x = float(r["x_smallest"])  # type: ignore[arg-type]
                 verdict = "ok" if x <= limit else "MISSED"
                 out.append(f"target {name} N=1000 <= {limit} x N={small}: {x:.2f} {verdict}")
+    big = sizes[-1]
+    listed, reported = row("speakers list --format json", big), row("report --format json", big)
+    if listed and reported:
+        ratio = float(reported["median_ms"]) / float(listed["median_ms"])  # type: ignore[arg-type]
+        verdict = "ok" if ratio <= 2 else "MISSED"
+        out.append(f"target report N={big} <= 2 x speakers list: {ratio:.2f} {verdict}")
     r = row(f"speakers import ({import_rows:,} rows)", import_rows)
     if r and import_rows == 5000:
         secs = float(r["median_ms"]) / 1000  # type: ignore[arg-type]

@@ -32,6 +32,8 @@ def inscribe(*delegations: str, at: str = f"{DAY}T09:00") -> None:
 def set_rules(meeting: Path, **rules: Any) -> None:
     """Set ``[rules]`` keys in a copied meeting file (the bundled one has the table)."""
     text = meeting.read_text()
+    for k in rules:  # set again: the earlier value goes
+        text = re.sub(rf"^{k} = .*\n", "", text, flags=re.M)
     lines = "".join(f"{k} = {json.dumps(v)}\n" for k, v in rules.items())
     meeting.write_text(text.replace("[rules]\n", "[rules]\n" + lines, 1))
 
@@ -43,7 +45,7 @@ def served(meeting: Path, clock: Any = None, **options: Any) -> Iterator[str]:
     from hlmctl.board.state import Board
     from hlmctl.context import Env
 
-    store = Env(meeting_option=meeting).store(write=False)  # $HLMCTL_STORE's, as the CLI
+    store = Env(meeting_option=meeting).store(write=False)  # $HLMCTL_STORE, as the CLI
     m = store.load_meeting()
     board = Board(
         store,

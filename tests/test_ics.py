@@ -9,8 +9,8 @@ absolute instants as `agenda --format json`.
 from __future__ import annotations
 
 import os
-from itertools import pairwise
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 

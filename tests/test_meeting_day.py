@@ -425,6 +425,9 @@ def test_overflow_is_said_in_csv_ics_stderr_and_text(isolated: Path) -> None:
     assert len([line for line in listed_.stderr.splitlines() if "warning" in line]) == 1
     text = ok("--now", BEFORE, "agenda", "--format", "text").stdout
     assert "a limit of 3 min per statement would let all 6 speak" in text
+    added = ok("--now", BEFORE, "speakers", "add", "Chile")
+    assert "no meeting of the list reaches it" in added.stdout
+    assert len([line for line in added.stderr.splitlines() if "warning" in line]) == 1
 
 
 def test_the_announced_limit_is_the_fitting_one_rounded_down_to_30_seconds() -> None:
@@ -482,3 +485,127 @@ def test_meetings_of_the_record_survive_undo_and_validate(hlm: Path) -> None:
     Path("meeting.state.toml").write_text(record, "utf-8")
     ok("undo")
     assert "[meetings" not in Path("meeting.state.toml").read_text("utf-8")
+
+
+def test_a_panel_that_overruns_pushes_the_next_panel_in_its_room(hlm: Path) -> None:
+    """Panel 1's last intervention is called at 16:24 (3 minutes: to 16:27); its
+    concluding remarks (5 minutes) follow, to 16:32: panel 2, in the same room, is
+    projected to start late at 16:32, and its own items move with it."""
+    ok("--now", BEFORE, "speakers", "add", "Chile", "--list", "panel-1")
+    ok("--now", "2013-05-13T16:24", "next", "--list", "panel-1")
+    data = agenda("2013-05-13T16:25")
+    p1, p2 = segs(data)["panel-1"], segs(data)["panel-2"]
+    assert (p1["end"], p1["overrun"]) == (t("2013-05-13", "16:32"), True)
+    assert [(i["kind"], i["start"][11:16], i["end"][11:16]) for i in p1["items"]][-1] == (
+        "remarks",
+        "16:27",
+        "16:32",
+    )
+    assert (p2["start"], p2["late_start"], p2["projected"]) == (
+        t("2013-05-13", "16:32"),
+        True,
+        True,
+    )
+    assert p2["items"][0]["start"] == t("2013-05-13", "16:32")
+    assert p2["end"] == t("2013-05-13", "18:00")
+    assert "Starts late" in p2["note"]
+    assert_no_overlap_per_room(data)
+
+
+def test_a_reply_not_taken_on_its_day_is_called_after_the_next_days_statements(
+    hlm: Path,
+) -> None:
+    """Plenary 1 is adjourned at 13:00 with a reply not taken: on 14 May the reply goes
+    after that day's statements, in the projection and in the list order, and `next`
+    calls the first statement, not the reply."""
+    inscribe(50)
+    ok("--now", "2013-05-13T10:00", "next")
+    ok("--now", "2013-05-13T11:00", "reply", "add", "Belarus")
+    ok("--now", "2013-05-13T13:00", "meeting", "adjourn")
+    rows = listed("2013-05-13T13:01")
+    reply = next(r for r in rows.values() if r["kind"] == "reply")
+    assert reply["segment"] == "plenary-3"  # the last meeting of 14 May
+    assert reply["position"] == max(r["position"] or 0 for r in rows.values())
+    called = ok("--now", "2013-05-14T10:00", "next", "--format", "json").json()
+    assert called["current"]["kind"] == "statement"
+
+
+def test_once_the_list_is_exhausted_the_closing_is_projected_from_the_clock(hlm: Path) -> None:
+    """14 May: the last speaker ended at 10:15 in plenary 2; at 11:00 the closing is
+    projected at 11:00 (not in the past), and plenary 2 ends early there."""
+    inscribe(2)
+    ok("--now", "2013-05-14T10:05", "next")
+    ok("--now", "2013-05-14T10:10", "next")
+    ok("--now", "2013-05-14T10:15", "next")
+    data = agenda("2013-05-14T11:00")
+    by = segs(data)
+    assert by["closing"]["start"] == t("2013-05-14", "11:00")
+    assert (by["plenary-2"]["end"], by["plenary-2"]["early_end"]) == (
+        t("2013-05-14", "11:00"),
+        True,
+    )
+    assert by["plenary-3"]["status"] == "not-needed"
+    assert_no_overlap_per_room(data)
+
+
+# --- any day the operator types --------------------------------------------------------------
+
+STEPS = [
+    ("next",),
+    ("next",),
+    ("next",),
+    ("meeting", "adjourn"),
+    ("meeting", "open"),
+    ("reply", "add", "Belarus"),
+    ("reply", "add", "Chile"),
+    ("absent",),
+    ("pause",),
+    ("resume",),
+    ("next", "--list", "panel-1"),
+]
+
+
+def test_any_sequence_of_a_days_commands_keeps_the_agenda_sound(hlm: Path) -> None:
+    """Random days: whatever the operator types, in time order, no command fails with
+    an internal error, and the agenda never puts two held meetings in one room at
+    once nor a statement ending before it starts."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    inscribe(45)
+    ok("--now", BEFORE, "speakers", "add", "Chile", "--list", "panel-1")
+    state = Path("meeting.state.toml").read_bytes()
+
+    @settings(
+        max_examples=8,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(
+        st.lists(
+            st.tuples(st.sampled_from(range(len(STEPS))), st.integers(0, 200)),
+            min_size=1,
+            max_size=8,
+        )
+    )
+    def day(steps: list[tuple[int, int]]) -> None:
+        Path("meeting.state.toml").write_bytes(state)
+        for undo in (
+            Path("meeting.state.undo").glob("*") if Path("meeting.state.undo").is_dir() else []
+        ):
+            undo.unlink()
+        clock = datetime.fromisoformat("2013-05-13T09:55")
+        for index, minutes in steps:
+            clock += timedelta(minutes=minutes)
+            result = run("--now", clock.isoformat(), *STEPS[index])
+            assert result.exit_code in (0, 2, 3), (STEPS[index], result.stderr)
+            assert "internal error" not in result.stderr
+        data = agenda(clock.isoformat())
+        assert_no_overlap_per_room(data)
+        for seg in data["segments"]:
+            for item in seg["items"]:
+                assert item["start"] <= item["end"] or (
+                    datetime.fromisoformat(item["start"]) <= datetime.fromisoformat(item["end"])
+                )
+
+    day()

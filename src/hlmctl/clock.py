@@ -44,9 +44,7 @@ def parse_now(value: str, tz: ZoneInfo, *, source: str = "--now") -> datetime:
         try:
             of_day = time.fromisoformat(text if text.index(":") == 2 else "0" + text)
         except ValueError:
-            raise InputError(
-                f"{source}: {value!r} is not a time of day (00:00 to 23:59)"
-            ) from None
+            raise InputError(f"{source}: {value!r} is not a time of day (00:00 to 23:59)") from None
         return datetime.combine(system_now(tz).date(), of_day, tz)
     try:
         parsed = datetime.fromisoformat(text)

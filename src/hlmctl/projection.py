@@ -292,7 +292,13 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
 
     timed = [s for s in meeting.segments if s.kind != "closing-plenary"]
     timed.sort(key=lambda s: (scheduled(meeting, s)[0], s.room))
-    for seg in timed:
+    # A meeting's actual opening ends whatever was still running in its room.
+    openings = {
+        s.id: _utc(opened_at)
+        for s in timed
+        if (opened_at := record.meeting_state(s.id).opened_at) is not None
+    }
+    for k, seg in enumerate(timed):
         s_start, s_end = scheduled(meeting, seg)
         state = record.meeting_state(seg.id)
         run = runs[holder[seg.id]] if seg.id in holder else None
@@ -305,6 +311,15 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
         free = room_free.get(seg.room)
         start = opened if opened is not None else max(s_start, free or s_start)
         late = start > s_start
+        later_openings = [
+            openings[o.id] for o in timed[k + 1 :] if o.room == seg.room and o.id in openings
+        ]
+        cut = min(later_openings) if later_openings and adjourned is None else None
+        if cut is not None and cut < start:
+            start, late = cut, False
+        recorded_adjournment = adjourned is not None
+        if cut is not None and cut < s_end:
+            adjourned = cut  # ended when the next meeting in its room opened
         notes: list[str] = []
         if opened is None and late:
             notes.append(
@@ -384,7 +399,7 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
             )
             continue
 
-        if adjourned is not None:
+        if adjourned is not None and recorded_adjournment:
             end = adjourned
             notes.append(
                 f"Adjourned at {_hm(meeting, adjourned, seg.date)}"
@@ -392,6 +407,12 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
             )
         else:
             end = max(s_end, (last or window_start) + _minutes(after))
+        cut_short = cut is not None and cut < end
+        if cut is not None and cut_short:
+            end = cut
+            notes.append(
+                f"Ends at {_hm(meeting, end, seg.date)}: the next meeting in {seg.room} opened"
+            )
         overrun = end > s_end and adjourned is None
         if overrun:
             notes.append(
@@ -415,17 +436,22 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
                 ),
             )
         room_free[seg.room] = end
-        status = "adjourned" if adjourned else ("open" if opened else "scheduled")
+        status = "adjourned" if recorded_adjournment else ("open" if opened else "scheduled")
+        everything = items + body + tail
+        if cut_short:
+            for entry in everything:
+                entry.start, entry.end = min(entry.start, end), min(entry.end, end)
         built[seg.id] = AgendaSegment(
             seg,
             _local(meeting, start),
             _local(meeting, end),
-            (opened is None and late) or overrun,
-            items + body + tail,
+            (opened is None and late) or overrun or cut_short,
+            everything,
             note="; ".join(notes) or None,
             status=status,
             late_start=late,
             overrun=overrun,
+            early_end=cut_short,
         )
 
     overflow: list[Overflow] = []
@@ -439,7 +465,13 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
     for seg in meeting.segments:
         if seg.kind == "closing-plenary":
             built[seg.id] = _closing(
-                meeting, seg, built, runs, overflowing, record.meeting_state(seg.id)
+                meeting,
+                seg,
+                built,
+                runs,
+                overflowing,
+                record.meeting_state(seg.id),
+                now_u if live else None,
             )
 
     segments = sorted(built.values(), key=_segment_order)
@@ -474,6 +506,7 @@ def _closing(
     runs: dict[str, _Run],
     overflowing: set[str],
     state: MeetingState,
+    now: datetime | None,
 ) -> AgendaSegment:
     """The closing plenary takes the first place the modalities allow.
 
@@ -506,7 +539,8 @@ def _closing(
         for i in seg.after
         if i in built and (end := built[i].end) is not None and built[i].status != "not-needed"
     ]
-    earliest = max([exhausted, *ends])
+    # On a day of the meeting, not before the clock.
+    earliest = max([exhausted, *ends, *([now] if now else [])])
 
     def clashes(begin: datetime, spare: set[str]) -> bool:
         for other in built.values():

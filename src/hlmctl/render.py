@@ -101,6 +101,9 @@ def _hm(value: datetime | None) -> str:
 
 
 def _span(a: datetime | None, b: datetime | None, lang: Lang | None = None) -> str:
+    if a is None and b is None:
+        # A closing plenary that no projection reaches: say so, not "--:-----:--".
+        return (lang or _english())._("not yet scheduled")
     if lang is None or not lang.french:
         return f"{_hm(a)}-{_hm(b)}"
     return lang._("{start}-{end}").format(start=lang.time(a), end=lang.time(b))
@@ -679,10 +682,10 @@ def status_label(lang: Lang, r: dict[str, Any]) -> str:
         "spoken": lang._("spoken"),
         "withdrawn": lang._("withdrawn"),
     }
-    text = labels.get(r["status"], r["status"])
+    text = labels.get(r["status"], str(r["status"]))
     if r["placed"] and r["status"] == "waiting":
         text = lang._("{status} (placed)").format(status=text)
-    return text
+    return str(text)
 
 
 def list_heading(lang: Lang, title: str, list_id: str, closed: bool) -> str:
