@@ -116,6 +116,7 @@ def test_each_page_shows_the_state_in_its_markup(speaking: Path) -> None:
     assert 'data-status="speaking"' in agenda
 
 
+@pytest.mark.file_store  # edits the meeting file mid-meeting (PG: store init --update-modalities)
 def test_phases_in_the_markup_follow_the_meeting_rules(speaking: Path) -> None:
     set_rules(speaking, amber_seconds=200)
     tz = fixed_clock(speaking).tzinfo

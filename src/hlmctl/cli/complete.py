@@ -89,7 +89,7 @@ def speaker_ids(ctx: click.Context, incomplete: str) -> list[tuple[str, str]]:
     meeting = _meeting_path(ctx)
     if meeting is None:
         return []
-    record = _toml(meeting.with_name(meeting.stem + ".state.toml"))
+    record = _record(ctx, meeting)
     out = []
     for s in record.get("speakers", []):
         if isinstance(s, dict) and s.get("status", "waiting") in ("waiting", "speaking"):
@@ -97,6 +97,22 @@ def speaker_ids(ctx: click.Context, incomplete: str) -> list[tuple[str, str]]:
             if sid.casefold().startswith(incomplete.casefold()):
                 out.append((sid, str(s.get("delegation", ""))))
     return out
+
+
+def _record(ctx: click.Context, meeting: Path) -> dict[str, Any]:
+    """The record, from the store --store or $HLMCTL_STORE names (else the file)."""
+    store = ctx.find_root().params.get("store") or os.environ.get("HLMCTL_STORE") or "file"
+    if not store.startswith(("postgresql://", "postgres://")):
+        return _toml(meeting.with_name(meeting.stem + ".state.toml"))
+    from hlmctl.store.postgres import peek_record
+
+    table = _toml(meeting).get("meeting")
+    meeting_id = table.get("id") if isinstance(table, dict) else None
+    raw = peek_record(store, str(meeting_id)) if meeting_id else None
+    try:
+        return tomllib.loads(raw.decode("utf-8")) if raw else {}
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
 
 
 def delegation_names(ctx: click.Context, incomplete: str) -> list[str]:
