@@ -26,8 +26,8 @@ from hlmctl.cli.common import app
 __all__ = ["app", "main"]
 
 # Global options that take a value (see ``common.root``).
-_VALUE_OPTIONS = ("--meeting", "-m", "--now", "--store")
-_VALUE_PREFIXES = ("--meeting=", "--now=", "--store=", "-m")
+_VALUE_OPTIONS = ("--meeting", "-m", "--now", "--store", "--lang")
+_VALUE_PREFIXES = ("--meeting=", "--now=", "--store=", "--lang=", "-m")
 
 
 def named_command(args: list[str]) -> list[str]:

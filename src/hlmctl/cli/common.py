@@ -114,10 +114,12 @@ LangOption = Annotated[
 
 
 def lang_of(env: Env, chosen: Language | None) -> Lang:
-    """--lang, else $HLMCTL_LANG, else English."""
+    """The command's --lang, else the global one (`hlmctl --lang fr agenda`), else
+    $HLMCTL_LANG, else English."""
     from hlmctl import i18n
 
-    return i18n.get(i18n.choose(chosen.value if chosen else None, env.environ))
+    given = chosen.value if chosen else env.lang_option
+    return i18n.get(i18n.choose(given, env.environ))
 
 
 ListOption = Annotated[
@@ -281,6 +283,16 @@ def root(
             show_default=False,
         ),
     ] = None,
+    lang: Annotated[
+        Language | None,
+        typer.Option(
+            "--lang",
+            help="Language of the text for people, for every command that has --lang "
+            "(en or fr). Else $HLMCTL_LANG, else en.",
+            show_default=False,
+            case_sensitive=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -296,6 +308,7 @@ def root(
     base.meeting_option = meeting
     base.now_option = now
     base.store_option = store
+    base.lang_option = lang.value if lang else None
     ctx.obj = base
 
 
