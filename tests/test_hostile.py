@@ -23,6 +23,7 @@ import typer.main
 
 from conftest import EXAMPLES, Result, run
 from hlmctl.cli import app
+from hlmctl.text import unsafe_character
 
 # They look at the files themselves (record, undo folder, lock): the file store.
 pytestmark = pytest.mark.file_store
@@ -318,6 +319,13 @@ TEXT_ARGUMENTS: dict[str, Callable[[str], list[str]]] = {
     "absent": lambda t: ["absent", t],
     "--list": lambda t: ["speakers", "add", "Peru", "--list", t],
     "agenda --day": lambda t: ["agenda", "--day", t],
+    "speakers add --courtesy": lambda t: ["speakers", "add", "Peru", "--courtesy", t],
+    "undo --of": lambda t: ["undo", "--of", t],
+    "meeting open": lambda t: ["meeting", "open", t],
+    "meeting adjourn": lambda t: ["meeting", "adjourn", t],
+    "journal --day": lambda t: ["journal", "--day", t],
+    "journal --as-at": lambda t: ["journal", "--as-at", t],
+    "script --day": lambda t: ["script", "--day", t],
 }
 
 
@@ -330,6 +338,9 @@ def test_text_that_breaks_lines_or_hides_text_is_refused_in_every_argument(
         for where, args in TEXT_ARGUMENTS.items():
             result = run("--now", LATER, *args(text))
             problems += refused(result, command=where, case=what)
+            shown = unsafe_character(result.stderr.replace("\n", " "))
+            if shown is not None:  # the message names the text without replaying it
+                problems.append(f"{where} / {what}: stderr carries U+{ord(shown[1]):04X}")
             if snapshot(seeded) != clean:
                 problems.append(f"{where} / {what}: the record changed")
                 restore(seeded, clean)

@@ -171,18 +171,22 @@ def handled(func: F) -> F:
                 env.warn(f"hlmctl: the output could not be written: {exc.cause}")
             raise typer.Exit(int(ExitCode.OUTPUT)) from None
         except HlmError as exc:
-            env.warn(f"hlmctl: {exc.message}")
+            from hlmctl.text import visible
+
+            env.warn(f"hlmctl: {visible(exc.message)}")
             if exc.hint:
-                env.warn(f"hint: {exc.hint}")
+                env.warn(f"hint: {visible(exc.hint)}")
             raise typer.Exit(int(exc.code)) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt, BrokenPipeError):
             raise
         except OSError as exc:
             # A file or folder hlmctl needed: unreadable, read-only, full disk...
             # Writes are atomic, so the record is as it was.
+            from hlmctl.text import visible
+
             where = f"{exc.filename}: " if exc.filename else ""
             env.warn(
-                f"hlmctl: {where}{exc.strerror or exc}"
+                "hlmctl: " + visible(f"{where}{exc.strerror or exc}")
                 + ("" if env.committed else "; nothing was changed")
             )
             raise typer.Exit(int(ExitCode.INPUT)) from None
