@@ -186,7 +186,8 @@ def handled(func: F) -> F:
 
             where = f"{exc.filename}: " if exc.filename else ""
             env.warn(
-                "hlmctl: " + visible(f"{where}{exc.strerror or exc}")
+                "hlmctl: "
+                + visible(f"{where}{exc.strerror or exc}")
                 + ("" if env.committed else "; nothing was changed")
             )
             raise typer.Exit(int(ExitCode.INPUT)) from None
