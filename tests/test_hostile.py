@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import zlib
@@ -385,6 +386,46 @@ def test_numbers_out_of_range_are_refused(seeded: Path) -> None:
         problems += refused(result, command=args[0], case=case)
         if snapshot(seeded) != clean:
             problems.append(f"{case}: the record changed")
+    assert problems == [], "\n".join(problems)
+
+
+OPTIONS: dict[str, list[str]] = {
+    "board --host bidi override": ["board", "--port", "0", "--host", "a\u202eb"],
+    "board --host label too long": ["board", "--port", "0", "--host", "a" * 300],
+    "board --host empty label": ["board", "--port", "0", "--host", "a..b"],
+    "--store IPv6 not closed": ["--store", "postgresql://u:secret@[::1", "now"],
+    "--store space in password": ["--store", "postgresql://u:se cret@10.0.0.1/db", "now"],
+    "--store unknown parameter": ["--store", "postgresql://u:secret@h/db?bogus=1", "now"],
+    "--store another engine": ["--store", "mysql://u:secret@h/db", "now"],
+    "store copy to a bad URL": [
+        "store",
+        "copy",
+        "--from",
+        "file",
+        "--to",
+        "postgresql://u:secret@[::1",
+    ],
+}
+
+
+def test_hostile_board_and_store_options_are_refused(seeded: Path) -> None:
+    """Bad addresses and URLs are refused before anything is served or connected:
+    exit 2, one line, and a password in the URL never shown."""
+    clean = snapshot(seeded)
+    problems: list[str] = []
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        cases = {
+            **OPTIONS,
+            "board --port busy": ["board", "--port", str(busy.getsockname()[1])],
+        }
+        for case, args in cases.items():
+            result = run("--now", LATER, *args)
+            command = args[0] if args[0] != "--store" else args[2]
+            problems += refused(result, command=command, case=case)
+            if "secret" in result.stderr:
+                problems.append(f"{case}: the password is shown: {result.stderr!r}")
+    if snapshot(seeded) != clean:
+        problems.append("the record changed")
     assert problems == [], "\n".join(problems)
 
 
