@@ -13,6 +13,8 @@ ALLOWED_FORMAT = "\u200c\u200d"  # zero-width (non-)joiners belong to some scrip
 
 def control_character(text: str) -> tuple[int, str] | None:
     """The first control or invisible format character, with its 1-based position."""
+    if text.isprintable():  # no Cc or Cf character at all: the common case, in C
+        return None
     for index, char in enumerate(text):
         if unicodedata.category(char) in ("Cc", "Cf") and char not in ALLOWED_FORMAT:
             return index + 1, char
