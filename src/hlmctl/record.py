@@ -28,7 +28,7 @@ SpeakerKind = Literal["statement", "reply"]
 
 
 class RecordModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, defer_build=True)
 
 
 class Speaker(RecordModel):
