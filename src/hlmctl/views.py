@@ -66,15 +66,22 @@ def speaker_view(
 def speakers_view(
     meeting: Meeting, record: Record, speakers: list[Speaker], agenda: Agenda | None
 ) -> list[dict[str, Any]]:
+    positions = waiting_positions(record)
+    return [
+        speaker_view(meeting, record, s, agenda, position=positions.get(s.id)) for s in speakers
+    ]
+
+
+def waiting_positions(record: Record) -> dict[str, int]:
+    """Each waiting speaker's 1-based position in its list, in one pass (a view of
+    many speakers asks once, rather than once per speaker)."""
     positions: dict[str, int] = {}
     counters: dict[str, int] = {}
     for s in record.speakers:
         if s.status == "waiting":
             counters[s.list] = counters.get(s.list, 0) + 1
             positions[s.id] = counters[s.list]
-    return [
-        speaker_view(meeting, record, s, agenda, position=positions.get(s.id)) for s in speakers
-    ]
+    return positions
 
 
 def _person(p: Person) -> dict[str, Any]:
@@ -183,6 +190,7 @@ def _total(t: Total) -> dict[str, Any]:
 
 
 def report_view(meeting: Meeting, record: Record, report: Report) -> dict[str, Any]:
+    positions = waiting_positions(record)
     return {
         "meeting": {"id": meeting.meeting.id, "title": meeting.meeting.title},
         "statements": [
@@ -194,7 +202,10 @@ def report_view(meeting: Meeting, record: Record, report: Report) -> dict[str, A
             for st in report.statements
         ],
         "totals": {name: [_total(t) for t in totals] for name, totals in report.by.items()},
-        "not_spoken": [speaker_view(meeting, record, s, None) for s in report.not_spoken],
+        "not_spoken": [
+            speaker_view(meeting, record, s, None, position=positions.get(s.id))
+            for s in report.not_spoken
+        ],
         "chairs": [
             {"segment": seg, "delegation": d, "regional_group": g} for seg, d, g in report.chairs
         ],
