@@ -82,10 +82,11 @@ def kill9(proc: subprocess.Popen[bytes]) -> None:
 
 
 def undo_entries(meeting: Path) -> list[Path]:
+    """The files of the undo folder (its manifest and its entries)."""
     folder = meeting.with_name("meeting.state.undo")
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".toml", ".absent"))
+    return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
 
 
 def undo_temp_files(meeting: Path) -> list[Path]:
@@ -150,7 +151,7 @@ ADD_LINE = re.compile(r"^(S\d+) (.+) inscribed in (\S+) ")
 def test_concurrent_writers_lose_nothing(hlm: Path) -> None:
     """Fourteen processes at once (add, move, next): every change lands exactly once."""
     seed(hlm.parent)
-    adds = [("--now", "2013-05-13T09:40", "speakers", "add", d) for d in ADDED]
+    adds = [("--now", NOW, "speakers", "add", d) for d in ADDED]
     nexts = [("--now", NOW, "next")] * 3
     moves = [
         ("--now", NOW, "speakers", "move", "S2", "--to", "4"),
@@ -193,9 +194,7 @@ def test_concurrent_writers_with_undo_keep_record_and_log_in_step(hlm: Path) -> 
     """Adds, moves, next and undo at once: the log has one entry per change that stayed."""
     seed(hlm.parent)
     added = ADDED[:6]
-    commands: list[tuple[str, ...]] = [
-        ("--now", "2013-05-13T09:40", "speakers", "add", d) for d in added
-    ]
+    commands: list[tuple[str, ...]] = [("--now", NOW, "speakers", "add", d) for d in added]
     commands += [("--now", NOW, "next")] * 2
     commands += [
         ("--now", NOW, "speakers", "move", "S3", "--to", "1"),
@@ -374,14 +373,14 @@ CRASHES: list[tuple[str, tuple[str, ...], str | None, float]] = [
     (
         "before-rename/undo-entry",
         ("--now", NOW, "speakers", "move", "S3", "--to", "1"),
-        "before-rename:60",
+        "before-rename/undo-entry:60",
         0,
     ),
-    ("before-rename/record", ("--now", NOW, "speakers", "add", "Mali"), "before-rename:1.5", 0),
+    ("before-rename/record", ("--now", NOW, "speakers", "add", "Mali"), "before-rename:60", 0),
     (
         "before-rename/record",
         ("--now", NOW, "speakers", "swap", "S1", "S4"),
-        "before-rename:1.5",
+        "before-rename:60",
         0,
     ),
     ("before-rename/record", ("undo",), "before-rename:60", 0),

@@ -129,8 +129,9 @@ def plenary_limits() -> tuple[float, float]:
 
 
 def at(minutes: int) -> str:
-    """An inscription time: `minutes` after 1 May 2013, 09:00, venue time."""
-    return (datetime(2013, 5, 1, 9, 0) + timedelta(minutes=minutes)).isoformat(timespec="minutes")
+    """An inscription time: `minutes` after 10 May 2013, 09:00 (BEFORE), venue time; the
+    record refuses a time earlier than its latest one, so the tests keep the clock going."""
+    return (datetime(2013, 5, 10, 9, 0) + timedelta(minutes=minutes)).isoformat(timespec="minutes")
 
 
 def add(delegation: str, *options: str, now: str = BEFORE) -> str:
@@ -284,7 +285,7 @@ def test_move_to_sticks_across_later_inscriptions(hlm: Path) -> None:
     """A speaker moved to the top stays there; later inscriptions go around it."""
     ids = four_speakers()
     assert order() == ["Bolivia (Plurinational State of)", "Belarus", "Austria", "UN Women"]
-    moved = run("--now", BEFORE, "speakers", "move", ids["UN Women"], "--to", "1")
+    moved = run("--now", at(5), "speakers", "move", ids["UN Women"], "--to", "1")
     assert moved.exit_code == 0, moved.stderr
     assert "position 1" in moved.stdout
     add("Thailand", "--level", "head-of-government", now=at(10))
@@ -307,7 +308,7 @@ def test_move_to_sticks_across_later_inscriptions(hlm: Path) -> None:
 def test_move_after_keeps_its_place(hlm: Path) -> None:
     """`move --after` places a speaker; a vice-minister inscribed later goes after Belarus."""
     four_speakers()
-    moved = run("--now", BEFORE, "speakers", "move", "UN Women", "--after", "Bolivia")
+    moved = run("--now", at(5), "speakers", "move", "UN Women", "--after", "Bolivia")
     assert moved.exit_code == 0, moved.stderr
     assert "position 2" in moved.stdout
     add("Egypt", "--level", "vice-minister", now=at(10))
@@ -323,7 +324,7 @@ def test_move_after_keeps_its_place(hlm: Path) -> None:
 def test_move_before_and_an_inscription_with_no_earlier_unplaced_speaker(hlm: Path) -> None:
     """With no unplaced speaker before it in protocol order, a newcomer goes before the first."""
     ids = four_speakers()
-    moved = run("--now", BEFORE, "speakers", "move", ids["Bolivia"], "--before", ids["Austria"])
+    moved = run("--now", at(5), "speakers", "move", ids["Bolivia"], "--before", ids["Austria"])
     assert moved.exit_code == 0, moved.stderr
     assert order() == ["Belarus", "Bolivia (Plurinational State of)", "Austria", "UN Women"]
     add("Qatar", "--level", "head-of-state", now=at(10))
@@ -341,7 +342,7 @@ def test_move_before_and_an_inscription_with_no_earlier_unplaced_speaker(hlm: Pa
 def test_swap_sticks_across_later_inscriptions(hlm: Path) -> None:
     """Two swapped speakers keep their places and their relative order."""
     ids = four_speakers()
-    swapped = run("--now", BEFORE, "speakers", "swap", ids["Bolivia"], "UN Women")
+    swapped = run("--now", at(5), "speakers", "swap", ids["Bolivia"], "UN Women")
     assert swapped.exit_code == 0, swapped.stderr
     assert f"{ids['UN Women']}\t" in swapped.stdout
     assert order() == ["UN Women", "Belarus", "Austria", "Bolivia (Plurinational State of)"]
@@ -361,8 +362,8 @@ def test_when_every_waiting_speaker_was_placed_a_newcomer_goes_last(hlm: Path) -
     """README rule 2: if every waiting speaker was placed by hand, at the end."""
     add("Austria", now=at(0))
     add("Belarus", "--level", "minister", now=at(1))
-    assert run("--now", BEFORE, "speakers", "swap", "Austria", "Belarus").exit_code == 0
-    add("Qatar", "--level", "head-of-state", now=at(2))
+    assert run("--now", at(5), "speakers", "swap", "Austria", "Belarus").exit_code == 0
+    add("Qatar", "--level", "head-of-state", now=at(6))
     assert order() == ["Austria", "Belarus", "Qatar"]
 
 
@@ -377,7 +378,7 @@ def test_move_refuses_bad_positions_and_changes_nothing(hlm: Path, isolated: Pat
         ["S1", "--to", "1", "--before", "S2"],
         ["S1", "--before", "S1"],
     ):
-        result = run("--now", BEFORE, "speakers", "move", *args)
+        result = run("--now", at(5), "speakers", "move", *args)
         assert result.exit_code == 2, args
         assert result.stdout == ""
         assert result.stderr.startswith("hlmctl: ")
@@ -391,13 +392,13 @@ def test_ref_by_delegation_name_forgives_case_and_variants(hlm: Path) -> None:
     """A REF may be a delegation name unique among waiting speakers, typed loosely."""
     add("Turkey", "--level", "minister", now=at(0))
     add("Belarus", "--level", "minister", now=at(1))
-    moved = run("--now", BEFORE, "speakers", "move", "belarus", "--to", "1")
+    moved = run("--now", at(5), "speakers", "move", "belarus", "--to", "1")
     assert moved.exit_code == 0, moved.stderr
     assert order() == ["Belarus", "Türkiye"]
-    swapped = run("--now", BEFORE, "speakers", "swap", "TURKEY", "Bélarus")
+    swapped = run("--now", at(5), "speakers", "swap", "TURKEY", "Bélarus")
     assert swapped.exit_code == 0, swapped.stderr
     assert order() == ["Türkiye", "Belarus"]
-    removed = run("--now", BEFORE, "speakers", "remove", "s1")
+    removed = run("--now", at(5), "speakers", "remove", "s1")
     assert removed.exit_code == 0, removed.stderr
     assert order() == ["Belarus"]
     everyone = listed("--all")
@@ -427,11 +428,11 @@ def test_list_option_tells_apart_one_delegation_in_two_lists(hlm: Path, isolated
     plenary = add("Belarus", now=at(0))
     panel = add("Belarus", "--list", "panel-1", now=at(1))
     before = record_bytes(isolated)
-    ambiguous = run("--now", BEFORE, "speakers", "remove", "Belarus")
+    ambiguous = run("--now", at(5), "speakers", "remove", "Belarus")
     assert ambiguous.exit_code == 2
     assert plenary in ambiguous.stderr and panel in ambiguous.stderr
     assert record_bytes(isolated) == before
-    removed = run("--now", BEFORE, "speakers", "remove", "Belarus", "--list", "panel-1")
+    removed = run("--now", at(5), "speakers", "remove", "Belarus", "--list", "panel-1")
     assert removed.exit_code == 0, removed.stderr
     assert removed.stdout.startswith(f"{panel}\t")
     assert listed("--list", "panel-1") == []
@@ -462,7 +463,7 @@ def test_duplicate_is_refused_unless_on_behalf_of_or_force(hlm: Path, isolated: 
     """The same delegation twice: refused (exit 2), allowed for a group or with --force."""
     first = add("Belarus", "--level", "minister", now=at(0))
     before = record_bytes(isolated)
-    again = run("--now", BEFORE, "speakers", "add", "bélarus")
+    again = run("--now", at(5), "speakers", "add", "bélarus")
     assert again.exit_code == 2
     assert again.stdout == ""
     assert first in again.stderr

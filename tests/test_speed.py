@@ -22,13 +22,18 @@ from hlmctl.errors import InvalidFileError
 from hlmctl.meeting import DEFAULT_CATEGORIES, DEFAULT_LEVELS, Category, Level, Rules
 from hlmctl.record import ListState, LogEntry, Record, Speaker, dump_record, parse_record
 from hlmctl.store import file as file_store
+from hlmctl.text import unsafe_character
 
 NOW = "2013-05-13T09:30"
 
 # --- the record's TOML engine ----------------------------------------------------------
 
-# Text as the models accept it: no control or format character, any other code point.
-texts = st.text(st.characters(blacklist_categories=("Cc", "Cf", "Cs")), min_size=1, max_size=40)
+# Text as the models accept it (text.py's rule), from any part of Unicode.
+texts = st.text(
+    st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")),
+    min_size=1,
+    max_size=40,
+).filter(lambda t: unsafe_character(t) is None)
 offsets = st.sampled_from(
     [UTC, timezone(timedelta(hours=-4)), timezone(timedelta(hours=5, minutes=45))]
 )
@@ -46,7 +51,8 @@ def records(draw: st.DrawFn) -> Record:
     speakers = []
     for number in range(1, count + 1):
         status = draw(st.sampled_from(["waiting", "spoken", "withdrawn"]))
-        started = draw(st.none() | moments) if status == "spoken" else None
+        started = draw(moments) if status == "spoken" else None
+        lasted = timedelta(seconds=draw(st.floats(min_value=0, max_value=7200)))
         speakers.append(
             Speaker(
                 id=f"S{number}",
@@ -63,7 +69,7 @@ def records(draw: st.DrawFn) -> Record:
                 inscribed_at=draw(moments),
                 placed=draw(st.booleans()),
                 started_at=started,
-                ended_at=draw(moments) if started else None,
+                ended_at=started + lasted if started else None,
                 paused_seconds=draw(st.floats(min_value=0, max_value=1e6, allow_nan=False)),
                 absences=draw(st.lists(moments, max_size=2)),
                 meeting=draw(st.none() | st.just("plenary-1")),

@@ -1,30 +1,62 @@
-"""The one clock: system time, or a time given by ``--now`` / ``$HLMCTL_NOW``."""
+"""The one clock: system time, or a time given by ``--now`` / ``$HLMCTL_NOW``.
+
+Every time hlmctl accepts or reads (the clock, imports, the record, the meeting
+file's days) lies in one range, ``EARLIEST`` to ``LATEST``: wide enough for the
+system clock of any real day and for old meetings, narrow enough that no date or
+offset arithmetic (a day of projection, a venue's UTC offset) can overflow.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from hlmctl.errors import InputError
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+RANGE_TEXT = "from 1970-01-01 to 2199-12-31"
 
-def parse_now(value: str, tz: ZoneInfo) -> datetime:
-    """Parse an ISO 8601 time; without an offset it is venue-local time."""
+
+def in_range(value: datetime) -> bool:
+    """An aware time within the one range."""
+    return EARLIEST <= value < LATEST
+
+
+def day_in_range(value: date) -> bool:
+    return EARLIEST.date() < value < LATEST.date()
+
+
+def out_of_range(what: str, value: object) -> str:
+    return f"{what}: {value} is outside the times hlmctl accepts ({RANGE_TEXT})"
+
+
+def parse_now(value: str, tz: ZoneInfo, *, source: str = "--now") -> datetime:
+    """Parse an ISO 8601 time; without an offset it is venue-local time. ``source``
+    names where the text came from (``--now`` or ``HLMCTL_NOW``) in the error."""
     text = value.strip()
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise InputError(
-            f"--now: {value!r} is not a date and time (expected ISO 8601, "
+            f"{source}: {value!r} is not a date and time (expected ISO 8601, "
             "for example 2013-05-13T10:05 or 2013-05-13T10:05:00-04:00)"
         ) from None
+    if not EARLIEST.date() < parsed.date() < LATEST.date():
+        raise InputError(out_of_range("--now", text))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed.astimezone(tz)
 
 
 def system_now(tz: ZoneInfo) -> datetime:
-    return datetime.now(tz).replace(microsecond=0)
+    now = datetime.now(tz).replace(microsecond=0)
+    if not in_range(now):
+        raise InputError(
+            out_of_range("the system clock", now.isoformat()),
+            hint="set the system clock, or give the time with --now",
+        )
+    return now
 
 
 def format_duration(seconds: float) -> str:

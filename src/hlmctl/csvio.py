@@ -10,7 +10,8 @@ from typing import Any
 
 from hlmctl.errors import InputError
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 20 * 1024 * 1024  # also files.IMPORT_MAX_BYTES, checked while reading
+MAX_ROWS = 100_000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -47,10 +48,16 @@ def _json_rows(text: str, name: str) -> list[tuple[int, Mapping[str, Any]]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{name}: not valid JSON (nested too deeply)") from None
+    except ValueError as exc:  # an integer too long to convert
+        raise InputError(f"{name}: not valid JSON ({exc})") from None
     if isinstance(data, dict):
         data = data.get("speakers")
     if not isinstance(data, list):
         raise InputError(f"{name}: expected a JSON array of speakers")
+    if len(data) > MAX_ROWS:
+        raise InputError(f"{name}: more than {MAX_ROWS:,} speakers")
     rows: list[tuple[int, Mapping[str, Any]]] = []
     for index, item in enumerate(data, start=1):
         if not isinstance(item, dict):
@@ -85,6 +92,8 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, Mapping[str, Any]]]:
             if not any(c.strip() for c in cells):
                 continue
             line = reader.line_num
+            if len(rows) >= MAX_ROWS:
+                raise InputError(f"{name}: more than {MAX_ROWS:,} speakers")
             if len(cells) != len(columns):
                 raise InputError(
                     f"{name}: row {line}: {len(cells)} cells, but the header has "

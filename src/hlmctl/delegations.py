@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 GROUP_LABELS = {
@@ -59,6 +59,44 @@ def normalize(text: str) -> str:
         text = "".join(c for c in decomposed if not unicodedata.combining(c))
     folded = _NOT_WORD.sub(" ", text.casefold())
     return " ".join(w for w in folded.split() if w not in _SMALL_WORDS)
+
+
+def fold(text: str) -> str:
+    """``normalize``, with letters of other scripts that look like Latin letters (the
+    Cyrillic "а" in "Belаrus") replaced by those letters: two names that look alike
+    fold alike. The look-alikes are Unicode's confusables (UTS #39, confusables.txt),
+    as the confusable-homoglyphs package ships them, loaded only for text that is not
+    ASCII once accents are removed."""
+    key = normalize(text)
+    if key.isascii():
+        return key
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return normalize("".join(_latin_look_alike(c) for c in bare))
+
+
+@lru_cache(maxsize=65536)
+def identity(name: str) -> str:
+    """What the duplicate rule compares: the folded official name of the delegation
+    ``name`` matches (directly or as a look-alike), else the folded name itself."""
+    key = fold(name)
+    entry = reference().index.get(key) or match(name)
+    return fold(entry.name) if entry is not None else key
+
+
+@cache
+def _latin_look_alike(char: str) -> str:
+    if char.isascii() or not char.isalnum():
+        return char
+    from confusable_homoglyphs import confusables
+
+    found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"])
+    for item in found or []:
+        for glyph in item.get("homoglyphs", []):
+            candidate = glyph.get("c", "")
+            if candidate.isascii() and candidate.isalnum():
+                return str(candidate)
+    return char
 
 
 def reference_path() -> Path:

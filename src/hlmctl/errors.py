@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     INPUT = 2
     NOTHING_TO_DO = 3
     BUSY = 4
+    OUTPUT = 6  # the output could not be written (the line says if a change was made)
 
 
 class HlmError(Exception):
@@ -38,10 +39,17 @@ class InvalidFileError(InputError):
     def __init__(self, path: str, problems: list[str], *, what: str = "meeting file") -> None:
         self.path = path
         self.problems = problems
-        head = f"{path}: invalid {what}" + (
+        self.head = f"{path}: invalid {what}" + (
             f" ({len(problems)} problems)" if len(problems) > 1 else ""
         )
-        super().__init__(head + "".join(f"\n  - {p}" for p in problems))
+        # One line: the first problem; `hlmctl validate` lists each on a line of its own.
+        more = "; `hlmctl validate` lists them all" if len(problems) > 1 else ""
+        first = problems[0] if problems else "unknown problem"
+        super().__init__(f"{self.head}: {first}{more}")
+
+    def listing(self) -> str:
+        """The head and every problem, each on a line of its own (for `validate`)."""
+        return self.head + "".join(f"\n  - {p}" for p in self.problems)
 
 
 class NothingToDo(HlmError):

@@ -8,10 +8,10 @@ from datetime import datetime
 
 from hlmctl import delegations
 from hlmctl.errors import InputError, NothingToDo
-from hlmctl.meeting import Meeting
+from hlmctl.meeting import Meeting, Segment
 from hlmctl.ordering import waiting_position
-from hlmctl.projection import limit_seconds, project
-from hlmctl.record import ListState, Record, Speaker
+from hlmctl.projection import limit_seconds, project, scheduled
+from hlmctl.record import ListState, MeetingState, Record, Speaker
 
 
 @dataclass
@@ -59,13 +59,92 @@ def what_comes_next(meeting: Meeting, record: Record, list_id: str, now: datetim
 
 
 def _segment_now(meeting: Meeting, list_id: str, now: datetime) -> str | None:
+    """By the timetable alone: the meeting of the list under way, else the next one."""
     segs = meeting.list_segments(list_id)
     for seg in segs:
-        start, end = seg.start_at(meeting.tz), seg.end_at(meeting.tz)
-        if start and end and start <= now < end:
+        start, end = scheduled(meeting, seg)
+        if start <= now < end:
             return seg.id
-    upcoming = [s for s in segs if (s.start_at(meeting.tz) or now) > now]
+    upcoming = [s for s in segs if scheduled(meeting, s)[0] > now]
     return upcoming[0].id if upcoming else (segs[-1].id if segs else None)
+
+
+def open_meeting_of(meeting: Meeting, record: Record, list_id: str, now: datetime) -> str | None:
+    """The meeting of the list that is open (opened, not adjourned) on the clock's day."""
+    today = now.astimezone(meeting.tz).date()
+    for seg in reversed(meeting.list_segments(list_id)):
+        state = record.meeting_state(seg.id)
+        opened = state.opened_at is not None or any(
+            s.meeting == seg.id and s.status in ("spoken", "speaking")
+            for s in record.in_list(list_id)
+        )
+        if opened and state.adjourned_at is None and seg.date == today:
+            return seg.id
+    return None
+
+
+def meeting_for_call(meeting: Meeting, record: Record, list_id: str, now: datetime) -> str:
+    """The meeting a speaker called now speaks in: the open one, however late it runs;
+    else the one the timetable says, leaving out meetings already adjourned."""
+    current = open_meeting_of(meeting, record, list_id, now)
+    if current is not None:
+        later = [
+            s
+            for s in meeting.list_segments(list_id)
+            if s.date == meeting.segment(current).date
+            and scheduled(meeting, s)[0] > scheduled(meeting, meeting.segment(current))[0]
+        ]
+        # Forgotten adjournment: once the next meeting's time has come, it is that one.
+        if not any(scheduled(meeting, s)[0] <= now for s in later):
+            return current
+    segs = [
+        s for s in meeting.list_segments(list_id) if record.meeting_state(s.id).adjourned_at is None
+    ]
+    if not segs:
+        raise InputError(
+            f"every meeting of the list {list_id!r} has been adjourned: nobody can be called",
+            hint="`hlmctl undo` reverts the last adjournment",
+        )
+    for seg in segs:
+        start, end = scheduled(meeting, seg)
+        if start <= now < end:
+            return seg.id
+    upcoming = [s for s in segs if scheduled(meeting, s)[0] > now]
+    return (upcoming[0] if upcoming else segs[-1]).id
+
+
+def _open_if_needed(meeting: Meeting, record: Record, seg_id: str, now: datetime) -> None:
+    """Inferred opening: a meeting opens when its first item or statement starts."""
+    state = record.meeting_state(seg_id)
+    if state.opened_at is not None:
+        return
+    seg = meeting.segment(seg_id)
+    start = scheduled(meeting, seg)[0]
+    items_first = bool(seg.items) and seg.items[0].kind != "list"
+    opened = min(now, start.astimezone(now.tzinfo)) if items_first else now
+    record.meetings[seg_id] = MeetingState(opened_at=opened)
+    # An earlier meeting of the list, or of the room, still open is adjourned: after
+    # its last statement (same list), or as this one opens (same room).
+    for other in meeting.segments:
+        if other.id == seg_id or other.kind == "closing-plenary":
+            continue
+        o_state = record.meeting_state(other.id)
+        if o_state.opened_at is None or o_state.adjourned_at is not None:
+            continue
+        if scheduled(meeting, other)[0] >= start:
+            continue
+        same_list = any(
+            seg_id in lst.segments and other.id in lst.segments for lst in meeting.lists
+        )
+        if same_list:
+            ends = [s.ended_at for s in record.speakers if s.meeting == other.id and s.ended_at]
+            record.meetings[other.id] = MeetingState(
+                opened_at=o_state.opened_at, adjourned_at=max([o_state.opened_at, *ends])
+            )
+        elif other.room == seg.room:
+            record.meetings[other.id] = MeetingState(
+                opened_at=o_state.opened_at, adjourned_at=max(o_state.opened_at, opened)
+            )
 
 
 def _end_statement(speaker: Speaker, now: datetime) -> None:
@@ -76,13 +155,15 @@ def _end_statement(speaker: Speaker, now: datetime) -> None:
     speaker.ended_at = now
 
 
-def _call(meeting: Meeting, speaker: Speaker, now: datetime) -> None:
+def _call(meeting: Meeting, record: Record, speaker: Speaker, now: datetime) -> None:
+    seg_id = meeting_for_call(meeting, record, speaker.list, now)
+    _open_if_needed(meeting, record, seg_id, now)
     speaker.status = "speaking"
     speaker.started_at = now
     speaker.ended_at = None
     speaker.paused_seconds = 0
     speaker.paused_at = None
-    speaker.meeting = _segment_now(meeting, speaker.list, now)
+    speaker.meeting = seg_id
 
 
 def next_speaker(meeting: Meeting, record: Record, list_id: str, now: datetime) -> Status:
@@ -96,9 +177,10 @@ def next_speaker(meeting: Meeting, record: Record, list_id: str, now: datetime) 
         )
     if current is not None:
         _not_before(current, now)
+        _not_overnight(meeting, current, now)
         _end_statement(current, now)
     if waiting:
-        _call(meeting, waiting[0], now)
+        _call(meeting, record, waiting[0], now)
     result = status(meeting, record, list_id, now)
     result.ended = current
     if not waiting:
@@ -134,6 +216,19 @@ def _not_before(speaker: Speaker, now: datetime) -> None:
         raise InputError(
             f"the clock ({now:%Y-%m-%d %H:%M:%S}) is before {speaker.id}'s statement "
             f"(last recorded {latest.astimezone(now.tzinfo):%H:%M:%S}): check --now"
+        )
+
+
+def _not_overnight(meeting: Meeting, speaker: Speaker, now: datetime) -> None:
+    """A statement never runs into another day: the meeting was not adjourned."""
+    assert speaker.started_at is not None
+    began = speaker.started_at.astimezone(meeting.tz)
+    if now.astimezone(meeting.tz).date() != began.date():
+        raise InputError(
+            f"{speaker.id} ({speaker.delegation}) has been speaking since {began:%H:%M on %d %B}: "
+            f"the meeting {speaker.meeting or ''} was never adjourned".replace("  ", " "),
+            hint="end that day first: `hlmctl --now "
+            f"{began.date().isoformat()}THH:MM meeting adjourn`, with the time it ended",
         )
 
 
@@ -178,7 +273,7 @@ def absent(
         candidates = [s for s in record.waiting(speaker.list) if s.id != speaker.id]
         if candidates:
             called = candidates[0]
-            _call(meeting, called, now)
+            _call(meeting, record, called, now)
     position = waiting_position(record, speaker)
     assert position is not None
     return speaker, position, called
@@ -251,21 +346,128 @@ def add_reply(
         placed=True,
         meeting=seg_id,
     )
-    # Replies are taken once the day's list is exhausted: after the last waiting
-    # speaker projected into a meeting of that day, and after earlier replies.
+    # Replies are taken at the end of the day's last meeting, after that day's
+    # statements: the projection says where; the list order follows it.
+    record.speakers.append(speaker)
     placements = project(meeting, record, now).placements
-    day = meeting.segment(seg_id).date
-    waiting = record.waiting(list_id)
-    of_day = [
-        s
-        for s in waiting
-        if (s.kind == "reply" and s.meeting is not None and meeting.segment(s.meeting).date == day)
-        or ((p := placements.get(s.id)) and meeting.segment(p.segment_id).date == day)
-    ]
-    if of_day:
-        record.speakers.insert(record.speakers.index(of_day[-1]) + 1, speaker)
-    elif waiting:
-        record.speakers.insert(record.speakers.index(waiting[0]), speaker)
-    else:
-        record.speakers.append(speaker)
+    mine = placements.get(speaker.id)
+    others = [s for s in record.waiting(list_id) if s.id != speaker.id]
+    if mine is not None:
+        later = [s for s in others if (p := placements.get(s.id)) is None or p.start >= mine.start]
+        if later:
+            record.speakers.remove(speaker)
+            record.speakers.insert(record.speakers.index(later[0]), speaker)
     return speaker
+
+
+# --- meetings: opened and adjourned ----------------------------------------------------
+
+
+@dataclass
+class MeetingChange:
+    segment_id: str
+    at: datetime
+    ended: Speaker | None = None
+
+
+def _default_to_open(meeting: Meeting, record: Record, now: datetime) -> str:
+    candidates = []
+    for seg in meeting.segments:
+        if seg.kind == "closing-plenary":
+            if seg.after_list and all(
+                s.status not in ("waiting", "speaking") for s in record.in_list(seg.after_list)
+            ):
+                candidates.append(seg)
+            continue
+        _, end = scheduled(meeting, seg)
+        if (
+            record.meeting_state(seg.id).opened_at is None
+            and now < end
+            and seg.date == (now.astimezone(meeting.tz).date())
+        ):
+            candidates.append(seg)
+    if not candidates:
+        raise InputError("no meeting is due to open today: name the meeting (a segment id)")
+    timed = [c for c in candidates if c.kind != "closing-plenary"]
+    first = min(scheduled(meeting, c)[0] for c in timed) if timed else None
+    due = [c for c in timed if scheduled(meeting, c)[0] == first] or candidates
+    if len(due) > 1:
+        names = ", ".join(c.id for c in due)
+        raise InputError(f"several meetings are due to open ({names}): name one")
+    return due[0].id
+
+
+def open_segment(
+    meeting: Meeting, record: Record, segment_id: str | None, now: datetime
+) -> MeetingChange:
+    """The President opens the meeting: its actual start."""
+    seg_id = segment_id or _default_to_open(meeting, record, now)
+    seg = _known_segment(meeting, seg_id)
+    state = record.meeting_state(seg.id)
+    if state.opened_at is not None:
+        raise NothingToDo(
+            f"the meeting {seg.id!r} was opened already, at "
+            f"{state.opened_at.astimezone(meeting.tz):%H:%M on %d %B %Y}"
+        )
+    for other in meeting.segments:
+        o_state = record.meeting_state(other.id)
+        if (
+            other.id != seg.id
+            and other.room == seg.room
+            and o_state.opened_at is not None
+            and o_state.adjourned_at is None
+        ):
+            raise InputError(
+                f"the meeting {other.id!r} is still open in {seg.room}: adjourn it first",
+                hint=f"hlmctl meeting adjourn {other.id}",
+            )
+    record.meetings[seg.id] = MeetingState(opened_at=now)
+    return MeetingChange(seg.id, now)
+
+
+def adjourn_segment(
+    meeting: Meeting, record: Record, segment_id: str | None, now: datetime
+) -> MeetingChange:
+    """The President adjourns the meeting, after the statement in progress (which ends)."""
+    if segment_id is None:
+        open_now = [
+            s.id
+            for s in meeting.segments
+            if record.meeting_state(s.id).opened_at is not None
+            and record.meeting_state(s.id).adjourned_at is None
+        ]
+        if not open_now:
+            raise NothingToDo("no meeting is open: nothing to adjourn")
+        if len(open_now) > 1:
+            raise InputError(f"several meetings are open ({', '.join(open_now)}): name one")
+        segment_id = open_now[0]
+    seg = _known_segment(meeting, segment_id)
+    state = record.meeting_state(seg.id)
+    if state.adjourned_at is not None:
+        raise NothingToDo(
+            f"the meeting {seg.id!r} was adjourned already, at "
+            f"{state.adjourned_at.astimezone(meeting.tz):%H:%M on %d %B %Y}"
+        )
+    opened = state.opened_at
+    if opened is None:
+        if seg.kind == "closing-plenary":
+            raise InputError(f"the meeting {seg.id!r} was never opened: nothing to adjourn")
+        # Never opened by hand: it opened on time, or when it was first used.
+        opened = min(now, scheduled(meeting, seg)[0].astimezone(now.tzinfo))
+    ended = None
+    for lst in meeting.lists:
+        current = record.current(lst.id)
+        if current is not None and current.meeting == seg.id:
+            _not_before(current, now)
+            _end_statement(current, now)
+            ended = current
+    record.meetings[seg.id] = MeetingState(opened_at=opened, adjourned_at=now)
+    return MeetingChange(seg.id, now, ended)
+
+
+def _known_segment(meeting: Meeting, segment_id: str) -> Segment:
+    for seg in meeting.segments:
+        if seg.id == segment_id:
+            return seg
+    known = ", ".join(s.id for s in meeting.segments)
+    raise InputError(f"no meeting {segment_id!r} in the meeting file (there are: {known})")

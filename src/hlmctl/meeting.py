@@ -16,6 +16,7 @@ from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -131,13 +132,34 @@ class Item(Model):
         return self
 
 
+def _day_in_range(value: date) -> date:
+    from hlmctl.clock import RANGE_TEXT, day_in_range
+
+    if not day_in_range(value):
+        raise ValueError(f"{value.isoformat()} is outside the days hlmctl accepts ({RANGE_TEXT})")
+    return value
+
+
+def _venue_time(value: dt.time) -> dt.time:
+    if value.tzinfo is not None:
+        raise ValueError(
+            f"{value.isoformat()} has a UTC offset: meeting times are the venue's local "
+            "time (the meeting's time_zone gives the offset)"
+        )
+    return value
+
+
+Day = Annotated[date, AfterValidator(_day_in_range)]
+VenueTime = Annotated[dt.time, AfterValidator(_venue_time)]
+
+
 class Segment(Model):
     id: Id
     kind: SegmentKind
     title: Text
-    date: dt.date | None = None
-    start: dt.time | None = None
-    end: dt.time | None = None
+    date: Day | None = None
+    start: VenueTime | None = None
+    end: VenueTime | None = None
     room: Text = "General Assembly Hall"
     theme: Text | None = None
     chairs: list[Person] = []
@@ -203,7 +225,7 @@ class MeetingInfo(Model):
     title: Text
     venue: Text
     timezone: str
-    days: list[date] = Field(min_length=1)
+    days: list[Day] = Field(min_length=1)
     source: Text | None = None
     notes: list[Text] = []
 
@@ -351,6 +373,25 @@ def _cross_problems(
         for ref in seg.after:
             if ref not in segs:
                 problems.append((("segments", i, "after"), f"no segment {ref!r}"))
+    for lst in m.lists:
+        slots = []
+        for sid in lst.segments:
+            found = by_id.get(sid)
+            if found is None or found.start is None or found.end is None:
+                break
+            day = dt.date(2000, 1, 1)
+            length = datetime.combine(day, found.end) - datetime.combine(day, found.start)
+            slots.append(length.total_seconds() / 60 - sum(i.minutes or 0 for i in found.items))
+        else:
+            limits = [lst.minutes, lst.group_minutes or 0]
+            if slots and max(limits) > max(slots):
+                problems.append(
+                    (
+                        ("lists", lsts.get(lst.id, 0), "minutes"),
+                        f"a statement of {max(limits):g} minutes is longer than the list's "
+                        f"time in any of its meetings (at most {max(slots):g} minutes)",
+                    )
+                )
     timed = [s for s in m.segments if s.date and s.start and s.end]
     for n, a in enumerate(timed):
         for b in timed[n + 1 :]:
@@ -381,12 +422,12 @@ def _located(problems: list[tuple[Loc, str]], text: str | None) -> list[str]:
 
 def load_meeting(path: Path) -> Meeting:
     """Read and validate a meeting file; every problem is listed in one error."""
+    from hlmctl.files import MEETING_MAX_BYTES, NotThere, read_bounded
+
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+        raw = read_bounded(path, MEETING_MAX_BYTES, "meeting file")
+    except NotThere:
         raise InvalidFileError(str(path), ["no such file"]) from None
-    except OSError as exc:
-        raise InvalidFileError(str(path), [f"cannot be read: {exc.strerror}"]) from None
     return parse_meeting(raw, str(path))
 
 
@@ -400,8 +441,9 @@ def parse_meeting(raw: bytes, name: str) -> Meeting:
     text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidFileError(name, [f"is not valid TOML: {exc}"]) from None
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
+        cause = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise InvalidFileError(name, [f"is not valid TOML: {cause}"]) from None
     try:
         return Meeting.model_validate(data)
     except ValidationError as exc:

@@ -1,20 +1,32 @@
 """The timed agenda: fixed programme items, and the lists projected into their meetings.
 
-Past statements keep their recorded times; what is still to come is projected
-from the clock when the meeting is under way (the clock is on one of the
-meeting's days), otherwise from the scheduled start of each meeting. A statement
-that cannot end before its meeting does moves to the next meeting of its list;
-speakers that no meeting reaches are the overflow.
+A meeting day as it really runs. Meetings are taken in time order, room by room:
+a meeting starts when it was opened (the record says so), else at its scheduled
+time or when the meeting before it in the same room ends, whichever is later.
+Statements given keep their recorded times and the meeting they were given in,
+however late. What is still to come is projected in list order, from the clock
+when the meeting is under way: a statement that cannot end before its meeting's
+scheduled end goes to the next meeting of its list; a meeting that runs past its
+end takes no new statement (it adjourns after the one in progress). Rights of
+reply go at the end of the day's last meeting of their list, after that day's
+statements, even if the meeting overruns. A list's meetings that come after it
+is exhausted are not needed; the closing plenary takes the first place the
+modalities allow. All arithmetic is in UTC, so a day when clocks change counts
+real minutes; times are shown in the venue's local time.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from hlmctl.meeting import Item, Meeting, Segment
-from hlmctl.record import Record, Speaker
+from hlmctl.meeting import Item, Meeting, Segment, SpeakerList
+from hlmctl.record import MeetingState, Record, Speaker
+
+# The steps in which a President announces a time limit.
+ANNOUNCE_STEP = 30
 
 
 @dataclass
@@ -40,6 +52,11 @@ class AgendaSegment:
     projected: bool
     items: list[AgendaItem] = field(default_factory=list)
     note: str | None = None
+    # scheduled | open | adjourned | not-needed (the closing: scheduled or not-projected)
+    status: str = "scheduled"
+    late_start: bool = False
+    overrun: bool = False
+    early_end: bool = False
 
 
 @dataclass
@@ -54,6 +71,7 @@ class Overflow:
     list_id: str
     speakers: list[Speaker]
     limit_seconds: int | None
+    waiting: int = 0
 
 
 @dataclass
@@ -99,37 +117,50 @@ def is_live(meeting: Meeting, now: datetime) -> bool:
     return now.astimezone(meeting.tz).date() in meeting.meeting.days
 
 
-def _fixed_items(
-    seg: Segment, start: datetime, end: datetime
-) -> tuple[list[AgendaItem], list[AgendaItem], datetime, datetime]:
-    """Items before the list run from the start; items after it end at the end."""
-    split = next((i for i, it in enumerate(seg.items) if it.kind == "list"), len(seg.items))
-    before, after = seg.items[:split], seg.items[split + 1 :]
-    head: list[AgendaItem] = []
-    cursor = start
-    for it in before:
-        assert it.minutes is not None
-        nxt = cursor + timedelta(minutes=it.minutes)
-        head.append(AgendaItem(cursor, nxt, it.kind, it.label, True, item=it))
-        cursor = nxt
-    tail: list[AgendaItem] = []
-    back = end
-    for it in reversed(after):
-        assert it.minutes is not None
-        prev = back - timedelta(minutes=it.minutes)
-        tail.insert(0, AgendaItem(prev, back, it.kind, it.label, True, item=it))
-        back = prev
-    return head, tail, cursor, max(back, cursor)
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
 
 
-def _windows(meeting: Meeting, segs: Iterable[Segment]) -> list[tuple[Segment, datetime, datetime]]:
+def _split(seg: Segment) -> tuple[list[Item], list[Item]]:
+    """The fixed items before the list's place, and those after it."""
+    at = next((i for i, it in enumerate(seg.items) if it.kind == "list"), len(seg.items))
+    return list(seg.items[:at]), list(seg.items[at + 1 :])
+
+
+def _minutes(items: Iterable[Item]) -> timedelta:
+    return timedelta(minutes=sum(it.minutes or 0 for it in items))
+
+
+def scheduled(meeting: Meeting, seg: Segment) -> tuple[datetime, datetime]:
+    """A timed segment's scheduled start and end, in UTC."""
+    start, end = seg.start_at(meeting.tz), seg.end_at(meeting.tz)
+    assert start is not None and end is not None
+    return _utc(start), _utc(end)
+
+
+def list_slots(meeting: Meeting, list_id: str) -> list[float]:
+    """Seconds that each meeting of a list gives its speakers, as scheduled."""
     out = []
-    for seg in segs:
-        start, end = seg.start_at(meeting.tz), seg.end_at(meeting.tz)
-        assert start is not None and end is not None
-        _, _, ws, we = _fixed_items(seg, start, end)
-        out.append((seg, ws, we))
+    for seg in meeting.list_segments(list_id):
+        start, end = scheduled(meeting, seg)
+        before, after = _split(seg)
+        out.append(max(0.0, ((end - _minutes(after)) - (start + _minutes(before))).total_seconds()))
     return out
+
+
+def refuse_longer_than_slots(meeting: Meeting, list_id: str, minutes: float) -> None:
+    """A statement limit longer than the list's slot in every one of its meetings could
+    never be given: refuse it."""
+    from hlmctl.errors import InputError
+
+    longest = max(list_slots(meeting, list_id), default=0.0)
+    if minutes * 60 > longest:
+        raise InputError(
+            f"a limit of {limit_words(minutes * 60)} is longer than the time the list "
+            f"{list_id!r} has in any of its meetings (at most {limit_words(longest)}): "
+            "nobody could give that statement",
+            hint="give --minutes a limit that fits a meeting, or none for the list's own",
+        )
 
 
 def fit_limit(available: list[float], count: int) -> int | None:
@@ -153,142 +184,307 @@ def fit_limit(available: list[float], count: int) -> int | None:
     return lo
 
 
+def announced_limit(available: list[float], count: int) -> int | None:
+    """The limit a President would announce: the fitting limit rounded down to 30 s."""
+    exact = fit_limit(available, count)
+    if exact is None or exact < ANNOUNCE_STEP:
+        return None
+    return exact - exact % ANNOUNCE_STEP
+
+
+def limit_words(seconds: float) -> str:
+    """``4 min 30 s``, ``5 min``, ``45 s``."""
+    total = round(seconds)
+    minutes, secs = divmod(total, 60)
+    parts = ([f"{minutes} min"] if minutes else []) + ([f"{secs} s"] if secs else [])
+    return " ".join(parts) or "0 s"
+
+
+# --- the projection ---------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    """One list of speakers, followed across its meetings."""
+
+    lst: SpeakerList
+    segments: list[Segment]
+    statements: deque[Speaker]
+    replies: list[tuple[date, Speaker]]
+    actual: dict[str, list[Speaker]]
+    waiting: int  # statements waiting (rights of reply apart)
+    available: list[float] = field(default_factory=list)
+    end: datetime | None = None  # the end of the last statement given or projected
+    end_in: str | None = None  # ... and the meeting it is in
+
+
+def _actual_segment(
+    meeting: Meeting, segments: list[Segment], speaker: Speaker, start: datetime
+) -> str:
+    """The meeting a statement was given in: as recorded at the call, else by its time."""
+    ids = [s.id for s in segments]
+    if speaker.meeting in ids:
+        return speaker.meeting
+    local = start.astimezone(meeting.tz)
+    same_day = [s for s in segments if s.date == local.date()]
+    for seg in same_day:
+        s_start, s_end = scheduled(meeting, seg)
+        if s_start - timedelta(hours=1) <= start < s_end:
+            return seg.id
+    earlier = [s for s in same_day if scheduled(meeting, s)[0] <= start]
+    if earlier:
+        return earlier[-1].id
+    later = [s for s in segments if scheduled(meeting, s)[0] >= start]
+    return (later[0] if later else segments[-1]).id
+
+
+def _new_run(meeting: Meeting, record: Record, lst: SpeakerList) -> _Run:
+    segments = meeting.list_segments(lst.id)
+    speakers = record.in_list(lst.id)
+    actual: dict[str, list[Speaker]] = {}
+    given = [s for s in speakers if s.started_at is not None and s.status in ("spoken", "speaking")]
+    given.sort(
+        key=lambda s: _utc(s.started_at) if s.started_at else datetime.max.replace(tzinfo=UTC)
+    )
+    for s in given:
+        assert s.started_at is not None
+        actual.setdefault(_actual_segment(meeting, segments, s, _utc(s.started_at)), []).append(s)
+    replies = []
+    statements: deque[Speaker] = deque()
+    for s in speakers:
+        if s.status != "waiting":
+            continue
+        if s.kind == "reply":
+            day = None
+            if s.meeting and any(seg.id == s.meeting for seg in segments):
+                day = meeting.segment(s.meeting).date
+            if day is None:
+                day = s.inscribed_at.astimezone(meeting.tz).date()
+            replies.append((day, s))
+        else:
+            statements.append(s)
+    return _Run(lst, segments, statements, replies, actual, len(statements))
+
+
+def _hm(meeting: Meeting, value: datetime, day: date | None = None) -> str:
+    local = value.astimezone(meeting.tz)
+    if day is not None and local.date() != day:
+        return f"{local:%H:%M} on {local.day} {local:%B}"
+    return f"{local:%H:%M}"
+
+
+def _item(start: datetime, end: datetime, s: Speaker, projected: bool) -> AgendaItem:
+    kind = "reply" if s.kind == "reply" else "speaker"
+    return AgendaItem(start, end, kind, speaker_label(s), projected, speaker=s)
+
+
 def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
+    """The agenda as the day will run, from the record and the clock."""
     tz = meeting.tz
+    now_u = _utc(now)
     live = is_live(meeting, now)
-    items_by_segment: dict[str, list[AgendaItem]] = {s.id: [] for s in meeting.segments}
+    today = now.astimezone(tz).date()
+    holder = {sid: lst.id for lst in meeting.lists for sid in lst.segments}
+    runs = {lst.id: _new_run(meeting, record, lst) for lst in meeting.lists}
     placements: dict[str, Placement] = {}
-    overflow: list[Overflow] = []
-    list_end: dict[str, datetime | None] = {}
+    room_free: dict[str, datetime] = {}
+    built: dict[str, AgendaSegment] = {}
 
-    for lst in meeting.lists:
-        windows = _windows(meeting, meeting.list_segments(lst.id))
-        speakers = record.in_list(lst.id)
+    timed = [s for s in meeting.segments if s.kind != "closing-plenary"]
+    timed.sort(key=lambda s: (scheduled(meeting, s)[0], s.room))
+    for seg in timed:
+        s_start, s_end = scheduled(meeting, seg)
+        state = record.meeting_state(seg.id)
+        run = runs[holder[seg.id]] if seg.id in holder else None
+        actual = run.actual.get(seg.id, []) if run else []
+        opened = _utc(state.opened_at) if state.opened_at else None
+        if opened is None and actual:
+            assert actual[0].started_at is not None
+            opened = min(s_start, _utc(actual[0].started_at))
+        adjourned = _utc(state.adjourned_at) if state.adjourned_at else None
+        free = room_free.get(seg.room)
+        start = opened if opened is not None else max(s_start, free or s_start)
+        late = start > s_start
+        notes: list[str] = []
+        if opened is None and late:
+            notes.append(
+                f"Starts late (projected): {seg.room} is in use until {_hm(meeting, start)}"
+            )
+        elif opened is not None and opened != s_start:
+            notes.append(f"Opened at {_hm(meeting, opened)} (scheduled {_hm(meeting, s_start)})")
 
-        def segment_at(
-            t: datetime, windows: list[tuple[Segment, datetime, datetime]] = windows
-        ) -> int:
-            for i, (_, ws, we) in enumerate(windows):
-                if t < we and t >= ws - timedelta(hours=1):
-                    return i
-            later = [i for i, (_, ws, _) in enumerate(windows) if ws >= t]
-            return later[0] if later else len(windows) - 1
-
-        cursor: datetime | None = None
-        seg_index = 0
-        actual = sorted(
-            (
-                s
-                for s in speakers
-                if s.started_at is not None and s.status in ("spoken", "speaking")
-            ),
-            key=lambda s: s.started_at or now,
-        )
+        before, after = _split(seg)
+        items: list[AgendaItem] = []
+        cursor = start
+        for it in before:
+            nxt = cursor + timedelta(minutes=it.minutes or 0)
+            items.append(AgendaItem(cursor, nxt, it.kind, it.label, True, item=it))
+            cursor = nxt
+        window_start = cursor
+        window_end = max(window_start, s_end - _minutes(after))
+        body: list[AgendaItem] = []
         for s in actual:
             assert s.started_at is not None
-            start = s.started_at.astimezone(tz)
+            a_start = _utc(s.started_at)
             if s.status == "spoken" and s.ended_at is not None:
-                end = s.ended_at.astimezone(tz)
-                projected = False
+                a_end, projected = _utc(s.ended_at), False
             else:
-                remaining = limit_seconds(meeting, s) - (s.spoken_seconds(now) or 0.0)
-                end = (
-                    max(now, now + timedelta(seconds=remaining))
-                    if live
-                    else start + (timedelta(seconds=limit_seconds(meeting, s) + s.paused_seconds))
-                )
+                limit = limit_seconds(meeting, s)
+                if live:
+                    remaining = limit - (s.spoken_seconds(now) or 0.0)
+                    a_end = max(now_u, now_u + timedelta(seconds=remaining))
+                else:
+                    a_end = a_start + timedelta(seconds=limit + s.paused_seconds)
                 projected = True
-            seg_index = segment_at(start)
-            seg = windows[seg_index][0]
-            items_by_segment[seg.id].append(
-                AgendaItem(
-                    start,
-                    end,
-                    s.kind if s.kind == "reply" else "speaker",
-                    speaker_label(s),
-                    projected,
-                    speaker=s,
-                )
+            body.append(_item(a_start, a_end, s, projected))
+            placements[s.id] = Placement(a_start, a_end, seg.id)
+        last = max((i.end for i in body), default=None)
+
+        not_needed = False
+        if run is not None:
+            cursor = max(t for t in (window_start, run.end, last) if t is not None)
+            if live:
+                cursor = max(cursor, now_u)
+            never_held = live and opened is None and now_u >= s_end
+            running_over = live and opened is not None and now_u >= s_end
+            nothing_left = not run.statements and not _replies_for(run, seg)
+            if adjourned is None and not never_held and not running_over and run.statements:
+                run.available.append(max(0.0, (window_end - cursor).total_seconds()))
+                while run.statements:
+                    s = run.statements[0]
+                    length = timedelta(seconds=limit_seconds(meeting, s))
+                    if cursor + length > window_end:
+                        break
+                    body.append(_item(cursor, cursor + length, s, True))
+                    placements[s.id] = Placement(cursor, cursor + length, seg.id)
+                    cursor += length
+                    run.statements.popleft()
+            day_over = live and seg.date is not None and seg.date < today
+            if adjourned is None and not never_held and not day_over and _last_of_day(run, seg):
+                for s in _replies_for(run, seg):
+                    length = timedelta(seconds=limit_seconds(meeting, s))
+                    body.append(_item(cursor, cursor + length, s, True))
+                    placements[s.id] = Placement(cursor, cursor + length, seg.id)
+                    cursor += length
+                    run.replies = [(d, r) for d, r in run.replies if r is not s]
+            last = max((i.end for i in body), default=None)
+            if last is not None and (run.end is None or last >= run.end):
+                run.end, run.end_in = last, seg.id
+            not_needed = opened is None and not body and not seg.items and nothing_left
+
+        if not_needed:
+            built[seg.id] = AgendaSegment(
+                seg,
+                _local(meeting, s_start),
+                _local(meeting, s_end),
+                True,
+                [],
+                note="Not needed: the list of speakers is exhausted before this meeting",
+                status="not-needed",
             )
-            placements[s.id] = Placement(start, end, seg.id)
-            cursor = end if cursor is None else max(cursor, end)
-        if live:
-            cursor = now if cursor is None else max(cursor, now)
-        if cursor is not None:
-            seg_index = max(seg_index, segment_at(cursor))
-
-        waiting = [s for s in speakers if s.status == "waiting"]
-        first_wait_index = seg_index
-        first_wait_cursor = cursor
-        lost: list[Speaker] = []
-        for s in waiting:
-            length = timedelta(seconds=limit_seconds(meeting, s))
-            while seg_index < len(windows):
-                seg, ws, we = windows[seg_index]
-                start = ws if cursor is None else max(cursor, ws)
-                if start + length <= we:
-                    end = start + length
-                    items_by_segment[seg.id].append(
-                        AgendaItem(
-                            start,
-                            end,
-                            s.kind if s.kind == "reply" else "speaker",
-                            speaker_label(s),
-                            True,
-                            speaker=s,
-                        )
-                    )
-                    placements[s.id] = Placement(start, end, seg.id)
-                    cursor = end
-                    break
-                seg_index += 1
-            else:
-                lost.append(s)
-        if lost:
-            available = []
-            for _seg, ws, we in windows[first_wait_index:]:
-                begin = ws if first_wait_cursor is None else max(first_wait_cursor, ws)
-                available.append((we - begin).total_seconds())
-            overflow.append(Overflow(lst.id, lost, fit_limit(available, len(waiting))))
-        list_end[lst.id] = cursor
-
-    segments: list[AgendaSegment] = []
-    for seg in meeting.segments:
-        if seg.kind == "closing-plenary":
             continue
-        seg_start, seg_end = seg.start_at(tz), seg.end_at(tz)
-        assert seg_start is not None and seg_end is not None
-        head, tail, ws, we = _fixed_items(seg, seg_start, seg_end)
-        body = sorted(items_by_segment[seg.id], key=lambda i: i.start)
-        holder = next((lst for lst in meeting.lists if seg.id in lst.segments), None)
-        if holder is not None:
+
+        if adjourned is not None:
+            end = adjourned
+            notes.append(
+                f"Adjourned at {_hm(meeting, adjourned, seg.date)}"
+                + (f" (scheduled end {_hm(meeting, s_end)})" if adjourned != s_end else "")
+            )
+        else:
+            end = max(s_end, (last or window_start) + _minutes(after))
+        overrun = end > s_end and adjourned is None
+        if overrun:
+            notes.append(
+                f"Overruns (projected): ends about {_hm(meeting, end, seg.date)}, "
+                f"scheduled {_hm(meeting, s_end)}"
+            )
+        tail: list[AgendaItem] = []
+        back = end
+        for it in reversed(after):
+            prev = back - timedelta(minutes=it.minutes or 0)
+            tail.insert(0, AgendaItem(prev, back, it.kind, it.label, True, item=it))
+            back = prev
+        body.sort(key=lambda i: i.start)
+        if run is not None:
             slot = next((i for i in seg.items if i.kind == "list"), None)
-            label = slot.label if slot else holder.title
-            body.insert(0, AgendaItem(ws, we, "list", label, True, item=slot))
-        segments.append(AgendaSegment(seg, seg_start, seg_end, False, head + body + tail))
-    segments.sort(key=_segment_order)
+            label = slot.label if slot else run.lst.title
+            body.insert(
+                0,
+                AgendaItem(
+                    window_start, max(window_start, window_end), "list", label, True, item=slot
+                ),
+            )
+        room_free[seg.room] = end
+        status = "adjourned" if adjourned else ("open" if opened else "scheduled")
+        built[seg.id] = AgendaSegment(
+            seg,
+            _local(meeting, start),
+            _local(meeting, end),
+            (opened is None and late) or overrun,
+            items + body + tail,
+            note="; ".join(notes) or None,
+            status=status,
+            late_start=late,
+            overrun=overrun,
+        )
+
+    overflow: list[Overflow] = []
+    for run in runs.values():
+        lost = list(run.statements) + [r for _, r in run.replies]
+        if lost:
+            announced = announced_limit(run.available, run.waiting)
+            overflow.append(Overflow(run.lst.id, lost, announced, run.waiting))
+
+    overflowing = {o.list_id for o in overflow}
     for seg in meeting.segments:
         if seg.kind == "closing-plenary":
-            overflowing = {o.list_id for o in overflow}
-            segments.append(_closing(meeting, seg, segments, list_end, overflowing))
-    segments.sort(key=_segment_order)
+            built[seg.id] = _closing(
+                meeting, seg, built, runs, overflowing, record.meeting_state(seg.id)
+            )
+
+    segments = sorted(built.values(), key=_segment_order)
+    for a in segments:
+        for entry in a.items:
+            entry.start, entry.end = _local(meeting, entry.start), _local(meeting, entry.end)
+    for sid, p in placements.items():
+        placements[sid] = Placement(_local(meeting, p.start), _local(meeting, p.end), p.segment_id)
     return Agenda(meeting, segments, overflow, placements)
+
+
+def _local(meeting: Meeting, value: datetime) -> datetime:
+    return value.astimezone(meeting.tz)
+
+
+def _replies_for(run: _Run, seg: Segment) -> list[Speaker]:
+    """Waiting replies of this meeting's day or of an earlier day (carried)."""
+    if seg.date is None:
+        return []
+    return [r for d, r in run.replies if d <= seg.date]
+
+
+def _last_of_day(run: _Run, seg: Segment) -> bool:
+    same_day = [s for s in run.segments if s.date == seg.date]
+    return bool(same_day) and same_day[-1].id == seg.id
 
 
 def _closing(
     meeting: Meeting,
     seg: Segment,
-    placed: list[AgendaSegment],
-    list_end: dict[str, datetime | None],
+    built: dict[str, AgendaSegment],
+    runs: dict[str, _Run],
     overflowing: set[str],
+    state: MeetingState,
 ) -> AgendaSegment:
-    """The closing plenary comes once its list is exhausted and its segments are over."""
-    duration = timedelta(minutes=sum(i.minutes or 0 for i in seg.items))
+    """The closing plenary takes the first place the modalities allow.
+
+    That is once its list is exhausted and the segments it reports on are over:
+    right after the last statement if that leaves room in the same meeting, else at
+    the start of the first later meeting of its list; never over another meeting in
+    its room. The list's meetings at or after it are then not needed.
+    """
     assert seg.after_list is not None
-    windows = _windows(meeting, meeting.list_segments(seg.after_list))
-    by_id = {a.segment.id: a for a in placed}
-    after_ends = [by_id[i].end for i in seg.after if i in by_id and by_id[i].end]
-    end_of_list = list_end.get(seg.after_list)
+    if state.opened_at is not None:
+        return _closing_held(meeting, seg, built, runs, state)
     if seg.after_list in overflowing:
         return AgendaSegment(
             seg,
@@ -297,26 +493,141 @@ def _closing(
             True,
             [],
             note="not projected: the list of speakers does not fit its meetings",
+            status="not-projected",
         )
-    candidate = end_of_list or windows[0][1]
-    for t in after_ends:
-        if t is not None:
-            candidate = max(candidate, t)
-    start = candidate
-    for _, ws, we in windows:
-        if we <= candidate:
-            continue
-        begin = max(ws, candidate)
-        if begin + duration <= we or begin == ws:
-            start = begin
-            break
+    run = runs[seg.after_list]
+    duration = _minutes(seg.items)
+    own = [built[s.id] for s in run.segments]
+    first_start = _utc(own[0].start) if own and own[0].start else None
+    exhausted = run.end or first_start
+    assert exhausted is not None
+    ends = [
+        _utc(end)
+        for i in seg.after
+        if i in built and (end := built[i].end) is not None and built[i].status != "not-needed"
+    ]
+    earliest = max([exhausted, *ends])
+
+    def clashes(begin: datetime, spare: set[str]) -> bool:
+        for other in built.values():
+            if other.segment.id in spare or other.status == "not-needed":
+                continue
+            if other.segment.room != seg.room or other.start is None or other.end is None:
+                continue
+            if begin < _utc(other.end) and _utc(other.start) < begin + duration:
+                return True
+        return False
+
+    def later_own(begin: datetime) -> set[str]:
+        return {
+            a.segment.id
+            for a in own
+            if a.start is not None and _utc(a.start) >= begin and a.status != "open"
+        }
+
+    start: datetime | None = None
+    cut: AgendaSegment | None = None
+    if run.end_in is not None:
+        inside = built[run.end_in]
+        _, after = _split(inside.segment)
+        s_end = scheduled(meeting, inside.segment)[1]
+        if (
+            not after
+            and inside.status != "adjourned"
+            and earliest + duration <= s_end
+            and not clashes(earliest, {inside.segment.id, *later_own(earliest)})
+        ):
+            start, cut = earliest, inside
+    if start is None:
+        for a in own:
+            if a.start is None or _utc(a.start) < earliest or a.status in ("open", "adjourned"):
+                continue
+            if not clashes(_utc(a.start), later_own(_utc(a.start))):
+                start = _utc(a.start)
+                break
+    if start is None:
+        start = earliest
+        while clashes(start, later_own(start)):
+            blocking = [
+                _utc(o.end)
+                for o in built.values()
+                if o.segment.room == seg.room and o.end is not None and _utc(o.end) > start
+            ]
+            start = min(blocking)
+    for a in own:
+        if (
+            a.start is not None
+            and _utc(a.start) >= start
+            and a.status in ("scheduled", "not-needed")
+        ):
+            a.status, a.items, a.projected = "not-needed", [], True
+            a.note = "Not needed: the closing plenary meeting takes its place"
+            a.late_start = a.overrun = False
+    if cut is not None:
+        cut.end = _local(meeting, start)
+        cut.projected = cut.early_end = True
+        for entry in cut.items:
+            if entry.kind == "list":
+                entry.end = max(entry.start, start)
+        cut.note = "; ".join(
+            p
+            for p in (
+                cut.note,
+                "Ends early: the list of speakers is exhausted and the closing "
+                "plenary meeting follows",
+            )
+            if p
+        )
     items: list[AgendaItem] = []
     cursor = start
     for it in seg.items:
         nxt = cursor + timedelta(minutes=it.minutes or 0)
         items.append(AgendaItem(cursor, nxt, it.kind, it.label, True, item=it))
         cursor = nxt
-    return AgendaSegment(seg, start, cursor, True, items)
+    return AgendaSegment(
+        seg, _local(meeting, start), _local(meeting, cursor), True, items, status="scheduled"
+    )
+
+
+def _closing_held(
+    meeting: Meeting,
+    seg: Segment,
+    built: dict[str, AgendaSegment],
+    runs: dict[str, _Run],
+    state: MeetingState,
+) -> AgendaSegment:
+    """The closing plenary as the record has it: opened, and perhaps adjourned."""
+    assert state.opened_at is not None and seg.after_list is not None
+    start = _utc(state.opened_at)
+    items: list[AgendaItem] = []
+    cursor = start
+    for it in seg.items:
+        nxt = cursor + timedelta(minutes=it.minutes or 0)
+        items.append(AgendaItem(cursor, nxt, it.kind, it.label, True, item=it))
+        cursor = nxt
+    end = _utc(state.adjourned_at) if state.adjourned_at else cursor
+    for lst_seg in runs[seg.after_list].segments:
+        a = built[lst_seg.id]
+        if (
+            a.start is not None
+            and _utc(a.start) >= start
+            and a.status in ("scheduled", "not-needed")
+        ):
+            a.status, a.items, a.projected = "not-needed", [], True
+            a.note = "Not needed: the closing plenary meeting took its place"
+    status = "adjourned" if state.adjourned_at else "open"
+    note = f"Opened at {_hm(meeting, start)}" + (
+        f"; adjourned at {_hm(meeting, end)}" if state.adjourned_at else ""
+    )
+    return AgendaSegment(
+        seg,
+        _local(meeting, start),
+        _local(meeting, end),
+        state.adjourned_at is None,
+        items,
+        note=note,
+        status=status,
+    )
 
 
 def _segment_order(a: AgendaSegment) -> tuple[float, bool, str]:

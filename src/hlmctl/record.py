@@ -12,14 +12,35 @@ meeting file, which people write, stays on ``tomllib`` (see meeting.py).
 from __future__ import annotations
 
 import builtins
-from datetime import datetime
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
 import rtoml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
+from hlmctl.clock import RANGE_TEXT, in_range
 from hlmctl.errors import InvalidFileError
 from hlmctl.text import SafeText, ShortText
+
+MAX_ID = 10**9  # speaker ids and next_id: far beyond any meeting, far below overflow
+
+
+def _time_in_range(value: datetime) -> datetime:
+    if not in_range(value):
+        raise ValueError(f"{value.isoformat()} is outside the times hlmctl accepts ({RANGE_TEXT})")
+    return value
+
+
+# Every time in the record: with its UTC offset, within the one range of clock.py.
+Time = Annotated[AwareDatetime, AfterValidator(_time_in_range)]
 
 RECORD_FORMAT = 1
 
@@ -28,11 +49,13 @@ SpeakerKind = Literal["statement", "reply"]
 
 
 class RecordModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, defer_build=True)
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=False, allow_inf_nan=False, defer_build=True
+    )
 
 
 class Speaker(RecordModel):
-    id: str = Field(pattern=r"^S[1-9][0-9]*$")
+    id: str = Field(pattern=r"^S[1-9][0-9]{0,8}$")
     list: str
     delegation: ShortText = Field(min_length=1)
     category: str
@@ -43,14 +66,38 @@ class Speaker(RecordModel):
     minutes: float | None = Field(default=None, gt=0, le=24 * 60)
     kind: SpeakerKind = "statement"
     status: Status = "waiting"
-    inscribed_at: datetime
+    inscribed_at: Time
     placed: bool = False
-    started_at: datetime | None = None
-    ended_at: datetime | None = None
-    paused_seconds: float = Field(default=0, ge=0)
-    paused_at: datetime | None = None
-    absences: builtins.list[datetime] = Field(default_factory=builtins.list)
+    started_at: Time | None = None
+    ended_at: Time | None = None
+    paused_seconds: float = Field(default=0, ge=0, le=366 * 24 * 3600)
+    paused_at: Time | None = None
+    absences: builtins.list[Time] = Field(default_factory=builtins.list, max_length=10_000)
     meeting: str | None = None
+
+    @model_validator(mode="after")
+    def _times_fit_status(self) -> Speaker:
+        """Each status has the times the commands rely on, in order."""
+        started, ended, paused = self.started_at, self.ended_at, self.paused_at
+        if self.status in ("waiting", "withdrawn"):
+            extra = [k for k in ("started_at", "ended_at", "paused_at") if getattr(self, k)]
+            if extra:
+                raise ValueError(f"a {self.status} speaker has no {' or '.join(extra)}")
+        elif self.status == "speaking":
+            if started is None:
+                raise ValueError("a speaking speaker needs started_at")
+            if ended is not None:
+                raise ValueError("a speaking speaker has no ended_at (it has not ended)")
+        else:  # spoken
+            if started is None or ended is None:
+                raise ValueError("a spoken speaker needs started_at and ended_at")
+            if paused is not None:
+                raise ValueError("a spoken speaker has no paused_at")
+        if started is not None and ended is not None and ended < started:
+            raise ValueError("ended_at is before started_at")
+        if started is not None and paused is not None and paused < started:
+            raise ValueError("paused_at is before started_at")
+        return self
 
     def spoken_seconds(self, now: datetime | None = None) -> float | None:
         """Speaking time without pauses: final once ended, running with ``now``."""
@@ -61,27 +108,53 @@ class Speaker(RecordModel):
             return None
         paused = self.paused_seconds
         if self.paused_at is not None and self.ended_at is None:
-            paused += max(0.0, (end - self.paused_at).total_seconds())
-        return max(0.0, (end - self.started_at).total_seconds() - paused)
+            paused += max(
+                0.0, (end.astimezone(UTC) - self.paused_at.astimezone(UTC)).total_seconds()
+            )
+        # In UTC: across a change of clocks the wall-clock difference is not the time.
+        elapsed = end.astimezone(UTC) - self.started_at.astimezone(UTC)
+        return max(0.0, elapsed.total_seconds() - paused)
 
 
 class ListState(RecordModel):
     closed: bool = False
-    closed_at: datetime | None = None
+    closed_at: Time | None = None
+
+    @model_validator(mode="after")
+    def _closed_at_only_when_closed(self) -> ListState:
+        if self.closed_at is not None and not self.closed:
+            raise ValueError("an open list has no closed_at")
+        return self
+
+
+class MeetingState(RecordModel):
+    """When a meeting (a segment) actually opened and was adjourned."""
+
+    opened_at: Time | None = None
+    adjourned_at: Time | None = None
+
+    @model_validator(mode="after")
+    def _in_order(self) -> MeetingState:
+        if self.adjourned_at is not None and self.opened_at is None:
+            raise ValueError("a meeting is adjourned but was never opened")
+        if self.opened_at and self.adjourned_at and self.adjourned_at < self.opened_at:
+            raise ValueError("a meeting is adjourned before it opened")
+        return self
 
 
 class LogEntry(RecordModel):
-    at: datetime
+    at: Time
     operator: ShortText
     command: ShortText
     change: SafeText
 
 
 class Record(RecordModel):
-    format: int = RECORD_FORMAT
+    format: int = Field(default=RECORD_FORMAT, ge=1, le=RECORD_FORMAT)
     meeting: str
-    next_id: int = Field(default=1, ge=1)
+    next_id: int = Field(default=1, ge=1, le=MAX_ID)
     lists: dict[str, ListState] = {}
+    meetings: dict[str, MeetingState] = {}
     speakers: list[Speaker] = []
     log: list[LogEntry] = []
 
@@ -120,7 +193,39 @@ class Record(RecordModel):
     def list_state(self, list_id: str) -> ListState:
         return self.lists.get(list_id) or ListState()
 
+    def meeting_state(self, segment_id: str) -> MeetingState:
+        return self.meetings.get(segment_id) or MeetingState()
+
+    def latest_time(self) -> datetime | None:
+        """The latest time the record holds: no writer may record an earlier one."""
+        times: builtins.list[datetime] = [e.at for e in self.log]
+        for s in self.speakers:
+            times += [t for t in (s.inscribed_at, s.started_at, s.ended_at, s.paused_at) if t]
+            times += s.absences
+        times += [ls.closed_at for ls in self.lists.values() if ls.closed_at]
+        for ms in self.meetings.values():
+            times += [t for t in (ms.opened_at, ms.adjourned_at) if t]
+        return max(times, default=None)
+
+    def check_clock(self, now: datetime) -> Record:
+        """One clock for every writer: refuse a time earlier than the record's latest."""
+        from hlmctl.errors import InputError
+
+        latest = self.latest_time()
+        if latest is not None and now.astimezone(UTC) < latest.astimezone(UTC):
+            shown = latest.astimezone(now.tzinfo)
+            raise InputError(
+                f"the clock ({now:%Y-%m-%d %H:%M:%S}) is earlier than the latest time in the "
+                f"record ({shown:%Y-%m-%d %H:%M:%S}): a change cannot be recorded in the past",
+                hint="check --now or $HLMCTL_NOW",
+            )
+        return self
+
     def new_id(self) -> str:
+        if self.next_id >= MAX_ID:
+            from hlmctl.errors import InputError
+
+            raise InputError(f"the record has used every speaker id (up to S{MAX_ID - 1})")
         sid = f"S{self.next_id}"
         self.next_id += 1
         return sid
@@ -139,11 +244,13 @@ def parse_record(raw: bytes, name: str) -> Record:
         ) from None
     try:
         data = rtoml.loads(text)
-    except rtoml.TomlParsingError as exc:
+    except (ValueError, RecursionError) as exc:
+        # rtoml.TomlParsingError is a ValueError; RecursionError: nested too deeply.
+        cause = str(exc) if not isinstance(exc, RecursionError) else "nested too deeply"
         raise InvalidFileError(
             name,
             [
-                f"is not valid TOML ({exc}); it may be damaged: restore it from a copy, "
+                f"is not valid TOML ({cause}); it may be damaged: restore it from a copy, "
                 "hlmctl will not overwrite it"
             ],
             what="record",
@@ -164,6 +271,8 @@ def dump_record(record: Record) -> bytes:
         for key, value in defaults.items():
             if speaker.get(key) == value:
                 del speaker[key]
+    if not data.get("meetings"):
+        data.pop("meetings", None)
     for state in data["lists"].values():
         if state.get("closed") is False:
             del state["closed"]

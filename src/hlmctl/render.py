@@ -11,7 +11,7 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from hlmctl.clock import format_duration
@@ -155,22 +155,22 @@ def agenda_text(env: Env, meeting: Meeting, agenda: Agenda, segments: list[Agend
 
 
 def _overflow_lines(agenda: Agenda) -> list[str]:
+    from hlmctl.views import overflow_message
+
     lines = []
     for o in agenda.overflow:
-        fix = (
-            (
-                f"a limit of {format_duration(o.limit_seconds)} per statement would let every "
-                "one of them speak"
-            )
-            if o.limit_seconds
-            else "no time limit would fit them"
-        )
-        lines.append(
-            f"The list {o.list_id!r} does not fit its meetings: {len(o.speakers)} "
-            f"speaker(s) are not reached ({', '.join(s.id for s in o.speakers[:12])}"
-            f"{', ...' if len(o.speakers) > 12 else ''}); {fix}."
-        )
+        ids = ", ".join(s.id for s in o.speakers[:12]) + (", ..." if len(o.speakers) > 12 else "")
+        message = overflow_message(o)
+        lines.append(f"{message[0].upper()}{message[1:]} (not reached: {ids}).")
     return lines
+
+
+def overflow_warning(env: Env, agenda: Agenda) -> None:
+    """One line on stderr for each list that does not fit, whatever the format."""
+    from hlmctl.views import overflow_message
+
+    for o in agenda.overflow:
+        env.warn(f"hlmctl: warning: {overflow_message(o)}")
 
 
 def _overflow_text(env: Env, agenda: Agenda) -> None:
@@ -279,11 +279,18 @@ AGENDA_CSV = (
     "label",
     "speaker_id",
     "projected",
+    "status",
+    "note",
 )
 
 
-def agenda_csv(env: Env, meeting: Meeting, segments: list[AgendaSegment]) -> None:
-    from hlmctl.views import iso
+def agenda_csv(
+    env: Env, meeting: Meeting, segments: list[AgendaSegment], agenda: Agenda | None = None
+) -> None:
+    """One row per segment and per item; the speakers no meeting reaches follow as
+    rows of kind ``overflow`` with no time."""
+    from hlmctl.projection import speaker_label
+    from hlmctl.views import iso, overflow_message
 
     rows = []
     for a in segments:
@@ -301,6 +308,8 @@ def agenda_csv(env: Env, meeting: Meeting, segments: list[AgendaSegment]) -> Non
                 "kind": "segment",
                 "label": a.segment.title,
                 "projected": a.projected,
+                "status": a.status,
+                "note": a.note,
             }
         )
         for item in a.items:
@@ -313,38 +322,138 @@ def agenda_csv(env: Env, meeting: Meeting, segments: list[AgendaSegment]) -> Non
                     "label": item.label,
                     "speaker_id": item.speaker_id,
                     "projected": item.projected,
+                    "status": item.speaker.status if item.speaker else None,
+                }
+            )
+    for o in agenda.overflow if agenda else []:
+        for speaker in o.speakers:
+            rows.append(
+                {
+                    "kind": "overflow",
+                    "label": speaker_label(speaker),
+                    "speaker_id": speaker.id,
+                    "projected": True,
+                    "status": "not-reached",
+                    "note": overflow_message(o),
                 }
             )
     write_csv(env, AGENDA_CSV, rows)
 
 
-def agenda_ics(env: Env, meeting: Meeting, segments: list[AgendaSegment], now: datetime) -> None:
+def agenda_ics(
+    env: Env,
+    meeting: Meeting,
+    segments: list[AgendaSegment],
+    now: datetime,
+    agenda: Agenda | None = None,
+) -> None:
+    """One event per segment. Local times carry the venue's TZID with a VTIMEZONE that
+    lists each change of clocks around the meeting (the form every reader tested
+    agrees on); a local time that a change of clocks makes ambiguous is written in UTC."""
     from icalendar import Calendar, Event
 
+    from hlmctl.views import overflow_message
+
+    warnings = [overflow_message(o) for o in agenda.overflow] if agenda else []
+    last_of_list: dict[str, str] = {}
+    for o in agenda.overflow if agenda else []:
+        own = [
+            a for a in segments if a.start and a.segment.id in _list_segments(meeting, o.list_id)
+        ]
+        if own:
+            last_of_list[own[-1].segment.id] = overflow_message(o)
     cal = Calendar()
     cal.add("prodid", "-//hlmctl//hlmctl agenda//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", meeting.meeting.title)
     cal.add("x-wr-timezone", meeting.meeting.timezone)
+    if warnings:
+        cal.add("x-wr-caldesc", "WARNING: " + " ".join(w + "." for w in warnings))
+    cal.add_component(_vtimezone(meeting))
     for a in segments:
         if a.start is None or a.end is None:
             continue
         event = Event()
         event.add("uid", f"{a.segment.id}@{meeting.meeting.id}.hlmctl")
-        event.add("dtstamp", now)
-        event.add("dtstart", a.start)
-        event.add("dtend", a.end)
-        event.add("summary", a.segment.title + (" (projected)" if a.projected else ""))
+        event.add("dtstamp", now.astimezone(UTC))
+        event.add("dtstart", _ics_time(meeting, a.start))
+        event.add("dtend", _ics_time(meeting, a.end))
+        suffix = " (not needed)" if a.status == "not-needed" else ""
+        suffix = suffix or (" (projected)" if a.projected else "")
+        event.add("summary", a.segment.title + suffix)
         event.add("location", f"{a.segment.room}, {meeting.meeting.venue}")
         lines = _segment_details(meeting, a)[1:]
         lines += [f"{_span(i.start, i.end)} {i.label}" for i in a.items]
+        if a.segment.id in last_of_list:
+            lines.append(f"WARNING: {last_of_list[a.segment.id]}.")
+        if a.segment.kind == "closing-plenary" and warnings:
+            lines += [f"WARNING: {w}." for w in warnings]
         if lines:
             event.add("description", "\n".join(lines))
-        if a.projected:
+        if a.status == "not-needed":
+            event.add("status", "CANCELLED")
+        elif a.projected:
             event.add("status", "TENTATIVE")
         cal.add_component(event)
-    cal.add_missing_timezones()
     env.stdout.write(cal.to_ical().decode("utf-8"))
+
+
+def _list_segments(meeting: Meeting, list_id: str) -> set[str]:
+    return {s.id for s in meeting.list_segments(list_id)}
+
+
+def _ics_time(meeting: Meeting, value: datetime) -> datetime:
+    """Venue time, unless that wall-clock time is ambiguous or does not exist."""
+    local = value.astimezone(meeting.tz)
+    again = local.replace(tzinfo=None, fold=0).replace(tzinfo=meeting.tz)
+    if again.astimezone(UTC) != value.astimezone(UTC):
+        return value.astimezone(UTC)
+    return local
+
+
+def _vtimezone(meeting: Meeting) -> Any:
+    """A VTIMEZONE with one STANDARD or DAYLIGHT part per change of clocks, from the
+    year before the meeting to the year after (read alike by icalendar and vobject)."""
+    from datetime import timedelta
+
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
+
+    tz = meeting.tz
+    years = [d.year for d in meeting.meeting.days]
+    begin = datetime(min(years) - 1, 1, 1, tzinfo=UTC)
+    finish = datetime(max(years) + 2, 1, 1, tzinfo=UTC)
+
+    def offset(t: datetime) -> timedelta:
+        off = t.astimezone(tz).utcoffset()
+        assert off is not None
+        return off
+
+    def part(at: datetime, before: timedelta) -> Any:
+        local = at.astimezone(tz)
+        sub = TimezoneDaylight() if local.dst() else TimezoneStandard()
+        sub.add("dtstart", (at + before).replace(tzinfo=None))
+        sub.add("tzoffsetfrom", before)
+        sub.add("tzoffsetto", offset(at))
+        sub.add("tzname", local.tzname() or meeting.meeting.timezone)
+        return sub
+
+    vtz = Timezone()
+    vtz.add("tzid", meeting.meeting.timezone)
+    vtz.add_component(part(begin, offset(begin)))
+    day = begin
+    while day < finish:
+        nxt = day + timedelta(days=1)
+        if offset(nxt) != offset(day):
+            lo, hi = day, nxt
+            while hi - lo > timedelta(seconds=1):
+                mid = lo + (hi - lo) / 2
+                if offset(mid) == offset(day):
+                    lo = mid
+                else:
+                    hi = mid
+            vtz.add_component(part(hi.replace(microsecond=0), offset(day)))
+        day = nxt
+    return vtz
 
 
 # --- speakers -----------------------------------------------------------------------
@@ -369,6 +478,7 @@ SPEAKER_CSV = (
     "ended_at",
     "spoken_seconds",
     "segment",
+    "absences",
 )
 
 

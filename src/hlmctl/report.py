@@ -9,7 +9,7 @@ from datetime import datetime
 
 from hlmctl import delegations
 from hlmctl.meeting import Meeting
-from hlmctl.projection import limit_seconds
+from hlmctl.projection import Agenda, limit_seconds, project
 from hlmctl.record import Record, Speaker
 
 
@@ -40,6 +40,9 @@ class Report:
     not_spoken: list[Speaker]
     by: dict[str, list[Total]] = field(default_factory=dict)
     chairs: list[tuple[str, str, str]] = field(default_factory=list)
+    # Each statement's meeting, start and end, as `agenda`, `now` and `speakers list`
+    # give them: one function (the projection) computes them for all.
+    agenda: Agenda | None = None
 
 
 def build(meeting: Meeting, record: Record, now: datetime) -> Report:
@@ -49,7 +52,7 @@ def build(meeting: Meeting, record: Record, now: datetime) -> Report:
         Statement(s, s.spoken_seconds(now) or 0.0, limit_seconds(meeting, s)) for s in spoken
     ]
     not_spoken = [s for s in record.speakers if s.status in ("waiting", "withdrawn")]
-    report = Report(statements, not_spoken)
+    report = Report(statements, not_spoken, agenda=project(meeting, record, now))
 
     def group(s: Speaker) -> str:
         return delegations.group_of(s.delegation)

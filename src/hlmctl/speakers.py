@@ -7,7 +7,7 @@ changed nothing; ``Store.change`` writes the result.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from hlmctl.ordering import (
     swap,
 )
 from hlmctl.record import Record, Speaker
-from hlmctl.text import MAX_TEXT, control_character
+from hlmctl.text import MAX_TEXT, describe_unsafe, unsafe_character
 
 STATE_LIKE = ("member-state", "observer-state", "observer")
 
@@ -38,13 +38,9 @@ def clean_text(field: str, value: str | None, *, required: bool = False) -> str 
         if required:
             raise InputError(f"{field} is empty")
         return None
-    found = control_character(text)
+    found = unsafe_character(text)
     if found:
-        position, char = found
-        raise InputError(
-            f"{field} contains a control character (U+{ord(char):04X}) at position {position}: "
-            "line breaks, tabs and terminal escape sequences are not allowed"
-        )
+        raise InputError(f"{field} {describe_unsafe(*found)}")
     if len(text) > MAX_TEXT:
         raise InputError(f"{field} is too long ({len(text)} characters; at most {MAX_TEXT})")
     return text
@@ -65,6 +61,9 @@ class Inscription:
     force: bool = False
     inscribed_at: datetime | None = None
     placed: bool = False
+    kind: str = "statement"
+    absences: list[datetime] = field(default_factory=list)
+    meeting: str | None = None  # a right of reply: the meeting at which it is taken
 
 
 def resolve_delegation(meeting: Meeting, typed: str, category: str | None) -> tuple[str, str]:
@@ -103,8 +102,12 @@ class Inscribed:
             self.add(s)
 
     def add(self, speaker: Speaker) -> None:
-        if speaker.status in ("waiting", "speaking") and speaker.on_behalf_of is None:
-            key = (speaker.list, delegations.normalize(speaker.delegation))
+        if (
+            speaker.status in ("waiting", "speaking")
+            and speaker.on_behalf_of is None
+            and speaker.kind == "statement"
+        ):
+            key = (speaker.list, delegations.identity(speaker.delegation))
             self._first.setdefault(key, speaker)
 
     def find(self, list_id: str, key: str) -> Speaker | None:
@@ -132,6 +135,10 @@ def build_speaker(
         raise InputError(f"unknown level {level!r} (this meeting's ladder: {known})")
     if req.minutes is not None and not 0 < req.minutes <= 24 * 60:
         raise InputError(f"minutes must be more than 0 and at most 1440, not {req.minutes:g}")
+    if req.minutes is not None:
+        from hlmctl.projection import refuse_longer_than_slots
+
+        refuse_longer_than_slots(meeting, lst.id, req.minutes)
     state = record.list_state(lst.id)
     if state.closed:
         when = f" at {state.closed_at:%H:%M on %d %B}" if state.closed_at else ""
@@ -139,8 +146,13 @@ def build_speaker(
             f"the list {lst.id!r} was closed{when} (rule 73): no new inscription; "
             f"`hlmctl lists reopen {lst.id}` reopens it"
         )
-    if meeting.rules.duplicates == "refuse" and not group and not req.force:
-        key = delegations.normalize(delegation)
+    if (
+        meeting.rules.duplicates == "refuse"
+        and not group
+        and not req.force
+        and req.kind == "statement"
+    ):
+        key = delegations.identity(delegation)
         other = (inscribed or Inscribed(record)).find(lst.id, key)
         if other is not None:
             raise InputError(
@@ -159,6 +171,9 @@ def build_speaker(
         minutes=req.minutes,
         inscribed_at=req.inscribed_at or now,
         placed=req.placed,
+        kind="reply" if req.kind == "reply" else "statement",
+        absences=list(req.absences),
+        meeting=req.meeting,
     )
 
 
@@ -280,51 +295,84 @@ EXPORT_ONLY = (
 )
 
 
+STATUSES = ("waiting", "speaking", "spoken", "withdrawn")
+KINDS = ("statement", "reply")
+
+
+class ColumnError(InputError):
+    """A value of an import that is not understood, with the column it is in."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(f"column {column!r}: {message}")
+
+
 def row_to_inscription(row: Mapping[str, Any], meeting: Meeting) -> Inscription | None:
-    """One row of an import; ``None`` for a row that is not a waiting speaker."""
+    """One row of an import; ``None`` for a row of a statement already spoken, in
+    progress or withdrawn (a fresh meeting starts no history)."""
     unknown = [k for k in row if k not in IMPORT_FIELDS and k not in EXPORT_ONLY]
     if unknown:
         raise InputError(f"unknown column {unknown[0]!r}")
-    status = _text(row.get("status"))
+    status = _text(row.get("status"), "status")
+    if status is not None and status not in STATUSES:
+        raise ColumnError(
+            "status", f"unknown status {status!r} (expected one of {', '.join(STATUSES)})"
+        )
+    kind = _text(row.get("kind"), "kind") or "statement"
+    if kind not in KINDS:
+        raise ColumnError("kind", f"unknown kind {kind!r} (expected statement or reply)")
+    # Every value is checked, even in a row that is then skipped.
+    delegation = _text(row.get("delegation"), "delegation")
+    if delegation is None:
+        raise ColumnError("delegation", "it is empty")
+    minutes = _number(row.get("minutes"), "minutes")
+    inscribed = _time(row.get("inscribed_at"), "inscribed_at", meeting)
+    placed = _flag(row.get("placed"))
+    absences = _times(row.get("absences"), "absences", meeting)
+    for column in ("started_at", "ended_at", "estimated_start", "estimated_end"):
+        _time(row.get(column), column, meeting)
+    segment = _text(row.get("segment"), "segment")
+    if segment is not None and segment not in {s.id for s in meeting.segments}:
+        raise ColumnError("segment", f"no meeting {segment!r} in the meeting file")
     if status not in (None, "waiting"):
         return None
-    delegation = _text(row.get("delegation"))
-    if delegation is None:
-        raise InputError("'delegation' is empty")
-    minutes = _number(row.get("minutes"), "minutes")
-    inscribed = _time(row.get("inscribed_at"), meeting)
-    placed = _flag(row.get("placed"))
     return Inscription(
         delegation=delegation,
-        list_id=_text(row.get("list")),
-        level=_text(row.get("level")),
-        category=_text(row.get("category")),
-        name=_text(row.get("name")),
-        title=_text(row.get("title")),
-        on_behalf_of=_text(row.get("on_behalf_of")),
+        list_id=_text(row.get("list"), "list"),
+        level=_text(row.get("level"), "level"),
+        category=_text(row.get("category"), "category"),
+        name=_text(row.get("name"), "name"),
+        title=_text(row.get("title"), "title"),
+        on_behalf_of=_text(row.get("on_behalf_of"), "on_behalf_of"),
         minutes=minutes,
         inscribed_at=inscribed,
         placed=placed,
+        kind=kind,
+        absences=absences,
+        meeting=segment if kind == "reply" else None,
     )
 
 
-def _text(value: Any) -> str | None:
+def _text(value: Any, column: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InputError(f"expected text, got {type(value).__name__} {value!r}")
+        raise ColumnError(column, f"expected text, got {type(value).__name__} {value!r:.40}")
     return value if value.strip() else None
 
 
 def _number(value: Any, field: str) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, bool):
-        raise InputError(f"{field!r} must be a number of minutes, not {value!r}")
+    problem = ColumnError(field, f"must be a number of minutes, not {value!r:.40}")
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise problem
     try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{field!r} must be a number of minutes, not {value!r}") from None
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise problem from None
+    if not 0 < number <= 24 * 60:  # also refuses nan and infinities
+        raise ColumnError(field, f"must be more than 0 and at most 1440, not {value!r:.40}")
+    return number
 
 
 def _flag(value: Any) -> bool:
@@ -334,20 +382,39 @@ def _flag(value: Any) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0", "yes", "no"):
         return value.strip().lower() in ("true", "1", "yes")
-    raise InputError(f"'placed' must be true or false, not {value!r}")
+    raise ColumnError("placed", f"must be true or false, not {value!r:.40}")
 
 
-def _time(value: Any, meeting: Meeting) -> datetime | None:
-    text = _text(value)
+def _time(value: Any, column: str, meeting: Meeting) -> datetime | None:
+    from hlmctl.clock import in_range, out_of_range
+
+    text = _text(value, column)
     if text is None:
         return None
     try:
-        parsed = datetime.fromisoformat(text)
+        parsed = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(f"'inscribed_at' is not an ISO 8601 time: {text!r}") from None
+        raise ColumnError(column, f"not an ISO 8601 time: {text!r:.60}") from None
+    if not 1970 <= parsed.year < 2200:
+        raise ColumnError(column, out_of_range("the time", text))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=meeting.tz)
+    if not in_range(parsed):
+        raise ColumnError(column, out_of_range("the time", text))
     return parsed
+
+
+def _times(value: Any, column: str, meeting: Meeting) -> list[datetime]:
+    """Absences: a JSON array of times, or times separated by spaces in a CSV cell."""
+    if value is None:
+        return []
+    items = value.split() if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise ColumnError(column, f"expected a list of times, got {value!r:.40}")
+    if len(items) > 1000:
+        raise ColumnError(column, "more than 1000 times")
+    times = [_time(item, column, meeting) for item in items]
+    return [t for t in times if t is not None]
 
 
 def import_rows(
@@ -362,7 +429,7 @@ def import_rows(
     skipped = 0
     # An export (rows with a position) keeps its order in a list that has no waiting
     # speaker yet; otherwise each row goes where the protocol order puts it.
-    from_export = any(_text(str(r.get("position") or "")) for _, r in rows)
+    from_export = any(str(r.get("position") or "").strip() for _, r in rows)
     busy = {s.list for s in record.speakers if s.status == "waiting"}
     inscribed = Inscribed(record)
     placing: list[tuple[Speaker, bool]] = []  # (speaker, at the end)
@@ -376,7 +443,13 @@ def import_rows(
         except InputError as exc:
             raise InputError(f"row {number}: {exc.message}") from None
         lst = meeting.speaker_list(speaker.list)
-        if speaker.minutes == lst.limit_minutes(speaker.on_behalf_of):
+        if speaker.kind == "reply" and speaker.meeting is None:
+            from hlmctl.live import reply_meeting
+
+            speaker.meeting = reply_meeting(meeting, lst.id, speaker.inscribed_at)
+        if speaker.kind == "statement" and speaker.minutes == lst.limit_minutes(
+            speaker.on_behalf_of
+        ):
             speaker.minutes = None  # the list's own limit, not one of its own
         inscribed.add(speaker)
         placing.append((speaker, (from_export and speaker.list not in busy) or speaker.placed))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from hlmctl import delegations
 from hlmctl.meeting import Meeting, Person
 from hlmctl.ordering import waiting_position
-from hlmctl.projection import Agenda, AgendaSegment, limit_minutes
+from hlmctl.projection import Agenda, AgendaSegment, Overflow, limit_minutes, limit_words
 from hlmctl.record import Record, Speaker
 
 if TYPE_CHECKING:
@@ -66,22 +66,15 @@ def speaker_view(
 def speakers_view(
     meeting: Meeting, record: Record, speakers: list[Speaker], agenda: Agenda | None
 ) -> list[dict[str, Any]]:
-    positions = waiting_positions(record)
-    return [
-        speaker_view(meeting, record, s, agenda, position=positions.get(s.id)) for s in speakers
-    ]
-
-
-def waiting_positions(record: Record) -> dict[str, int]:
-    """Each waiting speaker's 1-based position in its list, in one pass (a view of
-    many speakers asks once, rather than once per speaker)."""
     positions: dict[str, int] = {}
     counters: dict[str, int] = {}
     for s in record.speakers:
         if s.status == "waiting":
             counters[s.list] = counters.get(s.list, 0) + 1
             positions[s.id] = counters[s.list]
-    return positions
+    return [
+        speaker_view(meeting, record, s, agenda, position=positions.get(s.id)) for s in speakers
+    ]
 
 
 def _person(p: Person) -> dict[str, Any]:
@@ -98,6 +91,12 @@ def segment_view(meeting: Meeting, a: AgendaSegment) -> dict[str, Any]:
         "start": iso(a.start, meeting),
         "end": iso(a.end, meeting),
         "projected": a.projected,
+        "status": a.status,
+        "scheduled_start": iso(seg.start_at(meeting.tz), meeting),
+        "scheduled_end": iso(seg.end_at(meeting.tz), meeting),
+        "late_start": a.late_start,
+        "overrun": a.overrun,
+        "early_end": a.early_end,
         "room": seg.room,
         "theme": seg.theme,
         "list": holder,
@@ -126,6 +125,19 @@ def segment_view(meeting: Meeting, a: AgendaSegment) -> dict[str, Any]:
     }
 
 
+def overflow_message(o: Overflow) -> str:
+    """One sentence a President could read out."""
+    fix = (
+        f"a limit of {limit_words(o.limit_seconds)} per statement would let all {o.waiting} speak"
+        if o.limit_seconds
+        else "no limit of 30 seconds or more would let them all speak"
+    )
+    return (
+        f"the list {o.list_id!r} does not fit its meetings: {len(o.speakers)} of its "
+        f"waiting speakers are not reached; {fix}"
+    )
+
+
 def agenda_view(
     meeting: Meeting, record: Record, agenda: Agenda, day: str | None
 ) -> dict[str, Any]:
@@ -147,10 +159,12 @@ def agenda_view(
                 "count": len(o.speakers),
                 "speaker_ids": [s.id for s in o.speakers],
                 "speakers": speakers_view(meeting, record, o.speakers, agenda),
+                "waiting": o.waiting,
                 "fits_with_limit_seconds": o.limit_seconds,
                 "fits_with_limit_minutes": round(o.limit_seconds / 60, 2)
                 if o.limit_seconds
                 else None,
+                "message": overflow_message(o),
             }
             for o in agenda.overflow
         ],
@@ -190,22 +204,19 @@ def _total(t: Total) -> dict[str, Any]:
 
 
 def report_view(meeting: Meeting, record: Record, report: Report) -> dict[str, Any]:
-    positions = waiting_positions(record)
     return {
         "meeting": {"id": meeting.meeting.id, "title": meeting.meeting.title},
         "statements": [
             {
-                **speaker_view(meeting, record, st.speaker, None),
+                **speaker_view(meeting, record, st.speaker, report.agenda),
                 "limit_seconds": st.limit,
                 "over_seconds": round(st.over, 3),
             }
             for st in report.statements
         ],
         "totals": {name: [_total(t) for t in totals] for name, totals in report.by.items()},
-        "not_spoken": [
-            speaker_view(meeting, record, s, None, position=positions.get(s.id))
-            for s in report.not_spoken
-        ],
+        # One pass for the positions of all (speaker_view alone looks each one up).
+        "not_spoken": speakers_view(meeting, record, report.not_spoken, report.agenda),
         "chairs": [
             {"segment": seg, "delegation": d, "regional_group": g} for seg, d, g in report.chairs
         ],

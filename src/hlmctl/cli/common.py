@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Callable
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar
 
 import typer
 
@@ -106,14 +107,34 @@ def env_of(ctx: typer.Context) -> Env:
 
 
 def handled(func: F) -> F:
-    """Expected errors: one line on stderr and their exit code. Bugs: exit 1."""
+    """Expected errors: one line on stderr and their exit code. Bugs: exit 1.
+
+    Output never decides the fate of a change: stdout is written through a guard,
+    and flushed before the command returns; a failed write (a full disk, a closed
+    stream) is exit 6 with a line that says whether the change was recorded, and
+    which one, so a script never repeats a change that was made.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ctx = next((a for a in [*args, *kwargs.values()] if isinstance(a, typer.Context)), None)
+        # Typer hands the command Click's context (typer.Context is a subclass of it).
+        ctx = next((a for a in [*args, *kwargs.values()] if hasattr(a, "find_root")), None)
         env = env_of(ctx) if ctx else Env()
+        if not isinstance(env.stdout, GuardedOutput):
+            env.stdout = GuardedOutput(env.stdout)
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            env.stdout.flush()
+            return result
+        except OutputFailed as exc:
+            if env.committed:
+                env.warn(
+                    f"hlmctl: the change was recorded ({env.committed}), but its output "
+                    f"could not be written: {exc.cause}; do not repeat the command"
+                )
+            else:
+                env.warn(f"hlmctl: the output could not be written: {exc.cause}")
+            raise typer.Exit(int(ExitCode.OUTPUT)) from None
         except HlmError as exc:
             env.warn(f"hlmctl: {exc.message}")
             if exc.hint:
@@ -121,6 +142,15 @@ def handled(func: F) -> F:
             raise typer.Exit(int(exc.code)) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt, BrokenPipeError):
             raise
+        except OSError as exc:
+            # A file or folder hlmctl needed: unreadable, read-only, full disk...
+            # Writes are atomic, so the record is as it was.
+            where = f"{exc.filename}: " if exc.filename else ""
+            env.warn(
+                f"hlmctl: {where}{exc.strerror or exc}"
+                + ("" if env.committed else "; nothing was changed")
+            )
+            raise typer.Exit(int(ExitCode.INPUT)) from None
         except Exception as exc:
             if env.environ.get("HLMCTL_DEBUG") == "1":
                 raise
@@ -131,6 +161,53 @@ def handled(func: F) -> F:
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+class OutputFailed(Exception):
+    """Writing to stdout failed; ``handled`` turns it into exit 6."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(cause)
+        self.cause = cause
+
+
+class GuardedOutput(io.TextIOBase):
+    """stdout, with every failure to write it turned into ``OutputFailed``
+    (a broken pipe stays a broken pipe: the reader went away, as with ``| head``)."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+
+    def _guard(self, action: Callable[[], Any]) -> Any:
+        try:
+            return action()
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as exc:  # ValueError: I/O on a closed file
+            cause = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise OutputFailed(cause) from None
+
+    def write(self, text: str) -> int:
+        return int(self._guard(lambda: self.inner.write(text)))
+
+    def flush(self) -> None:
+        self._guard(self.inner.flush)
+
+    def isatty(self) -> bool:
+        try:
+            return bool(self.inner.isatty())
+        except (OSError, ValueError):
+            return False
+
+    def fileno(self) -> int:
+        return int(self._guard(self.inner.fileno))
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(getattr(self.inner, "encoding", None) or "utf-8")
+
+    def writable(self) -> bool:
+        return True
 
 
 def version_callback(value: bool) -> None:
@@ -197,12 +274,14 @@ def change(
     env, store, meeting, now = open_meeting(ctx, write=True)
     record, result = store.change(
         meeting,
-        lambda rec: apply(meeting, rec, now),
+        lambda rec: apply(meeting, rec.check_clock(now), now),
         at=now,
         operator=env.operator(),
         command=command,
         describe=describe,
     )
+    # From here on the change is made: any failure must say so (see ``handled``).
+    env.committed = f"change {len(record.log)} of `hlmctl log`: {record.log[-1].change}"
     return env, store, meeting, record, now, result
 
 

@@ -268,6 +268,7 @@ def undo(ctx: typer.Context) -> None:
     """Revert the last change to the record, exactly."""
     env, store, meeting, _ = open_meeting(ctx, write=True)
     undone = store.undo(meeting)
+    env.committed = f"undo of: {undone.change}" if undone else "undo"
     ok(env, f"undone: {undone.command}: {undone.change}" if undone else "undone")
 
 
@@ -303,3 +304,60 @@ def log(
         env.stdout.write(
             f"{iso(e.at, meeting)}\t{printable(e.operator)}\t{e.command}\t{printable(e.change)}\n"
         )
+
+
+# --- meeting open / adjourn -----------------------------------------------------------
+
+meeting_app = typer.Typer(
+    help="Record a meeting's actual opening and adjournment.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(meeting_app, name="meeting")
+
+SegmentArgument = Annotated[
+    str | None,
+    typer.Argument(
+        help="The meeting (a segment id of the meeting file) [default: the one due now "
+        "(open) or the one open (adjourn)].",
+        show_default=False,
+    ),
+]
+
+
+@meeting_app.command("open")
+@handled
+def meeting_open(ctx: typer.Context, segment: SegmentArgument = None) -> None:
+    """The President opens the meeting: record its actual start."""
+    from hlmctl.live import open_segment
+
+    env, _, meeting, _, _, done = change(
+        ctx,
+        "meeting open",
+        lambda m, r, t: open_segment(m, r, segment, t),
+        lambda c: f"meeting {c.segment_id} opened",
+    )
+    at = done.at.astimezone(meeting.tz)
+    ok(env, f"{done.segment_id}\topened at {at:%H:%M on %d %B %Y}")
+
+
+@meeting_app.command("adjourn")
+@handled
+def meeting_adjourn(ctx: typer.Context, segment: SegmentArgument = None) -> None:
+    """The President adjourns the meeting: the statement in progress ends; those waiting
+    go to the next meeting of their list."""
+    from hlmctl.live import adjourn_segment
+
+    env, _, meeting, _, _, done = change(
+        ctx,
+        "meeting adjourn",
+        lambda m, r, t: adjourn_segment(m, r, segment, t),
+        lambda c: (
+            f"meeting {c.segment_id} adjourned"
+            + (f"; {c.ended.id} {c.ended.delegation} ended" if c.ended else "")
+        ),
+    )
+    at = done.at.astimezone(meeting.tz)
+    if done.ended is not None:
+        ok(env, f"{done.ended.id}\t{done.ended.delegation}: statement ended")
+    ok(env, f"{done.segment_id}\tadjourned at {at:%H:%M on %d %B %Y}")

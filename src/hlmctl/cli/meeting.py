@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -44,27 +46,58 @@ def init(
     example: Annotated[
         str, typer.Option("--example", "-e", help="The bundled meeting to copy.")
     ] = "hlm-2013",
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Replace existing files, keeping each beside itself (.replaced-...)."
+        ),
+    ] = False,
 ) -> None:
-    """Copy a bundled meeting (and its record, if it has one) to start from."""
+    """Copy a bundled meeting (and its record, if it has one) to start from.
+
+    With --force, files already there are never destroyed: each is renamed beside
+    itself to NAME.replaced-TIMESTAMP (the record's undo folder too), and the
+    command says where."""
     from hlmctl.errors import InputError
-    from hlmctl.store import atomic_write, bundled_meeting, record_path_for
+    from hlmctl.store import Store, atomic_write, bundled_meeting, record_path_for
 
     env = env_of(ctx)
     source = bundled_meeting(example)
     if path.is_dir():
         path = path / "meeting.toml"
+    if not path.parent.is_dir():
+        raise InputError(f"{path.parent}: no such folder")
+    store = Store(path)
     targets = [(source, path)]
     if record_path_for(source).is_file():
         targets.append((record_path_for(source), record_path_for(path)))
-    for _, target in targets:
-        if target.exists() and not force:
-            raise InputError(f"{target} exists already; --force overwrites it")
-    if not path.parent.is_dir():
-        raise InputError(f"{path.parent}: no such folder")
-    for src, target in targets:
-        atomic_write(target, src.read_bytes())
-        ok(env, f"wrote {target}")
+    # The old record goes too, even when the example has none: it belongs to the
+    # meeting file being replaced, and so does its undo history.
+    in_the_way = [p for p in (path, store.record_path, store.undo_dir) if os.path.lexists(p)]
+    if in_the_way and not force:
+        raise InputError(
+            f"{in_the_way[0]} exists already; --force renames it (and the record) aside "
+            "and starts anew"
+        )
+    with store.locked():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        for old in in_the_way:
+            kept = _free_name(old, stamp)
+            os.rename(old, kept)
+            ok(env, f"kept the old {old} as {kept}")
+        for src, target in targets:
+            atomic_write(target, src.read_bytes())
+            ok(env, f"wrote {target}")
+
+
+def _free_name(path: Path, stamp: str) -> Path:
+    """``NAME.replaced-STAMP``, or with ``-2``, ``-3``... when that is taken."""
+    candidate = path.with_name(f"{path.name}.replaced-{stamp}")
+    number = 1
+    while os.path.lexists(candidate):
+        number += 1
+        candidate = path.with_name(f"{path.name}.replaced-{stamp}-{number}")
+    return candidate
 
 
 @app.command()
@@ -79,13 +112,30 @@ def validate(
     ] = None,
 ) -> None:
     """Check a meeting file (and its record): exit 0 if valid, 2 with every problem listed."""
+    from hlmctl.errors import InvalidFileError
     from hlmctl.meeting import load_meeting
     from hlmctl.store import Store
 
     env = env_of(ctx)
+    if path is not None and path.is_dir():
+        path = path / "meeting.toml"
     store = Store(path) if path is not None else env.store(write=False)
-    meeting = load_meeting(store.meeting_path)
-    record = store.read_record(meeting)
+    try:
+        meeting = load_meeting(store.meeting_path)
+        record = store.read_record(meeting)
+        problems = store.check_undo_history()
+        if problems:
+            raise InvalidFileError(str(store.undo_dir), problems, what="undo history")
+    except InvalidFileError as exc:
+        env.warn(f"hlmctl: {exc.listing()}")  # validate lists each problem on its own line
+        raise typer.Exit(int(exc.code)) from None
+    stray = store.stray_undo_files()
+    if stray:
+        shown = ", ".join(repr(name) for name in stray[:5]) + (" ..." if len(stray) > 5 else "")
+        env.warn(
+            f"hlmctl: note: {store.undo_dir} holds {len(stray)} files that are not hlmctl's "
+            f"undo entries; they are ignored: {shown}"
+        )
     ok(
         env,
         f"{store.meeting_path}: valid ({len(meeting.segments)} segments, "
@@ -129,15 +179,16 @@ def agenda(
     record = store.read_record(meeting)
     result = project(meeting, record, now)
     segments = result.for_day(day)
+    render.overflow_warning(env, result)
     kind = pick_format(env, fmt)
     if kind == "json":
         from hlmctl.views import agenda_view
 
         render.write_json(env, agenda_view(meeting, record, result, day))
     elif kind == "csv":
-        render.agenda_csv(env, meeting, segments)
+        render.agenda_csv(env, meeting, segments, result)
     elif kind == "ics":
-        render.agenda_ics(env, meeting, segments, now)
+        render.agenda_ics(env, meeting, segments, now, result)
     elif kind == "markdown":
         render.agenda_markdown(env, meeting, result, segments)
     elif kind == "table":

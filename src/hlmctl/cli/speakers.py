@@ -140,6 +140,8 @@ def list_(
     if not all_:
         chosen.sort(key=lambda s: s.status != "speaking")
     rows = speakers_view(meeting, record, chosen, agenda)
+    agenda.overflow = [o for o in agenda.overflow if o.list_id == lst.id]
+    render.overflow_warning(env, agenda)
     kind = pick_format(env, fmt)
     if kind == "json":
         render.write_json(env, rows)
@@ -246,15 +248,16 @@ def import_(
     """Inscribe many speakers at once: all or nothing."""
     from hlmctl.csvio import read_rows
     from hlmctl.errors import InputError
+    from hlmctl.files import IMPORT_MAX_BYTES, read_bounded, read_stream
     from hlmctl.speakers import import_rows
 
     if file == "-":
-        raw, name = sys.stdin.buffer.read(), "stdin"
+        stdin = sys.stdin.buffer if sys.stdin is not None else None
+        if stdin is None:
+            raise InputError("stdin: there is no standard input to import from")
+        raw, name = read_stream(stdin, IMPORT_MAX_BYTES, "stdin", "import"), "stdin"
     else:
-        try:
-            raw, name = Path(file).read_bytes(), file
-        except OSError as exc:
-            raise InputError(f"{file}: cannot be read ({exc.strerror})") from None
+        raw, name = read_bounded(Path(file), IMPORT_MAX_BYTES, "import file"), file
     rows = read_rows(raw, name)
     if list_id:
         rows = [(n, {**r, "list": r.get("list") or list_id}) for n, r in rows]

@@ -4,15 +4,22 @@ Every change goes through ``Store.change``: take the lock, read the record, let
 the caller change it, keep the old bytes for ``undo``, write the new bytes
 atomically (temporary file in the same folder, fsync, rename). A refused change
 writes nothing.
+
+Symlinks are followed, consistently: a record, undo folder or lock file that is a
+link is used through the link, and a write replaces the file the link points to
+(the link stays a link). The lock file must be (or point to) a regular file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
+import re
 import stat
 import tempfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,13 +27,18 @@ from pathlib import Path
 from typing import TypeVar
 
 from hlmctl.errors import BusyError, InputError, InvalidFileError, NothingToDo
+from hlmctl.files import RECORD_MAX_BYTES, NotThere, read_bounded
 from hlmctl.meeting import Meeting, load_meeting
 from hlmctl.record import LogEntry, Record, dump_record, empty_record, parse_record
 
 T = TypeVar("T")
 
 UNDO_KEEP = 200
+UNDO_MAX_BYTES = 32 * 1024 * 1024  # compressed entries; the newest is always kept
 DEFAULT_LOCK_TIMEOUT = 10.0
+MANIFEST = "manifest.json"
+MANIFEST_MAX_BYTES = 1024 * 1024
+_ENTRY_NAME = re.compile(r"^[0-9]{6,12}-[0-9a-f]{16}\.(z|absent)$")
 
 
 def record_path_for(meeting_path: Path) -> Path:
@@ -57,7 +69,9 @@ def bundled_meeting(name: str) -> Path:
     return path
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(
+    path: Path, data: bytes, *, sync_folder: bool = True, fault: str = "before-rename"
+) -> None:
     """Write ``data`` to ``path`` so that a crash leaves the old or the new file."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -66,12 +80,14 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         _keep_mode(path, tmp)
-        _fault_point("before-rename")
+        _fault_point(fault)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    if not sync_folder:
+        return
     with contextlib.suppress(OSError):
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:
@@ -98,6 +114,58 @@ def _fault_point(name: str) -> None:
         import time
 
         time.sleep(float(spec.split(":")[1]) if ":" in spec else 5.0)
+
+
+@dataclass(frozen=True)
+class UndoEntry:
+    """One change that ``undo`` can revert: the record before it, kept compressed in
+    ``file`` (none when the change created the record), with the SHA-256 of the
+    record before (``old``) and after (``new``) it."""
+
+    number: int
+    file: str | None
+    old: str | None
+    new: str
+    size: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "number": self.number,
+            "file": self.file,
+            "old": self.old,
+            "new": self.new,
+            "size": self.size,
+        }
+
+    @classmethod
+    def from_json(cls, item: object) -> UndoEntry:
+        if not isinstance(item, dict) or set(item) != {"number", "file", "old", "new", "size"}:
+            raise ValueError("an entry is not an object with number, file, old, new, size")
+        number, file, old, new, size = (
+            item["number"],
+            item["file"],
+            item["old"],
+            item["new"],
+            item["size"],
+        )
+        if not (isinstance(number, int) and 1 <= number < 10**12):
+            raise ValueError(f"entry number {number!r} is not from 1 to 10**12")
+        if file is not None and not (isinstance(file, str) and _ENTRY_NAME.match(file)):
+            raise ValueError(f"entry file {file!r} is not an undo entry's name")
+        for digest in (old, new):
+            if digest is not None and not (
+                isinstance(digest, str) and re.fullmatch(r"[0-9a-f]{64}", digest)
+            ):
+                raise ValueError(f"{digest!r} is not a SHA-256")
+        if new is None or (file is None) != (old is None):
+            raise ValueError(f"entry {number} is incomplete")
+        if not (isinstance(size, int) and 0 <= size <= RECORD_MAX_BYTES):
+            raise ValueError(f"entry {number} has a size of {size!r}")
+        return cls(number, file, old, new, size)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _acquire(path: Path, timeout: float) -> Callable[[], None]:
@@ -175,24 +243,44 @@ class Store:
     def load_meeting(self) -> Meeting:
         return load_meeting(self.meeting_path)
 
-    def read_record(self, meeting: Meeting) -> Record:
+    # --- the record ----------------------------------------------------------------------
+
+    def _read_record_bytes(self) -> bytes | None:
+        """The record's bytes, None when there is none yet (a link is followed)."""
+        path = self.record_path
+        if path.is_symlink() and not path.exists():
+            raise InputError(f"{path} is a link to {os.readlink(path)}, which does not exist")
         try:
-            raw = self.record_path.read_bytes()
-        except FileNotFoundError:
+            return read_bounded(path, RECORD_MAX_BYTES, "record")
+        except NotThere:
+            return None
+
+    def _write_record(self, data: bytes) -> None:
+        # Through a link: replace the file it points to, so the link stays a link.
+        atomic_write(Path(os.path.realpath(self.record_path)), data)
+
+    def read_record(self, meeting: Meeting) -> Record:
+        raw = self._read_record_bytes()
+        if raw is None:
             return empty_record(meeting.meeting.id)
         return self._parse(raw, meeting)
 
-    def _parse(self, raw: bytes, meeting: Meeting) -> Record:
-        record = parse_record(raw, str(self.record_path))
+    def _parse(self, raw: bytes, meeting: Meeting, name: str | None = None) -> Record:
+        name = name or str(self.record_path)
+        record = parse_record(raw, name)
         if record.meeting != meeting.meeting.id:
             raise InputError(
-                f"{self.record_path}: this record belongs to meeting {record.meeting!r}, "
+                f"{name}: this record belongs to meeting {record.meeting!r}, "
                 f"not {meeting.meeting.id!r}"
             )
         known = {lst.id for lst in meeting.lists}
         levels = {lv.id for lv in meeting.levels}
         categories = {c.id for c in meeting.categories}
+        segments = {seg.id for seg in meeting.segments}
         problems = []
+        for list_id in record.lists:
+            if list_id not in known:
+                problems.append(f"lists.{list_id}: no list {list_id!r} in the meeting file")
         for s in record.speakers:
             if s.list not in known:
                 problems.append(f"speaker {s.id}: no list {s.list!r} in the meeting file")
@@ -200,9 +288,40 @@ class Store:
                 problems.append(f"speaker {s.id}: no level {s.level!r} in the meeting's ladder")
             if s.category not in categories:
                 problems.append(f"speaker {s.id}: no category {s.category!r} in the meeting")
+            if s.meeting is not None and s.meeting not in segments:
+                problems.append(f"speaker {s.id}: no meeting {s.meeting!r} in the meeting file")
+        for seg_id in record.meetings:
+            if seg_id not in segments:
+                problems.append(f"meetings.{seg_id}: no segment {seg_id!r} in the meeting file")
         if problems:
-            raise InvalidFileError(str(self.record_path), problems, what="record")
+            raise InvalidFileError(name, problems, what="record")
         return record
+
+    # --- the lock --------------------------------------------------------------------------
+
+    def _check_lock_file(self) -> None:
+        path = self.lock_path
+        try:
+            mode = os.stat(path).st_mode  # through a link
+        except FileNotFoundError:
+            if path.is_symlink():
+                raise InputError(
+                    f"{path}: the lock file is a link to {os.readlink(path)}, which does not "
+                    "exist; remove the link"
+                ) from None
+            if not os.access(path.parent, os.W_OK):
+                raise InputError(
+                    f"{path.parent}: the folder is read-only: hlmctl cannot make its lock "
+                    "file there; nothing was changed"
+                ) from None
+            return
+        if not stat.S_ISREG(mode):
+            raise InputError(
+                f"{path}: the lock file is not a regular file; remove it (hlmctl makes a "
+                "new one); nothing was changed"
+            )
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise InputError(f"{path}: the lock file cannot be opened (permission denied)")
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -211,6 +330,7 @@ class Store:
                 "this command changes the record, and no meeting file was given",
                 hint="run `hlmctl init` to copy an example meeting here, or pass --meeting",
             )
+        self._check_lock_file()
         try:
             release = _acquire(self.lock_path, self.lock_timeout)
         except TimeoutError:
@@ -235,10 +355,7 @@ class Store:
     ) -> tuple[Record, T]:
         """Apply one change to the record under the lock, log it, write it."""
         with self.locked():
-            try:
-                old = self.record_path.read_bytes()
-            except FileNotFoundError:
-                old = None
+            old = self._read_record_bytes()
             record = (
                 self._parse(old, meeting) if old is not None else empty_record(meeting.meeting.id)
             )
@@ -249,54 +366,174 @@ class Store:
             new = dump_record(record)
             self._keep_for_undo(old, new)
             _fault_point("before-write")
-            atomic_write(self.record_path, new)
+            self._write_record(new)
             return record, result
 
-    # --- undo ------------------------------------------------------------------------
-    # Before each change the old record is kept as ``NNNNNN-<hash of new>.toml`` (or
-    # ``.absent`` when there was none). ``undo`` restores the newest one whose hash
-    # matches the current record; a stale one (its change never landed) is dropped.
+    # --- undo ------------------------------------------------------------------------------
+    # Before each change the old record is kept, compressed, in the undo folder, and the
+    # folder's manifest lists it with the SHA-256 of the record before and after the
+    # change. Only the manifest's entries are hlmctl's: any other file in the folder is
+    # ignored (``validate`` names it). ``undo`` restores the newest entry whose "after"
+    # hash matches the current record; an entry whose change never landed (a crash
+    # between the manifest and the record) is dropped.
 
-    def _keep_for_undo(self, old: bytes | None, new: bytes) -> None:
-        self.undo_dir.mkdir(exist_ok=True)
-        entries = self._undo_entries()
-        number = int(entries[-1].name.split("-")[0]) + 1 if entries else 1
-        digest = hashlib.sha256(new).hexdigest()[:16]
-        suffix = ".toml" if old is not None else ".absent"
-        atomic_write(self.undo_dir / f"{number:06d}-{digest}{suffix}", old or b"")
-        for stale in entries[: max(0, len(entries) + 1 - UNDO_KEEP)]:
-            stale.unlink(missing_ok=True)
+    @property
+    def _undo_real(self) -> Path:
+        return Path(os.path.realpath(self.undo_dir))
 
-    def _undo_entries(self) -> list[Path]:
+    def undo_history(self) -> list[UndoEntry]:
+        """The manifest's entries, oldest first; refused (naming it) when damaged."""
+        path = self.undo_dir / MANIFEST
+        if not self.undo_dir.is_dir():
+            if self.undo_dir.exists() or self.undo_dir.is_symlink():
+                raise InputError(f"{self.undo_dir}: the undo history is not a folder")
+            return []
+        try:
+            raw = read_bounded(path, MANIFEST_MAX_BYTES, "undo manifest")
+        except NotThere:
+            return []
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            if not isinstance(data, dict) or data.get("format") != 1:
+                raise ValueError("not an undo manifest of format 1")
+            items = data.get("entries")
+            if not isinstance(items, list) or len(items) > UNDO_KEEP:
+                raise ValueError(f"'entries' is not a list of at most {UNDO_KEEP}")
+            entries = [UndoEntry.from_json(item) for item in items]
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise InputError(
+                f"{path}: the undo history is damaged ({exc}); the record itself is not affected",
+                hint="move the undo folder away: the next change starts a new history",
+            ) from None
+        numbers = [e.number for e in entries]
+        if numbers != sorted(set(numbers)):
+            raise InputError(f"{path}: the undo history is damaged (entries out of order)")
+        return entries
+
+    def check_undo_history(self) -> list[str]:
+        """Every problem of the undo history: a damaged manifest, a missing or altered
+        entry. Empty when ``undo`` can use every entry."""
+        try:
+            entries = self.undo_history()
+        except InputError as exc:
+            return [exc.message]
+        problems = []
+        for entry in entries:
+            if entry.file is None:
+                continue
+            try:
+                self._entry_bytes(entry)
+            except InputError as exc:
+                problems.append(exc.message.removesuffix("; nothing was changed"))
+        return problems
+
+    def stray_undo_files(self) -> list[str]:
+        """Files in the undo folder that are not hlmctl's (not in its manifest)."""
         if not self.undo_dir.is_dir():
             return []
-        return sorted(p for p in self.undo_dir.iterdir() if p.suffix in (".toml", ".absent"))
+        try:
+            ours = {e.file for e in self.undo_history() if e.file}
+        except InputError:
+            ours = set()
+        return sorted(
+            p.name
+            for p in self.undo_dir.iterdir()
+            if p.name != MANIFEST and p.name not in ours and not p.name.startswith(".")
+        )
+
+    def _write_manifest(self, entries: list[UndoEntry]) -> None:
+        data = {"format": 1, "entries": [e.to_json() for e in entries]}
+        text = json.dumps(data, indent=1) + "\n"
+        atomic_write(
+            self._undo_real / MANIFEST, text.encode("utf-8"), fault="before-rename/manifest"
+        )
+
+    def _keep_for_undo(self, old: bytes | None, new: bytes) -> None:
+        if self.undo_dir.is_symlink() and not self.undo_dir.exists():
+            raise InputError(
+                f"{self.undo_dir} is a link to {os.readlink(self.undo_dir)}, which does not exist"
+            )
+        self._undo_real.mkdir(exist_ok=True)
+        try:
+            entries = self.undo_history()
+        except InputError:
+            entries = []  # a damaged history does not stop the meeting: start a new one
+        number = entries[-1].number + 1 if entries else 1
+        new_hash = sha256(new)
+        if old is None:
+            entry = UndoEntry(number, None, None, new_hash)
+        else:
+            packed = zlib.compress(old, 1)
+            name = f"{number:06d}-{new_hash[:16]}.z"
+            atomic_write(
+                self._undo_real / name, packed, sync_folder=False, fault="before-rename/undo-entry"
+            )
+            entry = UndoEntry(number, name, sha256(old), new_hash, len(packed))
+        kept = [*entries, entry]
+        while len(kept) > 1 and (
+            len(kept) > UNDO_KEEP or sum(e.size for e in kept) > UNDO_MAX_BYTES
+        ):
+            kept.pop(0)
+        self._write_manifest(kept)
+        for dropped in entries[: len(entries) + 1 - len(kept)]:
+            if dropped.file:
+                (self._undo_real / dropped.file).unlink(missing_ok=True)
+
+    def _entry_bytes(self, entry: UndoEntry) -> bytes:
+        """The record an entry keeps, checked against the manifest's hash."""
+        assert entry.file is not None and entry.old is not None
+        path = self.undo_dir / entry.file
+        try:
+            packed = read_bounded(path, RECORD_MAX_BYTES, "undo entry")
+        except NotThere:
+            raise InputError(
+                f"{path}: undo entry {entry.number} is missing; nothing was changed"
+            ) from None
+        try:
+            inflater = zlib.decompressobj()
+            old = inflater.decompress(packed, RECORD_MAX_BYTES + 1)
+            if inflater.unconsumed_tail or len(old) > RECORD_MAX_BYTES:
+                raise zlib.error("larger than a record may be")
+        except zlib.error:
+            old = b""
+        if sha256(old) != entry.old:
+            raise InputError(
+                f"{path}: undo entry {entry.number} is damaged or was altered (it does not "
+                "match the hash kept in the undo manifest); nothing was changed"
+            )
+        return old
 
     def undo(self, meeting: Meeting) -> LogEntry | None:
         """Restore the record as it was before the last change; return that change."""
         with self.locked():
-            try:
-                current: bytes | None = self.record_path.read_bytes()
-            except FileNotFoundError:
-                current = None
-            digest = hashlib.sha256(current).hexdigest()[:16] if current is not None else None
+            current = self._read_record_bytes()
             # A damaged record is refused as such, before anything else.
             undone = self._parse(current, meeting).log if current is not None else []
-            for entry in reversed(self._undo_entries()):
-                old = entry.read_bytes() if entry.suffix == ".toml" else None
-                if entry.stem.split("-", 1)[1] != digest:
-                    if old == current:
-                        entry.unlink()  # its change never reached the record (a crash)
+            digest = sha256(current) if current is not None else None
+            entries = self.undo_history()
+            while entries:
+                entry = entries[-1]
+                if entry.new != digest:
+                    if entry.old == digest:
+                        # Its change never reached the record (a crash): drop it.
+                        entries.pop()
+                        self._write_manifest(entries)
+                        if entry.file:
+                            (self._undo_real / entry.file).unlink(missing_ok=True)
                         continue
                     raise InputError(
                         f"{self.record_path} was changed outside hlmctl after its last "
                         "change: undo would throw that edit away; nothing was changed"
                     )
-                if old is None:
+                if entry.file is None:
                     self.record_path.unlink()
                 else:
-                    self._parse(old, meeting)
-                    atomic_write(self.record_path, old)
-                entry.unlink()
+                    old = self._entry_bytes(entry)
+                    self._parse(old, meeting, f"{self.undo_dir / entry.file} (undo entry)")
+                    self._write_record(old)
+                entries.pop()
+                self._write_manifest(entries)
+                if entry.file:
+                    (self._undo_real / entry.file).unlink(missing_ok=True)
                 return undone[-1] if undone else None
         raise NothingToDo("nothing to undo: no change is left in the undo history")
