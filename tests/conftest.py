@@ -1,8 +1,16 @@
-"""Shared fixtures: every test runs in its own folder, with its own clock and operator."""
+"""Shared fixtures: every test runs in its own folder, with its own clock and operator,
+and its record in a store: the file store, or PostgreSQL.
+
+Stores: modules marked ``pytestmark = pytest.mark.both_stores`` run every test on
+both stores; ``HLMCTL_TEST_STORE=postgres`` runs every test on PostgreSQL (tests
+marked ``file_store`` look at the TOML files themselves and are left out there).
+The PostgreSQL server is started once per session by the suite itself.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -20,9 +28,81 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "data" / "examples"
 
 
+STORES = ("file", "postgres")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "both_stores: run each test on the file store and on PG")
+    config.addinivalue_line("markers", "file_store: the test reads or writes the TOML files")
+    config.addinivalue_line("markers", "postgres: the test needs the PostgreSQL test server")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    marked = metafunc.definition.get_closest_marker
+    if "store_kind" in metafunc.fixturenames and marked("both_stores") and not marked("file_store"):
+        metafunc.parametrize("store_kind", STORES, indirect=True)
+
+
+def default_store_kind() -> str:
+    kind = os.environ.get("HLMCTL_TEST_STORE", "file") or "file"
+    if kind not in STORES:
+        raise pytest.UsageError(f"HLMCTL_TEST_STORE={kind!r}: give one of {', '.join(STORES)}")
+    return kind
+
+
+@pytest.fixture
+def store_kind(request: pytest.FixtureRequest) -> str:
+    """The store this test runs on: a parameter, else $HLMCTL_TEST_STORE, else file.
+    A test of the file store itself (marked ``file_store``) always runs on files."""
+    if request.node.get_closest_marker("file_store"):
+        return "file"
+    given = getattr(request, "param", None)
+    if given is None and request.node.get_closest_marker("postgres"):
+        return "postgres"
+    return str(given or default_store_kind())
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    """The suite's own PostgreSQL server (see tests/pgserver.py), its schema created."""
+    from pgserver import pg_bin, remove, start_server
+
+    if pg_bin() is None:
+        message = (
+            "PostgreSQL server binaries (initdb, pg_ctl) are missing: "
+            "`apt-get install postgresql` (scripts/system-deps does it)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    server = start_server()
+    try:
+        result = run(
+            "--store", server.url, "--meeting", str(EXAMPLES / "hlm-2013.toml"), "store", "init"
+        )
+        assert result.exit_code == 0, result.stderr
+        yield server
+    finally:
+        remove(server)
+
+
+@pytest.fixture
+def pg(pg_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The test server, emptied, selected as the store for this test."""
+    pg_server.reset()
+    monkeypatch.setenv("HLMCTL_STORE", pg_server.url)
+    return pg_server
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Run in tmp_path with no meeting, no clock and no operator from outside."""
+def isolated(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    store_kind: str,
+) -> Iterator[Path]:
+    """Run in tmp_path with no meeting, no clock and no operator from outside, on the
+    store this test runs on."""
     monkeypatch.chdir(tmp_path)
     for name in (
         "HLMCTL_MEETING",
@@ -31,12 +111,15 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         "HLMCTL_DEBUG",
         "HLMCTL_LOCK_TIMEOUT",
         "HLMCTL_FAULT",
+        "HLMCTL_STORE",
         "NO_COLOR",
         "FORCE_COLOR",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HLMCTL_OPERATOR", "tester")
     monkeypatch.setenv("COLUMNS", "200")
+    if store_kind == "postgres":
+        request.getfixturevalue("pg")
     yield tmp_path
 
 
@@ -69,7 +152,28 @@ def gofr(isolated: Path) -> Path:
     """A copy of the bundled ministerial meeting, with its record of 22 speakers."""
     shutil.copy(EXAMPLES / "gofr-2013.toml", isolated / "gofr.toml")
     shutil.copy(EXAMPLES / "gofr-2013.state.toml", isolated / "gofr.state.toml")
+    url = os.environ.get("HLMCTL_STORE")
+    if url:  # the record goes where the test's store is
+        moved = run("--meeting", "gofr.toml", "store", "copy", "--from", "file", "--to", url)
+        assert moved.exit_code == 0, moved.stderr
+        (isolated / "gofr.state.toml").unlink()
     return isolated / "gofr.toml"
+
+
+def record_bytes(folder: Path, meeting_file: str = "meeting.toml") -> bytes | None:
+    """The record's bytes, from the store this test runs on (None: no record yet)."""
+    url = os.environ.get("HLMCTL_STORE")
+    if not url:
+        path = folder / (Path(meeting_file).stem + ".state.toml")
+        return path.read_bytes() if path.exists() else None
+    import psycopg
+
+    from hlmctl.meeting import load_meeting
+
+    mid = load_meeting(folder / meeting_file).meeting.id
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT record FROM hlmctl.meetings WHERE id = %s", (mid,)).fetchone()
+    return bytes(row[0]) if row is not None and row[0] is not None else None
 
 
 def hlmctl_process(

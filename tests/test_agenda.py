@@ -379,6 +379,7 @@ def test_overflow_names_the_speakers_and_the_limit_that_fits(isolated: Path) -> 
     assert "a limit of 3 min per statement would let all 10 speak" in text.stdout
 
 
+@pytest.mark.file_store  # two folders of one meeting id, or the TOML files themselves
 def test_the_reported_limit_really_makes_the_list_fit(isolated: Path) -> None:
     """With the reported limit as the list's time limit nobody overflows; the next
     limit a President could announce (30 seconds more) does not fit."""

@@ -9,12 +9,15 @@ from typing import Any
 
 import pytest
 
-from conftest import EXAMPLES, Result, run
+from conftest import EXAMPLES, Result, record_bytes, run
 from hlmctl import live
 from hlmctl.errors import ExitCode, InputError, NothingToDo
 from hlmctl.meeting import Meeting, load_meeting
 from hlmctl.record import Record, empty_record
 from hlmctl.speakers import Inscription, add
+
+# The podium commands: the same on both stores (see conftest.py).
+pytestmark = pytest.mark.both_stores
 
 DAY = "2013-05-13"
 
@@ -56,7 +59,9 @@ def speaker(sid: str, when: str = "12:00") -> dict[str, Any]:
 
 
 def state(folder: Path) -> bytes:
-    return (folder / "meeting.state.toml").read_bytes()
+    raw = record_bytes(folder)
+    assert raw is not None
+    return raw
 
 
 # --- now --------------------------------------------------------------------------

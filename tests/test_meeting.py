@@ -341,6 +341,7 @@ def test_init_copies_hlm_2013(isolated: Path) -> None:
     assert run("validate").exit_code == 0
 
 
+@pytest.mark.file_store  # two folders of one meeting id, or the TOML files themselves
 def test_init_gofr_copies_the_record_too(isolated: Path) -> None:
     """`init --example gofr-2013` copies the meeting and its record as meeting.state.toml."""
     result = run("init", "--example", "gofr-2013")

@@ -89,6 +89,7 @@ def test_every_tour_command_runs(isolated: Path, monkeypatch: pytest.MonkeyPatch
             assert cal.walk("VEVENT"), line
 
 
+@pytest.mark.file_store  # two folders of one meeting id, or the TOML files themselves
 def test_tour_comments_tell_the_truth(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two claims of the tour: Turkey is inscribed as Türkiye; undo restores the record."""
     assert run("init").exit_code == 0

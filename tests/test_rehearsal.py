@@ -353,6 +353,7 @@ def test_timer_when_piped_prints_one_frame_and_changes_nothing(copy: Path) -> No
     assert (copy / "meeting.state.toml").read_bytes() == before
 
 
+@pytest.mark.file_store  # two folders of one meeting id, or the TOML files themselves
 def test_timer_in_a_real_process_with_piped_stdout_exits(isolated: Path) -> None:
     """A real `hlmctl timer` whose stdout is a pipe prints one frame and ends by itself."""
     shutil.copy(EXAMPLES / "hlm-2013.toml", isolated / "meeting.toml")
@@ -561,6 +562,7 @@ def second_day(tmp: Path, first_ends: str) -> dict[str, Any]:
     return hl(first_ends, "agenda", "--format", "json").json()
 
 
+@pytest.mark.file_store  # two folders of one meeting id, or the TOML files themselves
 def test_closing_plenary_moves_when_the_meeting_runs_late(tmp_path: Path) -> None:
     """Austria speaking 9 minutes instead of 4 pushes the closing plenary 5 minutes later.
 

@@ -9,7 +9,13 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from conftest import EXAMPLES, run
+import pytest
+
+from conftest import EXAMPLES, record_bytes, run
+
+# Inscription and ordering: the same on both stores (see conftest.py).
+pytestmark = pytest.mark.both_stores
+
 
 BEFORE = "2013-05-10T09:00"  # not a day of the meeting: meetings start at their scheduled time
 
@@ -151,11 +157,6 @@ def listed(*options: str, now: str = BEFORE) -> list[dict[str, Any]]:
 
 def order(now: str = BEFORE) -> list[str]:
     return [row["delegation"] for row in listed(now=now)]
-
-
-def record_bytes(folder: Path) -> bytes | None:
-    path = folder / "meeting.state.toml"
-    return path.read_bytes() if path.exists() else None
 
 
 def inscribe_scrambled() -> dict[str, str]:
@@ -517,7 +518,7 @@ def test_names_in_every_script_are_kept_exactly(hlm: Path, isolated: Path) -> No
     for delegation, name, title in NAMES:
         assert rows[delegation]["name"] == name
         assert rows[delegation]["title"] == title
-    record = tomllib.loads((isolated / "meeting.state.toml").read_text(encoding="utf-8"))
+    record = tomllib.loads((record_bytes(isolated) or b"").decode("utf-8"))
     kept = {(s["name"], s["title"]) for s in record["speakers"]}
     assert kept == {(name, title) for _, name, title in NAMES}
     exported = run("--now", BEFORE, "speakers", "export", "--format", "json")

@@ -5,7 +5,9 @@ read only when a name must be matched. No test here measures a time (bench/ does
 
 from __future__ import annotations
 
+import copy
 import os
+import pickle
 import subprocess
 import sys
 import threading
@@ -101,6 +103,10 @@ def test_the_record_reads_back_exactly_as_it_was_written(record: Record) -> None
     back = parse_record(written, "meeting.state.toml")
     assert back == record
     assert dump_record(back) == written  # and writes the same bytes again
+    # Times read back are plain fixed offsets: the record can be copied and pickled.
+    assert all(type(s.inscribed_at.tzinfo) is timezone for s in back.speakers)
+    assert copy.deepcopy(back) == back
+    assert pickle.loads(pickle.dumps(back)) == back
 
 
 def test_a_record_in_the_layout_of_earlier_versions_still_reads() -> None:

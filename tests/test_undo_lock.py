@@ -9,15 +9,14 @@ from pathlib import Path
 import filelock
 import pytest
 
-from conftest import hlmctl_process, run
+from conftest import hlmctl_process, record_bytes, run
+
+# Undo and busy writers: the same on both stores (see conftest.py).
+pytestmark = pytest.mark.both_stores
+
 
 NOW = "2013-05-10T09:00"
 CSV = "delegation,level\nQatar,head-of-state\nEgypt,vice-minister\n"
-
-
-def record_bytes(folder: Path) -> bytes | None:
-    path = folder / "meeting.state.toml"
-    return path.read_bytes() if path.exists() else None
 
 
 def ok(*args: str, input: str | None = None) -> None:
@@ -187,6 +186,7 @@ def wait(process: subprocess.Popen[bytes], seconds: float = 60) -> tuple[int, st
     return process.returncode, out.decode(), err.decode()
 
 
+@pytest.mark.file_store  # two folders of one meeting id, or the TOML files themselves
 def test_a_second_process_exits_4_while_the_lock_is_held(hlm: Path, isolated: Path) -> None:
     """Another writer holding the lock past HLMCTL_LOCK_TIMEOUT: exit 4, nothing changed."""
     ok("--now", NOW, "speakers", "add", "Belarus")
@@ -205,6 +205,7 @@ def test_a_second_process_exits_4_while_the_lock_is_held(hlm: Path, isolated: Pa
     assert record_bytes(isolated) == before
 
 
+@pytest.mark.file_store  # two folders of one meeting id, or the TOML files themselves
 def test_undo_also_waits_for_the_lock(hlm: Path, isolated: Path) -> None:
     ok("--now", NOW, "speakers", "add", "Belarus")
     before = record_bytes(isolated)
@@ -243,6 +244,7 @@ def test_twenty_processes_adding_at_once_leave_twenty_inscriptions(
     assert len(log) == 20
 
 
+@pytest.mark.file_store  # two folders of one meeting id, or the TOML files themselves
 def test_undo_refuses_to_throw_away_a_hand_edit(hlm: Path, isolated: Path) -> None:
     """A record edited by hand after its last change is not silently reverted by undo."""
     assert run("--now", NOW, "speakers", "add", "Peru").exit_code == 0
@@ -255,6 +257,7 @@ def test_undo_refuses_to_throw_away_a_hand_edit(hlm: Path, isolated: Path) -> No
     assert path.read_bytes() == edited
 
 
+@pytest.mark.file_store  # two folders of one meeting id, or the TOML files themselves
 def test_a_write_keeps_the_record_permissions(hlm: Path, isolated: Path) -> None:
     """The atomic write does not make a shared record private (mkstemp's 0600)."""
     assert run("--now", NOW, "speakers", "add", "Peru").exit_code == 0

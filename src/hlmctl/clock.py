@@ -8,7 +8,8 @@ offset arithmetic (a day of projection, a venue's UTC offset) can overflow.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from hlmctl.errors import InputError
@@ -31,10 +32,20 @@ def out_of_range(what: str, value: object) -> str:
     return f"{what}: {value} is outside the times hlmctl accepts ({RANGE_TEXT})"
 
 
+_TIME_OF_DAY = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
+
+
 def parse_now(value: str, tz: ZoneInfo, *, source: str = "--now") -> datetime:
-    """Parse an ISO 8601 time; without an offset it is venue-local time. ``source``
+    """Parse an ISO 8601 time; without an offset it is venue-local time. A time of
+    day alone (``10:00``) is that time today, in the venue's time zone. ``source``
     names where the text came from (``--now`` or ``HLMCTL_NOW``) in the error."""
     text = value.strip()
+    if _TIME_OF_DAY.match(text):
+        try:
+            of_day = time.fromisoformat(text if text.index(":") == 2 else "0" + text)
+        except ValueError:
+            raise InputError(f"{source}: {value!r} is not a time of day (00:00 to 23:59)") from None
+        return datetime.combine(system_now(tz).date(), of_day, tz)
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
@@ -43,7 +54,7 @@ def parse_now(value: str, tz: ZoneInfo, *, source: str = "--now") -> datetime:
             "for example 2013-05-13T10:05 or 2013-05-13T10:05:00-04:00)"
         ) from None
     if not EARLIEST.date() < parsed.date() < LATEST.date():
-        raise InputError(out_of_range("--now", text))
+        raise InputError(out_of_range(source, text))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed.astimezone(tz)

@@ -17,7 +17,7 @@ from hlmctl.errors import InputError
 
 if TYPE_CHECKING:
     from hlmctl.meeting import Meeting
-    from hlmctl.store import Store
+    from hlmctl.store import RecordStore
 
 
 def _closed_stream() -> TextIO:
@@ -40,6 +40,7 @@ class Env:
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
     meeting_option: Path | None = None
     now_option: str | None = None
+    store_option: str | None = None
     committed: str | None = None  # the change this command recorded, once it is made
 
     @property
@@ -54,9 +55,42 @@ class Env:
         except (OSError, ValueError):
             pass  # nowhere left to say it; the exit code still tells
 
-    def store(self, *, write: bool) -> Store:
-        """The meeting file: --meeting, else $HLMCTL_MEETING, else ./meeting.toml."""
-        from hlmctl.store import DEFAULT_LOCK_TIMEOUT, Store, bundled_meeting
+    def store_url(self) -> str | None:
+        """The store: --store, else $HLMCTL_STORE; None (or `file`) is the TOML record
+        beside the meeting file, else a postgresql:// URL."""
+        given = (
+            self.store_option
+            if self.store_option is not None
+            else (self.environ.get("HLMCTL_STORE"))
+        )
+        if given is None or given.strip() in ("", "file"):
+            return None
+        from hlmctl.store.select import checked_url
+
+        return checked_url(given.strip())
+
+    def store(self, *, write: bool) -> RecordStore:
+        """The meeting file: --meeting, else $HLMCTL_MEETING, else ./meeting.toml;
+        its record in the store that --store or $HLMCTL_STORE names."""
+        path, bundled, timeout = self._meeting_file(write=write)
+        url = self.store_url()
+        if url is None:
+            from hlmctl.store import Store
+
+            return Store(path, bundled=bundled, lock_timeout=timeout)
+        from hlmctl.store.postgres import PostgresStore
+
+        return PostgresStore(
+            path,
+            url,
+            bundled=bundled,
+            lock_timeout=timeout,
+            operator=self.operator(),
+            host=self.host(),
+        )
+
+    def _meeting_file(self, *, write: bool) -> tuple[Path, bool, float]:
+        from hlmctl.store import DEFAULT_LOCK_TIMEOUT, bundled_meeting
 
         timeout = lock_timeout(self.environ.get("HLMCTL_LOCK_TIMEOUT"), DEFAULT_LOCK_TIMEOUT)
         chosen = self.meeting_option or (
@@ -70,17 +104,17 @@ class Env:
                     f"{chosen}: no such meeting file",
                     hint="`hlmctl init` copies an example meeting",
                 )
-            return Store(chosen, lock_timeout=timeout)
+            return chosen, False, timeout
         default = Path("meeting.toml")
         if default.is_file():
-            return Store(default, lock_timeout=timeout)
+            return default, False, timeout
         if write:
             raise InputError(
                 "no meeting file: this command changes the record of a meeting",
                 hint="run `hlmctl init` to copy an example here, or pass --meeting PATH",
             )
         self.warn("hlmctl: no meeting file here: showing the bundled example hlm-2013")
-        return Store(bundled_meeting("hlm-2013"), bundled=True, lock_timeout=timeout)
+        return bundled_meeting("hlm-2013"), True, timeout
 
     def now(self, meeting: Meeting) -> datetime:
         from hlmctl.clock import parse_now, system_now
@@ -115,6 +149,17 @@ class Env:
         if unsafe_character(login) or not login.strip() or len(login) > MAX_TEXT:
             return "unknown"
         return login.strip()
+
+    def host(self) -> str:
+        """This desk, as the change log names it: the machine's host name."""
+        import socket
+
+        from hlmctl.text import MAX_TEXT, unsafe_character
+
+        name = socket.gethostname()
+        if unsafe_character(name) or not name.strip() or len(name) > MAX_TEXT:
+            return "unknown"
+        return name.strip()
 
 
 MAX_LOCK_TIMEOUT = 24 * 3600.0

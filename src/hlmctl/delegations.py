@@ -35,6 +35,8 @@ class Delegation:
     also_groups: tuple[str, ...] = ()
     iso3: str = ""
     french: str = ""
+    french_article: str = ""
+    english_article: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,8 @@ def reference() -> ReferenceData:
             also_groups=tuple(row.get("also_groups", [])),
             iso3=row.get("iso3", ""),
             french=row.get("french", ""),
+            french_article=row.get("french_article", ""),
+            english_article=row.get("english_article", ""),
         )
         entries.append(entry)
         keys = [entry.name, entry.french, *row.get("aliases", [])]
@@ -168,3 +172,49 @@ def suggestions(text: str, limit: int = 3) -> list[str]:
 def group_of(delegation: str) -> str:
     entry = match(delegation)
     return entry.group if entry else ""
+
+
+# --- French: the name with its article, and "of" ("du Bélarus") ---------------------
+
+ARTICLES = ("le", "la", "les", "l'", "")
+_OF = {"le": "du ", "la": "de la ", "les": "des ", "l'": "de l'"}
+
+
+def _starts_with_vowel_sound(text: str) -> bool:
+    first = unicodedata.normalize("NFKD", text[:1]).casefold()[:1]
+    # Before a vowel and before the mute h of the one name that has it (Haïti).
+    return first in "aeiouh"
+
+
+def french_name(delegation: str) -> tuple[str, str] | None:
+    """The French short name and its article, or None for a delegation the
+    reference data does not know (its French name would be a guess)."""
+    entry = match(delegation)
+    if entry is None or not entry.french:
+        return None
+    return entry.french, entry.french_article
+
+
+def english_with_article(delegation: str) -> str:
+    """The English name as the floor says it: "the Philippines", "Belarus"."""
+    entry = match(delegation)
+    if entry is not None and entry.english_article and delegation == entry.name:
+        return f"{entry.english_article} {delegation}"
+    return delegation
+
+
+def of_form(name: str, article: str) -> str:
+    """ "de" with its article before a French name: du Bélarus, de la France,
+    des Philippines, de l'Union européenne, de Cuba, d'Israël."""
+    if article not in ARTICLES:
+        raise ValueError(f"not a French article: {article!r}")
+    if article:
+        return _OF[article] + name
+    return ("d'" if _starts_with_vowel_sound(name) else "de ") + name
+
+
+def with_article(name: str, article: str) -> str:
+    """The name as a subject: le Bélarus, l'Union européenne, Israël."""
+    if article == "l'":
+        return "l'" + name
+    return f"{article} {name}" if article else name

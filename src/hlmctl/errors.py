@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     INPUT = 2
     NOTHING_TO_DO = 3
     BUSY = 4
+    UNREACHABLE = 5
     OUTPUT = 6  # the output could not be written (the line says if a change was made)
 
 
@@ -58,3 +59,10 @@ class NothingToDo(HlmError):
 
 class BusyError(HlmError):
     code = ExitCode.BUSY
+
+
+class StoreUnreachable(HlmError):
+    """The store cannot be reached (a PostgreSQL server down, refusing, or gone
+    in the middle of a command). The message names the store without its password."""
+
+    code = ExitCode.UNREACHABLE

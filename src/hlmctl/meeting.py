@@ -100,6 +100,14 @@ class Rules(Model):
     )
     # Decision 34/401 (annex V of the rules of procedure).
     reply_minutes: list[Minutes] = Field(default=[10.0, 5.0], min_length=1, max_length=10)
+    # The countdown (timer and board): amber from this many seconds before the end.
+    amber_seconds: int = Field(
+        default=30,
+        ge=0,
+        le=3600,
+        description="The countdown turns amber this many seconds before the limit.",
+    )
+    bell: bool = Field(default=False, description="Sound a bell when the limit is reached.")
 
 
 class Person(Model):
@@ -107,6 +115,7 @@ class Person(Model):
     name: Text | None = None
     delegation: Text | None = None
     note: Text | None = None
+    note_fr: Text | None = Field(default=None, description="The note in French.")
 
     def describe(self) -> str:
         who = self.name or "to be announced"
@@ -124,6 +133,7 @@ class Item(Model):
     speaker: Text | None = None
     assumed: bool = Field(default=False, description="The length is an assumption.")
     note: Text | None = None
+    label_fr: Text | None = Field(default=None, description="The label in French.")
 
     @model_validator(mode="after")
     def _needs_minutes(self) -> Item:
@@ -161,7 +171,10 @@ class Segment(Model):
     start: VenueTime | None = None
     end: VenueTime | None = None
     room: Text = "General Assembly Hall"
+    room_fr: Text | None = Field(default=None, description="The room in French.")
     theme: Text | None = None
+    title_fr: Text | None = Field(default=None, description="The title in French.")
+    theme_fr: Text | None = Field(default=None, description="The theme in French.")
     chairs: list[Person] = []
     moderator: Person | None = None
     panelists: list[Person] = []
@@ -213,6 +226,7 @@ class SpeakerList(Model):
     )
     assumed: bool = Field(default=False, description="The limits are an assumption.")
     note: Text | None = None
+    title_fr: Text | None = Field(default=None, description="The title in French.")
 
     def limit_minutes(self, on_behalf_of: str | None) -> float:
         if on_behalf_of and self.group_minutes is not None:
@@ -225,6 +239,8 @@ class MeetingInfo(Model):
     title: Text
     venue: Text
     timezone: str
+    title_fr: Text | None = Field(default=None, description="The title in French.")
+    venue_fr: Text | None = Field(default=None, description="The venue in French.")
     days: list[Day] = Field(min_length=1)
     source: Text | None = None
     notes: list[Text] = []

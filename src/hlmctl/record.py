@@ -12,7 +12,7 @@ meeting file, which people write, stays on ``tomllib`` (see meeting.py).
 from __future__ import annotations
 
 import builtins
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated, Any, Literal
 
 import rtoml
@@ -33,9 +33,20 @@ from hlmctl.text import SafeText, ShortText
 MAX_ID = 10**9  # speaker ids and next_id: far beyond any meeting, far below overflow
 
 
+# The offset class of the times rtoml reads: it can be neither copied nor pickled.
+_RTOML_OFFSET = type(rtoml.loads("t = 2013-05-13T09:30:00-04:00")["t"].tzinfo)
+_OFFSETS: dict[timedelta | None, timezone] = {}
+
+
 def _time_in_range(value: datetime) -> datetime:
     if not in_range(value):
         raise ValueError(f"{value.isoformat()} is outside the times hlmctl accepts ({RANGE_TEXT})")
+    if type(value.tzinfo) is _RTOML_OFFSET:
+        # A time read from the record gets the standard library's fixed offset (the
+        # same instant and offset), so that the record can be deep-copied and pickled.
+        offset = value.utcoffset()
+        tz = _OFFSETS.get(offset) or _OFFSETS.setdefault(offset, timezone(offset or timedelta()))
+        value = value.replace(tzinfo=tz)
     return value
 
 
@@ -60,6 +71,7 @@ class Speaker(RecordModel):
     delegation: ShortText = Field(min_length=1)
     category: str
     level: str
+    courtesy: ShortText | None = None
     name: ShortText | None = None
     title: ShortText | None = None
     on_behalf_of: ShortText | None = None
@@ -147,6 +159,7 @@ class LogEntry(RecordModel):
     operator: ShortText
     command: ShortText
     change: SafeText
+    host: ShortText | None = None  # the desk (host name); absent in older records
 
 
 class Record(RecordModel):

@@ -11,6 +11,7 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +20,12 @@ from hlmctl.csvio import needs_quote
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from hlmctl.context import Env
+    from hlmctl.i18n import Lang
     from hlmctl.meeting import Meeting
-    from hlmctl.projection import Agenda, AgendaSegment
+    from hlmctl.projection import Agenda, AgendaItem, AgendaSegment
 
 
 def printable(text: str | None) -> str:
@@ -91,65 +94,131 @@ def write_csv(env: Env, columns: Sequence[str], rows: Iterable[dict[str, Any]]) 
 # --- agenda -------------------------------------------------------------------------
 
 
+def _english() -> Lang:
+    from hlmctl.i18n import english
+
+    return english()
+
+
 def _hm(value: datetime | None) -> str:
     return value.strftime("%H:%M") if value else "--:--"
 
 
-def _span(a: datetime | None, b: datetime | None) -> str:
-    return f"{_hm(a)}-{_hm(b)}"
+def _span(a: datetime | None, b: datetime | None, lang: Lang | None = None) -> str:
+    if lang is None or not lang.french:
+        return f"{_hm(a)}-{_hm(b)}"
+    return lang._("{start}-{end}").format(start=lang.time(a), end=lang.time(b))
 
 
-def _day_title(day: datetime) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
+def _day_title(day: datetime, lang: Lang | None = None) -> str:
+    return (lang or _english()).date(day)
 
 
-def _days(segments: list[AgendaSegment]) -> list[tuple[str, list[AgendaSegment]]]:
+def _days(
+    segments: list[AgendaSegment], lang: Lang | None = None
+) -> list[tuple[str, list[AgendaSegment]]]:
+    lang = lang or _english()
     out: list[tuple[str, list[AgendaSegment]]] = []
     for seg in segments:
-        title = _day_title(seg.start) if seg.start else "Not yet scheduled"
+        title = _day_title(seg.start, lang) if seg.start else lang._("Not yet scheduled")
         if not out or out[-1][0] != title:
             out.append((title, []))
         out[-1][1].append(seg)
     return out
 
 
-def _segment_details(meeting: Meeting, a: AgendaSegment) -> list[str]:
+def _segment_details(meeting: Meeting, a: AgendaSegment, lang: Lang | None = None) -> list[str]:
+    lang = lang or _english()
     seg = a.segment
-    lines = [f"Room: {seg.room}"]
+    lines = [lang._("Room: {room}").format(room=lang.text(seg.room, seg.room_fr))]
     if seg.theme:
-        lines.append(f"Theme: {seg.theme}")
+        lines.append(lang._("Theme: {theme}").format(theme=lang.text(seg.theme, seg.theme_fr)))
     for person in [*seg.chairs, *([seg.moderator] if seg.moderator else []), *seg.panelists]:
         if person.name:
-            who = person.name + (f" ({person.delegation})" if person.delegation else "")
+            who = person.name + (
+                f" ({lang.delegation(person.delegation)})" if person.delegation else ""
+            )
         else:
-            who = person.delegation or "not yet named"
-        note = f" - {person.note}" if person.note else ""
-        lines.append(f"{person.role or 'Participant'}: {who}{note}")
+            who = lang.delegation(person.delegation) if person.delegation else ""
+            who = who or lang._("not yet named")
+        role = lang.label(person.role) if person.role else lang._("Participant")
+        if person.note:
+            note = lang.text(person.note, person.note_fr)
+            lines.append(lang._("{role}: {who} - {note}").format(role=role, who=who, note=note))
+        else:
+            lines.append(lang._("{role}: {who}").format(role=role, who=who))
     if a.note:
         lines.append(a.note)
     elif seg.kind == "closing-plenary":
-        lines.append("Starts once the list of speakers is exhausted (projected)")
+        lines.append(lang._("Starts once the list of speakers is exhausted (projected)"))
     return lines
 
 
-def agenda_text(env: Env, meeting: Meeting, agenda: Agenda, segments: list[AgendaSegment]) -> None:
+def _item_label(lang: Lang, item: AgendaItem, meeting: Meeting) -> str:
+    """A fixed item's label, or a speaker as the agenda shows one, in ``lang``."""
+    if item.speaker is not None and lang.french:
+        s = item.speaker
+        row = {
+            "delegation": s.delegation,
+            "on_behalf_of": s.on_behalf_of,
+            "kind": s.kind,
+            "courtesy": s.courtesy,
+            "name": s.name,
+            "title": s.title,
+        }
+        who = speaker_who(lang, row)
+        deleg = speaker_delegation(lang, row)
+        return (
+            lang._("{delegation}: {speaker}").format(delegation=deleg, speaker=who)
+            if who
+            else deleg
+        )
+    if item.kind == "list" and lang.french:
+        lst = next((x for x in meeting.lists if x.title == item.label), None)
+        if lst is not None:
+            return lang.text(lst.title, lst.title_fr)
+    if item.item is not None and lang.french:
+        return lang.text(item.label, item.item.label_fr)
+    return item.label
+
+
+def _titles(meeting: Meeting, lang: Lang) -> tuple[str, str]:
+    info = meeting.meeting
+    return lang.text(info.title, info.title_fr), lang.text(info.venue, info.venue_fr)
+
+
+def agenda_text(
+    env: Env,
+    meeting: Meeting,
+    agenda: Agenda,
+    segments: list[AgendaSegment],
+    lang: Lang | None = None,
+) -> None:
+    lang = lang or _english()
     out = env.stdout
+    title, venue = _titles(meeting, lang)
     out.write(
-        f"{printable(meeting.meeting.title)}\n{printable(meeting.meeting.venue)} "
-        f"(times in {meeting.meeting.timezone}; ~ projected)\n"
+        lang._("{title}\n{venue} (times in {timezone}; ~ projected)").format(
+            title=printable(title), venue=printable(venue), timezone=meeting.meeting.timezone
+        )
+        + "\n"
     )
-    for day, segs in _days(segments):
+    # The widest time span of this listing, so that the columns line up in French too.
+    pad = max([len(_span(i.start, i.end, lang)) for a in segments for i in a.items] or [11])
+    for day, segs in _days(segments, lang):
         out.write(f"\n{day}\n")
         for a in segs:
             mark = "~" if a.projected else " "
-            out.write(f"{mark}{_span(a.start, a.end)}  {printable(a.segment.title)}\n")
-            for line in _segment_details(meeting, a):
-                out.write(f"              {printable(line)}\n")
+            seg_title = lang.text(a.segment.title, a.segment.title_fr)
+            out.write(f"{mark}{_span(a.start, a.end, lang)}  {printable(seg_title)}\n")
+            for line in _segment_details(meeting, a, lang):
+                out.write(f"{' ' * (pad + 3)}{printable(line)}\n")
             for item in a.items:
                 mark = "~" if item.projected else " "
                 ident = f" [{item.speaker_id}]" if item.speaker_id else ""
+                span = _span(item.start, item.end, lang)
                 out.write(
-                    f"  {mark}{_span(item.start, item.end)}  {printable(item.label)}{ident}\n"
+                    f"  {mark}{span:<{pad}}  {printable(_item_label(lang, item, meeting))}{ident}\n"
                 )
     _overflow_text(env, agenda)
 
@@ -178,39 +247,48 @@ def _overflow_text(env: Env, agenda: Agenda) -> None:
         env.stdout.write(f"\nWARNING: {line}\n")
 
 
-def agenda_table(env: Env, meeting: Meeting, agenda: Agenda, segments: list[AgendaSegment]) -> None:
+def agenda_table(
+    env: Env,
+    meeting: Meeting,
+    agenda: Agenda,
+    segments: list[AgendaSegment],
+    lang: Lang | None = None,
+) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    lang = lang or _english()
     con = console(env)
-    con.print(Text(meeting.meeting.title, style="bold"))
+    title, venue = _titles(meeting, lang)
+    con.print(Text(title, style="bold"))
     con.print(
         Text(
-            f"{meeting.meeting.venue} - times in {meeting.meeting.timezone}; "
-            "~ marks a projected time",
+            lang._("{venue} - times in {timezone}; ~ marks a projected time").format(
+                venue=venue, timezone=meeting.meeting.timezone
+            ),
             style="dim",
         )
     )
-    for day, segs in _days(segments):
+    for day, segs in _days(segments, lang):
         table = Table(
             title=Text(day, style="bold cyan"),
             title_justify="left",
             expand=False,
             show_lines=False,
         )
-        table.add_column("Time", no_wrap=True)
+        table.add_column(lang._("Time"), no_wrap=True)
         table.add_column("", width=1)
-        table.add_column("Programme", overflow="fold", ratio=1)
-        table.add_column("Id", no_wrap=True, style="dim")
+        table.add_column(lang._("Programme"), overflow="fold", ratio=1)
+        table.add_column(lang._("Id"), no_wrap=True, style="dim")
         for a in segs:
             table.add_row(
-                Text(_span(a.start, a.end), style="bold"),
+                Text(_span(a.start, a.end, lang), style="bold"),
                 Text("~" if a.projected else ""),
-                Text(printable(a.segment.title), style="bold"),
+                Text(printable(lang.text(a.segment.title, a.segment.title_fr)), style="bold"),
                 Text(""),
                 end_section=False,
             )
-            for line in _segment_details(meeting, a):
+            for line in _segment_details(meeting, a, lang):
                 table.add_row(
                     Text(""), Text(""), Text(printable(line), style="italic dim"), Text("")
                 )
@@ -221,9 +299,9 @@ def agenda_table(env: Env, meeting: Meeting, agenda: Agenda, segments: list[Agen
                     else ("yellow" if item.speaker and item.speaker.status == "speaking" else "")
                 )
                 table.add_row(
-                    Text(_span(item.start, item.end)),
+                    Text(_span(item.start, item.end, lang)),
                     Text("~" if item.projected else ""),
-                    Text("  " + printable(item.label), style=style),
+                    Text("  " + printable(_item_label(lang, item, meeting)), style=style),
                     Text(item.speaker_id or ""),
                 )
             table.add_section()
@@ -233,28 +311,38 @@ def agenda_table(env: Env, meeting: Meeting, agenda: Agenda, segments: list[Agen
 
 
 def agenda_markdown(
-    env: Env, meeting: Meeting, agenda: Agenda, segments: list[AgendaSegment]
+    env: Env,
+    meeting: Meeting,
+    agenda: Agenda,
+    segments: list[AgendaSegment],
+    lang: Lang | None = None,
 ) -> None:
+    lang = lang or _english()
     out = env.stdout
+    title, venue = _titles(meeting, lang)
     out.write(
-        f"# {md(meeting.meeting.title)}\n\n{md(meeting.meeting.venue)}; times in "
-        f"{meeting.meeting.timezone}; ~ marks a projected time.\n"
+        f"# {md(title)}\n\n"
+        + lang._("{venue}; times in {timezone}; ~ marks a projected time.").format(
+            venue=md(venue), timezone=meeting.meeting.timezone
+        )
+        + "\n"
     )
-    for day, segs in _days(segments):
+    for day, segs in _days(segments, lang):
         out.write(f"\n## {day}\n")
         for a in segs:
             out.write(
-                f"\n### {'~' if a.projected else ''}{_span(a.start, a.end)} "
-                f"{md(a.segment.title)}\n\n"
+                f"\n### {'~' if a.projected else ''}{_span(a.start, a.end, lang)} "
+                f"{md(lang.text(a.segment.title, a.segment.title_fr))}\n\n"
             )
-            for line in _segment_details(meeting, a):
+            for line in _segment_details(meeting, a, lang):
                 out.write(f"- {md(line)}\n")
             if a.items:
-                out.write("\n| Time | Item | Speaker id |\n|---|---|---|\n")
+                heads = (lang._("Time"), lang._("Item"), lang._("Speaker id"))
+                out.write(f"\n| {' | '.join(heads)} |\n|---|---|---|\n")
                 for item in a.items:
                     out.write(
-                        f"| {'~' if item.projected else ''}{_span(item.start, item.end)} | "
-                        f"{md(item.label)} | {item.speaker_id or ''} |\n"
+                        f"| {'~' if item.projected else ''}{_span(item.start, item.end, lang)} | "
+                        f"{md(_item_label(lang, item, meeting))} | {item.speaker_id or ''} |\n"
                     )
     for line in _overflow_lines(agenda):
         out.write(f"\n**Warning:** {md(line)}\n")
@@ -465,6 +553,7 @@ SPEAKER_CSV = (
     "delegation",
     "category",
     "level",
+    "courtesy",
     "name",
     "title",
     "on_behalf_of",
@@ -486,100 +575,340 @@ def _local_hm(value: str | None) -> str:
     return value[11:16] if value else ""
 
 
-def speakers_text(env: Env, rows: list[dict[str, Any]]) -> None:
-    for r in rows:
-        pos = str(r["position"]) if r["position"] is not None else "-"
-        who = ", ".join(printable(x) for x in (r["name"], r["title"]) if x)
-        group = f" (on behalf of {printable(r['on_behalf_of'])})" if r["on_behalf_of"] else ""
-        when = _local_hm(r["estimated_start"] or r["started_at"])
-        env.stdout.write(
-            f"{pos:>4} {r['id']:<6} {r['list']:<10} {r['status']:<9} {when:<5} "
-            f"{printable(r['delegation'])}{group}"
-            f"{' - ' + who if who else ''} [{r['level']}, {r['category']}]\n"
-        )
+@dataclass
+class Column:
+    """A table column: ``drop`` orders which give way first when the terminal is
+    narrow (1 first; 0 never); a column that wraps needs ``min_width``."""
+
+    header: str
+    drop: int = 0
+    wrap: bool = False
+    min_width: int = 0
+    justify: str = "left"
 
 
-def speakers_table(env: Env, rows: list[dict[str, Any]], title: str) -> None:
+def _longest(col: Column, rows: list[list[str]], i: int) -> int:
+    from rich.cells import cell_len
+
+    lines = [col.header, *(line for r in rows for line in r[i].split("\n"))]
+    return max(cell_len(line) for line in lines)
+
+
+def fit(columns: list[Column], rows: list[list[str]], width: int) -> dict[int, int]:
+    """The columns that fit ``width`` and the width of each: a column that does not
+    wrap gets its longest text; the others share what is left, none below its
+    ``min_width``. Columns give way by ``drop`` (1 first) until the rest fit."""
+    longest = [_longest(col, rows, i) for i, col in enumerate(columns)]
+    need = [min(n, c.min_width) if c.wrap else n for n, c in zip(longest, columns, strict=True)]
+    kept = list(range(len(columns)))
+    order = sorted((c.drop, i) for i, c in enumerate(columns) if c.drop)
+    while sum(need[i] + 3 for i in kept) + 1 > width and order:
+        _, gone = order.pop(0)
+        kept.remove(gone)
+    widths = {i: longest[i] for i in kept}
+    room = width - 1 - 3 * len(kept) - sum(w for i, w in widths.items() if not columns[i].wrap)
+    wrapping = [i for i in kept if columns[i].wrap]
+    # The widest wrapping column gives way a character at a time.
+    while wrapping and sum(widths[i] for i in wrapping) > room:
+        widest = max(wrapping, key=lambda i: widths[i] if widths[i] > need[i] else -1)
+        if widths[widest] <= need[widest]:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def fitted_table(
+    env: Env, title: str, columns: list[Column], rows: list[list[str]], styles: list[str]
+) -> Table:
+    """A Rich table of the columns that fit the console; every cell literal text."""
     from rich.table import Table
     from rich.text import Text
 
+    widths = fit(columns, rows, console(env).width)
     table = Table(title=Text(title, style="bold"), title_justify="left")
-    for name in (
-        "#",
-        "Id",
-        "Delegation",
-        "Speaker",
-        "Level",
-        "Category",
-        "Min.",
-        "Status",
-        "Est. start",
-    ):
-        table.add_column(name, no_wrap=name not in ("Delegation", "Speaker"))
-    styles = {"spoken": "dim", "speaking": "bold yellow", "withdrawn": "dim strike"}
-    for r in rows:
-        who = ", ".join(printable(x) for x in (r["name"], r["title"]) if x)
-        deleg = printable(r["delegation"])
-        if r["on_behalf_of"]:
-            deleg += f" (on behalf of {printable(r['on_behalf_of'])})"
-        table.add_row(
-            Text(str(r["position"] or "")),
-            Text(r["id"]),
-            Text(deleg),
-            Text(who),
-            Text(r["level"]),
-            Text(r["category"]),
-            Text(f"{r['minutes']:g}"),
-            Text(r["status"] + (" (placed)" if r["placed"] and r["status"] == "waiting" else "")),
-            Text(_local_hm(r["estimated_start"] or r["started_at"])),
-            style=styles.get(r["status"], ""),
+    for i, width in widths.items():
+        col = columns[i]
+        table.add_column(
+            col.header,
+            width=width,
+            no_wrap=not col.wrap,
+            overflow="fold",
+            justify=col.justify,  # type: ignore[arg-type]
         )
-    console(env).print(table)
+    for row, style in zip(rows, styles, strict=True):
+        table.add_row(*(Text(row[i]) for i in widths), style=style)
+    return table
+
+
+def _when(value: str | None, spans_days: bool, lang: Lang, meeting: Meeting | None) -> str:
+    """A start time; with its day when the listing spans days."""
+    if not value:
+        return ""
+    at = datetime.fromisoformat(value)
+    if spans_days:
+        return lang._("{date} {time}").format(date=lang.short_date(at), time=lang.time(at))
+    return lang.time(at)
+
+
+def _spans_days(rows: list[dict[str, Any]]) -> bool:
+    days = {(r["estimated_start"] or r["started_at"] or "")[:10] for r in rows}
+    days.discard("")
+    return len(days) > 1
+
+
+def speaker_who(lang: Lang, r: dict[str, Any]) -> str:
+    """Courtesy title, name and function, as given: "H.E. Mr. X, Minister"."""
+    courtesy = lang.courtesy(r.get("courtesy")) if lang.french else r.get("courtesy")
+    person = " ".join(printable(x) for x in (courtesy, r["name"]) if x)
+    title = lang.title(r["title"]) if r["title"] else None
+    return ", ".join(x for x in (person, printable(title)) if x)
+
+
+def speaker_delegation(lang: Lang, r: dict[str, Any]) -> str:
+    """The delegation, its group, and whether it is a right of reply."""
+    text = printable(lang.delegation(r["delegation"]))
+    if r["on_behalf_of"]:
+        text = lang._("{delegation} (on behalf of {group})").format(
+            delegation=text, group=printable(r["on_behalf_of"])
+        )
+    if r["kind"] == "reply":
+        text = lang._("Right of reply: {delegation}").format(delegation=text)
+    return text
+
+
+def status_label(lang: Lang, r: dict[str, Any]) -> str:
+    labels = {
+        "waiting": lang._("waiting"),
+        "speaking": lang._("speaking"),
+        "spoken": lang._("spoken"),
+        "withdrawn": lang._("withdrawn"),
+    }
+    text = labels.get(r["status"], r["status"])
+    if r["placed"] and r["status"] == "waiting":
+        text = lang._("{status} (placed)").format(status=text)
+    return text
+
+
+def list_heading(lang: Lang, title: str, list_id: str, closed: bool) -> str:
+    if closed:
+        return lang._("{title} ({id}): closed, no new inscription").format(
+            title=printable(title), id=list_id
+        )
+    return lang._("{title} ({id})").format(title=printable(title), id=list_id)
+
+
+def no_speaker(lang: Lang, list_id: str, all_: bool) -> str:
+    if all_:
+        return lang._("Nobody is inscribed in the list {id}.").format(id=list_id)
+    return lang._("Nobody is waiting in the list {id}.").format(id=list_id)
+
+
+def speakers_text(
+    env: Env,
+    rows: list[dict[str, Any]],
+    lang: Lang,
+    meeting: Meeting,
+    list_id: str,
+    heading: str,
+    *,
+    all_: bool = False,
+) -> None:
+    out = env.stdout
+    out.write(heading + "\n")
+    if not rows:
+        out.write(no_speaker(lang, list_id, all_) + "\n")
+        return
+    spans = _spans_days(rows)
+    wide = 13 if spans else 8
+    head_id, head_status, head_start = lang._("Id"), lang._("Status"), lang._("Start")
+    rest = lang._("Delegation - speaker [level, category]")
+    out.write(f"{'#':>4} {head_id:<6} {head_status:<18} {head_start:<{wide}} {rest}\n")
+    for r in rows:
+        pos = str(r["position"]) if r["position"] is not None else "-"
+        who = speaker_who(lang, r)
+        when = _when(r["estimated_start"] or r["started_at"], spans, lang, meeting)
+        out.write(
+            f"{pos:>4} {r['id']:<6} {status_label(lang, r):<18} {when:<{wide}} "
+            f"{speaker_delegation(lang, r)}"
+            f"{' - ' + who if who else ''} [{lang.level(meeting, r['level'])}, "
+            f"{lang.category(meeting, r['category'])}]\n"
+        )
+
+
+def speakers_table(
+    env: Env,
+    rows: list[dict[str, Any]],
+    lang: Lang,
+    meeting: Meeting,
+    list_id: str,
+    heading: str,
+    *,
+    all_: bool = False,
+) -> None:
+    from rich.text import Text
+
+    con = console(env)
+    if not rows:
+        con.print(Text(heading, style="bold"))
+        con.print(Text(no_speaker(lang, list_id, all_)))
+        return
+    spans = _spans_days(rows)
+    columns = [
+        Column("#", justify="right"),
+        Column(lang._("Id")),
+        Column(lang._("Delegation"), wrap=True, min_width=16),
+        Column(lang._("Speaker"), drop=2, wrap=True, min_width=14),
+        Column(lang._("Level"), drop=4, wrap=True, min_width=10),
+        Column(lang._("Category"), drop=1, wrap=True, min_width=10),
+        Column(lang._("Min."), drop=3, justify="right"),
+        Column(lang._("Status"), drop=5),
+        Column(lang._("Start")),
+    ]
+    cells = []
+    for r in rows:
+        cells.append(
+            [
+                str(r["position"] or ("▶" if r["status"] == "speaking" else "")),
+                r["id"],
+                speaker_delegation(lang, r),
+                speaker_who(lang, r),
+                lang.level(meeting, r["level"]),
+                lang.category(meeting, r["category"]),
+                f"{r['minutes']:g}",
+                status_label(lang, r),
+                _when(r["estimated_start"] or r["started_at"], spans, lang, meeting),
+            ]
+        )
+    if 3 not in fit(columns, cells, con.width):
+        # The speaker gives way as a column, not as information: under the delegation.
+        for row in cells:
+            if row[3]:
+                row[2] = f"{row[2]}\n{row[3]}"
+    styles = {"spoken": "dim", "speaking": "bold yellow", "withdrawn": "dim strike"}
+    con.print(
+        fitted_table(env, heading, columns, cells, [styles.get(r["status"], "") for r in rows])
+    )
 
 
 # --- now ----------------------------------------------------------------------------
 
 
-def status_lines(data: dict[str, Any]) -> list[str]:
+def status_lines(data: dict[str, Any], lang: Lang | None = None) -> list[str]:
+    lang = lang or _english()
     lines = []
     cur = data["current"]
     if cur is None:
-        lines.append(f"Nobody is speaking in {data['list']!r}.")
+        lines.append(lang._("Nobody is speaking in {list!r}.").format(list=data["list"]))
     else:
-        who = ", ".join(printable(x) for x in (cur["name"], cur["title"]) if x)
-        lines.append(
-            f"Speaking: {cur['id']} {printable(cur['delegation'])}{' - ' + who if who else ''}"
-        )
+        who = speaker_who(lang, cur)
+        deleg = speaker_delegation(lang, cur)
+        if who:
+            lines.append(
+                lang._("Speaking: {id} {delegation} - {speaker}").format(
+                    id=cur["id"], delegation=deleg, speaker=who
+                )
+            )
+        else:
+            lines.append(
+                lang._("Speaking: {id} {delegation}").format(id=cur["id"], delegation=deleg)
+            )
         rem = data["remaining_seconds"]
-        state = " (paused)" if data["paused"] else ""
-        over = " OVER TIME" if rem is not None and rem < 0 else ""
-        lines.append(
-            f"Elapsed {format_duration(data['elapsed_seconds'])} of "
-            f"{format_duration(data['limit_seconds'])}; remaining "
-            f"{format_duration(rem)}{over}{state}"
-        )
+        fields = {
+            "elapsed": format_duration(data["elapsed_seconds"]),
+            "limit": format_duration(data["limit_seconds"]),
+            "remaining": format_duration(rem),
+        }
+        over = rem is not None and rem < 0
+        if over and data["paused"]:
+            message = lang._(
+                "Elapsed {elapsed} of {limit}; remaining {remaining} OVER TIME (paused)"
+            )
+        elif over:
+            message = lang._("Elapsed {elapsed} of {limit}; remaining {remaining} OVER TIME")
+        elif data["paused"]:
+            message = lang._("Elapsed {elapsed} of {limit}; remaining {remaining} (paused)")
+        else:
+            message = lang._("Elapsed {elapsed} of {limit}; remaining {remaining}")
+        lines.append(message.format(**fields))
     if data["next"]:
         lines.append(
-            "Next: " + "; ".join(f"{n['id']} {printable(n['delegation'])}" for n in data["next"])
+            lang._("Next: {speakers}").format(
+                speakers="; ".join(f"{n['id']} {speaker_delegation(lang, n)}" for n in data["next"])
+            )
         )
     elif data.get("then"):
-        lines.append(f"The list is exhausted; next in the programme: {data['then']}")
+        lines.append(
+            lang._("The list is exhausted; next in the programme: {then}").format(then=data["then"])
+        )
     else:
-        lines.append("Nobody is waiting.")
+        lines.append(lang._("Nobody is waiting."))
     return lines
 
 
-def status_text(env: Env, data: dict[str, Any]) -> None:
-    for line in status_lines(data):
+def status_text(env: Env, data: dict[str, Any], lang: Lang | None = None) -> None:
+    for line in status_lines(data, lang):
         env.stdout.write(line + "\n")
 
 
-def status_table(env: Env, data: dict[str, Any]) -> None:
+def status_table(env: Env, data: dict[str, Any], lang: Lang | None = None) -> None:
     from rich.text import Text
 
     con = console(env)
-    for i, line in enumerate(status_lines(data)):
+    rem = data["remaining_seconds"]
+    for i, line in enumerate(status_lines(data, lang)):
         style = "bold" if i == 0 else ""
-        if "OVER TIME" in line:
+        if i == 1 and data["current"] is not None and rem is not None and rem < 0:
             style = "bold red"
         con.print(Text(line, style=style))
+
+
+# --- lists ----------------------------------------------------------------------------
+
+
+def lists_view(
+    env: Env, meeting: Meeting, rows: list[dict[str, Any]], lang: Lang, *, table: bool
+) -> None:
+    """Each list with its state, counts and meetings."""
+    lines = []
+    for r in rows:
+        lst = meeting.speaker_list(r["id"])
+        state = lang._("closed") if r["state"] == "closed" else lang._("open")
+        counts = lang._("waiting: {waiting}, spoken: {spoken}").format(
+            waiting=r["waiting"], spoken=r["spoken"]
+        )
+        lines.append(
+            (
+                r["id"],
+                lang.text(lst.title, lst.title_fr),
+                state,
+                counts,
+                ", ".join(r["segments"]),
+            )
+        )
+    if not table:
+        for lid, title, state, counts, segs in lines:
+            env.stdout.write(
+                lang._("{id}: {title} ({state}); {counts}; meetings: {segments}").format(
+                    id=lid, title=printable(title), state=state, counts=counts, segments=segs
+                )
+                + "\n"
+            )
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(title=Text(lang._("Lists of speakers"), style="bold"), title_justify="left")
+    t.add_column(lang._("Id"), no_wrap=True)
+    t.add_column(lang._("List"), ratio=2, overflow="fold")
+    t.add_column(lang._("State"), no_wrap=True)
+    t.add_column(lang._("Speakers"))
+    t.add_column(lang._("Meetings"), ratio=1, overflow="fold")
+    for lid, title, state, counts, segs in lines:
+        t.add_row(
+            Text(lid),
+            Text(printable(title)),
+            Text(state, style="bold red" if state == lang._("closed") else "green"),
+            Text(counts),
+            Text(segs),
+        )
+    console(env).print(t)

@@ -1,29 +1,35 @@
-"""The report after the meeting: a Rich table for people, Markdown for the summary."""
+"""The report after the meeting: tables on a terminal, plain text when piped,
+Markdown for the summary; in English or French."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from hlmctl.clock import format_duration
-from hlmctl.render import console, md, printable
+from hlmctl.i18n import N_
+from hlmctl.render import Column, console, fitted_table, md, printable
 
 if TYPE_CHECKING:
     from hlmctl.context import Env
+    from hlmctl.i18n import Lang
+    from hlmctl.meeting import Meeting
 
 DIMENSIONS = (
-    ("list", "By list"),
-    ("level", "By level of representation"),
-    ("category", "By category of participant"),
-    ("regional_group", "By regional group"),
+    ("list", N_("By list")),
+    ("level", N_("By level of representation")),
+    ("category", N_("By category of participant")),
+    ("regional_group", N_("By regional group")),
 )
 
 
-def _who(s: dict[str, Any]) -> str:
-    text = str(s["delegation"])
+def _who(lang: Lang, s: dict[str, Any]) -> str:
+    text = lang.delegation(str(s["delegation"]))
     if s["on_behalf_of"]:
-        text += f" (on behalf of {s['on_behalf_of']})"
+        text = lang._("{delegation} (on behalf of {group})").format(
+            delegation=text, group=s["on_behalf_of"]
+        )
     if s["kind"] == "reply":
-        text = "Right of reply: " + text
+        text = lang._("Right of reply: {delegation}").format(delegation=text)
     return text
 
 
@@ -31,83 +37,281 @@ def _over(seconds: float) -> str:
     return f"+{format_duration(seconds)}" if seconds > 0 else ""
 
 
-def table(env: Env, data: dict[str, Any]) -> None:
-    from rich.table import Table
+def _started(lang: Lang, value: str | None) -> str:
+    if not value:
+        return ""
+    from datetime import datetime
+
+    at = datetime.fromisoformat(value)
+    return lang._("{date} {time}").format(date=lang.short_date(at), time=lang.time(at))
+
+
+def _group(lang: Lang, key: str | None) -> str:
+    from hlmctl.delegations import GROUP_LABELS
+
+    return lang.label(GROUP_LABELS.get(key or "", key or ""))
+
+
+def _label(lang: Lang, meeting: Meeting, dimension: str, row: dict[str, Any]) -> str:
+    key = row["key"]
+    if dimension == "level":
+        return lang.level(meeting, key)
+    if dimension == "category":
+        return lang.category(meeting, key)
+    if dimension == "regional_group":
+        return _group(lang, key)
+    lst = meeting.speaker_list(key)
+    return lang.text(lst.title, lst.title_fr)
+
+
+def summary_line(lang: Lang, data: dict[str, Any]) -> str:
+    n = len(data["statements"])
+    return lang.n_("{n} statement was delivered.", "{n} statements were delivered.", n)
+
+
+def _absences(lang: Lang, s: dict[str, Any]) -> str:
+    n = len(s["absences"])
+    return lang.n_("absent once", "absent {n} times", n) if n else ""
+
+
+def _status(lang: Lang, status: str) -> str:
+    return {"waiting": lang._("waiting"), "withdrawn": lang._("withdrawn")}.get(status, status)
+
+
+def _panel_lines(lang: Lang, meeting: Meeting, data: dict[str, Any]) -> list[str]:
+    """Per panel: the groups of its chairs, moderator and panelists; a group absent."""
+    lines = []
+    for p in data["panels"]:
+        seg = meeting.segment(p["segment"])
+        title = lang.text(seg.title, seg.title_fr)
+        present = ", ".join(_group(lang, g) for g in p["regional_groups"])
+        lines.append(
+            lang._(
+                "{panel}: regional groups of its chairs, moderator and panelists: {groups}."
+            ).format(panel=title, groups=present or lang._("none yet"))
+        )
+        if p["missing_groups"]:
+            lines.append(
+                lang._("  Not represented: {groups}.").format(
+                    groups=", ".join(_group(lang, g) for g in p["missing_groups"])
+                )
+            )
+        if p["not_yet_named"]:
+            lines.append(
+                lang.n_(
+                    "  {n} person is not yet named.",
+                    "  {n} persons are not yet named.",
+                    p["not_yet_named"],
+                )
+            )
+    for s in data["spread"]:
+        lst = meeting.speaker_list(s["list"])
+        counts = "; ".join(
+            lang._("{group}: {n}").format(group=_group(lang, "" if k == "none" else k), n=v)
+            for k, v in s["by_regional_group"].items()
+            if k != "none" or v
+        )
+        lines.append(
+            lang._("{list}: speakers by regional group: {counts}.").format(
+                list=lang.text(lst.title, lst.title_fr), counts=counts
+            )
+        )
+    return lines
+
+
+def table(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> None:
     from rich.text import Text
 
     con = console(env)
-    con.print(Text(f"Report: {data['meeting']['title']}", style="bold"))
-    statements = Table(title=Text("Statements", style="bold"), title_justify="left")
-    for col in ("Id", "List", "Delegation", "Level", "Started", "Spoken", "Limit", "Over"):
-        statements.add_column(col, no_wrap=col != "Delegation")
-    for s in data["statements"]:
-        statements.add_row(
-            Text(s["id"]),
-            Text(s["list"]),
-            Text(printable(_who(s))),
-            Text(s["level"]),
-            Text((s["started_at"] or "")[:16].replace("T", " ")),
-            Text(format_duration(s["spoken_seconds"] or 0)),
-            Text(format_duration(s["limit_seconds"])),
-            Text(_over(s["over_seconds"]), style="red" if s["over_seconds"] > 0 else ""),
-        )
-    con.print(statements)
+    con.print(Text(lang._("Report: {title}").format(title=data["meeting"]["title"]), style="bold"))
+    con.print(Text(summary_line(lang, data)))
+    columns = [
+        Column(lang._("Id")),
+        Column(lang._("List"), drop=2),
+        Column(lang._("Delegation"), wrap=True, min_width=14),
+        Column(lang._("Level"), drop=1, wrap=True, min_width=10),
+        Column(lang._("Started")),
+        Column(lang._("Spoken"), justify="right"),
+        Column(lang._("Limit"), drop=3, justify="right"),
+        Column(lang._("Over"), drop=4, justify="right"),
+    ]
+    rows = [
+        [
+            s["id"],
+            s["list"],
+            printable(_who(lang, s)),
+            lang.level(meeting, s["level"]),
+            _started(lang, s["started_at"]),
+            format_duration(s["spoken_seconds"] or 0),
+            format_duration(s["limit_seconds"]),
+            _over(s["over_seconds"]),
+        ]
+        for s in data["statements"]
+    ]
+    styles = ["red" if s["over_seconds"] > 0 else "" for s in data["statements"]]
+    if rows:
+        con.print(fitted_table(env, lang._("Statements"), columns, rows, styles))
     for key, title in DIMENSIONS:
-        t = Table(title=Text(title, style="bold"), title_justify="left")
-        for col in ("", "Statements", "Time", "Overruns", "Over by"):
-            t.add_column(col)
-        for row in data["totals"][key]:
-            t.add_row(
-                Text(printable(row["label"])),
-                Text(str(row["statements"])),
-                Text(format_duration(row["seconds"])),
-                Text(str(row["overruns"])),
-                Text(_over(row["overrun_seconds"])),
-            )
-        con.print(t)
+        cols = [
+            Column("", wrap=True, min_width=12),
+            Column(lang._("Statements"), justify="right"),
+            Column(lang._("Time"), justify="right"),
+            Column(lang._("Overruns"), drop=2, justify="right"),
+            Column(lang._("Over by"), drop=1, justify="right"),
+        ]
+        body = [
+            [
+                printable(_label(lang, meeting, key, row)),
+                str(row["statements"]),
+                format_duration(row["seconds"]),
+                str(row["overruns"]),
+                _over(row["overrun_seconds"]),
+            ]
+            for row in data["totals"][key]
+        ]
+        if body:
+            con.print(fitted_table(env, lang._(title), cols, body, [""] * len(body)))
     if data["not_spoken"]:
-        t = Table(title=Text("Inscribed but did not speak", style="bold"), title_justify="left")
-        for col in ("Id", "List", "Delegation", "Status", "Absences"):
-            t.add_column(col)
-        for s in data["not_spoken"]:
-            t.add_row(
-                Text(s["id"]),
-                Text(s["list"]),
-                Text(printable(_who(s))),
-                Text(s["status"]),
-                Text(str(len(s["absences"]))),
-            )
-        con.print(t)
+        cols = [
+            Column(lang._("Id")),
+            Column(lang._("List"), drop=2),
+            Column(lang._("Delegation"), wrap=True, min_width=14),
+            Column(lang._("Status")),
+            Column(lang._("Absences"), drop=1, justify="right"),
+        ]
+        body = [
+            [
+                s["id"],
+                s["list"],
+                printable(_who(lang, s)),
+                _status(lang, s["status"]),
+                str(len(s["absences"])),
+            ]
+            for s in data["not_spoken"]
+        ]
+        con.print(
+            fitted_table(env, lang._("Inscribed but did not speak"), cols, body, [""] * len(body))
+        )
+    con.print(Text(lang._("Geographical balance"), style="bold"))
+    for line in _panel_lines(lang, meeting, data):
+        con.print(Text(printable(line), style="red" if line.startswith("  ") else ""))
     ref = data["reference_data"]
-    con.print(Text(f"Regional groups: {ref['source']} (as of {ref['as_of']})", style="dim"))
+    con.print(Text(_source(lang, ref), style="dim"))
 
 
-def markdown(env: Env, data: dict[str, Any]) -> None:
+def _source(lang: Lang, ref: dict[str, Any]) -> str:
+    return lang._("Regional groups: {source} (as of {date})").format(
+        source=ref["source"], date=ref["as_of"]
+    )
+
+
+def text(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> None:
+    """Plain lines for a pipe or a narrow terminal: no boxes."""
     out = env.stdout
-    out.write(f"## Factual annex: {md(data['meeting']['title'])}\n\n")
-    out.write(f"{len(data['statements'])} statements were delivered.\n\n")
-    out.write("### Statements\n\n| # | Delegation | Level | Started | Spoken | Limit | Over |\n")
+    out.write(printable(lang._("Report: {title}").format(title=data["meeting"]["title"])) + "\n")
+    out.write(summary_line(lang, data) + "\n")
+    if data["statements"]:
+        out.write("\n" + lang._("Statements") + "\n")
+    for n, s in enumerate(data["statements"], start=1):
+        over = _over(s["over_seconds"])
+        out.write(
+            printable(
+                lang._(
+                    "{n}. {id} {who} ({level}); started {started}; spoke {spoken} of {limit}"
+                ).format(
+                    n=n,
+                    id=s["id"],
+                    who=_who(lang, s),
+                    level=lang.level(meeting, s["level"]),
+                    started=_started(lang, s["started_at"]),
+                    spoken=format_duration(s["spoken_seconds"] or 0),
+                    limit=format_duration(s["limit_seconds"]),
+                )
+                + (f" ({over})" if over else "")
+            )
+            + "\n"
+        )
+    for key, title in DIMENSIONS:
+        rows = data["totals"][key]
+        if not rows:
+            continue
+        out.write("\n" + lang._(title) + "\n")
+        for row in rows:
+            out.write(
+                printable(
+                    lang.n_(
+                        "{label}: {n} statement, {time}; overruns: {overruns} {over}",
+                        "{label}: {n} statements, {time}; overruns: {overruns} {over}",
+                        row["statements"],
+                        label=_label(lang, meeting, key, row),
+                        time=format_duration(row["seconds"]),
+                        overruns=row["overruns"],
+                        over=_over(row["overrun_seconds"]),
+                    ).rstrip()
+                )
+                + "\n"
+            )
+    if data["not_spoken"]:
+        out.write("\n" + lang._("Inscribed but did not speak") + "\n")
+        for s in data["not_spoken"]:
+            extra = _absences(lang, s)
+            out.write(
+                printable(
+                    f"{s['id']} {_who(lang, s)} ({s['list']}, {_status(lang, s['status'])}"
+                    + (f", {extra}" if extra else "")
+                    + ")"
+                )
+                + "\n"
+            )
+    out.write("\n" + lang._("Geographical balance") + "\n")
+    for line in _panel_lines(lang, meeting, data):
+        out.write(printable(line) + "\n")
+    out.write("\n" + printable(_source(lang, data["reference_data"])) + "\n")
+
+
+def markdown(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> None:
+    out = env.stdout
+    annex = lang._("Factual annex: {title}").format(title=data["meeting"]["title"])
+    out.write(f"## {md(annex)}\n\n")
+    out.write(f"{summary_line(lang, data)}\n\n")
+    heads = [
+        "#",
+        lang._("Delegation"),
+        lang._("Level"),
+        lang._("Started"),
+        lang._("Spoken"),
+        lang._("Limit"),
+        lang._("Over"),
+    ]
+    out.write("### " + lang._("Statements") + f"\n\n| {' | '.join(heads)} |\n")
     out.write("|---|---|---|---|---|---|---|\n")
     for n, s in enumerate(data["statements"], start=1):
         out.write(
-            f"| {n} | {md(_who(s))} | {s['level']} | "
-            f"{(s['started_at'] or '')[:16].replace('T', ' ')} | "
+            f"| {n} | {md(_who(lang, s))} | {md(lang.level(meeting, s['level']))} | "
+            f"{_started(lang, s['started_at'])} | "
             f"{format_duration(s['spoken_seconds'] or 0)} | "
             f"{format_duration(s['limit_seconds'])} | {_over(s['over_seconds'])} |\n"
         )
     for key, title in DIMENSIONS:
-        out.write(f"\n### {title}\n\n| | Statements | Time | Overruns | Over by |\n")
+        cols = [lang._("Statements"), lang._("Time"), lang._("Overruns"), lang._("Over by")]
+        out.write("\n### " + lang._(title) + f"\n\n| | {' | '.join(cols)} |\n")
         out.write("|---|---|---|---|---|\n")
         for row in data["totals"][key]:
             out.write(
-                f"| {md(row['label'])} | {row['statements']} | "
+                f"| {md(_label(lang, meeting, key, row))} | {row['statements']} | "
                 f"{format_duration(row['seconds'])} | {row['overruns']} | "
                 f"{_over(row['overrun_seconds'])} |\n"
             )
     if data["not_spoken"]:
-        out.write("\n### Inscribed but did not speak\n\n")
+        out.write("\n### " + lang._("Inscribed but did not speak") + "\n\n")
         for s in data["not_spoken"]:
-            absences = f", absent {len(s['absences'])} time(s)" if s["absences"] else ""
-            out.write(f"- {md(_who(s))} ({s['list']}, {s['status']}{absences})\n")
-    ref = data["reference_data"]
-    out.write(f"\n_Regional groups: {md(ref['source'])}, as of {ref['as_of']}._\n")
+            extra = _absences(lang, s)
+            out.write(
+                f"- {md(_who(lang, s))} ({s['list']}, {_status(lang, s['status'])}"
+                f"{', ' + extra if extra else ''})\n"
+            )
+    out.write("\n### " + lang._("Geographical balance") + "\n\n")
+    for line in _panel_lines(lang, meeting, data):
+        indent = "  " if line.startswith("  ") else ""
+        out.write(f"{indent}- {md(line.strip())}\n")
+    out.write(f"\n_{md(_source(lang, data['reference_data']))}._\n")

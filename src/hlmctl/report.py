@@ -34,6 +34,47 @@ class Total:
     overrun_seconds: float = 0.0
 
 
+# The five regional groups of the General Assembly, in the order the UN lists them.
+FIVE_GROUPS = (
+    "african",
+    "asia-pacific",
+    "eastern-european",
+    "latin-american-and-caribbean",
+    "western-european-and-other",
+)
+
+
+@dataclass
+class PanelMember:
+    role: str
+    name: str | None
+    delegation: str | None
+    group: str  # "" when the delegation is not known, or not named
+
+
+@dataclass
+class PanelBalance:
+    """The regional groups of a panel's chairs, moderator and panelists (res. 67/260,
+    paras. 3 and 10: "equitable geographical representation")."""
+
+    segment: str
+    title: str
+    members: list[PanelMember]
+    groups: list[str]
+    missing: list[str]
+    unnamed: int  # members whose delegation is not given yet
+
+
+@dataclass
+class ListSpread:
+    """Speakers of a list (all but the withdrawn) by regional group."""
+
+    list_id: str
+    title: str
+    counts: dict[str, int]  # each of FIVE_GROUPS, then "" for the rest
+    missing: list[str]
+
+
 @dataclass
 class Report:
     statements: list[Statement]
@@ -43,6 +84,48 @@ class Report:
     # Each statement's meeting, start and end, as `agenda`, `now` and `speakers list`
     # give them: one function (the projection) computes them for all.
     agenda: Agenda | None = None
+    panels: list[PanelBalance] = field(default_factory=list)
+    spread: list[ListSpread] = field(default_factory=list)
+
+
+def balance(meeting: Meeting, record: Record) -> tuple[list[PanelBalance], list[ListSpread]]:
+    """Geographical balance: each panel's people, and each list's speakers."""
+    panels = []
+    for seg in meeting.segments:
+        if seg.kind != "panel":
+            continue
+        people = [*seg.chairs, *([seg.moderator] if seg.moderator else []), *seg.panelists]
+        members = [
+            PanelMember(
+                p.role,
+                p.name,
+                p.delegation,
+                delegations.group_of(p.delegation) if p.delegation else "",
+            )
+            for p in people
+        ]
+        present = sorted({m.group for m in members if m.group}, key=FIVE_GROUPS.index)
+        panels.append(
+            PanelBalance(
+                seg.id,
+                seg.title,
+                members,
+                present,
+                [g for g in FIVE_GROUPS if g not in present],
+                sum(1 for m in members if not m.delegation),
+            )
+        )
+    spread = []
+    for lst in meeting.lists:
+        counts = dict.fromkeys((*FIVE_GROUPS, ""), 0)
+        for s in record.in_list(lst.id):
+            if s.status != "withdrawn" and s.kind == "statement":
+                group = delegations.group_of(s.delegation)
+                counts[group if group in counts else ""] += 1
+        spread.append(
+            ListSpread(lst.id, lst.title, counts, [g for g in FIVE_GROUPS if not counts[g]])
+        )
+    return panels, spread
 
 
 def build(meeting: Meeting, record: Record, now: datetime) -> Report:
@@ -84,4 +167,5 @@ def build(meeting: Meeting, record: Record, now: datetime) -> Report:
                         delegations.GROUP_LABELS.get(delegations.group_of(person.delegation), ""),
                     )
                 )
+    report.panels, report.spread = balance(meeting, record)
     return report

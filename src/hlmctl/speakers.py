@@ -59,6 +59,7 @@ class Inscription:
     on_behalf_of: str | None = None
     minutes: float | None = None
     force: bool = False
+    courtesy: str | None = None
     inscribed_at: datetime | None = None
     placed: bool = False
     kind: str = "statement"
@@ -66,8 +67,22 @@ class Inscription:
     meeting: str | None = None  # a right of reply: the meeting at which it is taken
 
 
+def id_of(typed: str | None, choices: Iterable[tuple[str, str]]) -> str | None:
+    """A level or category id as typed, forgiving case and spaces: ``Minister``,
+    ``head of state`` and the label ``Head of State`` all give ``head-of-state``.
+    ``choices`` are (id, label) pairs; text that matches none is kept as typed."""
+    if typed is None:
+        return None
+    key = "-".join(typed.replace("_", " ").casefold().split())
+    for choice_id, label in choices:
+        if key == choice_id or key == "-".join(label.casefold().split()):
+            return choice_id
+    return typed
+
+
 def resolve_delegation(meeting: Meeting, typed: str, category: str | None) -> tuple[str, str]:
     """The official name and category of a delegation, from the reference data."""
+    category = id_of(category, ((c.id, c.label) for c in meeting.categories))
     if category is not None and category not in {c.id for c in meeting.categories}:
         known = ", ".join(c.id for c in meeting.categories)
         raise InputError(f"unknown category {category!r} (this meeting has: {known})")
@@ -126,10 +141,13 @@ def build_speaker(
     typed = clean_text("delegation", req.delegation, required=True)
     assert typed is not None
     name = clean_text("name", req.name)
+    courtesy = clean_text("courtesy", req.courtesy)
     title = clean_text("title", req.title)
     group = clean_text("on-behalf-of", req.on_behalf_of)
     delegation, category = resolve_delegation(meeting, typed, req.category)
-    level = req.level or default_level(meeting, category)
+    level = id_of(req.level, ((lv.id, lv.label) for lv in meeting.levels)) or default_level(
+        meeting, category
+    )
     if level not in {lv.id for lv in meeting.levels}:
         known = ", ".join(lv.id for lv in meeting.levels)
         raise InputError(f"unknown level {level!r} (this meeting's ladder: {known})")
@@ -165,6 +183,7 @@ def build_speaker(
         delegation=delegation,
         category=category,
         level=level,
+        courtesy=courtesy,
         name=name,
         title=title,
         on_behalf_of=group,
@@ -271,6 +290,7 @@ IMPORT_FIELDS = (
     "list",
     "level",
     "category",
+    "courtesy",
     "name",
     "title",
     "on_behalf_of",
@@ -340,6 +360,7 @@ def row_to_inscription(row: Mapping[str, Any], meeting: Meeting) -> Inscription 
         list_id=_text(row.get("list"), "list"),
         level=_text(row.get("level"), "level"),
         category=_text(row.get("category"), "category"),
+        courtesy=_text(row.get("courtesy"), "courtesy"),
         name=_text(row.get("name"), "name"),
         title=_text(row.get("title"), "title"),
         on_behalf_of=_text(row.get("on_behalf_of"), "on_behalf_of"),

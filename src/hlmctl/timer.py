@@ -1,17 +1,21 @@
-"""``hlmctl timer``: a full-screen countdown of the current statement.
+"""``hlmctl timer``: a full-screen countdown of the current statement, and the
+phases of a countdown that the terminal and the board's pages share.
 
-It only reads the record (it follows ``next`` run from another terminal) and
-never writes it.
+It only reads the record, and reads it again only when the store says that it
+may have changed (``RecordStore.watch``): it follows ``next`` run from another
+terminal without re-reading the file on a timer. It never writes the record.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from hlmctl.clock import format_duration
 from hlmctl.live import status
@@ -21,10 +25,13 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from hlmctl.context import Env
+    from hlmctl.i18n import Lang
     from hlmctl.meeting import Meeting
-    from hlmctl.store import Store
+    from hlmctl.record import Record
+    from hlmctl.store import RecordStore
 
-AMBER_SECONDS = 30
+Phase = Literal["normal", "amber", "red", "over", "paused"]
+PHASES: tuple[Phase, ...] = ("normal", "amber", "red", "over", "paused")
 
 # A five-line font for the countdown, readable from the podium.
 BIG = {
@@ -49,59 +56,117 @@ def big(text: str) -> str:
     return "\n".join(rows)
 
 
-def colour(remaining: float | None, limit: float | None) -> str:
-    if remaining is None or limit is None:
-        return "white"
-    if remaining < 0:
-        return "bold red"
-    if remaining <= min(AMBER_SECONDS, limit * 0.2):
-        return "bold dark_orange"
-    return "bold green"
+def phase(remaining: float | None, *, paused: bool, amber_seconds: float) -> Phase | None:
+    """The countdown's phase: ``normal``; ``amber`` within ``amber_seconds`` of the
+    limit; ``red`` at zero (while 0:00 shows); ``over`` once the overrun counts up
+    from +0:01; ``paused`` while the clock is stopped. None when nobody speaks.
+    The board's pages (board/static/board.js) apply the same rule."""
+    if remaining is None:
+        return None
+    if paused:
+        return "paused"
+    if remaining > amber_seconds:
+        return "normal"
+    if remaining > 0:
+        return "amber"
+    if remaining > -1:
+        return "red"
+    return "over"
+
+
+def countdown(remaining: float) -> str:
+    """What the countdown shows: whole seconds left rounded up (``1:20``), ``0:00``
+    at the limit, then the overrun counting up (``+0:07``)."""
+    if remaining > 0:
+        return format_duration(math.ceil(remaining - 1e-9))
+    if remaining > -1:
+        return "0:00"
+    return "+" + format_duration(math.floor(-remaining + 1e-9))
+
+
+STYLES: dict[Phase, str] = {
+    "normal": "bold green",
+    "amber": "bold dark_orange",
+    "red": "bold red",
+    "over": "bold red",
+    "paused": "bold bright_black",
+}
 
 
 def frame(
-    meeting: Meeting, record_store: Store, list_id: str, now: datetime, *, large: bool = False
-) -> RenderableType:
+    meeting: Meeting,
+    record: Record,
+    list_id: str,
+    now: datetime,
+    *,
+    large: bool = False,
+    lang: Lang | None = None,
+) -> tuple[RenderableType, Phase | None]:
+    """The screen at ``now``, and the countdown's phase."""
     from rich.align import Align
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
 
-    record = record_store.read_record(meeting)
+    from hlmctl.i18n import english
+
+    lang = lang or english()
     st = status(meeting, record, list_id, now)
+    ph = phase(st.remaining_seconds, paused=st.paused, amber_seconds=meeting.rules.amber_seconds)
     lines: list[RenderableType] = []
     if st.current is None:
-        lines.append(Text("Nobody is speaking", style="bold"))
+        lines.append(Text(lang._("Nobody is speaking"), style="bold"))
     else:
         cur = st.current
-        lines.append(Text(printable(cur.delegation), style="bold"))
-        who = ", ".join(printable(x) for x in (cur.name, cur.title) if x)
+        name = printable(lang.delegation(cur.delegation))
+        if cur.kind == "reply":
+            name = lang._("Right of reply: {delegation}").format(delegation=name)
+        lines.append(Text(name, style="bold"))
+        person = " ".join(x for x in (cur.courtesy, cur.name) if x)
+        who = ", ".join(printable(x) for x in (person, lang.title(cur.title)) if x)
         if who:
             lines.append(Text(who))
         if cur.on_behalf_of:
-            lines.append(Text(f"on behalf of {printable(cur.on_behalf_of)}", style="italic"))
+            lines.append(
+                Text(
+                    lang._("on behalf of {group}").format(group=printable(cur.on_behalf_of)),
+                    style="italic",
+                )
+            )
         remaining = st.remaining_seconds or 0.0
-        label = "OVER TIME " if remaining < 0 else "Remaining "
-        style = colour(st.remaining_seconds, st.limit_seconds)
+        shown = countdown(remaining)
+        label = (lang._("OVER TIME {time}") if ph == "over" else lang._("Remaining {time}")).format(
+            time=shown
+        )
+        style = STYLES[ph or "normal"]
         lines.append(Text(""))
         if large:
-            lines.append(Text(big(format_duration(remaining)), style=style))
-        lines.append(Text(label + format_duration(remaining), style=style))
+            lines.append(Text(big(shown.lstrip("+")), style=style))
+        lines.append(Text(label, style=style))
+        elapsed = {
+            "elapsed": format_duration(st.elapsed_seconds or 0),
+            "limit": format_duration(st.limit_seconds or 0),
+        }
         lines.append(
             Text(
-                f"Elapsed {format_duration(st.elapsed_seconds or 0)} of "
-                f"{format_duration(st.limit_seconds or 0)}" + ("  (paused)" if st.paused else ""),
+                (
+                    lang._("Elapsed {elapsed} of {limit}  (paused)")
+                    if st.paused
+                    else lang._("Elapsed {elapsed} of {limit}")
+                ).format(**elapsed),
                 style="dim",
             )
         )
     lines.append(Text(""))
     if st.next:
-        lines.append(
-            Text("Next: " + "; ".join(printable(s.delegation) for s in st.next), style="cyan")
-        )
+        names = "; ".join(printable(lang.delegation(s.delegation)) for s in st.next)
+        lines.append(Text(lang._("Next: {speakers}").format(speakers=names), style="cyan"))
     body = Group(*[Align.center(line) for line in lines])
-    title = printable(meeting.speaker_list(list_id).title)
-    return Panel(body, title=Text(title), subtitle=Text(f"{now:%H:%M:%S}  q quits"), padding=(1, 2))
+    lst = meeting.speaker_list(list_id)
+    title = printable(lang.text(lst.title, lst.title_fr))
+    subtitle = lang._("{time}  q quits").format(time=f"{now:%H:%M:%S}")
+    panel = Panel(body, title=Text(title), subtitle=Text(subtitle), padding=(1, 2))
+    return panel, ph
 
 
 @contextlib.contextmanager
@@ -119,12 +184,52 @@ def _keys() -> Iterator[object]:
         termios.tcsetattr(fd, termios.TCSADRAIN, old)
 
 
-def run_timer(env: Env, store: Store, meeting: Meeting, list_id: str, *, once: bool) -> None:
+class _Follower:
+    """The record, read again only when the store's watch says it may have changed."""
+
+    def __init__(self, store: RecordStore, meeting: Meeting) -> None:
+        self.store, self.meeting = store, meeting
+        self.stop = threading.Event()
+        self.changed = threading.Event()
+        self.thread = threading.Thread(target=self._watch, name="hlmctl-watch", daemon=True)
+        self.record = store.read_record(meeting)
+
+    def _watch(self) -> None:
+        for _ in self.store.watch(self.stop):
+            self.changed.set()
+
+    def current(self) -> Record:
+        if self.changed.is_set():
+            self.changed.clear()
+            self.record = self.store.read_record(self.meeting)
+        return self.record
+
+    def __enter__(self) -> _Follower:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=2)
+
+
+def run_timer(
+    env: Env,
+    store: RecordStore,
+    meeting: Meeting,
+    list_id: str,
+    *,
+    once: bool,
+    bell: bool,
+    lang: Lang | None = None,
+) -> None:
     con = console(env)
     if once:
         if not env.is_terminal:
             con.width = min(con.width, 80)
-        con.print(frame(meeting, store, list_id, env.now(meeting)))
+        con.print(
+            frame(meeting, store.read_record(meeting), list_id, env.now(meeting), lang=lang)[0]
+        )
         return
     import select
 
@@ -133,13 +238,19 @@ def run_timer(env: Env, store: Store, meeting: Meeting, list_id: str, *, once: b
     offset = env.now(meeting) - datetime.now(meeting.tz)  # follows --now in a rehearsal
     interactive = sys.stdin.isatty()
     with contextlib.ExitStack() as stack:
+        follower = stack.enter_context(_Follower(store, meeting))
         if interactive:
             stack.enter_context(_keys())
         live = stack.enter_context(Live(console=con, screen=True, auto_refresh=False))
+        last: Phase | None = None
         try:
             while True:
                 now = datetime.now(meeting.tz) + offset
-                live.update(frame(meeting, store, list_id, now, large=True), refresh=True)
+                screen, ph = frame(meeting, follower.current(), list_id, now, large=True, lang=lang)
+                live.update(screen, refresh=True)
+                if bell and ph in ("red", "over") and last in ("normal", "amber"):
+                    con.bell()
+                last = ph
                 if interactive:
                     ready, _, _ = select.select([sys.stdin], [], [], 0.25)
                     if ready and sys.stdin.read(1).lower() == "q":

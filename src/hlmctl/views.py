@@ -40,6 +40,7 @@ def speaker_view(
         "delegation": speaker.delegation,
         "category": speaker.category,
         "level": speaker.level,
+        "courtesy": speaker.courtesy,
         "name": speaker.name,
         "title": speaker.title,
         "on_behalf_of": speaker.on_behalf_of,
@@ -219,6 +220,32 @@ def report_view(meeting: Meeting, record: Record, report: Report) -> dict[str, A
         "not_spoken": speakers_view(meeting, record, report.not_spoken, report.agenda),
         "chairs": [
             {"segment": seg, "delegation": d, "regional_group": g} for seg, d, g in report.chairs
+        ],
+        "panels": [
+            {
+                "segment": p.segment,
+                "members": [
+                    {
+                        "role": m.role,
+                        "name": m.name,
+                        "delegation": m.delegation,
+                        "regional_group": m.group or None,
+                    }
+                    for m in p.members
+                ],
+                "regional_groups": p.groups,
+                "missing_groups": p.missing,
+                "not_yet_named": p.unnamed,
+            }
+            for p in report.panels
+        ],
+        "spread": [
+            {
+                "list": s.list_id,
+                "by_regional_group": {k or "none": v for k, v in s.counts.items()},
+                "missing_groups": s.missing,
+            }
+            for s in report.spread
         ],
         "reference_data": {
             "source": delegations.reference().source,

@@ -13,13 +13,21 @@ from collections.abc import Iterator
 
 import typer
 
-from hlmctl.cli import live, meeting, speakers  # noqa: F401  (they register commands)
+from hlmctl.cli import (  # noqa: F401  (they register commands)
+    board,
+    live,
+    meeting,
+    publish,
+    speakers,
+    store,
+)
 from hlmctl.cli.common import app
 
 __all__ = ["app", "main"]
 
 # Global options that take a value (see ``common.root``).
-_VALUE_OPTIONS = ("--meeting", "-m", "--now")
+_VALUE_OPTIONS = ("--meeting", "-m", "--now", "--store")
+_VALUE_PREFIXES = ("--meeting=", "--now=", "--store=", "-m")
 
 
 def named_command(args: list[str]) -> list[str]:
@@ -31,7 +39,7 @@ def named_command(args: list[str]) -> list[str]:
         arg = args[i]
         if not words and arg in _VALUE_OPTIONS:
             i += 2
-        elif not words and arg.startswith(("--meeting=", "--now=", "-m")) and arg != "-":
+        elif not words and arg.startswith(_VALUE_PREFIXES) and arg != "-":
             i += 1
         elif arg.startswith("-"):
             break  # --help, --version, --: every command stays

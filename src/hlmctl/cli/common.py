@@ -18,9 +18,10 @@ from hlmctl.errors import ExitCode, HlmError
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from hlmctl.i18n import Lang
     from hlmctl.meeting import Meeting
     from hlmctl.record import Record
-    from hlmctl.store import Store
+    from hlmctl.store import RecordStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,9 +29,9 @@ app = typer.Typer(
     name="hlmctl",
     help="Run the list of speakers and the timed agenda of a General Assembly high-level meeting.",
     no_args_is_help=True,
-    add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 speakers_app = typer.Typer(
     help="Inscribe speakers and edit a list of speakers.",
@@ -38,8 +39,7 @@ speakers_app = typer.Typer(
     rich_markup_mode=None,
 )
 lists_app = typer.Typer(
-    help="Close or reopen a list of speakers (rule 73).",
-    no_args_is_help=True,
+    help="The lists of speakers: their state; close or reopen one (rule 73).",
     rich_markup_mode=None,
 )
 reply_app = typer.Typer(
@@ -74,6 +74,7 @@ class NowFormat(StrEnum):
 
 class ReportFormat(StrEnum):
     table = "table"
+    text = "text"
     markdown = "markdown"
     json = "json"
 
@@ -86,6 +87,36 @@ class LogFormat(StrEnum):
 class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
+
+
+class PublishFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+
+
+class Language(StrEnum):
+    en = "en"
+    fr = "fr"
+
+
+LangOption = Annotated[
+    Language | None,
+    typer.Option(
+        "--lang",
+        help="Language of the text for people: en or fr [default: $HLMCTL_LANG, else en]. "
+        "JSON, CSV and ICS are the same in every language.",
+        show_default=False,
+        case_sensitive=False,
+    ),
+]
+
+
+def lang_of(env: Env, chosen: Language | None) -> Lang:
+    """--lang, else $HLMCTL_LANG, else English."""
+    from hlmctl import i18n
+
+    return i18n.get(i18n.choose(chosen.value if chosen else None, env.environ))
 
 
 ListOption = Annotated[
@@ -233,8 +264,18 @@ def root(
         str | None,
         typer.Option(
             "--now",
-            help="Use this time as the clock (ISO 8601; without an offset, venue time). "
+            help="Use this time as the clock (ISO 8601; without an offset, venue time; "
+            "HH:MM alone is today in the venue's time zone). "
             "Else $HLMCTL_NOW, else the system clock.",
+            show_default=False,
+        ),
+    ] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="Where the record is kept: `file` (the TOML record beside the meeting "
+            "file) or a postgresql:// URL. Else $HLMCTL_STORE, else file.",
             show_default=False,
         ),
     ] = None,
@@ -252,13 +293,14 @@ def root(
     base = ctx.obj if isinstance(ctx.obj, Env) else Env()
     base.meeting_option = meeting
     base.now_option = now
+    base.store_option = store
     ctx.obj = base
 
 
 # --- shared helpers -------------------------------------------------------------------
 
 
-def open_meeting(ctx: typer.Context, *, write: bool) -> tuple[Env, Store, Meeting, datetime]:
+def open_meeting(ctx: typer.Context, *, write: bool) -> tuple[Env, RecordStore, Meeting, datetime]:
     env = env_of(ctx)
     store = env.store(write=write)
     meeting = store.load_meeting()
@@ -270,7 +312,7 @@ def change(
     command: str,
     apply: Callable[[Meeting, Record, datetime], Any],
     describe: Callable[[Any], str],
-) -> tuple[Env, Store, Meeting, Record, datetime, Any]:
+) -> tuple[Env, RecordStore, Meeting, Record, datetime, Any]:
     env, store, meeting, now = open_meeting(ctx, write=True)
     record, result = store.change(
         meeting,
@@ -279,6 +321,7 @@ def change(
         operator=env.operator(),
         command=command,
         describe=describe,
+        host=env.host(),
     )
     # From here on the change is made: any failure must say so (see ``handled``).
     env.committed = f"change {len(record.log)} of `hlmctl log`: {record.log[-1].change}"

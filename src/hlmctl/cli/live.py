@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from hlmctl.cli.common import (
+    LangOption,
     ListOption,
     LogFormat,
     NowFormat,
@@ -15,6 +16,7 @@ from hlmctl.cli.common import (
     app,
     change,
     handled,
+    lang_of,
     lists_app,
     ok,
     open_meeting,
@@ -39,7 +41,7 @@ NowFormatOption = Annotated[
 ]
 
 
-def _show_status(env, meeting, record, st, now, fmt) -> None:  # type: ignore[no-untyped-def]
+def _show_status(env, meeting, record, st, now, fmt, lang=None) -> None:  # type: ignore[no-untyped-def]
     from hlmctl import render
     from hlmctl.projection import project
     from hlmctl.views import status_view
@@ -50,9 +52,9 @@ def _show_status(env, meeting, record, st, now, fmt) -> None:  # type: ignore[no
     if kind == "json":
         render.write_json(env, data)
     elif kind == "table":
-        render.status_table(env, data)
+        render.status_table(env, data, lang_of(env, lang))
     else:
-        render.status_text(env, data)
+        render.status_text(env, data, lang_of(env, lang))
 
 
 @app.command("next")
@@ -78,14 +80,19 @@ def next_(ctx: typer.Context, list_id: ListOption = None, fmt: NowFormatOption =
 
 @app.command("now")
 @handled
-def now_(ctx: typer.Context, list_id: ListOption = None, fmt: NowFormatOption = None) -> None:
+def now_(
+    ctx: typer.Context,
+    list_id: ListOption = None,
+    fmt: NowFormatOption = None,
+    lang: LangOption = None,
+) -> None:
     """Who speaks, elapsed and remaining time, who is next."""
     from hlmctl.live import status
 
     env, store, meeting, now = open_meeting(ctx, write=False)
     record = store.read_record(meeting)
     lst = meeting.speaker_list(list_id)
-    _show_status(env, meeting, record, status(meeting, record, lst.id, now), now, fmt)
+    _show_status(env, meeting, record, status(meeting, record, lst.id, now), now, fmt, lang)
 
 
 @app.command()
@@ -225,13 +232,28 @@ def timer(
     ctx: typer.Context,
     list_id: ListOption = None,
     once: Annotated[bool, typer.Option("--once", help="Print one frame and exit.")] = False,
+    lang: LangOption = None,
+    bell: Annotated[
+        bool | None,
+        typer.Option(
+            "--bell/--no-bell",
+            help="Ring the terminal's bell at zero [default: the meeting's rules.bell].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """A live countdown for the current statement (q or Ctrl-C quits)."""
     from hlmctl.timer import run_timer
 
     env, store, meeting, _ = open_meeting(ctx, write=False)
     run_timer(
-        env, store, meeting, meeting.speaker_list(list_id).id, once=once or not env.is_terminal
+        env,
+        store,
+        meeting,
+        meeting.speaker_list(list_id).id,
+        once=once or not env.is_terminal,
+        lang=lang_of(env, lang),
+        bell=meeting.rules.bell if bell is None else bell,
     )
 
 
@@ -241,8 +263,14 @@ def report(
     ctx: typer.Context,
     fmt: Annotated[
         ReportFormat | None,
-        typer.Option("--format", "-f", help="Output format [default: table].", show_default=False),
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format [default: table on a terminal, else text].",
+            show_default=False,
+        ),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Who spoke, for how long, by list, level, category and regional group."""
     from hlmctl import render_report
@@ -253,21 +281,38 @@ def report(
     env, store, meeting, now = open_meeting(ctx, write=False)
     record = store.read_record(meeting)
     data = report_view(meeting, record, build(meeting, record, now))
-    kind = pick_format(env, fmt, default_pipe="table")
+    kind = pick_format(env, fmt)
     if kind == "json":
         write_json(env, data)
-    elif kind == "markdown":
-        render_report.markdown(env, data)
+        return
+    language = lang_of(env, lang)
+    if kind == "markdown":
+        render_report.markdown(env, meeting, data, language)
+    elif kind == "text":
+        render_report.text(env, meeting, data, language)
     else:
-        render_report.table(env, data)
+        render_report.table(env, meeting, data, language)
 
 
 @app.command()
 @handled
-def undo(ctx: typer.Context) -> None:
-    """Revert the last change to the record, exactly."""
+def undo(
+    ctx: typer.Context,
+    of: Annotated[
+        str | None,
+        typer.Option(
+            "--of",
+            help="Revert the last change although another operator made it: name them. "
+            "Without it, only your own last change is reverted.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Revert the last change to the record, exactly (your own, unless --of names whose)."""
+    from hlmctl.store.base import undo_rule
+
     env, store, meeting, _ = open_meeting(ctx, write=True)
-    undone = store.undo(meeting)
+    undone = store.undo(meeting, check=undo_rule(env.operator(), of))
     env.committed = f"undo of: {undone.change}" if undone else "undo"
     ok(env, f"undone: {undone.command}: {undone.change}" if undone else "undone")
 
@@ -295,6 +340,7 @@ def log(
                     "operator": e.operator,
                     "command": e.command,
                     "change": e.change,
+                    "host": e.host,
                 }
                 for e in record.log
             ],

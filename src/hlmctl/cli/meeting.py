@@ -11,9 +11,11 @@ import typer
 
 from hlmctl.cli.common import (
     AgendaFormat,
+    LangOption,
     app,
     env_of,
     handled,
+    lang_of,
     ok,
     open_meeting,
     pick_format,
@@ -114,23 +116,23 @@ def validate(
     """Check a meeting file (and its record): exit 0 if valid, 2 with every problem listed."""
     from hlmctl.errors import InvalidFileError
     from hlmctl.meeting import load_meeting
-    from hlmctl.store import Store
+    from hlmctl.store import RecordStore, Store
 
     env = env_of(ctx)
     if path is not None and path.is_dir():
         path = path / "meeting.toml"
-    store = Store(path) if path is not None else env.store(write=False)
+    store: RecordStore = Store(path) if path is not None else env.store(write=False)
     try:
         meeting = load_meeting(store.meeting_path)
         record = store.read_record(meeting)
-        problems = store.check_undo_history()
-        if problems:
+        problems = store.check_undo_history() if isinstance(store, Store) else []
+        if isinstance(store, Store) and problems:
             raise InvalidFileError(str(store.undo_dir), problems, what="undo history")
     except InvalidFileError as exc:
         env.warn(f"hlmctl: {exc.listing()}")  # validate lists each problem on its own line
         raise typer.Exit(int(exc.code)) from None
-    stray = store.stray_undo_files()
-    if stray:
+    stray = store.stray_undo_files() if isinstance(store, Store) else []
+    if stray and isinstance(store, Store):
         shown = ", ".join(repr(name) for name in stray[:5]) + (" ..." if len(stray) > 5 else "")
         env.warn(
             f"hlmctl: note: {store.undo_dir} holds {len(stray)} files that are not hlmctl's "
@@ -159,6 +161,7 @@ def agenda(
             show_default=False,
         ),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Print the timed agenda: segments, programme items and projected speakers."""
     from hlmctl import render
@@ -190,8 +193,8 @@ def agenda(
     elif kind == "ics":
         render.agenda_ics(env, meeting, segments, now, result)
     elif kind == "markdown":
-        render.agenda_markdown(env, meeting, result, segments)
+        render.agenda_markdown(env, meeting, result, segments, lang_of(env, lang))
     elif kind == "table":
-        render.agenda_table(env, meeting, result, segments)
+        render.agenda_table(env, meeting, result, segments, lang_of(env, lang))
     else:
-        render.agenda_text(env, meeting, result, segments)
+        render.agenda_text(env, meeting, result, segments, lang_of(env, lang))

@@ -10,10 +10,12 @@ import typer
 
 from hlmctl.cli.common import (
     ExportFormat,
+    LangOption,
     ListFormat,
     ListOption,
     change,
     handled,
+    lang_of,
     ok,
     open_meeting,
     pick_format,
@@ -45,6 +47,14 @@ def add(
         typer.Option(
             help="member-state, observer-state, observer, un-entity, igo, ngo, other "
             "[default: from the reference data].",
+            show_default=False,
+        ),
+    ] = None,
+    courtesy: Annotated[
+        str | None,
+        typer.Option(
+            help='A courtesy title as the Journal writes it ("H.E. Mr.", "Ms.", "Dr."), '
+            "kept exactly as given.",
             show_default=False,
         ),
     ] = None,
@@ -87,6 +97,7 @@ def add(
         on_behalf_of=on_behalf_of,
         minutes=minutes,
         force=force,
+        courtesy=courtesy,
     )
     env, _, meeting, record, now, speaker = change(
         ctx,
@@ -126,6 +137,7 @@ def list_(
             show_default=False,
         ),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Show a list of speakers in order, with the estimated start of each."""
     from hlmctl import render
@@ -147,10 +159,16 @@ def list_(
         render.write_json(env, rows)
     elif kind == "csv":
         render.write_csv(env, render.SPEAKER_CSV, rows)
-    elif kind == "table":
-        render.speakers_table(env, rows, f"{lst.title} ({lst.id})")
     else:
-        render.speakers_text(env, rows)
+        language = lang_of(env, lang)
+        heading = render.list_heading(
+            language,
+            language.text(lst.title, lst.title_fr),
+            lst.id,
+            record.list_state(lst.id).closed,
+        )
+        show = render.speakers_table if kind == "table" else render.speakers_text
+        show(env, rows, language, meeting, lst.id, heading, all_=all_)
 
 
 @speakers_app.command("remove")

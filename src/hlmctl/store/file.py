@@ -19,6 +19,7 @@ import os
 import re
 import stat
 import tempfile
+import threading
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from hlmctl.errors import BusyError, InputError, InvalidFileError, NothingToDo
 from hlmctl.files import RECORD_MAX_BYTES, NotThere, read_bounded
 from hlmctl.meeting import Meeting, load_meeting
 from hlmctl.record import LogEntry, Record, dump_record, empty_record, parse_record
+from hlmctl.store.base import UndoCheck
 
 T = TypeVar("T")
 
@@ -352,6 +354,7 @@ class Store:
         operator: str,
         command: str,
         describe: Callable[[T], str],
+        host: str | None = None,
     ) -> tuple[Record, T]:
         """Apply one change to the record under the lock, log it, write it."""
         with self.locked():
@@ -361,13 +364,40 @@ class Store:
             )
             result = apply(record)
             record.log.append(
-                LogEntry(at=at, operator=operator, command=command, change=describe(result))
+                LogEntry(
+                    at=at, operator=operator, command=command, change=describe(result), host=host
+                )
             )
             new = dump_record(record)
             self._keep_for_undo(old, new)
             _fault_point("before-write")
             self._write_record(new)
             return record, result
+
+    def watch(self, stop: threading.Event) -> Iterator[None]:
+        """Yield once at once, then each time the record may have changed, until
+        ``stop`` is set. The folder is watched (an atomic replace gives the record a
+        new inode) through the system's change notification, filtered on the record's
+        name; a record that is a symbolic link is followed to its target's folder too
+        (changes are written there). watchfiles polls where there is no notification."""
+        from watchfiles import watch
+
+        real = Path(os.path.realpath(self.record_path))
+        watched = {self.record_path.absolute(), real}
+        yield
+        if stop.is_set():
+            return
+        for _ in watch(
+            *sorted({p.parent for p in watched}),
+            watch_filter=lambda _change, path: Path(path) in watched,
+            debounce=400,
+            step=20,
+            rust_timeout=1_000,
+            stop_event=stop,
+            recursive=False,
+            raise_interrupt=False,
+        ):
+            yield
 
     # --- undo ------------------------------------------------------------------------------
     # Before each change the old record is kept, compressed, in the undo folder, and the
@@ -503,7 +533,7 @@ class Store:
             )
         return old
 
-    def undo(self, meeting: Meeting) -> LogEntry | None:
+    def undo(self, meeting: Meeting, *, check: UndoCheck | None = None) -> LogEntry | None:
         """Restore the record as it was before the last change; return that change."""
         with self.locked():
             current = self._read_record_bytes()
@@ -525,6 +555,8 @@ class Store:
                         f"{self.record_path} was changed outside hlmctl after its last "
                         "change: undo would throw that edit away; nothing was changed"
                     )
+                if check is not None:
+                    check(undone[-1] if undone else None)
                 if entry.file is None:
                     self.record_path.unlink()
                 else:
@@ -537,3 +569,26 @@ class Store:
                     (self._undo_real / entry.file).unlink(missing_ok=True)
                 return undone[-1] if undone else None
         raise NothingToDo("nothing to undo: no change is left in the undo history")
+
+    # --- store copy --------------------------------------------------------------------
+
+    def raw_record(self, meeting: Meeting) -> bytes | None:
+        raw = self._read_record_bytes()
+        if raw is not None:
+            self._parse(raw, meeting)
+        return raw
+
+    def replace_record(self, meeting: Meeting, raw: bytes, *, force: bool) -> None:
+        with self.locked():
+            if self._read_record_bytes() is not None and not force:
+                raise InputError(
+                    f"{self.record_path} exists already: --force overwrites it; nothing was changed"
+                )
+            self._parse(raw, meeting)
+            entries = self.undo_history() if self.undo_dir.is_dir() else []
+            self._write_record(raw)
+            if entries:  # that history was of the record replaced
+                self._write_manifest([])
+                for entry in entries:
+                    if entry.file:
+                        (self._undo_real / entry.file).unlink(missing_ok=True)

@@ -1,0 +1,194 @@
+"""The web application: four pages, the CLI's JSON, the event stream, two assets.
+
+Read-only by construction: every route answers GET (and HEAD) only, the assets are a
+fixed list read from the package (no directory is served), and every response
+carries a Content-Security-Policy that allows the page's own script and style sheet
+and nothing else: no inline script, nothing from outside (the hall has no internet).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import date
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+    StreamingResponse,
+)
+from starlette.routing import Route
+
+from hlmctl.board import pages
+from hlmctl.board.state import HEARTBEAT_SECONDS, Board
+from hlmctl.errors import HlmError
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+ASSETS = {
+    "board.css": "text/css; charset=utf-8",
+    "board.js": "text/javascript; charset=utf-8",
+    "icon.svg": "image/svg+xml",
+}
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        b"img-src 'self'; font-src 'self'; media-src 'self'; base-uri 'none'; form-action 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Add the security headers to every response (a plain ASGI wrapper, which leaves
+    streamed responses streaming)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class BadQuery(Exception):
+    def __init__(self, message: str, status: int = 400) -> None:
+        self.message, self.status = message, status
+
+
+def _list_of(board: Board, request: Request) -> str:
+    chosen = request.query_params.get("list") or board.default_list or None
+    try:
+        return board.meeting.speaker_list(chosen).id
+    except HlmError as exc:
+        raise BadQuery(exc.message, 404) from None
+
+
+def _day_of(board: Board, request: Request, *, default_today: bool) -> str:
+    """``?day=YYYY-MM-DD`` (a day of the meeting); else today when it is a day of the
+    meeting and ``default_today``; else "" (every day)."""
+    days = board.meeting.meeting.days
+    text = request.query_params.get("day")
+    if text is None:
+        today = board.now().date()
+        return today.isoformat() if default_today and today in days else ""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise BadQuery(f"day: {text!r} is not a date (YYYY-MM-DD)") from None
+    if day not in days:
+        known = ", ".join(d.isoformat() for d in days)
+        raise BadQuery(f"day {day} is not a day of the meeting ({known})", 404)
+    return day.isoformat()
+
+
+def create_app(board: Board) -> Starlette:
+    assets = {
+        name: (resources.files("hlmctl.board") / "static" / name).read_bytes() for name in ASSETS
+    }
+
+    def state_of(view: str, key: str) -> dict[str, Any]:
+        result: dict[str, Any] = json.loads(board.message(view, key))
+        return result
+
+    def page(name: str) -> Any:
+        async def handler(request: Request) -> Response:
+            try:
+                if name == "agenda":
+                    key = _day_of(board, request, default_today=True)
+                    return HTMLResponse(pages.agenda(state_of("agenda", key), key))
+                key = _list_of(board, request)
+            except BadQuery as exc:
+                return PlainTextResponse(exc.message + "\n", exc.status)
+            render = {"hall": pages.hall, "speaker": pages.speaker, "caption": pages.caption}
+            return HTMLResponse(render[name](state_of("now", key), key))
+
+        handler.__name__ = name
+        return handler
+
+    async def api_now(request: Request) -> Response:
+        try:
+            key = _list_of(board, request)
+        except BadQuery as exc:
+            return JSONResponse({"error": exc.message}, exc.status)
+        return JSONResponse(board.now_json(key), headers={"cache-control": "no-store"})
+
+    async def api_agenda(request: Request) -> Response:
+        try:
+            key = _day_of(board, request, default_today=False)
+        except BadQuery as exc:
+            return JSONResponse({"error": exc.message}, exc.status)
+        return JSONResponse(board.agenda_json(key or None), headers={"cache-control": "no-store"})
+
+    async def api_events(request: Request) -> Response:
+        view = request.query_params.get("view", "now")
+        try:
+            if view == "now":
+                key = _list_of(board, request)
+            elif view == "agenda":
+                key = _day_of(board, request, default_today=True)
+            else:
+                raise BadQuery(f"view: {view!r} is not one of now, agenda")
+        except BadQuery as exc:
+            return PlainTextResponse(exc.message + "\n", exc.status)
+        return StreamingResponse(
+            _stream(board, view, key),
+            media_type="text/event-stream",
+            headers={"cache-control": "no-store", "x-accel-buffering": "no"},
+        )
+
+    async def asset(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in assets:
+            return PlainTextResponse("Not Found\n", 404)
+        return Response(
+            assets[name], media_type=ASSETS[name], headers={"cache-control": "no-cache"}
+        )
+
+    routes = [
+        Route("/", page("hall"), methods=["GET"]),
+        Route("/speaker", page("speaker"), methods=["GET"]),
+        Route("/caption", page("caption"), methods=["GET"]),
+        Route("/agenda", page("agenda"), methods=["GET"]),
+        Route("/api/now", api_now, methods=["GET"]),
+        Route("/api/agenda", api_agenda, methods=["GET"]),
+        Route("/api/events", api_events, methods=["GET"]),
+        Route("/static/{name}", asset, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+async def _stream(board: Board, view: str, key: str) -> AsyncIterator[str]:
+    """The push stream of one page: its view at once, again after every change, and a
+    ``tick`` with the server's time between (the page counts from the server's clock,
+    and knows it is still connected). Ends when the board closes."""
+    yield "retry: 1000\n\n"
+    version = -1
+    while not board.closed:
+        sent = json.dumps(board.now().isoformat(timespec="milliseconds"))
+        if board.version != version:
+            version = board.version
+            yield f'event: state\ndata: {{"sent":{sent},{board.message(view, key)[1:]}\n\n'
+        else:
+            yield f'event: tick\ndata: {{"sent":{sent}}}\n\n'
+        await board.wait(version, HEARTBEAT_SECONDS)

@@ -1,0 +1,188 @@
+"""What the pages show: the record as the store last gave it, and the CLI's JSON views
+of it (``now`` and ``agenda``), rebuilt only when the store says the record changed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from hlmctl.errors import HlmError
+
+if TYPE_CHECKING:
+    from hlmctl.meeting import Meeting
+    from hlmctl.record import Record
+    from hlmctl.store import RecordStore
+
+HEARTBEAT_SECONDS = 5.0
+
+
+def now_view(meeting: Meeting, record: Record, list_id: str, at: datetime, upcoming: int) -> Any:
+    """``hlmctl now --format json``, for one list."""
+    from hlmctl.live import status
+    from hlmctl.projection import project
+    from hlmctl.views import status_view
+
+    st = status(meeting, record, list_id, at, upcoming=upcoming)
+    return status_view(meeting, record, st, project(meeting, record, at))
+
+
+def agenda_view(meeting: Meeting, record: Record, day: str | None, at: datetime) -> Any:
+    """``hlmctl agenda --format json`` (``--day`` when ``day`` is given)."""
+    from hlmctl import views
+    from hlmctl.projection import project
+
+    return views.agenda_view(meeting, record, project(meeting, record, at), day)
+
+
+@dataclass
+class Board:
+    """The record followed from the store, shared by every page and stream.
+
+    A thread iterates ``store.watch`` and reads the record on each change; the event
+    loop publishes it: a new version, an empty cache of views, and every waiting
+    stream woken. ``close`` ends the thread and every stream (shutdown).
+    """
+
+    store: RecordStore
+    meeting: Meeting
+    clock: Callable[[], datetime]  # the system clock, or one that starts at --now
+    upcoming: int = 3
+    default_list: str = ""
+    record: Record | None = None
+    problem: str | None = None
+    version: int = 0
+    changed_at: datetime | None = None
+    closed: bool = False
+    _cache: dict[tuple[str, str], str] = field(default_factory=dict)
+    _wake: asyncio.Event | None = None
+    _loop: asyncio.AbstractEventLoop | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    # --- following the record -------------------------------------------------------
+
+    def start(self) -> None:
+        """Read the record once, then follow it from a thread (call in the event loop)."""
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        self._publish(*self._read())
+        self._thread = threading.Thread(target=self._follow, name="hlmctl-board-watch")
+        self._thread.daemon = True
+        self._thread.start()
+
+    def _read(self) -> tuple[Record | None, str | None]:
+        try:
+            return self.store.read_record(self.meeting), None
+        except HlmError as exc:  # a damaged record: keep showing the last good one
+            return None, exc.message
+
+    def _follow(self) -> None:
+        first = True
+        for _ in self.store.watch(self._stop):
+            if first:  # the watch yields once at once: the record was just read
+                first = False
+                continue
+            record, problem = self._read()
+            loop = self._loop
+            if loop is None or loop.is_closed():
+                return
+            try:
+                loop.call_soon_threadsafe(self._publish, record, problem)
+            except RuntimeError:  # the loop closed meanwhile
+                return
+
+    def _publish(self, record: Record | None, problem: str | None) -> None:
+        if record is not None:
+            self.record = record
+        self.problem = problem
+        self.version += 1
+        self.changed_at = self.now()
+        self._cache.clear()
+        self._notify()
+
+    def _notify(self) -> None:
+        if self._wake is not None:
+            self._wake.set()
+            self._wake = asyncio.Event()
+
+    def close(self) -> None:
+        """End the following thread and every open stream."""
+        self.closed = True
+        self._stop.set()
+        self._notify()
+
+    def join(self, timeout: float = 2.0) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    async def wait(self, version: int, timeout: float) -> None:
+        """Until the record's version differs from ``version``, the board closes, or
+        ``timeout`` seconds pass."""
+        wake = self._wake
+        if wake is None or self.version != version or self.closed:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), timeout)
+
+    # --- the views ------------------------------------------------------------------
+
+    def current_record(self) -> Record:
+        if self.record is None:
+            from hlmctl.record import empty_record
+
+            return empty_record(self.meeting.meeting.id)
+        return self.record
+
+    def now_json(self, list_id: str, at: datetime | None = None) -> Any:
+        return now_view(
+            self.meeting, self.current_record(), list_id, at or self.now(), self.upcoming
+        )
+
+    def agenda_json(self, day: str | None, at: datetime | None = None) -> Any:
+        return agenda_view(self.meeting, self.current_record(), day, at or self.now())
+
+    def message(self, view: str, key: str) -> str:
+        """The event for a page showing ``view`` ("now" of a list, or "agenda" of a
+        day): the view as of the last change, with the time it was computed (the page
+        counts on from there), cached until the next change."""
+        cached = self._cache.get((view, key))
+        if cached is not None:
+            return cached
+        at = self.now()
+        record = self.current_record()
+        envelope: dict[str, Any] = {
+            "version": self.version,
+            "at": at.isoformat(timespec="milliseconds"),
+            "problem": self.problem,
+            "meeting": {
+                "id": self.meeting.meeting.id,
+                "title": self.meeting.meeting.title,
+                "timezone": self.meeting.meeting.timezone,
+            },
+            "rules": {
+                "amber_seconds": self.meeting.rules.amber_seconds,
+                "bell": self.meeting.rules.bell,
+            },
+        }
+        if view == "now":
+            lst = self.meeting.speaker_list(key)
+            envelope["list"] = {
+                "id": lst.id,
+                "title": lst.title,
+                "closed": record.list_state(lst.id).closed,
+            }
+            envelope["now"] = self.now_json(lst.id, at)
+        else:
+            envelope["agenda"] = self.agenda_json(key or None, at)
+        text = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
+        self._cache[(view, key)] = text
+        return text

@@ -1,0 +1,64 @@
+"""``hlmctl board``: the live pages for the hall, the podium and the webcast."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hlmctl.cli.common import ListOption, app, handled, open_meeting
+
+
+@app.command()
+@handled
+def board(
+    ctx: typer.Context,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="The address to listen on. Another than the loopback address lets other "
+            "machines read the pages.",
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", "-p", min=0, max=65535, help="The port (0: any free one).")
+    ] = 8000,
+    list_id: ListOption = None,
+    upcoming: Annotated[
+        int,
+        typer.Option("--next", "-n", min=1, max=20, help="How many next speakers the hall shows."),
+    ] = 3,
+) -> None:
+    """Serve live, read-only pages: the hall (/), the speaker's countdown (/speaker),
+    a webcast caption (/caption), the agenda (/agenda) and the CLI's JSON (/api/now,
+    /api/agenda), pushed to the browser as the record changes. Ctrl-C stops it."""
+    from datetime import datetime, timedelta
+
+    from hlmctl.board.server import BoardServer, address_of, bind, is_loopback
+    from hlmctl.board.state import Board
+
+    env, store, meeting, now = open_meeting(ctx, write=False)
+    lst = meeting.speaker_list(list_id)
+    # With --now (or $HLMCTL_NOW) the board's clock starts there and runs on.
+    fixed = env.now_option is not None or bool(env.environ.get("HLMCTL_NOW"))
+    offset = now - datetime.now(meeting.tz) if fixed else timedelta(0)
+    state = Board(
+        store,
+        meeting,
+        clock=lambda: datetime.now(meeting.tz) + offset,
+        upcoming=upcoming,
+        default_list=lst.id,
+    )
+    sock = bind(host, port)
+    address = address_of(sock)
+
+    def ready() -> None:
+        env.warn(f"hlmctl board: serving {address} (Ctrl-C stops)")
+        if not is_loopback(sock):
+            env.warn(
+                f"hlmctl board: listening on {host}: every machine that can reach this one "
+                f"on port {sock.getsockname()[1]} can read these pages (they are read-only)"
+            )
+
+    BoardServer(state, sock).run(on_ready=ready)

@@ -1,0 +1,172 @@
+"""Commands that publish: the Journal's list of speakers, the presiding officer's
+script, and the overview of the lists."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import typer
+
+from hlmctl.cli.common import (
+    LangOption,
+    ListFormat,
+    PublishFormat,
+    app,
+    handled,
+    lang_of,
+    lists_app,
+    open_meeting,
+    pick_format,
+)
+from hlmctl.errors import InputError
+
+DayOption = Annotated[
+    str | None,
+    typer.Option(
+        "--day",
+        "-d",
+        help="One day of the meeting (YYYY-MM-DD) [default: every day].",
+        show_default=False,
+    ),
+]
+
+
+def parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(f"--day: {value!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def parse_as_at(value: str, day: date | None, now: datetime) -> datetime:
+    """HH:MM on --day (else on the clock's day), or an ISO 8601 date and time."""
+    from hlmctl.clock import parse_now
+
+    try:
+        at = parse_now(value, now.tzinfo)  # type: ignore[arg-type]
+    except InputError:
+        raise InputError(
+            f"--as-at: {value!r} is not a time (HH:MM, or ISO 8601 such as 2013-05-12T18:30)"
+        ) from None
+    if ":" in value and "-" not in value.strip()[:5] and len(value.strip()) <= 8:
+        return datetime.combine(day or now.date(), at.timetz())
+    return at
+
+
+@app.command()
+@handled
+def journal(
+    ctx: typer.Context,
+    day: DayOption = None,
+    as_at: Annotated[
+        str | None,
+        typer.Option(
+            "--as-at",
+            help="The list as it stood at this time (HH:MM on --day, or ISO 8601) "
+            "[default: the clock].",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = None,
+    fmt: Annotated[
+        PublishFormat,
+        typer.Option("--format", "-f", help="text, markdown or html (one printable page)."),
+    ] = PublishFormat.text,
+) -> None:
+    """The list of speakers as the Journal of the United Nations publishes it."""
+    from hlmctl import render_publish
+    from hlmctl.journal import build
+
+    env, store, meeting, now = open_meeting(ctx, write=False)
+    language = lang_of(env, lang)
+    chosen_day = parse_day(day)
+    at = parse_as_at(as_at, chosen_day, now) if as_at else now
+    record = store.read_record(meeting)
+    blocks = render_publish.journal_blocks(
+        language, build(meeting, record, now, day=chosen_day, as_at=at)
+    )
+    if fmt is PublishFormat.html:
+        render_publish.write_html(env, blocks, language)
+    elif fmt is PublishFormat.markdown:
+        render_publish.write_markdown(env, blocks)
+    else:
+        render_publish.write_text(env, blocks)
+
+
+@app.command()
+@handled
+def script(
+    ctx: typer.Context,
+    day: DayOption = None,
+    lang: LangOption = None,
+    fmt: Annotated[
+        PublishFormat,
+        typer.Option("--format", "-f", help="text, markdown or html (one printable page)."),
+    ] = PublishFormat.text,
+) -> None:
+    """The presiding officer's speaking notes: each meeting, each speaker in turn."""
+    from hlmctl import render_publish
+    from hlmctl.script import build
+
+    env, store, meeting, now = open_meeting(ctx, write=False)
+    language = lang_of(env, lang)
+    record = store.read_record(meeting)
+    blocks = render_publish.script_blocks(language, build(meeting, record, now, day=parse_day(day)))
+    if fmt is PublishFormat.html:
+        render_publish.write_html(env, blocks, language)
+    elif fmt is PublishFormat.markdown:
+        render_publish.write_markdown(env, blocks)
+    else:
+        render_publish.write_text(env, blocks)
+
+
+@lists_app.callback(invoke_without_command=True)
+@handled
+def lists(
+    ctx: typer.Context,
+    fmt: Annotated[
+        ListFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, text or json [default: table on a terminal, else text].",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Each list of speakers: open or closed, waiting and spoken, its meetings.
+    `lists close` and `lists reopen` change its state."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from hlmctl import render
+    from hlmctl.lists import summaries
+    from hlmctl.views import iso
+
+    env, store, meeting, _ = open_meeting(ctx, write=False)
+    record = store.read_record(meeting)
+    rows = [
+        {
+            "id": s.speaker_list.id,
+            "title": s.speaker_list.title,
+            "state": "closed" if s.closed else "open",
+            "closed_at": iso(s.closed_at, meeting),
+            "waiting": s.waiting,
+            "speaking": s.speaking,
+            "spoken": s.spoken,
+            "withdrawn": s.withdrawn,
+            "replies_waiting": s.replies_waiting,
+            "segments": s.segments,
+        }
+        for s in summaries(meeting, record)
+    ]
+    kind = pick_format(env, fmt)
+    if kind == "json":
+        render.write_json(env, rows)
+    elif kind == "csv":
+        render.write_csv(env, tuple(rows[0]), rows)
+    else:
+        render.lists_view(env, meeting, rows, lang_of(env, lang), table=kind == "table")

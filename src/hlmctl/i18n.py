@@ -1,0 +1,237 @@
+"""Text for people in English or French.
+
+The words live in a gettext message catalog
+(``locale/fr/LC_MESSAGES/hlmctl.po``, compiled to the ``.mo`` beside it by
+``scripts/catalogs``); dates, times and plural rules come from Babel's CLDR data.
+Code never assembles a sentence from translated fragments: every message is one
+whole sentence or label with named placeholders (``{delegation}``).
+
+English needs neither the catalog nor Babel, so the commands typed forty times a
+meeting do not pay for French: both are loaded only when French is asked for.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hlmctl.errors import InputError
+
+if TYPE_CHECKING:
+    from hlmctl.meeting import Meeting
+
+LANGUAGES = ("en", "fr")
+DOMAIN = "hlmctl"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalog where it is defined, not where it is shown."""
+    return message
+
+
+# The labels of the default ladder and categories (meeting.py) and of the regional
+# groups (delegations.py), for the catalog: a meeting file that keeps the default
+# labels gets them in French.
+DEFAULT_LABELS = (
+    N_("Head of State"),
+    N_("Vice-President"),
+    N_("Crown Prince"),
+    N_("Head of Government"),
+    N_("Deputy Prime Minister"),
+    N_("Minister"),
+    N_("Vice-Minister"),
+    N_("Head of delegation"),
+    N_("Other"),
+    N_("Member State"),
+    N_("Observer State"),
+    N_("Observer"),
+    N_("United Nations entity"),
+    N_("Intergovernmental organization"),
+    N_("Non-governmental organization"),
+    N_("African States"),
+    N_("Asia-Pacific States"),
+    N_("Eastern European States"),
+    N_("Latin American and Caribbean States"),
+    N_("Western European and other States"),
+    N_("No regional group"),
+    N_("Chair"),
+    N_("Co-Chairs"),
+    N_("Moderator"),
+    N_("Panelists"),
+    N_("Participant"),
+    N_("General Assembly Hall"),
+    N_("Trusteeship Council Chamber"),
+    N_("Economic and Social Council Chamber"),
+    N_("Security Council Chamber"),
+)
+
+# Functions as people are inscribed with them: their French names are UN usage, not
+# a translation of a person's words. Any other title is printed as typed.
+TITLES = (
+    N_("Minister for Foreign Affairs"),
+    N_("Minister of Foreign Affairs"),
+    N_("Minister for Foreign Affairs and International Cooperation"),
+    N_("Minister of Justice"),
+    N_("Minister of the Interior"),
+    N_("Prime Minister"),
+    N_("President"),
+    N_("Permanent Representative"),
+    N_("Deputy Permanent Representative"),
+    N_("Chargé d'affaires a.i."),
+    N_("Head of delegation"),
+)
+
+
+def choose(option: str | None, environ: Mapping[str, str]) -> str:
+    """The language: ``--lang``, else ``$HLMCTL_LANG``, else English."""
+    given = option if option is not None else environ.get("HLMCTL_LANG")
+    if given is None or not given.strip():
+        return "en"
+    code = given.strip().lower().replace("_", "-").split("-")[0]
+    if code not in LANGUAGES:
+        where = "--lang" if option is not None else "HLMCTL_LANG"
+        raise InputError(f"{where}: {given!r} is not a language of hlmctl (en or fr)")
+    return code
+
+
+# Courtesy titles as typed (case and spaces folded) -> (the Journal's English, French).
+# Only forms that say themselves whom they address; anything else is printed as given.
+COURTESY = {
+    "h.e.mr.": ("His Excellency Mr.", "S. E. M."),
+    "h.e.mrs.": ("Her Excellency Mrs.", "S. E. Mme"),
+    "h.e.ms.": ("Her Excellency Ms.", "S. E. Mme"),
+    "mr.": ("Mr.", "M."),
+    "mrs.": ("Mrs.", "Mme"),
+    "ms.": ("Ms.", "Mme"),
+    "h.r.h.": ("H.R.H.", "S. A. R."),
+    "h.m.": ("H.M.", "S. M."),
+    "h.h.": ("H.H.", "S. A."),
+    "dr.": ("Dr.", "Dr"),
+    "prof.": ("Prof.", "Pr"),
+}
+
+
+def _courtesy(lang: Lang, given: str | None) -> str:
+    if not given:
+        return ""
+    forms = COURTESY.get("".join(given.casefold().split()))
+    if forms is None:
+        return given
+    return forms[1] if lang.french else forms[0]
+
+
+@dataclass(frozen=True)
+class Lang:
+    """One language: its messages, its dates and times, its plurals."""
+
+    code: str
+    catalog: gettext.NullTranslations
+
+    def _(self, message: str) -> str:
+        return self.catalog.gettext(message)
+
+    def n_(self, singular: str, plural: str, n: int, **fields: object) -> str:
+        """The form for ``n`` (the catalog's plural rule), with ``{n}`` and the other
+        named fields filled in."""
+        return self.catalog.ngettext(singular, plural, n).format(n=n, **fields)
+
+    @property
+    def french(self) -> bool:
+        return self.code == "fr"
+
+    # --- dates and times ----------------------------------------------------------
+
+    def date(self, value: date | datetime) -> str:
+        """Monday 13 May 2013 / lundi 13 mai 2013."""
+        if not self.french:
+            return f"{value:%A} {value.day} {value:%B %Y}"
+        from babel.dates import format_date
+
+        return str(format_date(value, format="full", locale="fr"))
+
+    def short_date(self, value: date | datetime) -> str:
+        """13 May / 13 mai."""
+        if not self.french:
+            return f"{value.day} {value:%B}"
+        from babel.dates import format_date
+
+        return str(format_date(value, format="d MMMM", locale="fr"))
+
+    def time(self, value: time | datetime | None) -> str:
+        """10:00 / 10 h 00; a time not yet known is --:--."""
+        if value is None:
+            return "--:--"
+        if not self.french:
+            return f"{value:%H:%M}"
+        from babel.dates import format_time
+
+        return str(format_time(value, format="H' h 'mm", locale="fr"))
+
+    def span(self, start: time | datetime | None, end: time | datetime | None) -> str:
+        if start is None and end is None:
+            return self._("not yet scheduled")
+        return self._("{start}-{end}").format(start=self.time(start), end=self.time(end))
+
+    # --- texts from the meeting file and the reference data ------------------------
+
+    def label(self, text: str) -> str:
+        """A label of the default ladder, categories or groups; others as written."""
+        return self._(text) if self.french and text else text
+
+    def title(self, text: str | None) -> str | None:
+        """A speaker's function: in French when it is a common one (``TITLES``),
+        else exactly as typed."""
+        if not text or not self.french:
+            return text
+        return self._(text)
+
+    def courtesy(self, given: str | None) -> str:
+        """A courtesy title: the Journal's English ("His Excellency Mr.") or French
+        ("S. E. M.") for the forms that name whom they address; others as given."""
+        return _courtesy(self, given)
+
+    def level(self, meeting: Meeting, level_id: str) -> str:
+        return self.label(meeting.level_label(level_id))
+
+    def category(self, meeting: Meeting, category_id: str) -> str:
+        return self.label(meeting.category_label(category_id))
+
+    def text(self, english: str, french: str | None) -> str:
+        """A text of the meeting file: the French one when the file gives one, or the
+        catalog has the English one (a default such as "General Assembly Hall"); else
+        the English one, saying that it is English (never a machine translation)."""
+        if not self.french:
+            return english
+        if french:
+            return french
+        translated = self._(english)
+        if translated != english:
+            return translated
+        return self._("{text} [English only]").format(text=english)
+
+    def delegation(self, name: str) -> str:
+        """A delegation's short name in this language (as given when unknown)."""
+        if not self.french:
+            return name
+        from hlmctl.delegations import french_name
+
+        known = french_name(name)
+        return known[0] if known else name
+
+
+@cache
+def get(code: str = "en") -> Lang:
+    if code == "en":
+        return Lang("en", gettext.NullTranslations())
+    with (LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as handle:
+        return Lang(code, gettext.GNUTranslations(handle))
+
+
+def english() -> Lang:
+    return get("en")

@@ -1,0 +1,106 @@
+"""Helpers for the board's tests: a meeting with speakers, a board served in-process
+(Uvicorn in a thread, on a free port), and the board as a real process."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from conftest import hlmctl_process, run
+
+DAY = "2013-05-13"
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def inscribe(*delegations: str, at: str = f"{DAY}T09:00") -> None:
+    """Inscribe ``delegations`` in the plenary list of ./meeting.toml."""
+    for d in delegations:
+        result = run("--now", at, "speakers", "add", d, "--category", "member-state")
+        assert result.exit_code == 0, result.stderr
+
+
+def set_rules(meeting: Path, **rules: Any) -> None:
+    """Set ``[rules]`` keys in a copied meeting file (the bundled one has the table)."""
+    text = meeting.read_text()
+    lines = "".join(f"{k} = {json.dumps(v)}\n" for k, v in rules.items())
+    meeting.write_text(text.replace("[rules]\n", "[rules]\n" + lines, 1))
+
+
+@contextmanager
+def served(meeting: Path, clock: Any = None, **options: Any) -> Iterator[str]:
+    """``hlmctl board`` for ``meeting`` in this process; yields its address."""
+    from hlmctl.board.server import BoardServer, address_of, bind
+    from hlmctl.board.state import Board
+    from hlmctl.store import Store
+
+    store = Store(meeting)
+    m = store.load_meeting()
+    board = Board(
+        store,
+        m,
+        clock=clock or (lambda: datetime.now(m.tz)),
+        default_list=m.lists[0].id,
+        **options,
+    )
+    sock = bind("127.0.0.1", 0)
+    server = BoardServer(board, sock)
+    ready = threading.Event()
+    thread = threading.Thread(target=server.run, kwargs={"on_ready": ready.set}, daemon=True)
+    thread.start()
+    assert ready.wait(10)
+    try:
+        yield address_of(sock)
+    finally:
+        server.stop()
+        thread.join(10)
+        assert not thread.is_alive()
+
+
+def events(response: httpx.Response) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The server-sent events of a streamed response, as (event, data)."""
+    name, data = "message", ""
+    for line in response.iter_lines():
+        if line.startswith("event: "):
+            name = line[7:]
+        elif line.startswith("data: "):
+            data += line[6:]
+        elif line == "" and data:
+            yield name, json.loads(data)
+            name, data = "message", ""
+
+
+def next_state(stream: Iterator[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    for name, data in stream:
+        if name == "state":
+            return data
+    raise AssertionError("the stream ended")
+
+
+@contextmanager
+def board_process(cwd: Path, *args: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """A real ``hlmctl board`` process on a free port; yields it and its address."""
+    proc = hlmctl_process(*args, "board", "--port", "0", cwd=cwd)
+    try:
+        assert proc.stderr is not None
+        first = proc.stderr.readline().decode()
+        found = re.search(r"http://\S+/", first)
+        assert found, first
+        yield proc, found.group(0)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

@@ -1,0 +1,376 @@
+"""`hlmctl board`: the pages, the CLI's JSON, the push stream, safety and shutdown.
+
+In-process (Uvicorn in a thread, httpx against it) except where the behaviour is
+between processes: the first line of stderr, signals, a change made by another
+hlmctl. The browser tests are in test_board_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from board_helpers import (
+    DAY,
+    HOSTILE,
+    board_process,
+    events,
+    inscribe,
+    next_state,
+    served,
+    set_rules,
+)
+from conftest import hlmctl_process, run
+
+FIXED = f"{DAY}T11:02:10"
+
+
+def fixed_clock(meeting: Path) -> datetime:
+    from hlmctl.meeting import load_meeting
+
+    return datetime.fromisoformat(FIXED).replace(tzinfo=load_meeting(meeting).tz)
+
+
+@pytest.fixture
+def speaking(hlm: Path) -> Path:
+    """France speaks since 11:00 in the plenary list; three more wait, one hostile."""
+    inscribe("France", "Kenya", HOSTILE, "Japan")
+    assert run("--now", f"{DAY}T11:00", "next").exit_code == 0
+    return hlm
+
+
+# --- the JSON is the CLI's ------------------------------------------------------------
+
+
+def test_api_now_is_the_json_of_hlmctl_now(speaking: Path) -> None:
+    at = fixed_clock(speaking)
+    cli = run("--now", FIXED, "now", "--format", "json").json()
+    with served(speaking, clock=lambda: at) as url:
+        assert httpx.get(url + "api/now").json() == cli
+        panel = httpx.get(url + "api/now", params={"list": "panel-1"}).json()
+    assert panel == run("--now", FIXED, "now", "--list", "panel-1", "--format", "json").json()
+    assert cli["current"]["delegation"] == "France"
+
+
+def test_api_agenda_is_the_json_of_hlmctl_agenda(speaking: Path) -> None:
+    at = fixed_clock(speaking)
+    with served(speaking, clock=lambda: at) as url:
+        every = httpx.get(url + "api/agenda")
+        one_day = httpx.get(url + "api/agenda", params={"day": DAY})
+    assert every.headers["content-type"] == "application/json"
+    assert every.json() == run("--now", FIXED, "agenda", "--format", "json").json()
+    assert one_day.json() == run("--now", FIXED, "agenda", "--day", DAY, "--format", "json").json()
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "words"),
+    [
+        ("api/now?list=nope", 404, "unknown list 'nope'"),
+        ("api/agenda?day=13-05-2013", 400, "not a date"),
+        ("api/agenda?day=2013-06-01", 404, "not a day of the meeting"),
+        ("speaker?list=nope", 404, "unknown list"),
+        ("agenda?day=yesterday", 400, "not a date"),
+        ("api/events?view=everything", 400, "not one of now, agenda"),
+    ],
+)
+def test_a_bad_query_is_refused_by_name(hlm: Path, path: str, status: int, words: str) -> None:
+    with served(hlm) as url:
+        response = httpx.get(url + path)
+    assert response.status_code == status
+    assert words in response.text
+
+
+# --- the pages --------------------------------------------------------------------------
+
+
+def test_each_page_shows_the_state_in_its_markup(speaking: Path) -> None:
+    at = fixed_clock(speaking)
+    with served(speaking, clock=lambda: at, upcoming=2) as url:
+        hall = httpx.get(url).text
+        speaker = httpx.get(url + "speaker").text
+        caption = httpx.get(url + "caption").text
+        agenda = httpx.get(url + "agenda", params={"day": DAY}).text
+    # The hall: who speaks (not who spoke), the countdown, the next two, the clock.
+    assert 'data-field="now.current.delegation">France<' in hall
+    assert re.search(r'data-phase="normal"[^>]*>.*>2:50<', hall)
+    assert [m for m in re.findall(r'class="next-delegation">([^<]*)<', hall)] == [
+        "Kenya",
+        "&lt;img src=x onerror=alert(1)&gt;",
+    ]
+    assert '<time class="clock" data-clock>11:02</time>' in hall
+    assert 'data-connection="live"' in hall
+    assert ">2:50<" in speaker and 'data-phase="normal"' in speaker
+    assert 'class="lower-third" data-current>' in caption and ">France<" in caption
+    assert "Plenary" in agenda or "plenary" in agenda.lower()
+    assert 'data-status="speaking"' in agenda
+
+
+def test_phases_in_the_markup_follow_the_meeting_rules(speaking: Path) -> None:
+    set_rules(speaking, amber_seconds=200)
+    tz = fixed_clock(speaking).tzinfo
+    phases = {}
+    for label, hhmmss in [("amber", "11:02:10"), ("red", "11:05:00"), ("over", "11:05:07")]:
+        at = datetime.fromisoformat(f"{DAY}T{hhmmss}").replace(tzinfo=tz)
+        with served(speaking, clock=lambda at=at: at) as url:
+            page = httpx.get(url + "speaker").text
+        phases[label] = re.search(r'data-phase="(\w+)"', page).group(1)  # type: ignore[union-attr]
+        if label == "over":
+            assert ">+0:07<" in page
+    assert phases == {"amber": "amber", "red": "red", "over": "over"}
+    assert run("--now", f"{DAY}T11:06", "pause").exit_code == 0
+    with served(speaking) as url:
+        assert 'data-phase="paused"' in httpx.get(url + "speaker").text
+
+
+def test_nobody_speaking_is_said_plainly(hlm: Path) -> None:
+    with served(hlm) as url:
+        hall = httpx.get(url).text
+        caption = httpx.get(url + "caption").text
+    assert "data-current data-empty>" in hall and "Nobody is speaking" in hall
+    assert 'data-phase="none"' in hall
+    assert 'class="lower-third" data-current data-empty>' in caption
+
+
+def test_hostile_text_from_the_record_is_never_markup(hlm: Path) -> None:
+    inscribe(HOSTILE, "Kenya")
+    assert run("--now", f"{DAY}T11:00", "next").exit_code == 0
+    with served(hlm) as url:
+        pages = [httpx.get(url + p).text for p in ("", "speaker", "caption", "agenda")]
+        stream = httpx.get(url + "api/now").text
+    for page in pages:
+        assert HOSTILE not in page
+        assert "<img" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in pages[0]
+    assert HOSTILE in json.loads(stream)["current"]["delegation"]
+
+
+# --- safety -----------------------------------------------------------------------------
+
+
+def test_serves_nothing_but_its_pages_json_and_assets(hlm: Path) -> None:
+    with served(hlm) as url, httpx.Client(base_url=url) as client:
+        for path in ("/", "/speaker", "/caption", "/agenda", "/api/now", "/api/agenda"):
+            response = client.get(path)
+            assert response.status_code == 200, path
+            csp = response.headers["content-security-policy"]
+            assert "script-src 'self'" in csp and "default-src 'none'" in csp
+            assert "unsafe-inline" not in csp
+            assert response.headers["x-content-type-options"] == "nosniff"
+        for path in (
+            "/static/",
+            "/static/board.py",
+            "/static/../state.py",
+            "/static/%2e%2e/state.py",
+            "/static/..%2fstate.py",
+            "/../../pyproject.toml",
+            "/meeting.toml",
+            "/meeting.state.toml",
+            "/api",
+            "/board.js",
+        ):
+            assert client.get(path).status_code == 404, path
+        for method in ("POST", "PUT", "DELETE", "PATCH"):
+            for path in ("/", "/api/now", "/api/events"):
+                assert client.request(method, path).status_code == 405, (method, path)
+        assert client.get("/static/board.js").headers["content-type"].startswith("text/javascript")
+
+
+def test_pages_load_no_inline_or_outside_code(speaking: Path) -> None:
+    with served(speaking) as url:
+        texts = [httpx.get(url + p).text for p in ("", "speaker", "caption", "agenda")]
+        css = httpx.get(url + "static/board.css").text
+        js = httpx.get(url + "static/board.js").text
+    for page in texts:
+        scripts = re.findall(r"<script[^>]*>", page)
+        assert scripts == ['<script src="/static/board.js" defer></script>'[:-9]]
+        assert " style=" not in page and "<style" not in page
+        assert " on" not in re.sub(r"[^<]*(<[^>]*>)?", r"\1", page).replace(" onerror", "")
+        assert not re.search(r"(src|href)=\"(https?:)?//", page)
+    for asset in (css, js):
+        assert "http://" not in asset and "https://" not in asset and "@import" not in asset
+    assert "innerHTML" not in js and "insertAdjacentHTML" not in js
+
+
+# --- the push stream ----------------------------------------------------------------------
+
+
+def test_the_stream_pushes_a_change_made_by_hlmctl(speaking: Path) -> None:
+    with served(speaking) as url, httpx.stream("GET", url + "api/events", timeout=10) as r:
+        assert r.headers["content-type"].startswith("text/event-stream")
+        stream = events(r)
+        first = next_state(stream)
+        assert first["now"]["current"]["delegation"] == "France"
+        assert first["rules"] == {"amber_seconds": 30, "bell": False}
+        assert run("--now", f"{DAY}T11:04", "next").exit_code == 0
+        second = next_state(stream)
+        assert second["now"]["current"]["delegation"] == "Kenya"
+        assert [s["delegation"] for s in second["now"]["next"]] == [HOSTILE, "Japan"]
+        assert second["version"] > first["version"]
+        assert run("--now", f"{DAY}T11:05", "lists", "close").exit_code == 0
+        assert next_state(stream)["list"]["closed"] is True
+        assert run("--now", f"{DAY}T11:05", "undo").exit_code == 0
+        assert next_state(stream)["list"]["closed"] is False
+
+
+def test_the_agenda_stream_follows_the_record(speaking: Path) -> None:
+    with (
+        served(speaking) as url,
+        httpx.stream(
+            "GET", url + "api/events", params={"view": "agenda", "day": DAY}, timeout=10
+        ) as r,
+    ):
+        stream = events(r)
+        before = next_state(stream)["agenda"]
+        inscribe("Brazil", at=f"{DAY}T11:01")
+        after = next_state(stream)["agenda"]
+    labels = [i["label"] for seg in after["segments"] for i in seg["items"]]
+    assert not any(
+        "Brazil" in x for seg in before["segments"] for x in [i["label"] for i in seg["items"]]
+    )
+    assert any("Brazil" in x for x in labels)
+
+
+def test_a_damaged_record_keeps_the_last_good_one_and_says_so(speaking: Path) -> None:
+    state = speaking.with_name("meeting.state.toml")
+    good = state.read_bytes()
+    with served(speaking) as url, httpx.stream("GET", url + "api/events", timeout=10) as r:
+        stream = events(r)
+        assert next_state(stream)["problem"] is None
+        state.write_text("this is [not toml")
+        damaged = next_state(stream)
+        assert damaged["problem"] and "meeting.state.toml" in damaged["problem"]
+        assert damaged["now"]["current"]["delegation"] == "France"
+        state.write_bytes(good)
+        assert next_state(stream)["problem"] is None
+
+
+def test_a_silent_stream_still_ticks_with_the_server_time(
+    hlm: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("hlmctl.board.state.HEARTBEAT_SECONDS", 0.2)
+    monkeypatch.setattr("hlmctl.board.app.HEARTBEAT_SECONDS", 0.2)
+    with served(hlm) as url, httpx.stream("GET", url + "api/events", timeout=10) as r:
+        stream = events(r)
+        assert next(stream)[0] == "state"
+        name, data = next(stream)
+    assert name == "tick" and datetime.fromisoformat(data["sent"])
+
+
+# --- the store's watch ----------------------------------------------------------------
+
+
+def test_file_store_watch_yields_at_once_then_on_record_changes_only(hlm: Path) -> None:
+    from hlmctl.store import Store
+
+    store = Store(hlm)
+    stop = threading.Event()
+    seen: list[float] = []
+    ready = threading.Event()
+
+    def follow() -> None:
+        for _ in store.watch(stop):
+            seen.append(time.monotonic())
+            ready.set()
+
+    thread = threading.Thread(target=follow)
+    thread.start()
+    try:
+        assert ready.wait(5)
+        assert len(seen) == 1
+        time.sleep(0.3)  # the watch is set up
+        hlm.with_name("other.txt").write_text("not the record")
+        hlm.with_name("notes.state.toml").write_text("another meeting's record")
+        inscribe("Kenya")  # the record is replaced (a new inode)
+        deadline = time.monotonic() + 5
+        while len(seen) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(seen) == 2
+        time.sleep(0.5)
+        assert len(seen) == 2  # the other files were not the record
+    finally:
+        stop.set()
+        thread.join(3)
+    assert not thread.is_alive()
+
+
+# --- the process: address, network warning, signals -----------------------------------
+
+
+def test_first_stderr_line_is_the_loopback_address(speaking: Path) -> None:
+    with board_process(speaking.parent) as (_, url):
+        assert url.startswith("http://127.0.0.1:")
+        assert httpx.get(url + "api/now").json()["current"]["delegation"] == "France"
+
+
+def test_another_host_says_who_can_reach_it(hlm: Path) -> None:
+    proc = hlmctl_process("board", "--host", "0.0.0.0", "--port", "0", cwd=hlm.parent)
+    try:
+        assert proc.stderr is not None
+        first = proc.stderr.readline().decode()
+        second = proc.stderr.readline().decode()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(10) == 0
+    assert re.match(r"hlmctl board: serving http://0\.0\.0\.0:\d+/", first)
+    assert "every machine that can reach this one" in second
+
+
+def test_a_port_in_use_is_refused_with_exit_2(hlm: Path) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = str(taken.getsockname()[1])
+        result = run("board", "--port", port)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"hlmctl: cannot serve on 127.0.0.1 port {port}")
+    assert "hint: choose another --port" in result.stderr
+
+
+@pytest.mark.parametrize(("sig", "pages"), [(signal.SIGINT, 100), (signal.SIGTERM, 20)])
+def test_a_signal_ends_the_board_with_exit_0_despite_open_streams(
+    speaking: Path, sig: signal.Signals, pages: int
+) -> None:
+    with board_process(speaking.parent) as (proc, url):
+        opened = threading.Barrier(pages + 1, timeout=30)
+        ended: list[bool] = []
+
+        def hold() -> None:
+            with httpx.stream("GET", url + "api/events", timeout=30) as r:
+                stream = events(r)
+                next_state(stream)
+                opened.wait()
+                for _ in stream:
+                    pass
+            ended.append(True)
+
+        holders = [threading.Thread(target=hold, daemon=True) for _ in range(pages)]
+        for h in holders:
+            h.start()
+        opened.wait()
+        proc.send_signal(sig)
+        assert proc.wait(10) == 0
+        for h in holders:
+            h.join(10)
+        assert len(ended) == pages
+        assert proc.stderr is not None
+        assert proc.stderr.read() == b""
+
+
+def test_a_change_from_another_process_reaches_the_stream(speaking: Path) -> None:
+    with (
+        board_process(speaking.parent) as (_, url),
+        httpx.stream("GET", url + "api/events", timeout=10) as r,
+    ):
+        stream = events(r)
+        assert next_state(stream)["now"]["current"]["delegation"] == "France"
+        nxt = hlmctl_process("--now", f"{DAY}T11:04", "next", cwd=speaking.parent)
+        assert nxt.wait(30) == 0
+        assert next_state(stream)["now"]["current"]["delegation"] == "Kenya"
