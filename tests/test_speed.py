@@ -11,6 +11,8 @@ import pickle
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -288,3 +290,30 @@ def test_an_old_hlmctl_holding_the_lock_with_filelock_is_respected(
             file_store._acquire(isolated / "meeting.state.lock", timeout=0.2)
         result = run("--now", NOW, "speakers", "add", "Chile", env={"HLMCTL_LOCK_TIMEOUT": "0.2"})
         assert result.exit_code == 4
+
+
+def test_a_lock_file_removed_while_a_writer_waits_still_excludes(tmp_path: Path) -> None:
+    """A waiter that wins the flock of a lock file removed meanwhile (by hand, or by
+    `init --force`) takes the new file instead: a third writer is still kept out."""
+    path = tmp_path / "meeting.state.lock"
+    first = file_store._acquire(path, timeout=5)
+    won = threading.Event()
+    unlock_second: list[Callable[[], None]] = []
+
+    def second() -> None:
+        unlock_second.append(file_store._acquire(path, timeout=10))
+        won.set()
+
+    waiter = threading.Thread(target=second)
+    waiter.start()
+    try:
+        time.sleep(0.2)  # the waiter has the old file open and polls its flock
+        path.unlink()
+        first()
+        assert won.wait(10)
+        with pytest.raises(TimeoutError):
+            file_store._acquire(path, timeout=0.3)
+    finally:
+        waiter.join(10)
+        for unlock in unlock_second:
+            unlock()
