@@ -527,6 +527,13 @@ def targets(
                 f"target {name} N=10000 <= {VIEW_GROWTH_TARGET:g} x N={small}: {x:.2f} {verdict}"
                 f"{cpu(r, 'x_smallest_cpu')}"
             )
+    big = sizes[-1]
+    listed, reported = row("speakers list --format json", big), row("report --format json", big)
+    listed_ms, reported_ms = figure(listed, "median_ms"), figure(reported, "median_ms")
+    if listed_ms and reported_ms is not None:
+        ratio = reported_ms / listed_ms
+        verdict = "ok" if ratio <= 2 else "MISSED"
+        out.append(f"target report N={big} <= 2 x speakers list: {ratio:.2f} {verdict}")
     undo = next((r for r in rows if r["variant"] == v.label and "undo_mb" in r), None)
     mb = figure(undo, "undo_mb")
     if undo and mb is not None and undo["speakers"] == 10000 and undo["runs"] == 200:

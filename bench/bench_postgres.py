@@ -127,6 +127,7 @@ def main() -> None:
                 folder = build_record(root, variant, size, 600)
                 folders[size] = folder
             samples: dict[tuple[str, str, int], list[float]] = {}
+            cpu: dict[tuple[str, str, int], list[float]] = {}
             for round_ in range(repeat):
                 print(f"  round {round_ + 1}/{repeat}", file=sys.stderr)
                 for size, folder in folders.items():
@@ -140,8 +141,9 @@ def main() -> None:
                                 folder.restore()
                             else:
                                 pg_restore(server.url, folder)
-                            seconds, _, _ = run([*hl, *argv], folder.path, env, 600)
+                            seconds, used, _ = run([*hl, *argv], folder.path, env, 600)
                             samples.setdefault((name, store, size), []).append(seconds)
+                            cpu.setdefault((name, store, size), []).append(used)
             folders[20].restore()
             run([*hl, "store", "copy", "--from", "file", "--to", server.url, "--force"],
                 folders[20].path, file_env, 600)  # fmt: skip
@@ -151,13 +153,22 @@ def main() -> None:
         remove(server)
 
     med = statistics.median
-    print("| command | speakers | file (ms) | PostgreSQL (ms) | PG / file |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    # Wall time follows the machine's load; CPU time (user + system of the child, the
+    # server's work not included) much less so.
+    print(
+        "| command | speakers | file wall ms | PG wall ms | file CPU ms | PG CPU ms "
+        "| PG / file CPU |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for size in SIZES:
         for name, _ in COMMANDS:
             f = med(samples[(name, "file", size)]) * 1000
             p = med(samples[(name, "postgresql", size)]) * 1000
-            print(f"| {name} | {size:,} | {f:.0f} | {p:.0f} | {p / f:.2f} |")
+            fc = med(cpu[(name, "file", size)]) * 1000
+            pc = med(cpu[(name, "postgresql", size)]) * 1000
+            print(
+                f"| {name} | {size:,} | {f:.0f} | {p:.0f} | {fc:.0f} | {pc:.0f} | {pc / fc:.2f} |"
+            )
     print()
     print("| change to screen (LISTEN/NOTIFY) | median (ms) | max (ms) |")
     print("| --- | ---: | ---: |")

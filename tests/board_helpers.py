@@ -32,6 +32,8 @@ def inscribe(*delegations: str, at: str = f"{DAY}T09:00") -> None:
 def set_rules(meeting: Path, **rules: Any) -> None:
     """Set ``[rules]`` keys in a copied meeting file (the bundled one has the table)."""
     text = meeting.read_text()
+    for k in rules:  # set again: the earlier value goes
+        text = re.sub(rf"^{k} = .*\n", "", text, flags=re.M)
     lines = "".join(f"{k} = {json.dumps(v)}\n" for k, v in rules.items())
     meeting.write_text(text.replace("[rules]\n", "[rules]\n" + lines, 1))
 
@@ -41,9 +43,9 @@ def served(meeting: Path, clock: Any = None, **options: Any) -> Iterator[str]:
     """``hlmctl board`` for ``meeting`` in this process; yields its address."""
     from hlmctl.board.server import BoardServer, address_of, bind
     from hlmctl.board.state import Board
-    from hlmctl.store import Store
+    from hlmctl.context import Env
 
-    store = Store(meeting)
+    store = Env(meeting_option=meeting).store(write=False)  # $HLMCTL_STORE, as the CLI
     m = store.load_meeting()
     board = Board(
         store,

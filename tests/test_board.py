@@ -14,6 +14,7 @@ import threading
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -50,6 +51,7 @@ def speaking(hlm: Path) -> Path:
 # --- the JSON is the CLI's ------------------------------------------------------------
 
 
+@pytest.mark.both_stores
 def test_api_now_is_the_json_of_hlmctl_now(speaking: Path) -> None:
     at = fixed_clock(speaking)
     cli = run("--now", FIXED, "now", "--format", "json").json()
@@ -60,6 +62,7 @@ def test_api_now_is_the_json_of_hlmctl_now(speaking: Path) -> None:
     assert cli["current"]["delegation"] == "France"
 
 
+@pytest.mark.both_stores
 def test_api_agenda_is_the_json_of_hlmctl_agenda(speaking: Path) -> None:
     at = fixed_clock(speaking)
     with served(speaking, clock=lambda: at) as url:
@@ -113,6 +116,7 @@ def test_each_page_shows_the_state_in_its_markup(speaking: Path) -> None:
     assert 'data-status="speaking"' in agenda
 
 
+@pytest.mark.file_store  # edits the meeting file mid-meeting (PG: store init --update-modalities)
 def test_phases_in_the_markup_follow_the_meeting_rules(speaking: Path) -> None:
     set_rules(speaking, amber_seconds=200)
     tz = fixed_clock(speaking).tzinfo
@@ -130,6 +134,18 @@ def test_phases_in_the_markup_follow_the_meeting_rules(speaking: Path) -> None:
         assert 'data-phase="paused"' in httpx.get(url + "speaker").text
 
 
+def test_the_agenda_page_off_the_meeting_days_shows_every_day(hlm: Path) -> None:
+    """Today (the system clock) is no day of the 2013 meeting: every day, live."""
+    with served(hlm) as url:
+        page = httpx.get(url + "agenda").text
+        with httpx.stream("GET", url + "api/events", params={"view": "agenda", "day": ""}) as r:
+            assert r.status_code == 200
+            agenda = next_state(events(r))["agenda"]
+    assert 'data-key=""' in page and "All days" in page
+    days = {seg["start"][:10] for seg in agenda["segments"] if seg["start"]}
+    assert days == {"2013-05-13", "2013-05-14"}
+
+
 def test_nobody_speaking_is_said_plainly(hlm: Path) -> None:
     with served(hlm) as url:
         hall = httpx.get(url).text
@@ -139,6 +155,7 @@ def test_nobody_speaking_is_said_plainly(hlm: Path) -> None:
     assert 'class="lower-third" data-current data-empty>' in caption
 
 
+@pytest.mark.both_stores
 def test_hostile_text_from_the_record_is_never_markup(hlm: Path) -> None:
     inscribe(HOSTILE, "Kenya")
     assert run("--now", f"{DAY}T11:00", "next").exit_code == 0
@@ -202,6 +219,7 @@ def test_pages_load_no_inline_or_outside_code(speaking: Path) -> None:
 # --- the push stream ----------------------------------------------------------------------
 
 
+@pytest.mark.both_stores
 def test_the_stream_pushes_a_change_made_by_hlmctl(speaking: Path) -> None:
     with served(speaking) as url, httpx.stream("GET", url + "api/events", timeout=10) as r:
         assert r.headers["content-type"].startswith("text/event-stream")
@@ -238,6 +256,34 @@ def test_the_agenda_stream_follows_the_record(speaking: Path) -> None:
     assert any("Brazil" in x for x in labels)
 
 
+def test_the_agenda_is_sent_again_when_its_projection_moves_with_the_clock(
+    speaking: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """France runs over: as the clock moves, the speakers after her move too, with no
+    change to the record."""
+    monkeypatch.setattr("hlmctl.board.app.HEARTBEAT_SECONDS", 0.2)
+    tz = fixed_clock(speaking).tzinfo
+    now = [datetime.fromisoformat(f"{DAY}T11:10").replace(tzinfo=tz)]
+    with (
+        served(speaking, clock=lambda: now[0]) as url,
+        httpx.stream(
+            "GET", url + "api/events", params={"view": "agenda", "day": DAY}, timeout=10
+        ) as r,
+    ):
+        stream = events(r)
+        first = next_state(stream)
+        now[0] = datetime.fromisoformat(f"{DAY}T11:12").replace(tzinfo=tz)
+        second = next_state(stream)
+
+    def kenya(state: dict[str, Any]) -> str:
+        items = [i for seg in state["agenda"]["segments"] for i in seg["items"]]
+        return next(i["start"] for i in items if i["label"].startswith("Kenya"))
+
+    assert second["version"] == first["version"]
+    assert (kenya(first), kenya(second)) == (f"{DAY}T11:10:00-04:00", f"{DAY}T11:12:00-04:00")
+
+
+@pytest.mark.file_store
 def test_a_damaged_record_keeps_the_last_good_one_and_says_so(speaking: Path) -> None:
     state = speaking.with_name("meeting.state.toml")
     good = state.read_bytes()
@@ -267,6 +313,7 @@ def test_a_silent_stream_still_ticks_with_the_server_time(
 # --- the store's watch ----------------------------------------------------------------
 
 
+@pytest.mark.file_store
 def test_file_store_watch_yields_at_once_then_on_record_changes_only(hlm: Path) -> None:
     from hlmctl.store import Store
 
@@ -301,6 +348,73 @@ def test_file_store_watch_yields_at_once_then_on_record_changes_only(hlm: Path) 
     assert not thread.is_alive()
 
 
+@pytest.mark.file_store
+def test_file_store_watch_polls_when_no_notification_is_left(
+    hlm: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """inotify's limit reached: the watch polls the folder instead, and still tells."""
+    import watchfiles
+
+    from hlmctl.store import Store
+
+    real = watchfiles.watch
+
+    def no_notification(*args: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("force_polling"):
+            raise OSError(28, "OS file watch limit reached")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(watchfiles, "watch", no_notification)
+    stop = threading.Event()
+    seen: list[int] = []
+    thread = threading.Thread(target=lambda: [seen.append(1) for _ in Store(hlm).watch(stop)])
+    thread.start()
+    try:
+        deadline = time.monotonic() + 5
+        while len(seen) < 2 and time.monotonic() < deadline:  # at once, then "may have missed"
+            time.sleep(0.02)
+        time.sleep(0.6)  # the first poll has seen the folder
+        inscribe("Kenya")
+        while len(seen) < 3 and time.monotonic() < deadline + 5:
+            time.sleep(0.02)
+        assert len(seen) == 3
+    finally:
+        stop.set()
+        thread.join(3)
+    assert not thread.is_alive()
+
+
+def test_a_store_that_can_no_longer_watch_is_said_on_the_pages(hlm: Path) -> None:
+    from hlmctl.store import Store
+
+    class Broken(Store):
+        def watch(self, stop: threading.Event) -> Any:
+            yield
+            raise RuntimeError("the notification stopped")
+
+    from hlmctl.board.server import BoardServer, address_of, bind
+    from hlmctl.board.state import Board
+
+    store = Broken(hlm)
+    meeting = store.load_meeting()
+    board = Board(store, meeting, clock=lambda: datetime.now(meeting.tz))
+    sock = bind("127.0.0.1", 0)
+    server = BoardServer(board, sock)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        url = address_of(sock)
+        deadline = time.monotonic() + 10
+        while board.problem is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        page = httpx.get(url).text
+    finally:
+        server.stop()
+        thread.join(10)
+    assert "the board no longer follows the record (RuntimeError: the notification" in page
+    assert 'class="problem" data-field="problem">' in page
+
+
 # --- the process: address, network warning, signals -----------------------------------
 
 
@@ -308,6 +422,17 @@ def test_first_stderr_line_is_the_loopback_address(speaking: Path) -> None:
     with board_process(speaking.parent) as (_, url):
         assert url.startswith("http://127.0.0.1:")
         assert httpx.get(url + "api/now").json()["current"]["delegation"] == "France"
+
+
+def test_without_a_meeting_file_it_serves_the_bundled_example(isolated: Path) -> None:
+    """The four pages of the bundled hlm-2013; the address still comes first."""
+    with board_process(isolated) as (proc, url):
+        for path in ("", "speaker", "caption", "agenda"):
+            response = httpx.get(url + path)
+            assert response.status_code == 200, path
+        assert "Trafficking in Persons" in httpx.get(url).text
+        assert proc.stderr is not None
+        assert "bundled example hlm-2013" in proc.stderr.readline().decode()
 
 
 def test_another_host_says_who_can_reach_it(hlm: Path) -> None:
@@ -364,6 +489,7 @@ def test_a_signal_ends_the_board_with_exit_0_despite_open_streams(
         assert proc.stderr.read() == b""
 
 
+@pytest.mark.both_stores
 def test_a_change_from_another_process_reaches_the_stream(speaking: Path) -> None:
     with (
         board_process(speaking.parent) as (_, url),

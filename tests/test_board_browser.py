@@ -95,6 +95,7 @@ def test_a_next_in_another_process_reaches_the_hall_page(hlm: Path, page: Any) -
         shoot(page, "hall-hostile")
         page.goto(url + "caption")
         expect(page.locator(".caption-delegation")).to_have_text(HOSTILE)
+        page.screenshot(path=str(SHOTS / "caption-hostile.png"), omit_background=True)
         assert page.locator("img").count() == 0
         page.goto(url + "agenda")
         expect(page.locator("tr[data-status=speaking]")).to_contain_text(HOSTILE)
@@ -171,7 +172,7 @@ def test_a_lost_server_is_said_plainly_and_the_page_reconnects(hlm: Path, page: 
         assert again.wait(10) == 0
 
 
-def test_screenshots_of_each_page(hlm: Path, page: Any) -> None:
+def test_screenshots_of_each_page(hlm: Path, page: Any, browser: Any) -> None:
     """The four pages at 1920x1080, for a person to look at (build/screenshots/)."""
     from playwright.sync_api import expect
 
@@ -219,4 +220,15 @@ def test_screenshots_of_each_page(hlm: Path, page: Any) -> None:
             else:
                 shoot(page, name)
             assert (SHOTS / f"{name}.png").stat().st_size > 0
+        # Half size, for the README (docs/board-hall.png is a copy of it).
+        small = browser.new_context(
+            viewport={"width": 1920, "height": 1080}, device_scale_factor=0.5
+        )
+        try:
+            half = small.new_page()
+            half.goto(url)
+            expect(half.locator("html")).to_have_attribute("data-version", "1")
+            half.screenshot(path=str(SHOTS / "hall-small.png"))
+        finally:
+            small.close()
     assert page.console_errors == []

@@ -15,7 +15,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from conftest import ROOT, run
+import pytest
+
+from conftest import ROOT, record_bytes, run
 
 BEFORE = "2013-05-10T09:00"
 
@@ -159,11 +161,11 @@ def test_a_statement_is_never_ended_on_the_next_day(hlm: Path) -> None:
     """Forgot to adjourn: `next` the next morning would end a statement begun the day
     before; it is refused (exit 2) with the way out, and nothing changes."""
     overrun_day(hlm)
-    before = Path("meeting.state.toml").read_bytes()
+    before = record_bytes(Path("."))
     refused = run("--now", "2013-05-14T10:00", "next")
     assert refused.exit_code == 2
     assert "S4" in refused.stderr and "meeting adjourn" in refused.stderr
-    assert Path("meeting.state.toml").read_bytes() == before
+    assert record_bytes(Path(".")) == before
 
 
 def test_an_early_adjournment_sends_the_waiting_speakers_to_the_next_meeting(
@@ -325,7 +327,7 @@ def test_every_writer_refuses_a_time_before_the_records_latest(hlm: Path) -> Non
     the record holds 10:05 (exit 2, both times named, nothing written)."""
     inscribe(3)
     ok("--now", "2013-05-13T10:05", "next")
-    before = Path("meeting.state.toml").read_bytes()
+    before = record_bytes(Path("."))
     for command in (
         ["absent"],
         ["lists", "close"],
@@ -337,7 +339,7 @@ def test_every_writer_refuses_a_time_before_the_records_latest(hlm: Path) -> Non
         refused = run("--now", "2013-05-13T10:00", *command)
         assert refused.exit_code == 2, command
         assert "10:00:00" in refused.stderr and "10:05:00" in refused.stderr, command
-        assert Path("meeting.state.toml").read_bytes() == before
+        assert record_bytes(Path(".")) == before
 
 
 def test_hlmctl_now_errors_name_the_variable_and_empty_means_unset(hlm: Path) -> None:
@@ -423,6 +425,9 @@ def test_overflow_is_said_in_csv_ics_stderr_and_text(isolated: Path) -> None:
     assert len([line for line in listed_.stderr.splitlines() if "warning" in line]) == 1
     text = ok("--now", BEFORE, "agenda", "--format", "text").stdout
     assert "a limit of 3 min per statement would let all 6 speak" in text
+    added = ok("--now", BEFORE, "speakers", "add", "Chile")
+    assert "no meeting of the list reaches it" in added.stdout
+    assert len([line for line in added.stderr.splitlines() if "warning" in line]) == 1
 
 
 def test_the_announced_limit_is_the_fitting_one_rounded_down_to_30_seconds() -> None:
@@ -464,6 +469,7 @@ def test_report_speakers_list_now_and_agenda_agree_on_each_statement(hlm: Path) 
     )
 
 
+@pytest.mark.file_store  # edits the TOML record by hand
 def test_meetings_of_the_record_survive_undo_and_validate(hlm: Path) -> None:
     """The record's [meetings] table: validate accepts it, refuses an unknown segment."""
     inscribe(2)
@@ -479,3 +485,136 @@ def test_meetings_of_the_record_survive_undo_and_validate(hlm: Path) -> None:
     Path("meeting.state.toml").write_text(record, "utf-8")
     ok("undo")
     assert "[meetings" not in Path("meeting.state.toml").read_text("utf-8")
+
+
+def test_a_panel_that_overruns_pushes_the_next_panel_in_its_room(hlm: Path) -> None:
+    """Panel 1's last intervention is called at 16:24 (3 minutes: to 16:27); its
+    concluding remarks (5 minutes) follow, to 16:32: panel 2, in the same room, is
+    projected to start late at 16:32, and its own items move with it."""
+    ok("--now", BEFORE, "speakers", "add", "Chile", "--list", "panel-1")
+    ok("--now", "2013-05-13T16:24", "next", "--list", "panel-1")
+    data = agenda("2013-05-13T16:25")
+    p1, p2 = segs(data)["panel-1"], segs(data)["panel-2"]
+    assert (p1["end"], p1["overrun"]) == (t("2013-05-13", "16:32"), True)
+    assert [(i["kind"], i["start"][11:16], i["end"][11:16]) for i in p1["items"]][-1] == (
+        "remarks",
+        "16:27",
+        "16:32",
+    )
+    assert (p2["start"], p2["late_start"], p2["projected"]) == (
+        t("2013-05-13", "16:32"),
+        True,
+        True,
+    )
+    assert p2["items"][0]["start"] == t("2013-05-13", "16:32")
+    assert p2["end"] == t("2013-05-13", "18:00")
+    assert "Starts late" in p2["note"]
+    assert_no_overlap_per_room(data)
+
+
+def test_a_reply_not_taken_on_its_day_is_called_after_the_next_days_statements(
+    hlm: Path,
+) -> None:
+    """Plenary 1 is adjourned at 13:00 with a reply not taken: on 14 May the reply goes
+    after that day's statements, in the projection and in the list order, and `next`
+    calls the first statement, not the reply."""
+    inscribe(50)
+    ok("--now", "2013-05-13T10:00", "next")
+    ok("--now", "2013-05-13T11:00", "reply", "add", "Belarus")
+    ok("--now", "2013-05-13T13:00", "meeting", "adjourn")
+    rows = listed("2013-05-13T13:01")
+    reply = next(r for r in rows.values() if r["kind"] == "reply")
+    assert reply["segment"] == "plenary-3"  # the last meeting of 14 May
+    assert reply["position"] == max(r["position"] or 0 for r in rows.values())
+    called = ok("--now", "2013-05-14T10:00", "next", "--format", "json").json()
+    assert called["current"]["kind"] == "statement"
+
+
+def test_once_the_list_is_exhausted_the_closing_is_projected_from_the_clock(hlm: Path) -> None:
+    """14 May: the last speaker ended at 10:15 in plenary 2; at 11:00 the closing is
+    projected at 11:00 (not in the past), and plenary 2 ends early there."""
+    inscribe(2)
+    ok("--now", "2013-05-14T10:05", "next")
+    ok("--now", "2013-05-14T10:10", "next")
+    ok("--now", "2013-05-14T10:15", "next")
+    data = agenda("2013-05-14T11:00")
+    by = segs(data)
+    assert by["closing"]["start"] == t("2013-05-14", "11:00")
+    assert (by["plenary-2"]["end"], by["plenary-2"]["early_end"]) == (
+        t("2013-05-14", "11:00"),
+        True,
+    )
+    assert by["plenary-3"]["status"] == "not-needed"
+    assert_no_overlap_per_room(data)
+
+
+# --- any day the operator types --------------------------------------------------------------
+
+STEPS = [
+    ("next",),
+    ("next",),
+    ("next",),
+    ("meeting", "adjourn"),
+    ("meeting", "open"),
+    ("reply", "add", "Belarus"),
+    ("reply", "add", "Chile"),
+    ("absent",),
+    ("pause",),
+    ("resume",),
+    ("next", "--list", "panel-1"),
+]
+
+
+def test_any_sequence_of_a_days_commands_keeps_the_agenda_sound(hlm: Path) -> None:
+    """Random days: whatever the operator types, in time order, no command fails with
+    an internal error, and the agenda never puts two held meetings in one room at
+    once nor a statement ending before it starts."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    inscribe(45)
+    ok("--now", BEFORE, "speakers", "add", "Chile", "--list", "panel-1")
+    state = Path("meeting.state.toml").read_bytes()
+
+    @settings(
+        max_examples=8,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(
+        st.lists(
+            st.tuples(st.sampled_from(range(len(STEPS))), st.integers(0, 200)),
+            min_size=1,
+            max_size=8,
+        )
+    )
+    def day(steps: list[tuple[int, int]]) -> None:
+        Path("meeting.state.toml").write_bytes(state)
+        for undo in (
+            Path("meeting.state.undo").glob("*") if Path("meeting.state.undo").is_dir() else []
+        ):
+            undo.unlink()
+        clock = datetime.fromisoformat("2013-05-13T09:55")
+        for index, minutes in steps:
+            clock += timedelta(minutes=minutes)
+            result = run("--now", clock.isoformat(), *STEPS[index])
+            assert result.exit_code in (0, 2, 3), (STEPS[index], result.stderr)
+            assert "internal error" not in result.stderr
+        data = agenda(clock.isoformat())
+        assert_no_overlap_per_room(data)
+        for seg in data["segments"]:
+            for item in seg["items"]:
+                assert item["start"] <= item["end"] or (
+                    datetime.fromisoformat(item["start"]) <= datetime.fromisoformat(item["end"])
+                )
+
+    day()
+
+
+def test_the_timing_remarks_are_said_in_french_too(hlm: Path) -> None:
+    """--lang fr: the overrun is said in French, with French times."""
+    overrun_day(hlm)
+    text = ok("--now", "2013-05-13T13:16", "agenda", "--lang", "fr", "--format", "text").stdout
+    assert "Dépassement (prévision) : fin vers 13 h 20, prévue à 13 h 00" in text
+    english = ok("--now", "2013-05-13T13:16", "agenda", "--format", "text").stdout
+    assert "Overruns (projected): ends about 13:20, scheduled 13:00" in english

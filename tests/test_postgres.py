@@ -619,3 +619,64 @@ def test_no_password_in_the_record_or_the_log(hlm: Path, isolated: Path, pg: Any
     assert b"s3cret" not in raw
     assert "s3cret" not in ok("log").stdout
     assert os.environ["HLMCTL_STORE"] == pg.url
+
+
+def test_store_option_overrides_the_environment(hlm: Path, isolated: Path, pg: Any) -> None:
+    ok("--store", "file", "--now", NOW, "speakers", "add", "Peru")
+    assert (isolated / "meeting.state.toml").is_file()
+    assert record_bytes(isolated) is None  # $HLMCTL_STORE (PostgreSQL) has nothing
+    ok("--store=" + pg.url, "--now", NOW, "speakers", "add", "Chile")
+    assert waiting_ids("--store", "file") == ["S1"]
+    assert [s["delegation"] for s in run("speakers", "list", "--format", "json").json()] == [
+        "Chile"
+    ]
+
+
+def test_the_file_store_never_imports_psycopg(hlm: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start-up time: only a postgresql:// store loads the driver."""
+    import sys
+
+    monkeypatch.delenv("HLMCTL_STORE")
+    code = (
+        "import sys\n"
+        "from hlmctl.cli import main\n"
+        "for argv in (['now'], ['speakers', 'add', 'Peru'], ['undo']):\n"
+        "    sys.argv = ['hlmctl', '--now', '2013-05-10T09:00', *argv]\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('psycopg loaded' if 'psycopg' in sys.modules else 'psycopg not loaded')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=hlm.parent, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().endswith("psycopg not loaded"), done.stdout
+
+
+def test_the_board_on_one_desk_shows_a_next_made_on_the_other(tmp_path: Path) -> None:
+    """Two desks, one record: `hlmctl board` runs on the screens' desk; `next` at the
+    podium desk reaches its push stream (LISTEN/NOTIFY, no polling)."""
+    import httpx
+
+    from board_helpers import DAY, board_process, events, next_state
+
+    screens = desk(tmp_path / "screens")
+    podium = desk(tmp_path / "podium")
+    for name in ("France", "Kenya"):
+        ok("--meeting", str(podium), "--now", f"{DAY}T09:00", "speakers", "add", name)
+    ok("--meeting", str(podium), "--now", f"{DAY}T11:00", "next")
+    with (
+        board_process(screens.parent) as (_, url),
+        httpx.stream("GET", url + "api/events", timeout=30) as response,
+    ):
+        stream = events(response)
+        assert next_state(stream)["now"]["current"]["delegation"] == "France"
+        started = time.monotonic()
+        nxt = hlmctl_process("--now", f"{DAY}T11:04", "next", cwd=podium.parent)
+        assert nxt.wait(60) == 0
+        ended = time.monotonic()
+        assert next_state(stream)["now"]["current"]["delegation"] == "Kenya"
+        shown = time.monotonic()
+    # A figure, not an assertion: the bench measures it (bench/bench_postgres.py).
+    print(f"next ran {ended - started:.2f} s; on the board {shown - ended:.3f} s after it ended")

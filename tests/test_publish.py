@@ -153,7 +153,7 @@ def _hlm_speakers() -> None:
             "--name",
             "Maria Santos",
             "--title",
-            "Permanent Representative",
+            "Minister of Justice",
         ],
         ["France", "--level", "vice-minister"],
         [
@@ -241,7 +241,10 @@ def test_markup_in_user_text_is_escaped_in_html(hlm: Path) -> None:
     assert "&lt;b&gt;Ana&lt;/b&gt; &amp; co" in page and "<b>Ana" not in page
 
 
-@pytest.mark.parametrize("args", [["--day", "13 May"], ["--as-at", "late"], ["--lang", "de"]])
+@pytest.mark.parametrize(
+    "args",
+    [["--day", "13 May"], ["--day", "2013-05-20"], ["--as-at", "late"], ["--lang", "de"]],
+)
 def test_bad_options_exit_2(hlm: Path, args: list[str]) -> None:
     result = run("journal", *args)
     assert result.exit_code == 2

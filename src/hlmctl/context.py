@@ -99,6 +99,10 @@ class Env:
         if chosen is not None:
             if chosen.is_dir():
                 chosen = chosen / "meeting.toml"
+            if os.path.lexists(chosen) and not chosen.is_file():
+                raise InputError(
+                    f"{chosen} is not a regular file (a pipe, a device or a broken link)"
+                )
             if not chosen.is_file():
                 raise InputError(
                     f"{chosen}: no such meeting file",
@@ -108,6 +112,10 @@ class Env:
         default = Path("meeting.toml")
         if default.is_file():
             return default, False, timeout
+        if os.path.lexists(default):
+            raise InputError(
+                f"{default} is not a regular file (a folder, a pipe, a device or a broken link)"
+            )
         if write:
             raise InputError(
                 "no meeting file: this command changes the record of a meeting",

@@ -12,10 +12,10 @@ meeting do not pay for French: both are loaded only when French is asked for.
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,19 +71,16 @@ DEFAULT_LABELS = (
     N_("Security Council Chamber"),
 )
 
-# Functions as people are inscribed with them: their French names are UN usage, not
-# a translation of a person's words. Any other title is printed as typed.
+# Functions as people are inscribed with them, whose French name is the same for a
+# woman and a man: their French is UN usage, not a translation of a person's words.
+# A title whose French depends on who holds it ("Permanent Representative":
+# "Représentant" or "Représentante") is printed as typed, never guessed.
 TITLES = (
     N_("Minister for Foreign Affairs"),
     N_("Minister of Foreign Affairs"),
     N_("Minister for Foreign Affairs and International Cooperation"),
     N_("Minister of Justice"),
     N_("Minister of the Interior"),
-    N_("Prime Minister"),
-    N_("President"),
-    N_("Permanent Representative"),
-    N_("Deputy Permanent Representative"),
-    N_("Chargé d'affaires a.i."),
     N_("Head of delegation"),
 )
 
@@ -147,7 +144,7 @@ class Lang:
 
     # --- dates and times ----------------------------------------------------------
 
-    def date(self, value: date | datetime) -> str:
+    def date(self, value: dt.date | dt.datetime) -> str:
         """Monday 13 May 2013 / lundi 13 mai 2013."""
         if not self.french:
             return f"{value:%A} {value.day} {value:%B %Y}"
@@ -155,7 +152,7 @@ class Lang:
 
         return str(format_date(value, format="full", locale="fr"))
 
-    def short_date(self, value: date | datetime) -> str:
+    def short_date(self, value: dt.date | dt.datetime) -> str:
         """13 May / 13 mai."""
         if not self.french:
             return f"{value.day} {value:%B}"
@@ -163,7 +160,7 @@ class Lang:
 
         return str(format_date(value, format="d MMMM", locale="fr"))
 
-    def time(self, value: time | datetime | None) -> str:
+    def time(self, value: dt.time | dt.datetime | None) -> str:
         """10:00 / 10 h 00; a time not yet known is --:--."""
         if value is None:
             return "--:--"
@@ -173,7 +170,7 @@ class Lang:
 
         return str(format_time(value, format="H' h 'mm", locale="fr"))
 
-    def span(self, start: time | datetime | None, end: time | datetime | None) -> str:
+    def span(self, start: dt.time | dt.datetime | None, end: dt.time | dt.datetime | None) -> str:
         if start is None and end is None:
             return self._("not yet scheduled")
         return self._("{start}-{end}").format(start=self.time(start), end=self.time(end))

@@ -169,6 +169,7 @@ def _call(meeting: Meeting, record: Record, speaker: Speaker, now: datetime) -> 
 def next_speaker(meeting: Meeting, record: Record, list_id: str, now: datetime) -> Status:
     """End the current statement and call the next waiting speaker."""
     current = record.current(list_id)
+    refile_replies(meeting, record, list_id, now)
     waiting = record.waiting(list_id)
     if current is None and not waiting:
         raise NothingToDo(
@@ -226,7 +227,7 @@ def _not_overnight(meeting: Meeting, speaker: Speaker, now: datetime) -> None:
     if now.astimezone(meeting.tz).date() != began.date():
         raise InputError(
             f"{speaker.id} ({speaker.delegation}) has been speaking since {began:%H:%M on %d %B}: "
-            f"the meeting {speaker.meeting or ''} was never adjourned".replace("  ", " "),
+            f"that day's meeting ({speaker.meeting or 'of the list'}) was never adjourned",
             hint="end that day first: `hlmctl --now "
             f"{began.date().isoformat()}THH:MM meeting adjourn`, with the time it ended",
         )
@@ -240,7 +241,11 @@ def absent(
     Returns the speaker, its new position and the speaker called in its place.
     """
     was_called = speaker.status == "speaking"
-    segment = speaker.meeting or _segment_now(meeting, speaker.list, now)
+    segment = (
+        speaker.meeting
+        or open_meeting_of(meeting, record, speaker.list, now)
+        or _segment_now(meeting, speaker.list, now)
+    )
     speaker.status = "waiting"
     speaker.started_at = None
     speaker.paused_at = None
@@ -349,15 +354,33 @@ def add_reply(
     # Replies are taken at the end of the day's last meeting, after that day's
     # statements: the projection says where; the list order follows it.
     record.speakers.append(speaker)
-    placements = project(meeting, record, now).placements
-    mine = placements.get(speaker.id)
-    others = [s for s in record.waiting(list_id) if s.id != speaker.id]
-    if mine is not None:
-        later = [s for s in others if (p := placements.get(s.id)) is None or p.start >= mine.start]
-        if later:
-            record.speakers.remove(speaker)
-            record.speakers.insert(record.speakers.index(later[0]), speaker)
+    refile_replies(meeting, record, list_id, now)
     return speaker
+
+
+def refile_replies(meeting: Meeting, record: Record, list_id: str, now: datetime) -> None:
+    """Put the list's waiting rights of reply where the projection takes them (after
+    the statements of their day), so that `next` calls them then and positions agree."""
+    replies = [s for s in record.waiting(list_id) if s.kind == "reply"]
+    if not replies:
+        return
+    placements = project(meeting, record, now).placements
+    for reply in replies:
+        record.speakers.remove(reply)
+    for reply in replies:
+        mine = placements.get(reply.id)
+        others = record.waiting(list_id)
+        later = [
+            s
+            for s in others
+            if mine is not None and ((p := placements.get(s.id)) is None or p.start >= mine.start)
+        ]
+        if later:
+            record.speakers.insert(record.speakers.index(later[0]), reply)
+        elif others:
+            record.speakers.insert(record.speakers.index(others[-1]) + 1, reply)
+        else:
+            record.speakers.append(reply)
 
 
 # --- meetings: opened and adjourned ----------------------------------------------------
@@ -462,6 +485,9 @@ def adjourn_segment(
             _end_statement(current, now)
             ended = current
     record.meetings[seg.id] = MeetingState(opened_at=opened, adjourned_at=now)
+    for lst in meeting.lists:
+        if seg.id in lst.segments:
+            refile_replies(meeting, record, lst.id, now)
     return MeetingChange(seg.id, now, ended)
 
 

@@ -105,6 +105,9 @@ def _hm(value: datetime | None) -> str:
 
 
 def _span(a: datetime | None, b: datetime | None, lang: Lang | None = None) -> str:
+    if a is None and b is None:
+        # A closing plenary that no projection reaches: say so, not "--:-----:--".
+        return (lang or _english())._("not yet scheduled")
     if lang is None or not lang.french:
         return f"{_hm(a)}-{_hm(b)}"
     return lang._("{start}-{end}").format(start=lang.time(a), end=lang.time(b))
@@ -147,8 +150,10 @@ def _segment_details(meeting: Meeting, a: AgendaSegment, lang: Lang | None = Non
             lines.append(lang._("{role}: {who} - {note}").format(role=role, who=who, note=note))
         else:
             lines.append(lang._("{role}: {who}").format(role=role, who=who))
-    if a.note:
-        lines.append(a.note)
+    if a.remarks:
+        from hlmctl.projection import remark_text
+
+        lines.append(remark_text(a.remarks, lang) or "")
     elif seg.kind == "closing-plenary":
         lines.append(lang._("Starts once the list of speakers is exhausted (projected)"))
     return lines
@@ -683,10 +688,10 @@ def status_label(lang: Lang, r: dict[str, Any]) -> str:
         "spoken": lang._("spoken"),
         "withdrawn": lang._("withdrawn"),
     }
-    text = labels.get(r["status"], r["status"])
+    text = labels.get(r["status"], str(r["status"]))
     if r["placed"] and r["status"] == "waiting":
         text = lang._("{status} (placed)").format(status=text)
-    return text
+    return str(text)
 
 
 def list_heading(lang: Lang, title: str, list_id: str, closed: bool) -> str:

@@ -81,11 +81,11 @@ class Report:
     not_spoken: list[Speaker]
     by: dict[str, list[Total]] = field(default_factory=dict)
     chairs: list[tuple[str, str, str]] = field(default_factory=list)
+    panels: list[PanelBalance] = field(default_factory=list)
+    spread: list[ListSpread] = field(default_factory=list)
     # Each statement's meeting, start and end, as `agenda`, `now` and `speakers list`
     # give them: one function (the projection) computes them for all.
     agenda: Agenda | None = None
-    panels: list[PanelBalance] = field(default_factory=list)
-    spread: list[ListSpread] = field(default_factory=list)
 
 
 def balance(meeting: Meeting, record: Record) -> tuple[list[PanelBalance], list[ListSpread]]:

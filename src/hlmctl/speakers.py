@@ -212,6 +212,9 @@ def resolve_ref(
     """A speaker named by id (``S12``) or by a delegation unique among the waiting."""
     wanted = tuple(statuses)
     text = ref.strip()
+    found_unsafe = unsafe_character(text)
+    if found_unsafe:
+        raise InputError(f"the speaker reference {describe_unsafe(*found_unsafe)}")
     by_id = record.speaker(text.upper()) if text[:1] in "sS" and text[1:].isdigit() else None
     if by_id is not None:
         if by_id.status not in wanted:

@@ -86,7 +86,7 @@ def _day_of(board: Board, request: Request, *, default_today: bool) -> str:
     """``?day=YYYY-MM-DD`` (a day of the meeting); else today when it is a day of the
     meeting and ``default_today``; else "" (every day)."""
     days = board.meeting.meeting.days
-    text = request.query_params.get("day")
+    text = request.query_params.get("day") or None  # ``day=``: as if absent
     if text is None:
         today = board.now().date()
         return today.isoformat() if default_today and today in days else ""
@@ -106,7 +106,7 @@ def create_app(board: Board) -> Starlette:
     }
 
     def state_of(view: str, key: str) -> dict[str, Any]:
-        result: dict[str, Any] = json.loads(board.message(view, key))
+        result: dict[str, Any] = json.loads(board.message(view, key)[0])
         return result
 
     def page(name: str) -> Any:
@@ -181,14 +181,17 @@ def create_app(board: Board) -> Starlette:
 async def _stream(board: Board, view: str, key: str) -> AsyncIterator[str]:
     """The push stream of one page: its view at once, again after every change, and a
     ``tick`` with the server's time between (the page counts from the server's clock,
-    and knows it is still connected). Ends when the board closes."""
+    and knows it is still connected). An agenda is sent again when its projection
+    moved with the clock. Ends when the board closes."""
     yield "retry: 1000\n\n"
-    version = -1
+    shown = ""
     while not board.closed:
+        version = board.version
         sent = json.dumps(board.now().isoformat(timespec="milliseconds"))
-        if board.version != version:
-            version = board.version
-            yield f'event: state\ndata: {{"sent":{sent},{board.message(view, key)[1:]}\n\n'
+        text, digest = board.message(view, key)
+        if digest != shown:  # a change, or an agenda whose projection moved
+            shown = digest
+            yield f'event: state\ndata: {{"sent":{sent},{text[1:]}\n\n'
         else:
             yield f'event: tick\ndata: {{"sent":{sent}}}\n\n'
         await board.wait(version, HEARTBEAT_SECONDS)

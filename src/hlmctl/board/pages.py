@@ -108,7 +108,8 @@ def hall(state: dict[str, Any], key: str) -> str:
 <p class="label">Now speaking</p>
 <p class="nobody">Nobody is speaking</p>
 {field(state, "now.current.delegation", "h2", "delegation")}
-<p class="who">{field(state, "now.current.name", "span", "name")}\
+<p class="who">{field(state, "now.current.courtesy", "span", "courtesy")}\
+{field(state, "now.current.name", "span", "name")}\
 {field(state, "now.current.title", "span", "title")}</p>
 <p class="behalf">{field(state, "now.current.on_behalf_of", "span", "on-behalf-of")}</p>
 <p class="kind"><span data-kind>{kind}</span></p>
@@ -134,7 +135,8 @@ def speaker(state: dict[str, Any], key: str) -> str:
 def caption(state: dict[str, Any], key: str) -> str:
     current = state["now"]["current"]
     body = f"""<div class="lower-third" data-current{"" if current else " data-empty"}>
-{field(state, "now.current.name", "p", "caption-name")}
+<p class="caption-name">{field(state, "now.current.courtesy", "span", "courtesy")}\
+{field(state, "now.current.name", "span", "name")}</p>
 <p class="caption-detail">{field(state, "now.current.title", "span", "caption-title")}\
 {field(state, "now.current.delegation", "span", "caption-delegation")}\
 {field(state, "now.current.on_behalf_of", "span", "caption-behalf")}</p>

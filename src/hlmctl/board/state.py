@@ -9,7 +9,7 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from hlmctl.errors import HlmError
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from hlmctl.store import RecordStore
 
 HEARTBEAT_SECONDS = 5.0
+AGENDA_REFRESH = timedelta(seconds=30)
 
 
 def now_view(meeting: Meeting, record: Record, list_id: str, at: datetime, upcoming: int) -> Any:
@@ -59,7 +60,7 @@ class Board:
     version: int = 0
     changed_at: datetime | None = None
     closed: bool = False
-    _cache: dict[tuple[str, str], str] = field(default_factory=dict)
+    _cache: dict[tuple[str, str], tuple[datetime, str, str]] = field(default_factory=dict)
     _wake: asyncio.Event | None = None
     _loop: asyncio.AbstractEventLoop | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -86,19 +87,25 @@ class Board:
             return None, exc.message
 
     def _follow(self) -> None:
+        try:
+            self._follow_changes()
+        except Exception as exc:  # the store can no longer tell: say so on every page
+            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            self._call(self._publish, None, f"the board no longer follows the record ({message})")
+
+    def _call(self, *args: Any) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(*args)
+
+    def _follow_changes(self) -> None:
         first = True
         for _ in self.store.watch(self._stop):
             if first:  # the watch yields once at once: the record was just read
                 first = False
                 continue
-            record, problem = self._read()
-            loop = self._loop
-            if loop is None or loop.is_closed():
-                return
-            try:
-                loop.call_soon_threadsafe(self._publish, record, problem)
-            except RuntimeError:  # the loop closed meanwhile
-                return
+            self._call(self._publish, *self._read())
 
     def _publish(self, record: Record | None, problem: str | None) -> None:
         if record is not None:
@@ -150,13 +157,18 @@ class Board:
     def agenda_json(self, day: str | None, at: datetime | None = None) -> Any:
         return agenda_view(self.meeting, self.current_record(), day, at or self.now())
 
-    def message(self, view: str, key: str) -> str:
+    def message(self, view: str, key: str) -> tuple[str, str]:
         """The event for a page showing ``view`` ("now" of a list, or "agenda" of a
-        day): the view as of the last change, with the time it was computed (the page
-        counts on from there), cached until the next change."""
+        day), and a digest of what it shows. The view is computed at the first ask
+        after a change, with that time in ``at`` (the page counts on from there), and
+        kept until the next change; the agenda, whose projected times move with the
+        clock while a statement runs over, is computed again when it is older than
+        ``AGENDA_REFRESH``."""
         cached = self._cache.get((view, key))
         if cached is not None:
-            return cached
+            computed, text, digest = cached
+            if view == "now" or self.now() - computed < AGENDA_REFRESH:
+                return text, digest
         at = self.now()
         record = self.current_record()
         envelope: dict[str, Any] = {
@@ -181,8 +193,11 @@ class Board:
                 "closed": record.list_state(lst.id).closed,
             }
             envelope["now"] = self.now_json(lst.id, at)
+            shown = envelope["now"]
         else:
             envelope["agenda"] = self.agenda_json(key or None, at)
+            shown = envelope["agenda"]
         text = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
-        self._cache[(view, key)] = text
-        return text
+        digest = f"{self.version}:{hash(json.dumps(shown, sort_keys=True))}"
+        self._cache[(view, key)] = (at, text, digest)
+        return text, digest

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from hlmctl.cli.common import ListOption, app, handled, open_meeting
+from hlmctl.cli.common import ListOption, app, env_of, handled
 
 
 @app.command()
@@ -17,7 +17,7 @@ def board(
         str,
         typer.Option(
             "--host",
-            help="The address to listen on. Another than the loopback address lets other "
+            help="The address to listen on. Any other than the loopback address lets other "
             "machines read the pages.",
         ),
     ] = "127.0.0.1",
@@ -33,13 +33,28 @@ def board(
     """Serve live, read-only pages: the hall (/), the speaker's countdown (/speaker),
     a webcast caption (/caption), the agenda (/agenda) and the CLI's JSON (/api/now,
     /api/agenda), pushed to the browser as the record changes. Ctrl-C stops it."""
+    import dataclasses
+    import io
     from datetime import datetime, timedelta
 
     from hlmctl.board.server import BoardServer, address_of, bind, is_loopback
     from hlmctl.board.state import Board
 
-    env, store, meeting, now = open_meeting(ctx, write=False)
-    lst = meeting.speaker_list(list_id)
+    env = env_of(ctx)
+    # The first line of stderr is the address: what opening the meeting has to say
+    # (the bundled example is shown, say) waits until after it.
+    held = io.StringIO()
+    quiet = dataclasses.replace(env, stderr=held)
+    try:
+        store = quiet.store(write=False)
+        meeting = store.load_meeting()
+        now = quiet.now(meeting)
+        lst = meeting.speaker_list(list_id)
+        store.read_record(meeting)  # a record it cannot read is refused now, in one line
+        sock = bind(host, port)
+    except BaseException:
+        env.stderr.write(held.getvalue())
+        raise
     # With --now (or $HLMCTL_NOW) the board's clock starts there and runs on.
     fixed = env.now_option is not None or bool(env.environ.get("HLMCTL_NOW"))
     offset = now - datetime.now(meeting.tz) if fixed else timedelta(0)
@@ -50,7 +65,6 @@ def board(
         upcoming=upcoming,
         default_list=lst.id,
     )
-    sock = bind(host, port)
     address = address_of(sock)
 
     def ready() -> None:
@@ -60,5 +74,7 @@ def board(
                 f"hlmctl board: listening on {host}: every machine that can reach this one "
                 f"on port {sock.getsockname()[1]} can read these pages (they are read-only)"
             )
+        if held.getvalue():
+            env.warn(held.getvalue().rstrip("\n"))
 
     BoardServer(state, sock).run(on_ready=ready)

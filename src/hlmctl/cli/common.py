@@ -7,11 +7,12 @@ import io
 from collections.abc import Callable
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar, cast
 
 import typer
 
 from hlmctl import __version__
+from hlmctl.cli import complete
 from hlmctl.context import Env
 from hlmctl.errors import ExitCode, HlmError
 
@@ -126,6 +127,7 @@ ListOption = Annotated[
         "-l",
         help="The list of speakers [default: the meeting's first list].",
         show_default=False,
+        autocompletion=complete.list_ids,
     ),
 ]
 
@@ -152,7 +154,7 @@ def handled(func: F) -> F:
         ctx = next((a for a in [*args, *kwargs.values()] if hasattr(a, "find_root")), None)
         env = env_of(ctx) if ctx else Env()
         if not isinstance(env.stdout, GuardedOutput):
-            env.stdout = GuardedOutput(env.stdout)
+            env.stdout = cast(TextIO, GuardedOutput(env.stdout))
         try:
             result = func(*args, **kwargs)
             env.stdout.flush()

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from hlmctl.cli import complete
 from hlmctl.cli.common import (
     LangOption,
     ListOption,
@@ -27,7 +28,9 @@ from hlmctl.cli.common import (
 ListArgument = Annotated[
     str | None,
     typer.Argument(
-        help="The list of speakers [default: the meeting's first list].", show_default=False
+        help="The list of speakers [default: the meeting's first list].",
+        show_default=False,
+        autocompletion=complete.list_ids,
     ),
 ]
 NowFormatOption = Annotated[
@@ -59,7 +62,12 @@ def _show_status(env, meeting, record, st, now, fmt, lang=None) -> None:  # type
 
 @app.command("next")
 @handled
-def next_(ctx: typer.Context, list_id: ListOption = None, fmt: NowFormatOption = None) -> None:
+def next_(
+    ctx: typer.Context,
+    list_id: ListOption = None,
+    fmt: NowFormatOption = None,
+    lang: LangOption = None,
+) -> None:
     """End the current statement and call the next speaker."""
     from hlmctl.live import next_speaker
 
@@ -75,7 +83,7 @@ def next_(ctx: typer.Context, list_id: ListOption = None, fmt: NowFormatOption =
         return "; ".join(parts)
 
     env, _, meeting, record, now, st = change(ctx, "next", apply, describe)
-    _show_status(env, meeting, record, st, now, fmt)
+    _show_status(env, meeting, record, st, now, fmt, lang)
 
 
 @app.command("now")
@@ -132,7 +140,9 @@ def absent(
     ref: Annotated[
         str | None,
         typer.Argument(
-            help="Speaker id or delegation [default: the speaker just called].", show_default=False
+            help="Speaker id or delegation [default: the speaker just called].",
+            show_default=False,
+            autocompletion=complete.speaker_ids,
         ),
     ] = None,
     list_id: ListOption = None,
@@ -200,12 +210,17 @@ def reopen(ctx: typer.Context, list_id: ListArgument = None) -> None:
 @handled
 def reply_add(
     ctx: typer.Context,
-    delegation: Annotated[str, typer.Argument(help="The delegation replying.")],
+    delegation: Annotated[
+        str,
+        typer.Argument(help="The delegation replying.", autocompletion=complete.delegation_names),
+    ],
     list_id: ListOption = None,
     category: Annotated[
         str | None,
         typer.Option(
-            help="Category, for a delegation outside the reference data.", show_default=False
+            help="Category, for a delegation outside the reference data.",
+            show_default=False,
+            autocompletion=complete.category_ids,
         ),
     ] = None,
 ) -> None:
@@ -305,6 +320,7 @@ def undo(
             help="Revert the last change although another operator made it: name them. "
             "Without it, only your own last change is reverted.",
             show_default=False,
+            metavar="OPERATOR",
         ),
     ] = None,
 ) -> None:

@@ -138,10 +138,17 @@ def validate(
             f"hlmctl: note: {store.undo_dir} holds {len(stray)} files that are not hlmctl's "
             f"undo entries; they are ignored: {shown}"
         )
+    from hlmctl.i18n import english
+
+    en = english()
     ok(
         env,
-        f"{store.meeting_path}: valid ({len(meeting.segments)} segments, "
-        f"{len(meeting.lists)} lists, {len(record.speakers)} speakers in the record)",
+        en._("{path}: valid ({segments}, {lists}, {speakers} in the record)").format(
+            path=store.meeting_path,
+            segments=en.n_("{n} segment", "{n} segments", len(meeting.segments)),
+            lists=en.n_("{n} list", "{n} lists", len(meeting.lists)),
+            speakers=en.n_("{n} speaker", "{n} speakers", len(record.speakers)),
+        ),
     )
 
 

@@ -4,7 +4,7 @@ script, and the overview of the lists."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,9 @@ from hlmctl.cli.common import (
 )
 from hlmctl.errors import InputError
 
+if TYPE_CHECKING:
+    from hlmctl.meeting import Meeting
+
 DayOption = Annotated[
     str | None,
     typer.Option(
@@ -32,13 +35,18 @@ DayOption = Annotated[
 ]
 
 
-def parse_day(value: str | None) -> date | None:
+def parse_day(value: str | None, meeting: Meeting) -> date | None:
+    """--day: a day of the meeting (as `agenda --day` takes it)."""
     if value is None:
         return None
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise InputError(f"--day: {value!r} is not a date (expected YYYY-MM-DD)") from None
+    if day not in meeting.meeting.days:
+        days = ", ".join(d.isoformat() for d in meeting.meeting.days)
+        raise InputError(f"--day {day} is not a day of the meeting ({days})")
+    return day
 
 
 def parse_as_at(value: str, day: date | None, now: datetime) -> datetime:
@@ -82,7 +90,7 @@ def journal(
 
     env, store, meeting, now = open_meeting(ctx, write=False)
     language = lang_of(env, lang)
-    chosen_day = parse_day(day)
+    chosen_day = parse_day(day, meeting)
     at = parse_as_at(as_at, chosen_day, now) if as_at else now
     record = store.read_record(meeting)
     blocks = render_publish.journal_blocks(
@@ -114,7 +122,9 @@ def script(
     env, store, meeting, now = open_meeting(ctx, write=False)
     language = lang_of(env, lang)
     record = store.read_record(meeting)
-    blocks = render_publish.script_blocks(language, build(meeting, record, now, day=parse_day(day)))
+    blocks = render_publish.script_blocks(
+        language, build(meeting, record, now, day=parse_day(day, meeting))
+    )
     if fmt is PublishFormat.html:
         render_publish.write_html(env, blocks, language)
     elif fmt is PublishFormat.markdown:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from hlmctl.cli import complete
 from hlmctl.cli.common import (
     ExportFormat,
     LangOption,
@@ -23,10 +24,15 @@ from hlmctl.cli.common import (
 )
 
 
-def _estimate(ctx_meeting, record, speaker_id: str, now) -> str:  # type: ignore[no-untyped-def]
+def _estimate(env, ctx_meeting, record, speaker_id: str, now) -> str:  # type: ignore[no-untyped-def]
     from hlmctl.projection import project
+    from hlmctl.render import overflow_warning
 
-    place = project(ctx_meeting, record, now).placements.get(speaker_id)
+    agenda = project(ctx_meeting, record, now)
+    speaker = record.speaker(speaker_id)
+    agenda.overflow = [o for o in agenda.overflow if speaker and o.list_id == speaker.list]
+    overflow_warning(env, agenda)
+    place = agenda.placements.get(speaker_id)
     if place is None:
         return "no meeting of the list reaches it at present"
     return f"estimated start {place.start:%H:%M on %d %B} ({place.segment_id})"
@@ -36,11 +42,20 @@ def _estimate(ctx_meeting, record, speaker_id: str, now) -> str:  # type: ignore
 @handled
 def add(
     ctx: typer.Context,
-    delegation: Annotated[str, typer.Argument(help="The delegation, as the UN writes it.")],
+    delegation: Annotated[
+        str,
+        typer.Argument(
+            help="The delegation, as the UN writes it.", autocompletion=complete.delegation_names
+        ),
+    ],
     list_id: ListOption = None,
     level: Annotated[
         str | None,
-        typer.Option(help="Level of representation (head-of-state ... other).", show_default=False),
+        typer.Option(
+            help="Level of representation (head-of-state ... other; case does not matter).",
+            show_default=False,
+            autocompletion=complete.level_ids,
+        ),
     ] = None,
     category: Annotated[
         str | None,
@@ -48,6 +63,7 @@ def add(
             help="member-state, observer-state, observer, un-entity, igo, ngo, other "
             "[default: from the reference data].",
             show_default=False,
+            autocompletion=complete.category_ids,
         ),
     ] = None,
     courtesy: Annotated[
@@ -116,7 +132,7 @@ def add(
     ok(
         env,
         f"{speaker.id}\t{speaker.delegation} inscribed in {speaker.list} at position "
-        f"{position}; {_estimate(meeting, record, speaker.id, now)}",
+        f"{position}; {_estimate(env, meeting, record, speaker.id, now)}",
     )
 
 
@@ -175,7 +191,10 @@ def list_(
 @handled
 def remove(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Speaker id (S12) or delegation.")],
+    ref: Annotated[
+        str,
+        typer.Argument(help="Speaker id (S12) or delegation.", autocompletion=complete.speaker_ids),
+    ],
     list_id: ListOption = None,
 ) -> None:
     """Withdraw a waiting speaker (kept in the record as withdrawn)."""
@@ -199,15 +218,30 @@ def remove(
 @handled
 def move(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Speaker id (S12) or delegation.")],
+    ref: Annotated[
+        str,
+        typer.Argument(help="Speaker id (S12) or delegation.", autocompletion=complete.speaker_ids),
+    ],
     to: Annotated[
         int | None, typer.Option("--to", help="New 1-based position.", show_default=False)
     ] = None,
     before: Annotated[
-        str | None, typer.Option("--before", help="Place before this speaker.", show_default=False)
+        str | None,
+        typer.Option(
+            "--before",
+            help="Place before this speaker.",
+            show_default=False,
+            autocompletion=complete.speaker_ids,
+        ),
     ] = None,
     after: Annotated[
-        str | None, typer.Option("--after", help="Place after this speaker.", show_default=False)
+        str | None,
+        typer.Option(
+            "--after",
+            help="Place after this speaker.",
+            show_default=False,
+            autocompletion=complete.speaker_ids,
+        ),
     ] = None,
     list_id: ListOption = None,
 ) -> None:
@@ -235,8 +269,12 @@ def move(
 @handled
 def swap(
     ctx: typer.Context,
-    first: Annotated[str, typer.Argument(help="Speaker id or delegation.")],
-    second: Annotated[str, typer.Argument(help="Speaker id or delegation.")],
+    first: Annotated[
+        str, typer.Argument(help="Speaker id or delegation.", autocompletion=complete.speaker_ids)
+    ],
+    second: Annotated[
+        str, typer.Argument(help="Speaker id or delegation.", autocompletion=complete.speaker_ids)
+    ],
     list_id: ListOption = None,
 ) -> None:
     """Exchange the places of two waiting speakers."""
@@ -292,7 +330,18 @@ def import_(
         apply,
         lambda r: f"{len(r[0])} speakers imported ({r[0][0].id}-{r[0][-1].id})",
     )
-    ok(env, f"imported {len(added)} speakers ({added[0].id}-{added[-1].id})")
+    from hlmctl.i18n import english
+
+    ok(
+        env,
+        english().n_(
+            "imported {n} speaker ({first})",
+            "imported {n} speakers ({first}-{last})",
+            len(added),
+            first=added[0].id,
+            last=added[-1].id,
+        ),
+    )
     if skipped:
         env.warn(
             f"hlmctl: skipped {skipped} rows of speakers that are not waiting "

@@ -403,25 +403,37 @@ class Store:
         ``stop`` is set. The folder is watched (an atomic replace gives the record a
         new inode) through the system's change notification, filtered on the record's
         name; a record that is a symbolic link is followed to its target's folder too
-        (changes are written there). watchfiles polls where there is no notification."""
+        (changes are written there). Where there is no notification, or none is left
+        (inotify's limit of watches), the folder is polled four times a second."""
         from watchfiles import watch
 
         real = Path(os.path.realpath(self.record_path))
         watched = {self.record_path.absolute(), real}
+
+        def changes(force_polling: bool | None) -> Iterator[object]:
+            return watch(
+                *sorted({p.parent for p in watched}),
+                watch_filter=lambda _change, path: Path(path) in watched,
+                debounce=400,
+                step=20,
+                rust_timeout=1_000,
+                stop_event=stop,
+                recursive=False,
+                raise_interrupt=False,
+                force_polling=force_polling,
+                poll_delay_ms=250,
+            )
+
         yield
         if stop.is_set():
             return
-        for _ in watch(
-            *sorted({p.parent for p in watched}),
-            watch_filter=lambda _change, path: Path(path) in watched,
-            debounce=400,
-            step=20,
-            rust_timeout=1_000,
-            stop_event=stop,
-            recursive=False,
-            raise_interrupt=False,
-        ):
-            yield
+        try:
+            for _ in changes(None):
+                yield
+        except OSError:
+            yield  # a change may have been missed meanwhile
+            for _ in changes(True):
+                yield
 
     # --- undo ------------------------------------------------------------------------------
     # Before each change the old record is kept, compressed, in the undo folder, and the

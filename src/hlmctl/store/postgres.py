@@ -470,6 +470,21 @@ class PostgresStore:
                 stop.wait(1.0)
 
 
+def peek_record(url: str, meeting_id: str) -> bytes | None:
+    """The record's bytes for shell completion: quick (2 s at most to connect), never
+    an error (None), no check of the modalities (completion only offers ids)."""
+    try:
+        import psycopg
+
+        with psycopg.connect(url, connect_timeout=2, application_name="hlmctl") as conn:
+            row = conn.execute(
+                f"SELECT record FROM {SCHEMA}.meetings WHERE id = %s", (meeting_id,)
+            ).fetchone()
+    except Exception:
+        return None
+    return bytes(row[0]) if row is not None and row[0] is not None else None
+
+
 def _fault_point(name: str) -> None:
     """Test hook: ``HLMCTL_FAULT=name:seconds`` sleeps here so a test can stop the
     server or kill the process inside the transaction."""

@@ -7,7 +7,7 @@
   const view = body.dataset.view;
   const key = body.dataset.key;
   const url = "/api/events?view=" + encodeURIComponent(view) +
-    (view === "agenda" ? "&day=" : "&list=") + encodeURIComponent(key);
+    (key ? (view === "agenda" ? "&day=" : "&list=") + encodeURIComponent(key) : "");
   const clockFormat = new Intl.DateTimeFormat("en-GB", {
     timeZone: body.dataset.timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23",
   });

@@ -1,0 +1,124 @@
+"""Shell completion of values: list ids, level and category ids, speaker ids and
+delegation names (Typer's own completion, installed with --install-completion).
+
+A completion runs at every Tab, so it reads the files with tomllib only (no
+validation, no Pydantic) and never fails: a file it cannot read completes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import click
+
+DEFAULT_LEVELS = (
+    "head-of-state",
+    "vice-president",
+    "crown-prince",
+    "head-of-government",
+    "deputy-prime-minister",
+    "minister",
+    "vice-minister",
+    "head-of-delegation",
+    "other",
+)
+DEFAULT_CATEGORIES = (
+    "member-state",
+    "observer-state",
+    "observer",
+    "un-entity",
+    "igo",
+    "ngo",
+    "other",
+)
+
+
+def _meeting_path(ctx: click.Context) -> Path | None:
+    given = ctx.find_root().params.get("meeting") or os.environ.get("HLMCTL_MEETING")
+    path = Path(given) if given else Path("meeting.toml")
+    if path.is_dir():
+        path = path / "meeting.toml"
+    if path.is_file():
+        return path
+    if given:
+        return None
+    from hlmctl.store import bundled_meeting
+
+    return bundled_meeting("hlm-2013")
+
+
+def _toml(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _ids(entries: object) -> list[str]:
+    if not isinstance(entries, list):
+        return []
+    return [str(e["id"]) for e in entries if isinstance(e, dict) and "id" in e]
+
+
+def _starting(values: list[str], incomplete: str) -> list[str]:
+    key = incomplete.casefold()
+    return [v for v in values if v.casefold().startswith(key)]
+
+
+def list_ids(ctx: click.Context, incomplete: str) -> list[str]:
+    return _starting(_ids(_toml(_meeting_path(ctx)).get("lists")), incomplete)
+
+
+def level_ids(ctx: click.Context, incomplete: str) -> list[str]:
+    levels = _ids(_toml(_meeting_path(ctx)).get("levels")) or list(DEFAULT_LEVELS)
+    return _starting(levels, incomplete)
+
+
+def category_ids(ctx: click.Context, incomplete: str) -> list[str]:
+    categories = _ids(_toml(_meeting_path(ctx)).get("categories")) or list(DEFAULT_CATEGORIES)
+    return _starting(categories, incomplete)
+
+
+def speaker_ids(ctx: click.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Waiting or speaking speakers, each with its delegation as the help text."""
+    meeting = _meeting_path(ctx)
+    if meeting is None:
+        return []
+    record = _record(ctx, meeting)
+    out = []
+    for s in record.get("speakers", []):
+        if isinstance(s, dict) and s.get("status", "waiting") in ("waiting", "speaking"):
+            sid = str(s.get("id", ""))
+            if sid.casefold().startswith(incomplete.casefold()):
+                out.append((sid, str(s.get("delegation", ""))))
+    return out
+
+
+def _record(ctx: click.Context, meeting: Path) -> dict[str, Any]:
+    """The record, from the store --store or $HLMCTL_STORE names (else the file)."""
+    store = ctx.find_root().params.get("store") or os.environ.get("HLMCTL_STORE") or "file"
+    if not store.startswith(("postgresql://", "postgres://")):
+        return _toml(meeting.with_name(meeting.stem + ".state.toml"))
+    from hlmctl.store.postgres import peek_record
+
+    table = _toml(meeting).get("meeting")
+    meeting_id = table.get("id") if isinstance(table, dict) else None
+    raw = peek_record(store, str(meeting_id)) if meeting_id else None
+    try:
+        return tomllib.loads(raw.decode("utf-8")) if raw else {}
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def delegation_names(ctx: click.Context, incomplete: str) -> list[str]:
+    from hlmctl.delegations import normalize, reference_path
+
+    data = _toml(reference_path())
+    names = [str(r["name"]) for r in data.get("delegation", []) if isinstance(r, dict)]
+    key = normalize(incomplete)
+    return [n for n in names if normalize(n).startswith(key)] if key else names

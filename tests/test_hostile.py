@@ -1,0 +1,774 @@
+"""The hostile battery: every command fed values an attacker or a tired operator would
+give it (times, sizes, Unicode classes, file types, environment variables, damaged
+records and undo histories). Each refusal is exit 2 or 4 with one line on stderr (a
+``hint:`` line may follow; ``validate`` lists each problem on a line of its own), no
+traceback, and the record, the undo history and the meeting file byte for byte as
+they were. Nothing is ever exit 1.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import typer.main
+
+from conftest import EXAMPLES, Result, run
+from hlmctl.cli import app
+
+# They look at the files themselves (record, undo folder, lock): the file store.
+pytestmark = pytest.mark.file_store
+
+NOW = "2013-05-13T10:00"
+LATER = "2013-05-13T10:02"
+
+# Every command, with arguments that work on the seeded meeting (see ``seeded``).
+COMMANDS: dict[str, list[str]] = {
+    "agenda": ["agenda", "--format", "json"],
+    "speakers add": ["speakers", "add", "Peru"],
+    "speakers list": ["speakers", "list", "--format", "json"],
+    "speakers remove": ["speakers", "remove", "S3"],
+    "speakers move": ["speakers", "move", "S3", "--to", "2"],
+    "speakers swap": ["speakers", "swap", "S2", "S3"],
+    "speakers import": ["speakers", "import", "rows.csv"],
+    "speakers export": ["speakers", "export"],
+    "next": ["next"],
+    "now": ["now", "--format", "json"],
+    "pause": ["pause"],
+    "resume": ["resume"],
+    "absent": ["absent"],
+    "timer": ["timer", "--once"],
+    "report": ["report", "--format", "json"],
+    "undo": ["undo"],
+    "log": ["log"],
+    "examples": ["examples"],
+    "init": ["init", "elsewhere"],
+    "validate": ["validate"],
+    "lists close": ["lists", "close", "plenary"],
+    "lists reopen": ["lists", "reopen", "plenary"],
+    "reply add": ["reply", "add", "Chile"],
+    "meeting open": ["meeting", "open", "panel-1"],
+    "meeting adjourn": ["meeting", "adjourn"],
+    "journal": ["journal"],
+    "script": ["script"],
+    "board": ["board", "--port", "0"],
+    "store init": ["store", "init"],
+    "store copy": ["store", "copy", "--from", "file", "--to", "file"],
+}
+# Commands that change the record (they take the lock and log an operator).
+WRITERS = {
+    "speakers add",
+    "speakers remove",
+    "speakers move",
+    "speakers swap",
+    "speakers import",
+    "next",
+    "pause",
+    "absent",
+    "lists close",
+    "reply add",
+    "meeting open",
+    "meeting adjourn",
+}
+NO_MEETING = {"examples", "init"}  # they read neither the meeting nor the record
+CLOCK_FREE = NO_MEETING | {"validate", "undo"}  # the clock is not read
+
+
+def all_commands() -> set[str]:
+    """The names of every command the application registers."""
+    names: set[str] = set()
+
+    def walk(typer_app: typer.Typer, prefix: str) -> None:
+        for command in typer_app.registered_commands:
+            assert command.callback is not None
+            name = command.name or typer.main.get_command_name(command.callback.__name__)
+            names.add(prefix + name)
+        for group in typer_app.registered_groups:
+            assert group.typer_instance is not None and group.name
+            walk(group.typer_instance, prefix + group.name + " ")
+
+    walk(app, "")
+    return names
+
+
+def test_the_battery_covers_every_command() -> None:
+    """A new command joins the battery (add it to COMMANDS) before it ships."""
+    assert all_commands() - set(COMMANDS) == set()
+
+
+# --- the seeded meeting and its snapshot ---------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def board_does_not_serve(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`board` stops where it would start serving (it has checked everything by then)."""
+    from hlmctl.board import server
+
+    monkeypatch.setattr(server.BoardServer, "run", lambda self, on_ready=None: None)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """hlm-2013 with Belarus speaking, France, Chile and Mali waiting, an undo history
+    and a valid import file beside it. Each case runs on a fresh copy."""
+    folder = tmp_path_factory.mktemp("hostile-template")
+    shutil.copy(EXAMPLES / "hlm-2013.toml", folder / "meeting.toml")
+    meeting = str(folder / "meeting.toml")
+    env = {"HLMCTL_OPERATOR": "tester"}
+    for name in ("Belarus", "France", "Chile", "Mali"):
+        result = run("--meeting", meeting, "--now", NOW, "speakers", "add", name, env=env)
+        assert result.exit_code == 0, result.stderr
+    result = run("--meeting", meeting, "--now", NOW, "next", env=env)
+    assert result.exit_code == 0, result.stderr
+    (folder / "rows.csv").write_text("delegation\nGhana\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def seeded(template: Path, isolated: Path) -> Path:
+    for item in template.iterdir():
+        if item.is_dir():
+            shutil.copytree(item, isolated / item.name)
+        else:
+            shutil.copy2(item, isolated / item.name)
+    return isolated
+
+
+def snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every byte hlmctl keeps: the meeting file, the record, the undo history."""
+    state: dict[str, bytes | str] = {}
+    for path in sorted(folder.rglob("*")):
+        rel = str(path.relative_to(folder))
+        if rel.startswith(("elsewhere", "rows.csv", "import")) or path.name.endswith(".lock"):
+            continue
+        if path.is_symlink():
+            state[rel] = "link -> " + os.readlink(path)
+        elif path.is_file():
+            state[rel] = path.read_bytes()
+        elif path.is_dir():
+            state[rel] = "folder"
+        else:
+            state[rel] = "special"
+    return state
+
+
+def refused(result: Result, *, command: str, case: str) -> list[str]:
+    """What is wrong with a refusal: its exit code and the shape of its stderr."""
+    problems = []
+    where = f"{command} / {case}"
+    if result.exit_code not in (2, 4):
+        problems.append(f"{where}: exit {result.exit_code}, not 2 or 4: {result.stderr!r}")
+    if "Traceback" in result.stderr or "internal error" in result.stderr:
+        problems.append(f"{where}: a traceback or internal error: {result.stderr!r}")
+    lines = result.stderr.splitlines()
+    if command != "validate":
+        if not (len(lines) == 1 or (len(lines) == 2 and lines[1].startswith("hint: "))):
+            problems.append(f"{where}: stderr is not one line (+ hint): {result.stderr!r}")
+    elif not lines or any(line.startswith("Traceback") for line in lines):
+        problems.append(f"{where}: validate said nothing useful: {result.stderr!r}")
+    if lines and not lines[0].startswith("hlmctl: "):
+        problems.append(f"{where}: stderr does not start with 'hlmctl: ': {result.stderr!r}")
+    return problems
+
+
+def run_battery(
+    seeded: Path,
+    cases: dict[str, Callable[[Path], dict[str, str] | None]],
+    commands: set[str] | list[str],
+    args_of: Callable[[str, list[str]], list[str]] = lambda name, args: args,
+) -> None:
+    """Run each command under each case (``case(folder)`` prepares the folder and
+    returns extra environment) and collect every failure of the promise."""
+    clean = snapshot(seeded)
+    problems: list[str] = []
+    for case, name in pairs(list(cases), sorted(commands)):
+        prepare = cases[case]
+        if True:
+            restore(seeded, clean)
+            env = prepare(seeded) or {}
+            before = snapshot(seeded)
+            args = args_of(name, ["--now", LATER, *COMMANDS[name]])
+            result = run(*args, env=env, input="")
+            problems += refused(result, command=name, case=case)
+            if snapshot(seeded) != before:
+                problems.append(f"{name} / {case}: the record or the undo history changed")
+    restore(seeded, clean)
+    assert problems == [], "\n".join(problems)
+
+
+def pairs(cases: list[str], commands: list[str]) -> list[tuple[str, str]]:
+    """Every case and every command at least once, without running all the product:
+    the code that refuses a value is shared, so each command meets a few values and
+    each value a few commands. $HLMCTL_BATTERY=full runs every pair."""
+    if os.environ.get("HLMCTL_BATTERY") == "full":
+        return [(c, n) for c in cases for n in commands]
+    count = max(len(cases), len(commands)) * 2
+    return sorted(
+        {
+            (cases[i % len(cases)], commands[(i * 7 + i // len(commands)) % len(commands)])
+            for i in range(count)
+        }
+    )
+
+
+def restore(folder: Path, state: dict[str, bytes | str]) -> None:
+    """Put the folder back as ``snapshot`` saw it."""
+    for path in sorted(folder.iterdir()):
+        if path.name in ("rows.csv",):
+            continue
+        if path.is_symlink() or path.is_file() or path.is_fifo():
+            path.unlink()
+        elif path.is_dir():
+            os.chmod(path, 0o755)
+            shutil.rmtree(path)
+    for rel, content in state.items():
+        target = folder / rel
+        if content == "folder":
+            target.mkdir(parents=True, exist_ok=True)
+        elif isinstance(content, bytes):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+
+
+# --- the clock and the environment ---------------------------------------------------------
+
+BAD_TIMES = [
+    "9999-12-31T23:00",
+    "0001-01-01T00:00",
+    "1969-12-31T23:59",
+    "2200-01-01T00:00",
+    "2013-05-13T10:00+25:00",
+    "not a time",
+]
+
+
+def test_times_out_of_range_are_refused_by_every_command_that_reads_the_clock(
+    seeded: Path,
+) -> None:
+    cases: dict[str, Callable[[Path], dict[str, str] | None]] = {}
+    for value in BAD_TIMES:
+        cases[f"HLMCTL_NOW={value!r}"] = lambda _folder, v=value: {"HLMCTL_NOW": v}
+
+    def without_now(name: str, args: list[str]) -> list[str]:
+        return args[2:]
+
+    run_battery(seeded, cases, set(COMMANDS) - CLOCK_FREE, without_now)
+    for value in [*BAD_TIMES[:4], ""]:  # and as --now (an empty one too)
+        result = run("--now", value, "speakers", "add", "Peru")
+        assert refused(result, command="speakers add", case=value) == []
+
+
+BAD_TIMEOUTS = ["nan", "-1", "inf", "1e400", "ten", "-0.5", "1e9"]
+
+
+def test_a_lock_timeout_that_is_not_a_finite_number_of_seconds_is_refused(
+    seeded: Path,
+) -> None:
+    cases: dict[str, Callable[[Path], dict[str, str] | None]] = {
+        f"HLMCTL_LOCK_TIMEOUT={v}": (lambda _f, v=v: {"HLMCTL_LOCK_TIMEOUT": v})
+        for v in BAD_TIMEOUTS
+    }
+    run_battery(seeded, cases, set(COMMANDS) - NO_MEETING)
+
+
+# Characters that break a line or hide text, and what undecodable bytes become.
+HOSTILE_TEXT = {
+    "line separator": "Bel\u2028arus",
+    "paragraph separator": "Bel\u2029arus",
+    "bidi override": "\u202eSURALEB",
+    "bidi isolate": "Bela\u2066rus",
+    "zero-width space": "Bela\u200brus",
+    "stray zero-width joiner": "\u200dBelarus",
+    "byte-order mark": "Bela\ufeffrus",
+    "escape": "Bela\x1b[2Jrus",
+    "tab": "Bela\trus",
+    "Hangul filler": "Bela\u3164rus",
+    "undecodable byte": "Bela\udcffrus",
+    "private use": "Bela\ue000rus",
+    "too long": "B" * 501,
+}
+
+
+def test_an_operator_name_that_breaks_lines_or_hides_text_is_refused(seeded: Path) -> None:
+    cases: dict[str, Callable[[Path], dict[str, str] | None]] = {
+        f"HLMCTL_OPERATOR {what}": (lambda _f, t=text: {"HLMCTL_OPERATOR": t})
+        for what, text in HOSTILE_TEXT.items()
+    }
+    run_battery(seeded, cases, WRITERS)
+
+
+TEXT_ARGUMENTS: dict[str, Callable[[str], list[str]]] = {
+    "speakers add delegation": lambda t: ["speakers", "add", t, "--category", "ngo"],
+    "speakers add --name": lambda t: ["speakers", "add", "Peru", "--name", t],
+    "speakers add --title": lambda t: ["speakers", "add", "Peru", "--title", t],
+    "speakers add --on-behalf-of": lambda t: ["speakers", "add", "Peru", "--on-behalf-of", t],
+    "reply add": lambda t: ["reply", "add", t, "--category", "ngo"],
+    "speakers remove": lambda t: ["speakers", "remove", t],
+    "speakers move --before": lambda t: ["speakers", "move", "S3", "--before", t],
+    "absent": lambda t: ["absent", t],
+    "--list": lambda t: ["speakers", "add", "Peru", "--list", t],
+    "agenda --day": lambda t: ["agenda", "--day", t],
+}
+
+
+def test_text_that_breaks_lines_or_hides_text_is_refused_in_every_argument(
+    seeded: Path,
+) -> None:
+    clean = snapshot(seeded)
+    problems: list[str] = []
+    for what, text in HOSTILE_TEXT.items():
+        for where, args in TEXT_ARGUMENTS.items():
+            result = run("--now", LATER, *args(text))
+            problems += refused(result, command=where, case=what)
+            if snapshot(seeded) != clean:
+                problems.append(f"{where} / {what}: the record changed")
+                restore(seeded, clean)
+    assert problems == [], "\n".join(problems)
+
+
+def test_legitimate_joiners_and_scripts_are_kept(seeded: Path) -> None:
+    """The zero-width non-joiner inside a Persian word and the joiner inside an emoji
+    sequence are letters' business, not hidden text."""
+    persian = "می\u200cخواهم"
+    result = run("--now", LATER, "speakers", "add", "Peru", "--name", persian)
+    assert result.exit_code == 0, result.stderr
+    family = "\U0001f469\u200d\U0001f467"
+    result = run("--now", LATER, "speakers", "add", "Chad", "--title", family)
+    assert result.exit_code == 0, result.stderr
+    listed = run("speakers", "list", "--format", "json").json()
+    assert {s.get("name") for s in listed} >= {persian}
+    assert {s.get("title") for s in listed} >= {family}
+
+
+NUMBERS: dict[str, list[str]] = {
+    "--to huge": ["speakers", "move", "S3", "--to", "9" * 40],
+    "--to negative": ["speakers", "move", "S3", "--to", "-3"],
+    "--minutes nan": ["speakers", "add", "Peru", "--minutes", "nan"],
+    "--minutes inf": ["speakers", "add", "Peru", "--minutes", "inf"],
+    "--minutes 1e309": ["speakers", "add", "Peru", "--minutes", "1e309"],
+    "--minutes 0": ["speakers", "add", "Peru", "--minutes", "0"],
+    "--minutes a day and more": ["speakers", "add", "Peru", "--minutes", "1441"],
+    "--day far": ["agenda", "--day", "9999-12-31"],
+    "--day not a date": ["agenda", "--day", "31/12"],
+    "journal --as-at far": ["journal", "--as-at", "9999-12-31T00:00"],
+    "journal --as-at before 1970": ["journal", "--as-at", "1900-01-01T00:00"],
+    "journal --as-at not a time": ["journal", "--as-at", "25:99"],
+}
+
+
+def test_numbers_out_of_range_are_refused(seeded: Path) -> None:
+    clean = snapshot(seeded)
+    problems: list[str] = []
+    for case, args in NUMBERS.items():
+        result = run("--now", LATER, *args)
+        problems += refused(result, command=args[0], case=case)
+        if snapshot(seeded) != clean:
+            problems.append(f"{case}: the record changed")
+    assert problems == [], "\n".join(problems)
+
+
+# --- import files ---------------------------------------------------------------------------
+
+
+def _write(name: str, data: bytes) -> Callable[[Path], None]:
+    def make(folder: Path) -> None:
+        (folder / name).write_bytes(data)
+
+    return make
+
+
+def _fifo(folder: Path) -> None:
+    os.mkfifo(folder / "import.csv")
+
+
+def _folder(folder: Path) -> None:
+    (folder / "import.csv").mkdir()
+
+
+IMPORTS: dict[str, Callable[[Path], None]] = {
+    "unknown status": _write("import.csv", b"delegation,status\nGhana,Waiting\n"),
+    "unknown kind": _write("import.csv", b"delegation,kind\nGhana,speech\n"),
+    "unknown level": _write("import.csv", b"delegation,level\nGhana,emperor\n"),
+    "bad time": _write("import.csv", b"delegation,inscribed_at\nGhana,yesterday\n"),
+    "time out of range": _write("import.csv", b"delegation,inscribed_at\nGhana,9999-01-01T00:00\n"),
+    "bad absence": _write("import.csv", b"delegation,absences\nGhana,1900-01-01T00:00\n"),
+    "spoken row with a bad time": _write(
+        "import.csv", b"delegation,status,started_at\nGhana,spoken,soon\n"
+    ),
+    "minutes overflow": _write("import.csv", b"delegation,minutes\nGhana,1e999\n"),
+    "huge integer": _write(
+        "import.csv", b'[{"delegation": "Ghana", "minutes": ' + b"9" * 5000 + b"}]"
+    ),
+    "deep JSON": _write("import.csv", b"[" * 100_000),
+    "object inside": _write("import.csv", b'[{"delegation": {"a": 1}}]'),
+    "not UTF-8": _write("import.csv", b"delegation\nGh\xffana\n"),
+    "too large": _write("import.csv", b"delegation\n" + b"Ghana\n" * 4_000_000),
+    "a pipe": _fifo,
+    "a folder": _folder,
+    "line separator in a cell": _write("import.csv", "delegation\nGh\u2028ana\n".encode()),
+}
+
+
+def test_hostile_import_files_are_refused_whole(seeded: Path) -> None:
+    clean = snapshot(seeded)
+    problems: list[str] = []
+    for case, make in IMPORTS.items():
+        make(seeded)
+        result = run("--now", LATER, "speakers", "import", "import.csv")
+        problems += refused(result, command="speakers import", case=case)
+        if snapshot(seeded) != clean:
+            problems.append(f"{case}: the record changed")
+        path = seeded / "import.csv"
+        if path.is_dir():
+            path.rmdir()
+        else:
+            path.unlink()
+    assert problems == [], "\n".join(problems)
+
+
+def test_import_from_stdin_is_bounded_while_reading(seeded: Path) -> None:
+    clean = snapshot(seeded)
+    result = run(
+        "--now", LATER, "speakers", "import", "-", input="delegation\n" + "Ghana\n" * 4_000_000
+    )
+    assert refused(result, command="speakers import", case="stdin too large") == []
+    assert "too large" in result.stderr
+    assert snapshot(seeded) == clean
+
+
+# --- damaged records, meeting files, locks and folders ---------------------------------------
+
+
+def _edit_record(change: Callable[[str], str]) -> Callable[[Path], None]:
+    def edit(folder: Path) -> None:
+        path = folder / "meeting.state.toml"
+        text = path.read_text(encoding="utf-8")
+        edited = change(text)
+        assert edited != text, "the case's edit found nothing to change"
+        path.write_text(edited, encoding="utf-8")
+
+    return edit
+
+
+def _started_without_offset(text: str) -> str:
+    start = text.index("started_at = ") + len("started_at = ")
+    return text[:start] + text[start : start + 19] + text[start + 25 :]
+
+
+def _replace_path(name: str, make: Callable[[Path], None]) -> Callable[[Path], None]:
+    def replace(folder: Path) -> None:
+        path = folder / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+        make(path)
+
+    return replace
+
+
+RECORD_STATES: dict[str, Callable[[Path], None]] = {
+    "a started_at without an offset": _edit_record(_started_without_offset),
+    "a speaking speaker with no start": _edit_record(
+        lambda t: t.replace("started_at = ", "# started_at = ", 1)
+    ),
+    "a time in the year 9999": _edit_record(
+        lambda t: t.replace("inscribed_at = 2013", "inscribed_at = 9999", 1)
+    ),
+    "a time in the year 1": _edit_record(
+        lambda t: t.replace("inscribed_at = 2013", "inscribed_at = 0001", 1)
+    ),
+    "ended before it started": _edit_record(
+        lambda t: t.replace(
+            'status = "speaking"', 'status = "spoken"\nended_at = 2013-05-13T09:00:00-04:00', 1
+        )
+    ),
+    "a huge next_id": _edit_record(lambda t: t.replace("next_id = 5", "next_id = " + "9" * 30, 1)),
+    "an integer too long": _edit_record(
+        lambda t: t.replace("next_id = 5", "next_id = " + "9" * 5000, 1)
+    ),
+    "deep nesting": _edit_record(lambda t: t + "\ndeep = " + "[" * 50_000 + "]" * 50_000 + "\n"),
+    "a list unknown to the meeting": _edit_record(
+        lambda t: t + "\n[lists.nowhere]\nclosed = true\n"
+    ),
+    "closed_at on an open list": _edit_record(
+        lambda t: t + "\n[lists.plenary]\nclosed_at = 2013-05-13T10:00:00-04:00\n"
+    ),
+    "a meeting unknown to the meeting file": _edit_record(
+        lambda t: t.replace('meeting = "plenary-1"', 'meeting = "nowhere"', 1)
+    ),
+    "a bidi override in a name": _edit_record(
+        lambda t: t.replace('delegation = "France"', 'delegation = "Fr\\u202eance"', 1)
+    ),
+    "a line separator in the log": _edit_record(
+        lambda t: t.replace('operator = "tester"', 'operator = "tes\\u2028ter"', 1)
+    ),
+    "the record is a folder": _replace_path("meeting.state.toml", lambda p: p.mkdir()),
+    "the record is a pipe": _replace_path("meeting.state.toml", lambda p: os.mkfifo(p)),
+    "the record is a dangling link": _replace_path(
+        "meeting.state.toml", lambda p: p.symlink_to("nowhere.toml")
+    ),
+}
+
+
+def _not_utf8(folder: Path) -> None:
+    path = folder / "meeting.state.toml"
+    path.write_bytes(path.read_bytes() + b"\n# \xff\n")
+
+
+RECORD_STATES["not UTF-8"] = _not_utf8
+
+
+def test_a_record_hlmctl_cannot_fully_read_is_refused_by_every_command(seeded: Path) -> None:
+    cases = {case: (lambda f, make=make: make(f)) for case, make in RECORD_STATES.items()}
+    run_battery(seeded, cases, set(COMMANDS) - NO_MEETING)
+
+
+MEETING_STATES: dict[str, Callable[[Path], None]] = {
+    "an offset in a meeting time": lambda f: _edit_meeting(
+        f, lambda t: t.replace('start = "10:00"', 'start = "10:00-04:00"', 1)
+    ),
+    "a day in the year 9999": lambda f: _edit_meeting(
+        f, lambda t: t.replace("2013-05-13", "9999-05-13")
+    ),
+    "an integer too long": lambda f: _edit_meeting(f, lambda t: t + "\nx = " + "9" * 5000 + "\n"),
+    "deep nesting": lambda f: _edit_meeting(
+        f, lambda t: t + "\nx = " + "[" * 50_000 + "]" * 50_000 + "\n"
+    ),
+    "the meeting file is a pipe": _replace_path("meeting.toml", lambda p: os.mkfifo(p)),
+}
+
+
+def _edit_meeting(folder: Path, change: Callable[[str], str]) -> None:
+    path = folder / "meeting.toml"
+    text = path.read_text(encoding="utf-8")
+    edited = change(text)
+    assert edited != text, "the case's edit found nothing to change"
+    path.write_text(edited, encoding="utf-8")
+
+
+def test_a_hostile_meeting_file_is_refused_by_every_command(seeded: Path) -> None:
+    cases = {case: (lambda f, make=make: make(f)) for case, make in MEETING_STATES.items()}
+    run_battery(seeded, cases, set(COMMANDS) - NO_MEETING)
+
+
+LOCK_STATES: dict[str, Callable[[Path], None]] = {
+    "the lock is a folder": _replace_path("meeting.state.lock", lambda p: p.mkdir()),
+    "the lock is a dangling link": _replace_path(
+        "meeting.state.lock", lambda p: p.symlink_to("gone/nowhere.lock")
+    ),
+    "the lock is a pipe": _replace_path("meeting.state.lock", lambda p: os.mkfifo(p)),
+}
+
+
+def test_a_lock_file_of_the_wrong_type_is_refused_by_every_writer(seeded: Path) -> None:
+    cases = {case: (lambda f, make=make: make(f)) for case, make in LOCK_STATES.items()}
+    run_battery(seeded, cases, WRITERS | {"undo"})
+
+
+def test_a_full_disk_or_a_refused_write_is_exit_2_naming_the_path(
+    seeded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills (or the folder turns read-only) in the middle of a change: exit 2,
+    one line naming the file and the cause, the record as it was."""
+    import tempfile
+
+    clean = snapshot(seeded)
+    problems: list[str] = []
+    for code in (errno.ENOSPC, errno.EACCES, errno.EROFS, errno.EIO):
+
+        def fail(*args: object, code: int = code, **kwargs: object) -> tuple[int, str]:
+            folder = kwargs.get("dir")
+            raise OSError(code, os.strerror(code), str(folder))
+
+        with monkeypatch.context() as patched:
+            patched.setattr(tempfile, "mkstemp", fail)
+            for name in sorted(WRITERS | {"undo"}):
+                result = run("--now", LATER, *COMMANDS[name])
+                problems += refused(result, command=name, case=os.strerror(code))
+                if os.strerror(code) not in result.stderr:
+                    problems.append(f"{name}: {os.strerror(code)} not named: {result.stderr!r}")
+                if snapshot(seeded) != clean:
+                    problems.append(f"{name} / {os.strerror(code)}: the record changed")
+    assert problems == [], "\n".join(problems)
+
+
+# --- the undo history --------------------------------------------------------------------------
+
+
+def _undo_dir(folder: Path) -> Path:
+    return folder / "meeting.state.undo"
+
+
+def _manifest(folder: Path) -> dict[str, object]:
+    return json.loads((_undo_dir(folder) / "manifest.json").read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+def test_stray_files_in_the_undo_folder_are_ignored_and_named_by_validate(
+    seeded: Path,
+) -> None:
+    undo_dir = _undo_dir(seeded)
+    strays = [
+        "999999999999999999999999-ffffffffffffffff.toml",
+        "000099-0000000000000000.z",
+        "notes.txt",
+        "weird name\u2028.z",
+    ]
+    for name in strays:
+        (undo_dir / name).write_bytes(b"not an entry")
+    (undo_dir / "a folder.z").mkdir()
+    result = run("--now", LATER, "speakers", "add", "Peru")
+    assert result.exit_code == 0, result.stderr
+    checked = run("validate")
+    assert checked.exit_code == 0, checked.stderr
+    assert "not hlmctl's" in checked.stderr and "notes.txt" in checked.stderr
+    for _ in range(2):  # Peru's inscription, then Belarus's call
+        undone = run("undo")
+        assert undone.exit_code == 0, undone.stderr
+    for name in strays:
+        assert (undo_dir / name).read_bytes() == b"not an entry"
+
+
+def test_a_tampered_undo_entry_is_refused_naming_the_entry(seeded: Path) -> None:
+    entries = _manifest(seeded)["entries"]
+    assert isinstance(entries, list)
+    newest = entries[-1]["file"]
+    path = _undo_dir(seeded) / newest
+    old = zlib.decompress(path.read_bytes())
+    forged = old.replace(b"Belarus", b"Belgium")
+    path.write_bytes(zlib.compress(forged))
+    before = snapshot(seeded)
+    result = run("undo")
+    assert refused(result, command="undo", case="tampered entry") == []
+    assert newest in result.stderr and "altered" in result.stderr
+    assert "meeting.state.toml:" not in result.stderr  # the entry is named, not the record
+    assert snapshot(seeded) == before
+    checked = run("validate")
+    assert checked.exit_code == 2 and newest in checked.stderr
+
+
+def test_a_damaged_undo_manifest_stops_undo_but_not_the_meeting(seeded: Path) -> None:
+    (_undo_dir(seeded) / "manifest.json").write_text(
+        '{"format": 1, "entries": [{"number": 1e999}]}'
+    )
+    record = (seeded / "meeting.state.toml").read_bytes()
+    result = run("undo")
+    assert refused(result, command="undo", case="damaged manifest") == []
+    assert "undo history is damaged" in result.stderr
+    assert (seeded / "meeting.state.toml").read_bytes() == record
+    added = run("--now", LATER, "speakers", "add", "Peru")
+    assert added.exit_code == 0, added.stderr
+    assert run("undo").exit_code == 0
+    assert (seeded / "meeting.state.toml").read_bytes() == record
+
+
+def test_the_undo_history_is_bounded_in_count_and_bytes(
+    seeded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hlmctl.store import file as file_store
+
+    monkeypatch.setattr(file_store, "UNDO_KEEP", 5)
+    for index in range(8):
+        assert (
+            run("--now", LATER, "speakers", "add", f"Org {index}", "--category", "ngo").exit_code
+            == 0
+        )
+    entries = _manifest(seeded)["entries"]
+    assert isinstance(entries, list) and len(entries) == 5
+    files = sorted(p.name for p in _undo_dir(seeded).iterdir() if p.name != "manifest.json")
+    assert files == sorted(e["file"] for e in entries)
+    smallest = min(e["size"] for e in entries)
+    monkeypatch.setattr(file_store, "UNDO_MAX_BYTES", smallest * 2)
+    assert run("--now", LATER, "speakers", "add", "Org X", "--category", "ngo").exit_code == 0
+    entries = _manifest(seeded)["entries"]
+    assert isinstance(entries, list) and 1 <= len(entries) <= 2
+    assert sum(e["size"] for e in entries) <= smallest * 2 or len(entries) == 1
+
+
+# --- output never decides the fate of a change -------------------------------------------------
+
+
+def test_a_failed_write_to_stdout_is_exit_6_and_names_the_change(seeded: Path) -> None:
+    """Real processes: stdout to a full disk, and stdout closed. The change is made
+    once; the exit code and the line tell a script not to repeat it."""
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full")
+    env = {**os.environ, "HLMCTL_NOW": LATER}
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "hlmctl", "speakers", "add", "Peru"],
+            cwd=seeded,
+            env=env,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    err = proc.stderr.decode()
+    assert proc.returncode == 6, err
+    assert "the change was recorded" in err and "Peru" in err and "Traceback" not in err
+    assert len(err.splitlines()) == 1
+    closed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, runpy, sys; os.close(1); sys.stdout = None; "
+            "sys.argv = ['hlmctl', 'speakers', 'add', 'Chad']; "
+            "runpy.run_module('hlmctl', run_name='__main__')",
+        ],
+        cwd=seeded,
+        env=env,
+        stderr=subprocess.PIPE,
+        timeout=60,
+    )
+    err = closed.stderr.decode()
+    assert closed.returncode == 6, err
+    assert "Chad" in err and "do not repeat" in err
+    listed = run("speakers", "list", "--format", "json").json()
+    assert [s["delegation"] for s in listed].count("Peru") == 1
+    assert [s["delegation"] for s in listed].count("Chad") == 1
+    with open("/dev/full", "w") as full:
+        reading = subprocess.run(
+            [sys.executable, "-m", "hlmctl", "speakers", "list", "--format", "json"],
+            cwd=seeded,
+            env=env,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    assert reading.returncode == 6
+    assert reading.stderr.decode().startswith("hlmctl: the output could not be written")
+
+
+def test_invalid_utf8_in_arguments_and_the_environment_is_refused(seeded: Path) -> None:
+    """Real processes, as a shell passes raw bytes: one line, exit 2, nothing written."""
+    before = snapshot(seeded)
+    base = {k: v for k, v in os.environ.items() if not k.startswith("HLMCTL_")}
+    env = {os.fsencode(k): os.fsencode(v) for k, v in base.items()}
+    env[b"HLMCTL_NOW"] = LATER.encode()
+    cases: list[tuple[list[bytes], dict[bytes, bytes]]] = [
+        ([b"speakers", b"add", b"Bel\xffarus", b"--category", b"ngo"], env),
+        ([b"speakers", b"add", b"Peru", b"--name", b"\xc3\x28"], env),
+        ([b"speakers", b"add", b"Peru"], {**env, b"HLMCTL_OPERATOR": b"op\xfe"}),
+        ([b"speakers", b"remove", b"\xed\xa0\x80"], env),
+    ]
+    for args, environment in cases:
+        proc = subprocess.run(
+            [os.fsencode(sys.executable), b"-m", b"hlmctl", *args],
+            cwd=seeded,
+            env=environment,
+            capture_output=True,
+            timeout=60,
+        )
+        err = proc.stderr.decode("utf-8", "replace")
+        assert proc.returncode == 2, (args, err)
+        assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+        assert "hides text" in err, err
+    assert snapshot(seeded) == before
