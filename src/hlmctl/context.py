@@ -138,16 +138,10 @@ class Env:
 
     def operator(self) -> str:
         """Who is logged as making a change: $HLMCTL_OPERATOR, else the login name."""
-        from hlmctl.text import MAX_TEXT, describe_unsafe, unsafe_character
+        from hlmctl.text import MAX_TEXT, clean_text, unsafe_character
 
-        name = self.environ.get("HLMCTL_OPERATOR")
-        if name and name.strip():
-            name = name.strip()
-            found = unsafe_character(name)
-            if found:
-                raise InputError(f"HLMCTL_OPERATOR {describe_unsafe(*found)}")
-            if len(name) > MAX_TEXT:
-                raise InputError(f"HLMCTL_OPERATOR is too long (at most {MAX_TEXT} characters)")
+        name = clean_text("HLMCTL_OPERATOR", self.environ.get("HLMCTL_OPERATOR"))
+        if name is not None:
             return name
         try:
             import getpass

@@ -318,7 +318,8 @@ def add_reply(
     category: str | None = None,
 ) -> Speaker:
     """A right of reply under decision 34/401 (limits from the meeting file)."""
-    from hlmctl.speakers import clean_text, default_level, resolve_delegation
+    from hlmctl.speakers import default_level, resolve_delegation
+    from hlmctl.text import clean_text
 
     text = clean_text("delegation", typed, required=True)
     assert text is not None

@@ -22,28 +22,9 @@ from hlmctl.ordering import (
     swap,
 )
 from hlmctl.record import Record, Speaker
-from hlmctl.text import MAX_TEXT, describe_unsafe, unsafe_character
+from hlmctl.text import clean_text, describe_unsafe, unsafe_character
 
 STATE_LIKE = ("member-state", "observer-state", "observer")
-
-
-def clean_text(field: str, value: str | None, *, required: bool = False) -> str | None:
-    """Text from a user, kept as typed; control characters and escapes are refused."""
-    if value is None:
-        if required:
-            raise InputError(f"{field} is required")
-        return None
-    text = value.strip()
-    if not text:
-        if required:
-            raise InputError(f"{field} is empty")
-        return None
-    found = unsafe_character(text)
-    if found:
-        raise InputError(f"{field} {describe_unsafe(*found)}")
-    if len(text) > MAX_TEXT:
-        raise InputError(f"{field} is too long ({len(text)} characters; at most {MAX_TEXT})")
-    return text
 
 
 @dataclass

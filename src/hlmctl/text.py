@@ -23,6 +23,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
+from hlmctl.errors import InputError
+
 MAX_TEXT = 500
 JOINERS = "\u200c\u200d"  # zero-width (non-)joiners belong to some scripts and to emoji
 INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u034f")
@@ -87,6 +89,26 @@ def visible(text: str) -> str:
         else c
         for i, c in enumerate(text)
     )
+
+
+def clean_text(field: str, value: str | None, *, required: bool = False) -> str | None:
+    """Text from a user, kept as typed; what the rule refuses, or
+    longer than ``MAX_TEXT``, is an input error naming ``field``."""
+    if value is None:
+        if required:
+            raise InputError(f"{field} is required")
+        return None
+    text = value.strip()
+    if not text:
+        if required:
+            raise InputError(f"{field} is empty")
+        return None
+    found = unsafe_character(text)
+    if found:
+        raise InputError(f"{field} {describe_unsafe(*found)}")
+    if len(text) > MAX_TEXT:
+        raise InputError(f"{field} is too long ({len(text)} characters; at most {MAX_TEXT})")
+    return text
 
 
 # The name the first wave used; kept for the modules that import it.

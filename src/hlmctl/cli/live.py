@@ -325,8 +325,8 @@ def undo(
     ] = None,
 ) -> None:
     """Revert the last change to the record, exactly (your own, unless --of names whose)."""
-    from hlmctl.speakers import clean_text
     from hlmctl.store.base import undo_rule
+    from hlmctl.text import clean_text
 
     whose = clean_text("--of", of, required=True) if of is not None else None
     env, store, meeting, _ = open_meeting(ctx, write=True)
