@@ -266,6 +266,16 @@ def _step(lang: Lang, step: Step) -> list[Block]:
 # --- writing blocks -----------------------------------------------------------------------
 
 
+def write(env: Env, blocks: list[Block], lang: Lang, fmt: str) -> None:
+    """The Journal's list or the script as ``fmt`` asks: text, markdown or html."""
+    if fmt == "html":
+        write_html(env, blocks, lang)
+    elif fmt == "markdown":
+        write_markdown(env, blocks)
+    else:
+        write_text(env, blocks)
+
+
 def write_text(env: Env, blocks: list[Block]) -> None:
     out = env.stdout
     for b in blocks:

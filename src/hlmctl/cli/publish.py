@@ -92,12 +92,7 @@ def journal(
     blocks = render_publish.journal_blocks(
         language, build(meeting, record, now, day=chosen_day, as_at=at)
     )
-    if fmt is PublishFormat.html:
-        render_publish.write_html(env, blocks, language)
-    elif fmt is PublishFormat.markdown:
-        render_publish.write_markdown(env, blocks)
-    else:
-        render_publish.write_text(env, blocks)
+    render_publish.write(env, blocks, language, fmt.value)
 
 
 @app.command()
@@ -121,12 +116,7 @@ def script(
     blocks = render_publish.script_blocks(
         language, build(meeting, record, now, day=parse_day(day, meeting))
     )
-    if fmt is PublishFormat.html:
-        render_publish.write_html(env, blocks, language)
-    elif fmt is PublishFormat.markdown:
-        render_publish.write_markdown(env, blocks)
-    else:
-        render_publish.write_text(env, blocks)
+    render_publish.write(env, blocks, language, fmt.value)
 
 
 @lists_app.callback(invoke_without_command=True)
