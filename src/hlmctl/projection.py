@@ -654,15 +654,21 @@ def _closing(
                 {},
             )
         )
+    items, cursor = _closing_items(seg, start)
+    return AgendaSegment(
+        seg, _local(meeting, start), _local(meeting, cursor), True, items, status="scheduled"
+    )
+
+
+def _closing_items(seg: Segment, start: datetime) -> tuple[list[AgendaItem], datetime]:
+    """The closing plenary's items one after the other from ``start``, and its end."""
     items: list[AgendaItem] = []
     cursor = start
     for it in seg.items:
         nxt = cursor + timedelta(minutes=it.minutes or 0)
         items.append(AgendaItem(cursor, nxt, it.kind, it.label, True, item=it))
         cursor = nxt
-    return AgendaSegment(
-        seg, _local(meeting, start), _local(meeting, cursor), True, items, status="scheduled"
-    )
+    return items, cursor
 
 
 def _closing_held(
@@ -675,12 +681,7 @@ def _closing_held(
     """The closing plenary as the record has it: opened, and perhaps adjourned."""
     assert state.opened_at is not None and seg.after_list is not None
     start = _utc(state.opened_at)
-    items: list[AgendaItem] = []
-    cursor = start
-    for it in seg.items:
-        nxt = cursor + timedelta(minutes=it.minutes or 0)
-        items.append(AgendaItem(cursor, nxt, it.kind, it.label, True, item=it))
-        cursor = nxt
+    items, cursor = _closing_items(seg, start)
     end = _utc(state.adjourned_at) if state.adjourned_at else cursor
     for lst_seg in runs[seg.after_list].segments:
         a = built[lst_seg.id]
