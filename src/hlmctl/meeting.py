@@ -39,7 +39,10 @@ M = TypeVar("M", bound="Model")
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a model's validator is built when it first validates, not when
+    # hlmctl is imported; the defaults below are made without validating (they are
+    # checked by a test) so that importing this module builds nothing.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Level(Model):
@@ -59,28 +62,28 @@ class Category(Model):
 # The customary ladder (../docs/domain.md): no single UN text spells it out,
 # so it is a default that a meeting file may replace.
 DEFAULT_LEVELS: tuple[Level, ...] = (
-    Level(id="head-of-state", label="Head of State"),
-    Level(id="vice-president", label="Vice-President"),
-    Level(id="crown-prince", label="Crown Prince"),
-    Level(id="head-of-government", label="Head of Government"),
-    Level(id="deputy-prime-minister", label="Deputy Prime Minister"),
-    Level(id="minister", label="Minister"),
-    Level(id="vice-minister", label="Vice-Minister"),
-    Level(id="head-of-delegation", label="Head of delegation"),
-    Level(id="other", label="Other"),
+    Level.model_construct(id="head-of-state", label="Head of State"),
+    Level.model_construct(id="vice-president", label="Vice-President"),
+    Level.model_construct(id="crown-prince", label="Crown Prince"),
+    Level.model_construct(id="head-of-government", label="Head of Government"),
+    Level.model_construct(id="deputy-prime-minister", label="Deputy Prime Minister"),
+    Level.model_construct(id="minister", label="Minister"),
+    Level.model_construct(id="vice-minister", label="Vice-Minister"),
+    Level.model_construct(id="head-of-delegation", label="Head of delegation"),
+    Level.model_construct(id="other", label="Other"),
 )
 
 # Ranks: the Vice-President and the Crown Prince share a rung.
 DEFAULT_LEVEL_RANKS = {"crown-prince": 1}
 
 DEFAULT_CATEGORIES: tuple[Category, ...] = (
-    Category(id="member-state", label="Member State"),
-    Category(id="observer-state", label="Observer State"),
-    Category(id="observer", label="Observer"),
-    Category(id="un-entity", label="United Nations entity"),
-    Category(id="igo", label="Intergovernmental organization"),
-    Category(id="ngo", label="Non-governmental organization"),
-    Category(id="other", label="Other"),
+    Category.model_construct(id="member-state", label="Member State"),
+    Category.model_construct(id="observer-state", label="Observer State"),
+    Category.model_construct(id="observer", label="Observer"),
+    Category.model_construct(id="un-entity", label="United Nations entity"),
+    Category.model_construct(id="igo", label="Intergovernmental organization"),
+    Category.model_construct(id="ngo", label="Non-governmental organization"),
+    Category.model_construct(id="other", label="Other"),
 )
 
 
@@ -256,7 +259,7 @@ class MeetingInfo(Model):
 
 class Meeting(Model):
     meeting: MeetingInfo
-    rules: Rules = Rules()
+    rules: Rules = Rules.model_construct()
     levels: list[Level] = Field(default=list(DEFAULT_LEVELS), min_length=1)
     level_ranks: dict[Id, int] = Field(
         default_factory=lambda: dict(DEFAULT_LEVEL_RANKS),

@@ -21,9 +21,13 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from hlmctl.meeting import Item, Meeting, Segment, SpeakerList
 from hlmctl.record import MeetingState, Record, Speaker
+
+if TYPE_CHECKING:
+    from hlmctl.i18n import Lang
 
 # The steps in which a President announces a time limit.
 ANNOUNCE_STEP = 30
@@ -51,12 +55,40 @@ class AgendaSegment:
     end: datetime | None
     projected: bool
     items: list[AgendaItem] = field(default_factory=list)
-    note: str | None = None
+    # What the timing says in words: (message with {placeholders}, values); ``note``
+    # gives it in English, the renderer in the reader's language.
+    remarks: list[Remark] = field(default_factory=list)
     # scheduled | open | adjourned | not-needed (the closing: scheduled or not-projected)
     status: str = "scheduled"
     late_start: bool = False
     overrun: bool = False
     early_end: bool = False
+
+    @property
+    def note(self) -> str | None:
+        return remark_text(self.remarks)
+
+
+Remark = tuple[str, dict[str, Any]]
+
+
+def N_(message: str) -> str:
+    """Marks a remark for the message catalog (hlmctl.i18n translates it)."""
+    return message
+
+
+def remark_text(remarks: list[Remark], lang: Lang | None = None) -> str | None:
+    """The remarks as one line: in English, or in ``lang``; times in venue time."""
+    if not remarks:
+        return None
+    parts = []
+    for message, values in remarks:
+        shown = {
+            key: (lang.time(v) if lang else f"{v:%H:%M}") if isinstance(v, datetime) else v
+            for key, v in values.items()
+        }
+        parts.append((lang._(message) if lang else message).format(**shown))
+    return "; ".join(parts)
 
 
 @dataclass
@@ -266,13 +298,6 @@ def _new_run(meeting: Meeting, record: Record, lst: SpeakerList) -> _Run:
     return _Run(lst, segments, statements, replies, actual, len(statements))
 
 
-def _hm(meeting: Meeting, value: datetime, day: date | None = None) -> str:
-    local = value.astimezone(meeting.tz)
-    if day is not None and local.date() != day:
-        return f"{local:%H:%M} on {local.day} {local:%B}"
-    return f"{local:%H:%M}"
-
-
 def _item(start: datetime, end: datetime, s: Speaker, projected: bool) -> AgendaItem:
     kind = "reply" if s.kind == "reply" else "speaker"
     return AgendaItem(start, end, kind, speaker_label(s), projected, speaker=s)
@@ -320,13 +345,21 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
         recorded_adjournment = adjourned is not None
         if cut is not None and cut < s_end:
             adjourned = cut  # ended when the next meeting in its room opened
-        notes: list[str] = []
+        notes: list[Remark] = []
         if opened is None and late:
             notes.append(
-                f"Starts late (projected): {seg.room} is in use until {_hm(meeting, start)}"
+                (
+                    N_("Starts late (projected): the room is in use until {time}"),
+                    {"time": _local(meeting, start)},
+                )
             )
         elif opened is not None and opened != s_start:
-            notes.append(f"Opened at {_hm(meeting, opened)} (scheduled {_hm(meeting, s_start)})")
+            notes.append(
+                (
+                    N_("Opened at {time} (scheduled {scheduled})"),
+                    {"time": _local(meeting, opened), "scheduled": _local(meeting, s_start)},
+                )
+            )
 
         before, after = _split(seg)
         items: list[AgendaItem] = []
@@ -394,7 +427,9 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
                 _local(meeting, s_end),
                 True,
                 [],
-                note="Not needed: the list of speakers is exhausted before this meeting",
+                remarks=[
+                    (N_("Not needed: the list of speakers is exhausted before this meeting"), {})
+                ],
                 status="not-needed",
             )
             continue
@@ -402,8 +437,10 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
         if adjourned is not None and recorded_adjournment:
             end = adjourned
             notes.append(
-                f"Adjourned at {_hm(meeting, adjourned, seg.date)}"
-                + (f" (scheduled end {_hm(meeting, s_end)})" if adjourned != s_end else "")
+                (
+                    N_("Adjourned at {time} (scheduled end {scheduled})"),
+                    {"time": _local(meeting, adjourned), "scheduled": _local(meeting, s_end)},
+                )
             )
         else:
             end = max(s_end, (last or window_start) + _minutes(after))
@@ -411,13 +448,18 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
         if cut is not None and cut_short:
             end = cut
             notes.append(
-                f"Ends at {_hm(meeting, end, seg.date)}: the next meeting in {seg.room} opened"
+                (
+                    N_("Ends at {time}: the next meeting in its room opened"),
+                    {"time": _local(meeting, end)},
+                )
             )
         overrun = end > s_end and adjourned is None
         if overrun:
             notes.append(
-                f"Overruns (projected): ends about {_hm(meeting, end, seg.date)}, "
-                f"scheduled {_hm(meeting, s_end)}"
+                (
+                    N_("Overruns (projected): ends about {time}, scheduled {scheduled}"),
+                    {"time": _local(meeting, end), "scheduled": _local(meeting, s_end)},
+                )
             )
         tail: list[AgendaItem] = []
         back = end
@@ -447,7 +489,7 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
             _local(meeting, end),
             (opened is None and late) or overrun or cut_short,
             everything,
-            note="; ".join(notes) or None,
+            remarks=notes,
             status=status,
             late_start=late,
             overrun=overrun,
@@ -525,7 +567,7 @@ def _closing(
             None,
             True,
             [],
-            note="not projected: the list of speakers does not fit its meetings",
+            remarks=[(N_("Not projected: the list of speakers does not fit its meetings"), {})],
             status="not-projected",
         )
     run = runs[seg.after_list]
@@ -595,7 +637,7 @@ def _closing(
             and a.status in ("scheduled", "not-needed")
         ):
             a.status, a.items, a.projected = "not-needed", [], True
-            a.note = "Not needed: the closing plenary meeting takes its place"
+            a.remarks = [(N_("Not needed: the closing plenary meeting takes its place"), {})]
             a.late_start = a.overrun = False
     if cut is not None:
         cut.end = _local(meeting, start)
@@ -603,14 +645,14 @@ def _closing(
         for entry in cut.items:
             if entry.kind == "list":
                 entry.end = max(entry.start, start)
-        cut.note = "; ".join(
-            p
-            for p in (
-                cut.note,
-                "Ends early: the list of speakers is exhausted and the closing "
-                "plenary meeting follows",
+        cut.remarks.append(
+            (
+                N_(
+                    "Ends early: the list of speakers is exhausted and the closing plenary "
+                    "meeting follows"
+                ),
+                {},
             )
-            if p
         )
     items: list[AgendaItem] = []
     cursor = start
@@ -648,18 +690,18 @@ def _closing_held(
             and a.status in ("scheduled", "not-needed")
         ):
             a.status, a.items, a.projected = "not-needed", [], True
-            a.note = "Not needed: the closing plenary meeting took its place"
+            a.remarks = [(N_("Not needed: the closing plenary meeting took its place"), {})]
     status = "adjourned" if state.adjourned_at else "open"
-    note = f"Opened at {_hm(meeting, start)}" + (
-        f"; adjourned at {_hm(meeting, end)}" if state.adjourned_at else ""
-    )
+    remarks: list[Remark] = [(N_("Opened at {time}"), {"time": _local(meeting, start)})]
+    if state.adjourned_at:
+        remarks.append((N_("Adjourned at {time}"), {"time": _local(meeting, end)}))
     return AgendaSegment(
         seg,
         _local(meeting, start),
         _local(meeting, end),
         state.adjourned_at is None,
         items,
-        note=note,
+        remarks=remarks,
         status=status,
     )
 

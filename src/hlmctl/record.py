@@ -2,16 +2,20 @@
 
 hlmctl writes it, beside the meeting file, as ``NAME.state.toml``. TOML has no
 null, so an empty optional value is simply left out of the file.
+
+The record is read and written with rtoml (a compiled TOML library): at 10,000
+speakers it parses in about a tenth of the time of ``tomllib`` and writes in a
+tenth of the time of ``tomli_w``, and what it writes reads back exactly. The
+meeting file, which people write, stays on ``tomllib`` (see meeting.py).
 """
 
 from __future__ import annotations
 
 import builtins
-import tomllib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated, Any, Literal
 
-import tomli_w
+import rtoml
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -29,9 +33,20 @@ from hlmctl.text import SafeText, ShortText
 MAX_ID = 10**9  # speaker ids and next_id: far beyond any meeting, far below overflow
 
 
+# The offset class of the times rtoml reads: it can be neither copied nor pickled.
+_RTOML_OFFSET = type(rtoml.loads("t = 2013-05-13T09:30:00-04:00")["t"].tzinfo)
+_OFFSETS: dict[timedelta | None, timezone] = {}
+
+
 def _time_in_range(value: datetime) -> datetime:
     if not in_range(value):
         raise ValueError(f"{value.isoformat()} is outside the times hlmctl accepts ({RANGE_TEXT})")
+    if type(value.tzinfo) is _RTOML_OFFSET:
+        # A time read from the record gets the standard library's fixed offset (the
+        # same instant and offset), so that the record can be deep-copied and pickled.
+        offset = value.utcoffset()
+        tz = _OFFSETS.get(offset) or _OFFSETS.setdefault(offset, timezone(offset or timedelta()))
+        value = value.replace(tzinfo=tz)
     return value
 
 
@@ -45,7 +60,9 @@ SpeakerKind = Literal["statement", "reply"]
 
 
 class RecordModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=False, allow_inf_nan=False, defer_build=True
+    )
 
 
 class Speaker(RecordModel):
@@ -67,7 +84,7 @@ class Speaker(RecordModel):
     ended_at: Time | None = None
     paused_seconds: float = Field(default=0, ge=0, le=366 * 24 * 3600)
     paused_at: Time | None = None
-    absences: builtins.list[Time] = Field(default=[], max_length=10_000)
+    absences: builtins.list[Time] = Field(default_factory=builtins.list, max_length=10_000)
     meeting: str | None = None
 
     @model_validator(mode="after")
@@ -239,9 +256,9 @@ def parse_record(raw: bytes, name: str) -> Record:
             name, [f"is not UTF-8 text (byte {exc.start})"], what="record"
         ) from None
     try:
-        data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
-        # ValueError: an integer too long to convert; RecursionError: nested too deeply.
+        data = rtoml.loads(text)
+    except (ValueError, RecursionError) as exc:
+        # rtoml.TomlParsingError is a ValueError; RecursionError: nested too deeply.
         cause = str(exc) if not isinstance(exc, RecursionError) else "nested too deeply"
         raise InvalidFileError(
             name,
@@ -276,4 +293,4 @@ def dump_record(record: Record) -> bytes:
         "# The record of a meeting, written by hlmctl: do not edit while hlmctl runs.\n"
         "# Speakers are in list order; `hlmctl log` shows every change.\n\n"
     )
-    return (header + tomli_w.dumps(data)).encode("utf-8")
+    return (header + rtoml.dumps(data)).encode("utf-8")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -57,7 +56,12 @@ def console(env: Env) -> Console:
 
 
 def write_json(env: Env, data: Any) -> None:
-    env.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    # orjson writes the same indented UTF-8 document as json.dumps(indent=2), 20 to
+    # 50 times faster: at 10,000 speakers the agenda is 7 MB of JSON.
+    import orjson
+
+    text = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
+    env.stdout.write(text.decode("utf-8") + "\n")
 
 
 # --- CSV ----------------------------------------------------------------------------
@@ -146,8 +150,10 @@ def _segment_details(meeting: Meeting, a: AgendaSegment, lang: Lang | None = Non
             lines.append(lang._("{role}: {who} - {note}").format(role=role, who=who, note=note))
         else:
             lines.append(lang._("{role}: {who}").format(role=role, who=who))
-    if a.note:
-        lines.append(a.note)
+    if a.remarks:
+        from hlmctl.projection import remark_text
+
+        lines.append(remark_text(a.remarks, lang) or "")
     elif seg.kind == "closing-plenary":
         lines.append(lang._("Starts once the list of speakers is exhausted (projected)"))
     return lines

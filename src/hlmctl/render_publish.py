@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Literal
 from hlmctl.render import md, printable
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from hlmctl.context import Env
     from hlmctl.i18n import Lang
     from hlmctl.journal import Journal, JournalMeeting
@@ -98,12 +100,12 @@ def floor_words(lang: Lang, s: Speaker) -> str:
     return lang._("I now give the floor to {speaker}.").format(speaker=who)
 
 
-def _meeting_line(lang: Lang, seg: Segment, start: object, end: object, projected: bool) -> str:
-    from datetime import datetime
-
-    a = start if isinstance(start, datetime) else None
-    b = end if isinstance(end, datetime) else None
-    when = lang.span(a, b) + (lang._(" (projected)") if projected else "")
+def _meeting_line(
+    lang: Lang, seg: Segment, start: datetime | None, end: datetime | None, projected: bool
+) -> str:
+    when = lang.span(start, end)
+    if projected:
+        when = lang._("{span} (projected)").format(span=when)
     return lang._("{when}  {title}, {room}").format(
         when=when, title=lang.text(seg.title, seg.title_fr), room=lang.text(seg.room, seg.room_fr)
     )

@@ -40,6 +40,10 @@ def _joinable(char: str) -> bool:
 
 def unsafe_character(text: str) -> tuple[int, str] | None:
     """The first character that breaks a line or hides text, with its 1-based position."""
+    if text.isprintable() and INVISIBLE.isdisjoint(text):
+        # The common case, checked in C: every refused category (and every
+        # noncharacter) is unprintable, and the invisible fillers are looked for.
+        return None
     if text.isascii():
         for index, char in enumerate(text):
             if char < " " or char == "\x7f":

@@ -80,6 +80,9 @@ def only_command(words: list[str]) -> Iterator[None]:
 
 def main() -> None:
     """Entry point of the ``hlmctl`` console script."""
+    # hlmctl uses no Pydantic plugin: without this, the first model to be built looks
+    # for plugins in the metadata of every installed distribution (several ms).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         with only_command(named_command(sys.argv[1:])):
             app(prog_name="hlmctl")
