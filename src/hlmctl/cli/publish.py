@@ -49,12 +49,12 @@ def parse_day(value: str | None, meeting: Meeting) -> date | None:
     return day
 
 
-def parse_as_at(value: str, day: date | None, now: datetime) -> datetime:
+def parse_as_at(value: str, day: date | None, now: datetime, meeting: Meeting) -> datetime:
     """HH:MM on --day (else on the clock's day), or an ISO 8601 date and time."""
     from hlmctl.clock import parse_now
 
     try:
-        at = parse_now(value, now.tzinfo)  # type: ignore[arg-type]
+        at = parse_now(value, meeting.tz)
     except InputError:
         raise InputError(
             f"--as-at: {value!r} is not a time (HH:MM, or ISO 8601 such as 2013-05-12T18:30)"
@@ -91,7 +91,7 @@ def journal(
     env, store, meeting, now = open_meeting(ctx, write=False)
     language = lang_of(env, lang)
     chosen_day = parse_day(day, meeting)
-    at = parse_as_at(as_at, chosen_day, now) if as_at else now
+    at = parse_as_at(as_at, chosen_day, now, meeting) if as_at else now
     record = store.read_record(meeting)
     blocks = render_publish.journal_blocks(
         language, build(meeting, record, now, day=chosen_day, as_at=at)
