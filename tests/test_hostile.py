@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import zlib
@@ -23,6 +24,7 @@ import typer.main
 
 from conftest import EXAMPLES, Result, run
 from hlmctl.cli import app
+from hlmctl.text import unsafe_character
 
 # They look at the files themselves (record, undo folder, lock): the file store.
 pytestmark = pytest.mark.file_store
@@ -245,6 +247,8 @@ BAD_TIMES = [
     "0001-01-01T00:00",
     "1969-12-31T23:59",
     "2200-01-01T00:00",
+    "2199-12-31T23:59",  # a valid day, but 2200-01-01 in UTC at the venue (New York)
+    "1970-01-01T00:00+05:00",  # the same at the other end
     "2013-05-13T10:00+25:00",
     "not a time",
 ]
@@ -261,7 +265,7 @@ def test_times_out_of_range_are_refused_by_every_command_that_reads_the_clock(
         return args[2:]
 
     run_battery(seeded, cases, set(COMMANDS) - CLOCK_FREE, without_now)
-    for value in [*BAD_TIMES[:4], ""]:  # and as --now (an empty one too)
+    for value in [*BAD_TIMES[:6], ""]:  # and as --now (an empty one too)
         result = run("--now", value, "speakers", "add", "Peru")
         assert refused(result, command="speakers add", case=value) == []
 
@@ -316,6 +320,13 @@ TEXT_ARGUMENTS: dict[str, Callable[[str], list[str]]] = {
     "absent": lambda t: ["absent", t],
     "--list": lambda t: ["speakers", "add", "Peru", "--list", t],
     "agenda --day": lambda t: ["agenda", "--day", t],
+    "speakers add --courtesy": lambda t: ["speakers", "add", "Peru", "--courtesy", t],
+    "undo --of": lambda t: ["undo", "--of", t],
+    "meeting open": lambda t: ["meeting", "open", t],
+    "meeting adjourn": lambda t: ["meeting", "adjourn", t],
+    "journal --day": lambda t: ["journal", "--day", t],
+    "journal --as-at": lambda t: ["journal", "--as-at", t],
+    "script --day": lambda t: ["script", "--day", t],
 }
 
 
@@ -328,6 +339,9 @@ def test_text_that_breaks_lines_or_hides_text_is_refused_in_every_argument(
         for where, args in TEXT_ARGUMENTS.items():
             result = run("--now", LATER, *args(text))
             problems += refused(result, command=where, case=what)
+            shown = unsafe_character(result.stderr.replace("\n", " "))
+            if shown is not None:  # the message names the text without replaying it
+                problems.append(f"{where} / {what}: stderr carries U+{ord(shown[1]):04X}")
             if snapshot(seeded) != clean:
                 problems.append(f"{where} / {what}: the record changed")
                 restore(seeded, clean)
@@ -372,6 +386,46 @@ def test_numbers_out_of_range_are_refused(seeded: Path) -> None:
         problems += refused(result, command=args[0], case=case)
         if snapshot(seeded) != clean:
             problems.append(f"{case}: the record changed")
+    assert problems == [], "\n".join(problems)
+
+
+OPTIONS: dict[str, list[str]] = {
+    "board --host bidi override": ["board", "--port", "0", "--host", "a\u202eb"],
+    "board --host label too long": ["board", "--port", "0", "--host", "a" * 300],
+    "board --host empty label": ["board", "--port", "0", "--host", "a..b"],
+    "--store IPv6 not closed": ["--store", "postgresql://u:secret@[::1", "now"],
+    "--store space in password": ["--store", "postgresql://u:se cret@10.0.0.1/db", "now"],
+    "--store unknown parameter": ["--store", "postgresql://u:secret@h/db?bogus=1", "now"],
+    "--store another engine": ["--store", "mysql://u:secret@h/db", "now"],
+    "store copy to a bad URL": [
+        "store",
+        "copy",
+        "--from",
+        "file",
+        "--to",
+        "postgresql://u:secret@[::1",
+    ],
+}
+
+
+def test_hostile_board_and_store_options_are_refused(seeded: Path) -> None:
+    """Bad addresses and URLs are refused before anything is served or connected:
+    exit 2, one line, and a password in the URL never shown."""
+    clean = snapshot(seeded)
+    problems: list[str] = []
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        cases = {
+            **OPTIONS,
+            "board --port busy": ["board", "--port", str(busy.getsockname()[1])],
+        }
+        for case, args in cases.items():
+            result = run("--now", LATER, *args)
+            command = args[0] if args[0] != "--store" else args[2]
+            problems += refused(result, command=command, case=case)
+            if "secret" in result.stderr:
+                problems.append(f"{case}: the password is shown: {result.stderr!r}")
+    if snapshot(seeded) != clean:
+        problems.append("the record changed")
     assert problems == [], "\n".join(problems)
 
 

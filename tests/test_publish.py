@@ -264,6 +264,20 @@ def test_hlmctl_lang_chooses_french(gofr: Path) -> None:
     assert "La séance est ouverte." in out
 
 
+def test_lang_before_the_command_applies_to_it(gofr: Path) -> None:
+    """`hlmctl --lang fr agenda`: the global option, as the README's tour types it;
+    the command's own --lang wins over it, and it wins over $HLMCTL_LANG."""
+    base = ("--meeting", "gofr.toml", "--now", GOFR_NOW)
+    french = run(*base, "--lang", "fr", "script", env={"HLMCTL_LANG": "en"})
+    assert french.exit_code == 0 and "La séance est ouverte." in french.stdout
+    english = run(*base, "--lang", "fr", "script", "--lang", "en")
+    assert english.exit_code == 0 and "La séance est ouverte." not in english.stdout
+    agenda = run(*base, "--lang=fr", "agenda", "--format", "text")
+    assert agenda.exit_code == 0 and "heure locale" in agenda.stdout
+    bad = run(*base, "--lang", "de", "agenda")
+    assert bad.exit_code == 2 and "--lang" in bad.stderr
+
+
 # --- lists ---------------------------------------------------------------------------
 
 

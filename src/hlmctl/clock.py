@@ -53,10 +53,12 @@ def parse_now(value: str, tz: ZoneInfo, *, source: str = "--now") -> datetime:
             f"{source}: {value!r} is not a date and time (expected ISO 8601, "
             "for example 2013-05-13T10:05 or 2013-05-13T10:05:00-04:00)"
         ) from None
-    if not EARLIEST.date() < parsed.date() < LATEST.date():
+    if not EARLIEST.date() <= parsed.date() < LATEST.date():
         raise InputError(out_of_range(source, text))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
+    if not in_range(parsed):  # the day passed, but the instant (with its offset) is out
+        raise InputError(out_of_range(source, text))
     return parsed.astimezone(tz)
 
 

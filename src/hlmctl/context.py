@@ -41,6 +41,7 @@ class Env:
     meeting_option: Path | None = None
     now_option: str | None = None
     store_option: str | None = None
+    lang_option: str | None = None
     committed: str | None = None  # the change this command recorded, once it is made
 
     @property

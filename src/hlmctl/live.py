@@ -424,7 +424,7 @@ def open_segment(
     meeting: Meeting, record: Record, segment_id: str | None, now: datetime
 ) -> MeetingChange:
     """The President opens the meeting: its actual start."""
-    seg_id = segment_id or _default_to_open(meeting, record, now)
+    seg_id = segment_id if segment_id is not None else _default_to_open(meeting, record, now)
     seg = _known_segment(meeting, seg_id)
     state = record.meeting_state(seg.id)
     if state.opened_at is not None:

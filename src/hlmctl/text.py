@@ -62,6 +62,33 @@ def unsafe_character(text: str) -> tuple[int, str] | None:
     return None
 
 
+def _unsafe_at(text: str, index: int) -> bool:
+    """Whether the rule refuses the character at ``index`` (joiners by their context)."""
+    char = text[index]
+    if char in JOINERS:
+        return not (
+            0 < index < len(text) - 1 and _joinable(text[index - 1]) and _joinable(text[index + 1])
+        )
+    return (
+        unicodedata.category(char) in REFUSED_CATEGORIES
+        or char in INVISIBLE
+        or _noncharacter(ord(char))
+    )
+
+
+def visible(text: str) -> str:
+    """``text`` with every character the rule refuses written as an escape
+    (``\\u3164``): a message may quote what a person typed, never replay it."""
+    if unsafe_character(text) is None:
+        return text
+    return "".join(
+        (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+        if _unsafe_at(text, i)
+        else c
+        for i, c in enumerate(text)
+    )
+
+
 # The name the first wave used; kept for the modules that import it.
 control_character = unsafe_character
 

@@ -29,6 +29,8 @@ def bind(host: str, port: int) -> socket.socket:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise InputError(f"--host {host!r}: {exc.strerror}") from None
+    except ValueError:  # UnicodeError from the IDNA codec, a NUL in the name
+        raise InputError(f"--host {host!r} is not a host name or an IP address") from None
     family, _, _, _, address = infos[0]
     try:
         return socket.create_server(address[:2], family=family, backlog=512)

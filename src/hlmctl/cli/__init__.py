@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 __all__ = ["app", "main"]
 
 # Global options that take a value (see ``common.root``).
-_VALUE_OPTIONS = ("--meeting", "-m", "--now", "--store")
-_VALUE_PREFIXES = ("--meeting=", "--now=", "--store=", "-m")
+_VALUE_OPTIONS = ("--meeting", "-m", "--now", "--store", "--lang")
+_VALUE_PREFIXES = ("--meeting=", "--now=", "--store=", "--lang=", "-m")
 
 
 def named_command(args: list[str]) -> list[str]:

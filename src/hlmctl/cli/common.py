@@ -116,10 +116,12 @@ LangOption = Annotated[
 
 
 def lang_of(env: Env, chosen: Language | None) -> Lang:
-    """--lang, else $HLMCTL_LANG, else English."""
+    """The command's --lang, else the global one (`hlmctl --lang fr agenda`), else
+    $HLMCTL_LANG, else English."""
     from hlmctl import i18n
 
-    return i18n.get(i18n.choose(chosen.value if chosen else None, env.environ))
+    given = chosen.value if chosen else env.lang_option
+    return i18n.get(i18n.choose(given, env.environ))
 
 
 ListOption = Annotated[
@@ -172,18 +174,23 @@ def handled(func: Callable[P, R]) -> Callable[P, R]:
                 env.warn(f"hlmctl: the output could not be written: {exc.cause}")
             raise typer.Exit(int(ExitCode.OUTPUT)) from None
         except HlmError as exc:
-            env.warn(f"hlmctl: {exc.message}")
+            from hlmctl.text import visible
+
+            env.warn(f"hlmctl: {visible(exc.message)}")
             if exc.hint:
-                env.warn(f"hint: {exc.hint}")
+                env.warn(f"hint: {visible(exc.hint)}")
             raise typer.Exit(int(exc.code)) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt, BrokenPipeError):
             raise
         except OSError as exc:
             # A file or folder hlmctl needed: unreadable, read-only, full disk...
             # Writes are atomic, so the record is as it was.
+            from hlmctl.text import visible
+
             where = f"{exc.filename}: " if exc.filename else ""
             env.warn(
-                f"hlmctl: {where}{exc.strerror or exc}"
+                "hlmctl: "
+                + visible(f"{where}{exc.strerror or exc}")
                 + ("" if env.committed else "; nothing was changed")
             )
             raise typer.Exit(int(ExitCode.INPUT)) from None
@@ -284,6 +291,16 @@ def root(
             show_default=False,
         ),
     ] = None,
+    lang: Annotated[
+        Language | None,
+        typer.Option(
+            "--lang",
+            help="Language of the text for people, for every command that has --lang "
+            "(en or fr). Else $HLMCTL_LANG, else en.",
+            show_default=False,
+            case_sensitive=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -299,6 +316,7 @@ def root(
     base.meeting_option = meeting
     base.now_option = now
     base.store_option = store
+    base.lang_option = lang.value if lang else None
     ctx.obj = base
 
 

@@ -344,10 +344,12 @@ def undo(
     ] = None,
 ) -> None:
     """Revert the last change to the record, exactly (your own, unless --of names whose)."""
+    from hlmctl.speakers import clean_text
     from hlmctl.store.base import undo_rule
 
+    whose = clean_text("--of", of, required=True) if of is not None else None
     env, store, meeting, _ = open_meeting(ctx, write=True)
-    undone = store.undo(meeting, check=undo_rule(env.operator(), of))
+    undone = store.undo(meeting, check=undo_rule(env.operator(), whose))
     env.committed = f"undo of: {undone.change}" if undone else "undo"
     ok(env, f"undone: {undone.command}: {undone.change}" if undone else "undone")
 

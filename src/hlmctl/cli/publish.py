@@ -53,12 +53,8 @@ def parse_as_at(value: str, day: date | None, now: datetime, meeting: Meeting) -
     """HH:MM on --day (else on the clock's day), or an ISO 8601 date and time."""
     from hlmctl.clock import parse_now
 
-    try:
-        at = parse_now(value, meeting.tz)
-    except InputError:
-        raise InputError(
-            f"--as-at: {value!r} is not a time (HH:MM, or ISO 8601 such as 2013-05-12T18:30)"
-        ) from None
+    # parse_now's own message says what is wrong: not a time, or out of range
+    at = parse_now(value, meeting.tz, source="--as-at")
     if ":" in value and "-" not in value.strip()[:5] and len(value.strip()) <= 8:
         return datetime.combine(day or now.date(), at.timetz())
     return at

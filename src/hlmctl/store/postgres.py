@@ -134,7 +134,16 @@ class PostgresStore:
         import psycopg
         from psycopg import errors as pg
 
-        given = psycopg.conninfo.conninfo_to_dict(self.url)
+        try:
+            given = psycopg.conninfo.conninfo_to_dict(self.url)
+        except psycopg.ProgrammingError as exc:  # libpq could not parse it
+            raise InputError(
+                self._fail(
+                    f"store {self.name} is not a URL libpq can read: "
+                    + _first_line(exc).replace(self.url, self.name)  # it may quote the URL
+                ),
+                hint="percent-encode spaces and special characters (%20, %40 for @)",
+            ) from None
         extra: dict[str, Any] = {"application_name": "hlmctl"}
         if "connect_timeout" not in given and "PGCONNECT_TIMEOUT" not in os.environ:
             extra["connect_timeout"] = CONNECT_TIMEOUT
