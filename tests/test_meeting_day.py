@@ -565,6 +565,7 @@ STEPS = [
 ]
 
 
+@pytest.mark.file_store  # puts the TOML record back between examples
 def test_any_sequence_of_a_days_commands_keeps_the_agenda_sound(hlm: Path) -> None:
     """Random days: whatever the operator types, in time order, no command fails with
     an internal error, and the agenda never puts two held meetings in one room at

@@ -25,6 +25,9 @@ NAMES = [
     "Republic of Moldova", "Antigua and Barbuda", "Equatorial Guinea", "Nepal", "Fiji",
     "Syrian Arab Republic", "Dominican Republic", "Kazakhstan", "Ghana", "Mali", "Samoa",
 ]  # fmt: skip
+# The record is built once per module and copied as TOML into each test's folder.
+pytestmark = pytest.mark.file_store
+
 WIDTHS = [60, 80, 100, 140]
 BOX = re.compile(r"[│┃┏┓┗┛┡┩└┘├┤┼┬┴┳┻╇━─═║\s():;,]+")
 

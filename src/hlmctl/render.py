@@ -19,7 +19,7 @@ from hlmctl.clock import format_duration
 from hlmctl.csvio import needs_quote
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, JustifyMethod
     from rich.table import Table
 
     from hlmctl.context import Env
@@ -589,7 +589,7 @@ class Column:
     drop: int = 0
     wrap: bool = False
     min_width: int = 0
-    justify: str = "left"
+    justify: JustifyMethod = "left"
 
 
 def _longest(col: Column, rows: list[list[str]], i: int) -> int:
@@ -638,7 +638,7 @@ def fitted_table(
             width=width,
             no_wrap=not col.wrap,
             overflow="fold",
-            justify=col.justify,  # type: ignore[arg-type]
+            justify=col.justify,
         )
     for row, style in zip(rows, styles, strict=True):
         table.add_row(*(Text(row[i]) for i in widths), style=style)

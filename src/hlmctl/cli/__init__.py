@@ -10,6 +10,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -22,6 +23,9 @@ from hlmctl.cli import (  # noqa: F401  (they register commands)
     store,
 )
 from hlmctl.cli.common import app
+
+if TYPE_CHECKING:
+    from typer.models import CommandInfo, TyperInfo
 
 __all__ = ["app", "main"]
 
@@ -54,7 +58,7 @@ def only_command(words: list[str]) -> Iterator[None]:
     """Let Typer build only the command that runs: it builds every registered command
     (their parameters, types and help) before it runs one. A name that matches no
     command keeps them all, for Click's error and its "did you mean"."""
-    saved: list[tuple[typer.Typer, list, list]] = []  # type: ignore[type-arg]
+    saved: list[tuple[typer.Typer, list[CommandInfo], list[TyperInfo]]] = []
     try:
         current = app
         for word in words:

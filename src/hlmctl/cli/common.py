@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TextIO, TypeVar, cast
 
 import typer
 
@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from hlmctl.record import Record
     from hlmctl.store import RecordStore
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
 
 app = typer.Typer(
     name="hlmctl",
@@ -141,7 +143,7 @@ def env_of(ctx: typer.Context) -> Env:
     return Env()
 
 
-def handled(func: F) -> F:
+def handled(func: Callable[P, R]) -> Callable[P, R]:
     """Expected errors: one line on stderr and their exit code. Bugs: exit 1.
 
     Output never decides the fate of a change: stdout is written through a guard,
@@ -151,10 +153,11 @@ def handled(func: F) -> F:
     """
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         # Typer hands the command Click's context (typer.Context is a subclass of it).
-        ctx = next((a for a in [*args, *kwargs.values()] if hasattr(a, "find_root")), None)
-        env = env_of(ctx) if ctx else Env()
+        found = next((a for a in [*args, *kwargs.values()] if hasattr(a, "find_root")), None)
+        # env_of only asks it for find_root(), which Click's own context also has.
+        env = env_of(cast(typer.Context, found)) if found is not None else Env()
         if not isinstance(env.stdout, GuardedOutput):
             env.stdout = cast(TextIO, GuardedOutput(env.stdout))
         try:
@@ -200,7 +203,7 @@ def handled(func: F) -> F:
             )
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 class OutputFailed(Exception):
@@ -243,7 +246,7 @@ class GuardedOutput(io.TextIOBase):
         return int(self._guard(self.inner.fileno))
 
     @property
-    def encoding(self) -> str:  # type: ignore[override]
+    def encoding(self) -> str:  # type: ignore[override]  # read-only, as on every stream
         return str(getattr(self.inner, "encoding", None) or "utf-8")
 
     def writable(self) -> bool:
@@ -330,9 +333,9 @@ def open_meeting(ctx: typer.Context, *, write: bool) -> tuple[Env, RecordStore, 
 def change(
     ctx: typer.Context,
     command: str,
-    apply: Callable[[Meeting, Record, datetime], Any],
-    describe: Callable[[Any], str],
-) -> tuple[Env, RecordStore, Meeting, Record, datetime, Any]:
+    apply: Callable[[Meeting, Record, datetime], T],
+    describe: Callable[[T], str],
+) -> tuple[Env, RecordStore, Meeting, Record, datetime, T]:
     env, store, meeting, now = open_meeting(ctx, write=True)
     record, result = store.change(
         meeting,

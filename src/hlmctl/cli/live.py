@@ -3,7 +3,7 @@ and of the record: report, undo, log."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,6 +25,15 @@ from hlmctl.cli.common import (
     reply_app,
 )
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from hlmctl.cli.common import Language
+    from hlmctl.context import Env
+    from hlmctl.live import Status
+    from hlmctl.meeting import Meeting
+    from hlmctl.record import Record, Speaker
+
 ListArgument = Annotated[
     str | None,
     typer.Argument(
@@ -44,7 +53,15 @@ NowFormatOption = Annotated[
 ]
 
 
-def _show_status(env, meeting, record, st, now, fmt, lang=None) -> None:  # type: ignore[no-untyped-def]
+def _show_status(
+    env: Env,
+    meeting: Meeting,
+    record: Record,
+    st: Status,
+    now: datetime,
+    fmt: NowFormat | None,
+    lang: Language | None = None,
+) -> None:
     from hlmctl import render
     from hlmctl.projection import project
     from hlmctl.views import status_view
@@ -71,10 +88,10 @@ def next_(
     """End the current statement and call the next speaker."""
     from hlmctl.live import next_speaker
 
-    def apply(meeting, record, now):  # type: ignore[no-untyped-def]
+    def apply(meeting: Meeting, record: Record, now: datetime) -> Status:
         return next_speaker(meeting, record, meeting.speaker_list(list_id).id, now)
 
-    def describe(st) -> str:  # type: ignore[no-untyped-def]
+    def describe(st: Status) -> str:
         parts = []
         if st.ended:
             parts.append(f"{st.ended.id} {st.ended.delegation} ended")
@@ -152,7 +169,9 @@ def absent(
     from hlmctl.live import absent as mark_absent
     from hlmctl.speakers import resolve_ref
 
-    def apply(meeting, record, now):  # type: ignore[no-untyped-def]
+    def apply(
+        meeting: Meeting, record: Record, now: datetime
+    ) -> tuple[Speaker, int, Speaker | None]:
         lst = meeting.speaker_list(list_id)
         if ref is None:
             speaker = record.current(lst.id)
@@ -182,7 +201,7 @@ def close(ctx: typer.Context, list_id: ListArgument = None) -> None:
     """Close a list (rule 73): no new inscription; replies stay open."""
     from hlmctl.live import close_list
 
-    def apply(meeting, record, now):  # type: ignore[no-untyped-def]
+    def apply(meeting: Meeting, record: Record, now: datetime) -> str:
         lid = meeting.speaker_list(list_id).id
         close_list(record, lid, now)
         return lid
@@ -197,7 +216,7 @@ def reopen(ctx: typer.Context, list_id: ListArgument = None) -> None:
     """Reopen a closed list."""
     from hlmctl.live import reopen_list
 
-    def apply(meeting, record, now):  # type: ignore[no-untyped-def]
+    def apply(meeting: Meeting, record: Record, now: datetime) -> str:
         lid = meeting.speaker_list(list_id).id
         reopen_list(record, lid)
         return lid

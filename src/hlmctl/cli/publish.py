@@ -49,12 +49,12 @@ def parse_day(value: str | None, meeting: Meeting) -> date | None:
     return day
 
 
-def parse_as_at(value: str, day: date | None, now: datetime) -> datetime:
+def parse_as_at(value: str, day: date | None, now: datetime, meeting: Meeting) -> datetime:
     """HH:MM on --day (else on the clock's day), or an ISO 8601 date and time."""
     from hlmctl.clock import parse_now
 
     # parse_now's own message says what is wrong: not a time, or out of range
-    at = parse_now(value, now.tzinfo, source="--as-at")  # type: ignore[arg-type]
+    at = parse_now(value, meeting.tz, source="--as-at")
     if ":" in value and "-" not in value.strip()[:5] and len(value.strip()) <= 8:
         return datetime.combine(day or now.date(), at.timetz())
     return at
@@ -87,7 +87,7 @@ def journal(
     env, store, meeting, now = open_meeting(ctx, write=False)
     language = lang_of(env, lang)
     chosen_day = parse_day(day, meeting)
-    at = parse_as_at(as_at, chosen_day, now) if as_at else now
+    at = parse_as_at(as_at, chosen_day, now, meeting) if as_at else now
     record = store.read_record(meeting)
     blocks = render_publish.journal_blocks(
         language, build(meeting, record, now, day=chosen_day, as_at=at)

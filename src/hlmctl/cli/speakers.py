@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,8 +23,17 @@ from hlmctl.cli.common import (
     speakers_app,
 )
 
+if TYPE_CHECKING:
+    from datetime import datetime
 
-def _estimate(env, ctx_meeting, record, speaker_id: str, now) -> str:  # type: ignore[no-untyped-def]
+    from hlmctl.context import Env
+    from hlmctl.meeting import Meeting
+    from hlmctl.record import Record, Speaker
+
+
+def _estimate(
+    env: Env, ctx_meeting: Meeting, record: Record, speaker_id: str, now: datetime
+) -> str:
     from hlmctl.projection import project
     from hlmctl.render import overflow_warning
 
@@ -201,7 +210,7 @@ def remove(
     from hlmctl.speakers import remove as remove_speaker
     from hlmctl.speakers import resolve_ref
 
-    def apply(meeting, record, now):  # type: ignore[no-untyped-def]
+    def apply(meeting: Meeting, record: Record, now: datetime) -> Speaker:
         if list_id:
             meeting.speaker_list(list_id)
         speaker = resolve_ref(record, ref, list_id=list_id)
@@ -249,7 +258,7 @@ def move(
     from hlmctl.speakers import move as move_speaker
     from hlmctl.speakers import resolve_ref
 
-    def apply(meeting, record, now):  # type: ignore[no-untyped-def]
+    def apply(meeting: Meeting, record: Record, now: datetime) -> tuple[Speaker, int]:
         speaker = resolve_ref(record, ref, list_id=list_id)
         anchor_before = resolve_ref(record, before, list_id=speaker.list) if before else None
         anchor_after = resolve_ref(record, after, list_id=speaker.list) if after else None
@@ -281,7 +290,7 @@ def swap(
     from hlmctl.ordering import waiting_position
     from hlmctl.speakers import resolve_ref, swap_speakers
 
-    def apply(meeting, record, now):  # type: ignore[no-untyped-def]
+    def apply(meeting: Meeting, record: Record, now: datetime) -> tuple[Speaker, Speaker]:
         a = resolve_ref(record, first, list_id=list_id)
         b = resolve_ref(record, second, list_id=list_id or a.list)
         swap_speakers(record, a, b)
@@ -318,7 +327,7 @@ def import_(
     if list_id:
         rows = [(n, {**r, "list": r.get("list") or list_id}) for n, r in rows]
 
-    def apply(meeting, record, now):  # type: ignore[no-untyped-def]
+    def apply(meeting: Meeting, record: Record, now: datetime) -> tuple[list[Speaker], int]:
         try:
             return import_rows(meeting, record, rows, now)
         except InputError as exc:
