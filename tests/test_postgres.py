@@ -392,7 +392,7 @@ def test_a_connection_dropped_inside_a_transaction_exits_5(
     before = record_bytes(isolated)
     proc = hlmctl_process(
         "--now", NOW, "speakers", "add", "Chile", cwd=isolated,
-        env={"HLMCTL_FAULT": "before-commit:2"},
+        env={"HLMCTL_FAULT": "before-commit:4"},
     )  # fmt: skip
     wait_until(in_transaction(pg), "the writer inside its transaction")
     pg.sql(
@@ -414,7 +414,7 @@ def test_the_server_stopped_in_the_middle_of_a_command(hlm: Path, isolated: Path
     before = record_bytes(isolated)
     proc = hlmctl_process(
         "--now", NOW, "speakers", "add", "Chile", cwd=isolated,
-        env={"HLMCTL_FAULT": "before-commit:2"},
+        env={"HLMCTL_FAULT": "before-commit:4"},
     )  # fmt: skip
     try:
         wait_until(in_transaction(pg), "the writer inside its transaction")
