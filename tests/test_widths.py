@@ -172,7 +172,7 @@ def test_french_listing_and_report(forty: Path) -> None:
     report = run("--now", NOW, "report", "--lang", "fr").stdout
     assert "1 déclaration a été prononcée." in report
     now = run("--now", NOW, "now", "--lang", "fr").stdout
-    assert now.startswith("A la parole : ")
+    assert now.startswith("À la parole : ")
 
 
 def test_french_agenda_has_french_dates_and_times(hlm: Path) -> None:
