@@ -8,11 +8,12 @@ validation, no Pydantic) and never fails: a file it cannot read completes nothin
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
-import click
+# typer.Context, not typer.Context: Typer carries its own copy of click, and
+# importing the separate click package would cost every command ~10 ms at start-up.
+import typer
 
 DEFAULT_LEVELS = (
     "head-of-state",
@@ -36,7 +37,7 @@ DEFAULT_CATEGORIES = (
 )
 
 
-def _meeting_path(ctx: click.Context) -> Path | None:
+def _meeting_path(ctx: typer.Context) -> Path | None:
     given = ctx.find_root().params.get("meeting") or os.environ.get("HLMCTL_MEETING")
     path = Path(given) if given else Path("meeting.toml")
     if path.is_dir():
@@ -53,6 +54,8 @@ def _meeting_path(ctx: click.Context) -> Path | None:
 def _toml(path: Path | None) -> dict[str, Any]:
     if path is None:
         return {}
+    import tomllib  # here, not at start-up: only a completion reads TOML this way
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -70,21 +73,21 @@ def _starting(values: list[str], incomplete: str) -> list[str]:
     return [v for v in values if v.casefold().startswith(key)]
 
 
-def list_ids(ctx: click.Context, incomplete: str) -> list[str]:
+def list_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     return _starting(_ids(_toml(_meeting_path(ctx)).get("lists")), incomplete)
 
 
-def level_ids(ctx: click.Context, incomplete: str) -> list[str]:
+def level_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     levels = _ids(_toml(_meeting_path(ctx)).get("levels")) or list(DEFAULT_LEVELS)
     return _starting(levels, incomplete)
 
 
-def category_ids(ctx: click.Context, incomplete: str) -> list[str]:
+def category_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     categories = _ids(_toml(_meeting_path(ctx)).get("categories")) or list(DEFAULT_CATEGORIES)
     return _starting(categories, incomplete)
 
 
-def speaker_ids(ctx: click.Context, incomplete: str) -> list[tuple[str, str]]:
+def speaker_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Waiting or speaking speakers, each with its delegation as the help text."""
     meeting = _meeting_path(ctx)
     if meeting is None:
@@ -99,7 +102,7 @@ def speaker_ids(ctx: click.Context, incomplete: str) -> list[tuple[str, str]]:
     return out
 
 
-def _record(ctx: click.Context, meeting: Path) -> dict[str, Any]:
+def _record(ctx: typer.Context, meeting: Path) -> dict[str, Any]:
     """The record, from the store --store or $HLMCTL_STORE names (else the file)."""
     store = ctx.find_root().params.get("store") or os.environ.get("HLMCTL_STORE") or "file"
     if not store.startswith(("postgresql://", "postgres://")):
@@ -109,13 +112,15 @@ def _record(ctx: click.Context, meeting: Path) -> dict[str, Any]:
     table = _toml(meeting).get("meeting")
     meeting_id = table.get("id") if isinstance(table, dict) else None
     raw = peek_record(store, str(meeting_id)) if meeting_id else None
+    import tomllib
+
     try:
         return tomllib.loads(raw.decode("utf-8")) if raw else {}
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         return {}
 
 
-def delegation_names(ctx: click.Context, incomplete: str) -> list[str]:
+def delegation_names(ctx: typer.Context, incomplete: str) -> list[str]:
     from hlmctl.delegations import normalize, reference_path
 
     data = _toml(reference_path())
