@@ -11,30 +11,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-# typer.Context, not typer.Context: Typer carries its own copy of click, and
+# typer.Context, not click.Context: Typer carries its own copy of click, and
 # importing the separate click package would cost every command ~10 ms at start-up.
 import typer
-
-DEFAULT_LEVELS = (
-    "head-of-state",
-    "vice-president",
-    "crown-prince",
-    "head-of-government",
-    "deputy-prime-minister",
-    "minister",
-    "vice-minister",
-    "head-of-delegation",
-    "other",
-)
-DEFAULT_CATEGORIES = (
-    "member-state",
-    "observer-state",
-    "observer",
-    "un-entity",
-    "igo",
-    "ngo",
-    "other",
-)
 
 
 def _meeting_path(ctx: typer.Context) -> Path | None:
@@ -78,12 +57,18 @@ def list_ids(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def level_ids(ctx: typer.Context, incomplete: str) -> list[str]:
-    levels = _ids(_toml(_meeting_path(ctx)).get("levels")) or list(DEFAULT_LEVELS)
+    from hlmctl.meeting import DEFAULT_LEVELS  # already loaded by the CLI: no cost
+
+    levels = _ids(_toml(_meeting_path(ctx)).get("levels")) or [lv.id for lv in DEFAULT_LEVELS]
     return _starting(levels, incomplete)
 
 
 def category_ids(ctx: typer.Context, incomplete: str) -> list[str]:
-    categories = _ids(_toml(_meeting_path(ctx)).get("categories")) or list(DEFAULT_CATEGORIES)
+    from hlmctl.meeting import DEFAULT_CATEGORIES
+
+    categories = _ids(_toml(_meeting_path(ctx)).get("categories")) or [
+        c.id for c in DEFAULT_CATEGORIES
+    ]
     return _starting(categories, incomplete)
 
 
