@@ -94,16 +94,25 @@ def pg(pg_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     return pg_server
 
 
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of validated meeting files for the whole run (never the user's own):
+    every test reads its meeting through it, as a user's commands do."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
 def isolated(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     request: pytest.FixtureRequest,
     store_kind: str,
+    cache_dir: Path,
 ) -> Iterator[Path]:
     """Run in tmp_path with no meeting, no clock and no operator from outside, on the
     store this test runs on."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HLMCTL_CACHE_DIR", str(cache_dir))
     for name in (
         "HLMCTL_MEETING",
         "HLMCTL_NOW",

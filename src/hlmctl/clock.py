@@ -32,7 +32,7 @@ def out_of_range(what: str, value: object) -> str:
     return f"{what}: {value} is outside the times hlmctl accepts ({RANGE_TEXT})"
 
 
-_TIME_OF_DAY = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
+_TIME_OF_DAY = r"^\d{1,2}:\d{2}(:\d{2})?$"  # compiled by ``re`` when first used
 
 
 def parse_now(value: str, tz: ZoneInfo, *, source: str = "--now") -> datetime:
@@ -40,7 +40,7 @@ def parse_now(value: str, tz: ZoneInfo, *, source: str = "--now") -> datetime:
     day alone (``10:00``) is that time today, in the venue's time zone. ``source``
     names where the text came from (``--now`` or ``HLMCTL_NOW``) in the error."""
     text = value.strip()
-    if _TIME_OF_DAY.match(text):
+    if re.match(_TIME_OF_DAY, text):
         try:
             of_day = time.fromisoformat(text if text.index(":") == 2 else "0" + text)
         except ValueError:

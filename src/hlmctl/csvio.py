@@ -1,10 +1,9 @@
-"""Reading speakers from CSV or JSON, as exported by hlmctl or by another tool."""
+"""Reading speakers from CSV or JSON, as exported by hlmctl or by another tool.
+
+The rendering of every command uses ``needs_quote``: the parsers are imported when read."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -44,6 +43,8 @@ def read_rows(raw: bytes, name: str) -> list[tuple[int, Mapping[str, Any]]]:
 
 
 def _json_rows(text: str, name: str) -> list[tuple[int, Mapping[str, Any]]]:
+    import json
+
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -73,6 +74,9 @@ def _scalar(value: Any) -> Any:
 
 
 def _csv_rows(text: str, name: str) -> list[tuple[int, Mapping[str, Any]]]:
+    import csv
+    import io
+
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)

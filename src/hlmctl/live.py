@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from hlmctl import delegations
 from hlmctl.errors import InputError, NothingToDo
 from hlmctl.meeting import Meeting, Segment
 from hlmctl.ordering import waiting_position
@@ -318,6 +317,7 @@ def add_reply(
     category: str | None = None,
 ) -> Speaker:
     """A right of reply under decision 34/401 (limits from the meeting file)."""
+    from hlmctl import delegations
     from hlmctl.speakers import default_level, resolve_delegation
     from hlmctl.text import clean_text
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from datetime import date, datetime, time
 from functools import cached_property
 from pathlib import Path
@@ -436,18 +435,27 @@ def _located(problems: list[tuple[Loc, str]], text: str | None) -> list[str]:
 # --- loading -------------------------------------------------------------------------
 
 
-def load_meeting(path: Path) -> Meeting:
-    """Read and validate a meeting file; every problem is listed in one error."""
+def load_meeting(path: Path, *, cached: bool = True) -> Meeting:
+    """Read and validate a meeting file; every problem is listed in one error.
+
+    With ``cached``, a file validated before (the same bytes, by the same code) is
+    read back from the user's cache (``cache.py``) instead of validated again."""
+    from hlmctl import cache, text
     from hlmctl.files import MEETING_MAX_BYTES, NotThere, read_bounded
 
     try:
         raw = read_bounded(path, MEETING_MAX_BYTES, "meeting file")
     except NotThere:
         raise InvalidFileError(str(path), ["no such file"]) from None
-    return parse_meeting(raw, str(path))
+    if not cached:
+        return parse_meeting(raw, str(path))
+    code = (__file__, text.__file__)  # the code that decides what a valid file gives
+    return cache.validated(raw, code, Meeting, lambda: parse_meeting(raw, str(path)))
 
 
 def parse_meeting(raw: bytes, name: str) -> Meeting:
+    import tomllib
+
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -549,8 +557,9 @@ def _dotted(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+# Compiled by ``re`` the first time an error is located, not at every start-up.
+_HEADER = r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$"
+_KEY = r"^\s*([A-Za-z0-9_\-]+)\s*="
 
 
 def locate(text: str, loc: tuple[int | str, ...]) -> int | None:
@@ -559,7 +568,7 @@ def locate(text: str, loc: tuple[int | str, ...]) -> int | None:
     table: tuple[int | str, ...] = ()
     best: int | None = None
     for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(line)
+        header = re.match(_HEADER, line)
         if header:
             names = [n.strip().strip("\"'") for n in header.group(2).split(".")]
             if header.group(1) == "[[":
@@ -578,7 +587,7 @@ def locate(text: str, loc: tuple[int | str, ...]) -> int | None:
             if table and loc[: len(table)] == table:
                 best = number
             continue
-        key_match = _KEY.match(line)
+        key_match = re.match(_KEY, line)
         if (
             key_match
             and table == loc[: len(table)]

@@ -7,7 +7,6 @@ escapes. JSON is written straight to stdout, never wrapped or coloured.
 
 from __future__ import annotations
 
-import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -83,6 +82,8 @@ def csv_cell(value: Any) -> str:
 
 
 def write_csv(env: Env, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+    import csv
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)

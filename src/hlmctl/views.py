@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from hlmctl import delegations
 from hlmctl.meeting import Meeting, Person
 from hlmctl.ordering import waiting_position
 from hlmctl.projection import Agenda, AgendaSegment, Overflow, limit_minutes, limit_words
@@ -59,9 +58,23 @@ def speaker_view(
         "ended_at": iso(speaker.ended_at, meeting),
         "spoken_seconds": round(spoken, 3) if spoken is not None else None,
         "segment": place.segment_id if place else None,
-        "regional_group": (delegations.group_of(speaker.delegation) or None) if groups else None,
+        "regional_group": _group_of(speaker.delegation) if groups else None,
         "absences": [iso(a, meeting) for a in speaker.absences],
     }
+
+
+def _group_of(delegation: str) -> str | None:
+    # The reference data is imported (and read) only when a view shows a group.
+    from hlmctl import delegations
+
+    return delegations.group_of(delegation) or None
+
+
+def _reference_data() -> dict[str, str]:
+    from hlmctl import delegations
+
+    ref = delegations.reference()
+    return {"source": ref.source, "as_of": ref.as_of}
 
 
 def speakers_view(
@@ -247,8 +260,5 @@ def report_view(meeting: Meeting, record: Record, report: Report) -> dict[str, A
             }
             for s in report.spread
         ],
-        "reference_data": {
-            "source": delegations.reference().source,
-            "as_of": delegations.reference().as_of,
-        },
+        "reference_data": _reference_data(),
     }

@@ -34,12 +34,14 @@ def board(
     a webcast caption (/caption), the agenda (/agenda) and the CLI's JSON (/api/now,
     /api/agenda), pushed to the browser as the record changes. Ctrl-C stops it."""
     import dataclasses
+    import gc
     import io
     from datetime import datetime, timedelta
 
     from hlmctl.board.server import BoardServer, address_of, bind, is_loopback
     from hlmctl.board.state import Board
 
+    gc.enable()  # a server runs for hours (the console script starts with it off)
     env = env_of(ctx)
     # The first line of stderr is the address: what opening the meeting has to say
     # (the bundled example is shown, say) waits until after it.

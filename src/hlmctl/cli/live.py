@@ -277,7 +277,12 @@ def timer(
     ] = None,
 ) -> None:
     """A live countdown for the current statement (q or Ctrl-C quits)."""
+    import gc
+
     from hlmctl.timer import run_timer
+
+    if not once:
+        gc.enable()  # it runs for the whole statement (the console script starts with it off)
 
     env, store, meeting, _ = open_meeting(ctx, write=False)
     run_timer(

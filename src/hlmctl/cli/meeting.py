@@ -123,7 +123,7 @@ def validate(
         path = path / "meeting.toml"
     store: RecordStore = Store(path) if path is not None else env.store(write=False)
     try:
-        meeting = load_meeting(store.meeting_path)
+        meeting = load_meeting(store.meeting_path, cached=False)
         record = store.read_record(meeting)
         problems = store.check_undo_history() if isinstance(store, Store) else []
         if isinstance(store, Store) and problems:

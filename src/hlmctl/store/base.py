@@ -9,7 +9,6 @@ fingerprint of a meeting's modalities.
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -105,6 +104,8 @@ def modalities_fingerprint(meeting: Meeting) -> str:
     """A fingerprint of the modalities as read: the parsed model, so comments,
     layout and key order do not count, and defaults the file leaves out do not
     change it from one hlmctl version to the next."""
+    import json
+
     data = meeting.model_dump(mode="json", exclude_unset=True)
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
