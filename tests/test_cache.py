@@ -239,3 +239,19 @@ def test_a_command_reading_the_cache_builds_no_validator_of_the_meeting(
         for _ in range(2)
     ]
     assert seen == ["True", "False"]
+
+
+def test_the_reference_data_from_the_cache_equals_the_file(own_cache: Path) -> None:
+    from hlmctl import delegations
+
+    delegations.reference.cache_clear()
+    try:
+        first = delegations.reference()
+        delegations.reference.cache_clear()
+        second = delegations.reference()  # from the cache
+        assert len(entries(own_cache)) == 1
+        fresh = delegations._read_reference(delegations.reference_path().read_bytes())
+        assert first == second == fresh
+        assert second.index == fresh.index
+    finally:
+        delegations.reference.cache_clear()

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import typer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -317,3 +318,45 @@ def test_a_lock_file_removed_while_a_writer_waits_still_excludes(tmp_path: Path)
         waiter.join(10)
         for unlock in unlock_second:
             unlock()
+
+
+def test_the_table_of_command_modules_matches_the_commands() -> None:
+    """``main`` imports only the modules ``COMMAND_MODULES`` names for a command: each
+    must be exactly the modules that register it (its callback, its subcommands, the
+    group itself), and every command must be in the table."""
+    import importlib
+
+    from hlmctl import cli
+
+    app = cli.app  # every module registered
+    modules = {name: importlib.import_module(f"hlmctl.cli.{name}") for name in cli.MODULES}
+
+    def short(module: str) -> str:
+        return module.rsplit(".", 1)[-1]
+
+    found: dict[str, set[str]] = {}
+    for command in app.registered_commands:
+        assert command.callback is not None
+        name = command.name or typer.main.get_command_name(command.callback.__name__)
+        found[name] = {short(command.callback.__module__)}
+    for group in app.registered_groups:
+        sub = group.typer_instance
+        assert group.name is not None and sub is not None
+        owners = {short(c.callback.__module__) for c in sub.registered_commands if c.callback}
+        if sub.registered_callback and sub.registered_callback.callback:
+            owners.add(short(sub.registered_callback.callback.__module__))
+        owners |= {n for n, m in modules.items() if any(v is sub for v in vars(m).values())}
+        found[group.name] = owners - {"common"}
+    assert found == {name: set(mods) for name, mods in cli.COMMAND_MODULES.items()}
+
+
+def test_the_console_script_imports_only_the_module_of_its_command(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from hlmctl.cli import main\n"
+        "sys.argv = ['hlmctl', '--now', '2013-05-13T09:30', 'now']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('hlmctl.cli.')))\n"
+    )
+    shown = _in_fresh_python(code, tmp_path).splitlines()[-1]
+    assert shown == "['hlmctl.cli.common', 'hlmctl.cli.complete', 'hlmctl.cli.live']"

@@ -1,10 +1,10 @@
-"""A per-user cache of validated meeting files.
+"""A per-user cache of validated meeting files (and of the reference data).
 
 Every command reads the meeting file; parsing its TOML and building the Pydantic
 validators of its models costs about a third of what hlmctl adds to the framework's
-own start-up. The result depends only on the file's bytes and on the code that
-validates them, so it is kept under a key made of both (``key``) and read back
-with pickle by the next command.
+own start-up (``speakers add`` also reads ``delegations.toml``). The result depends
+only on the file's bytes and on the code that validates them, so it is kept under a
+key made of both (``key``) and read back with pickle by the next command.
 
 Pickle runs code when it loads, so an entry is only ever read from a folder and a
 file that belong to the user running hlmctl and that nobody else may write. Anything

@@ -6,7 +6,7 @@ mean" for near misses.
 
 The data is read only when a name must be matched (``speakers add``, a reference by
 delegation, the regional groups of a report), once per process, with the compiled
-TOML reader the record uses: about 2 ms, against 8 ms with ``tomllib``.
+TOML reader the record uses, and kept in the user's cache of validated files.
 """
 
 from __future__ import annotations
@@ -111,9 +111,18 @@ def reference_path() -> Path:
 
 @cache
 def reference() -> ReferenceData:
+    """The reference data, from the user's cache (``cache.py``) once it has been read
+    by this code: about 0.3 ms instead of 3 for ``speakers add``."""
+    from hlmctl import cache
+
+    raw = reference_path().read_bytes()
+    return cache.validated(raw, (__file__,), ReferenceData, lambda: _read_reference(raw))
+
+
+def _read_reference(raw: bytes) -> ReferenceData:
     import rtoml
 
-    data = rtoml.loads(reference_path().read_text(encoding="utf-8"))
+    data = rtoml.loads(raw.decode("utf-8"))
     entries: list[Delegation] = []
     index: dict[str, Delegation] = {}
     for row in data.get("delegation", []):

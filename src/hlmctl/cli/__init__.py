@@ -1,12 +1,15 @@
 """The command line: parse, call one domain function, hand the result to a renderer.
 
 ``common`` holds the Typer apps and what every command shares; each other module
-registers the commands of one area on them.
+registers the commands of one area on them. ``app`` (what the tests and the docs
+use) has them all; ``main`` (the console script) imports only the module of the
+command it runs, when the command line names one (``COMMAND_MODULES``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import sys
 from collections.abc import Iterator
@@ -14,20 +17,46 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from hlmctl.cli import (  # noqa: F401  (they register commands)
-    board,
-    live,
-    meeting,
-    publish,
-    speakers,
-    store,
-)
-from hlmctl.cli.common import app
+from hlmctl.cli import common
 
 if TYPE_CHECKING:
     from typer.models import CommandInfo, TyperInfo
 
-__all__ = ["app", "main"]
+__all__ = ["COMMAND_MODULES", "app", "main"]
+
+# The modules of the commands, in the order of ``hlmctl --help``.
+MODULES = ("board", "live", "meeting", "publish", "speakers", "store")
+# The modules that register each command or group of commands (tests/test_speed.py
+# checks this table against the commands themselves).
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "board": ("board",),
+    **dict.fromkeys(
+        ("next", "now", "pause", "resume", "absent", "timer", "report", "undo", "log"),
+        ("live",),
+    ),
+    **dict.fromkeys(("examples", "init", "validate", "agenda"), ("meeting",)),
+    **dict.fromkeys(("journal", "script"), ("publish",)),
+    "speakers": ("speakers",),
+    "lists": ("live", "publish"),
+    "reply": ("live",),
+    "meeting": ("live",),
+    "store": ("store",),
+}
+
+
+def register(command: str | None = None) -> typer.Typer:
+    """Import the modules that register ``command`` (every module when None or not a
+    command) and return the app they registered on."""
+    for name in COMMAND_MODULES.get(command or "", MODULES):
+        importlib.import_module(f"hlmctl.cli.{name}")
+    return common.app
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":
+        return register()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # Global options that take a value (see ``common.root``).
 _VALUE_OPTIONS = ("--meeting", "-m", "--now", "--store", "--lang")
@@ -60,7 +89,7 @@ def only_command(words: list[str]) -> Iterator[None]:
     command keeps them all, for Click's error and its "did you mean"."""
     saved: list[tuple[typer.Typer, list[CommandInfo], list[TyperInfo]]] = []
     try:
-        current = app
+        current = common.app
         for word in words:
             commands = [
                 c
@@ -87,8 +116,10 @@ def main() -> None:
     # hlmctl uses no Pydantic plugin: without this, the first model to be built looks
     # for plugins in the metadata of every installed distribution (several ms).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    words = named_command(sys.argv[1:])
+    app = register(words[0] if words else None)
     try:
-        with only_command(named_command(sys.argv[1:])):
+        with only_command(words):
             app(prog_name="hlmctl")
     except BrokenPipeError:
         # The reader went away (| head): stop quietly, as Unix tools do.
