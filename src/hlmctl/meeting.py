@@ -4,14 +4,12 @@ People write the meeting file; hlmctl only reads it. These models are the one
 description of its format: defaults, validation and error messages come from here.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from datetime import date, datetime, time
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal, Self, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -135,7 +133,7 @@ class Item(Model):
     label_fr: Text | None = Field(default=None, description="The label in French.")
 
     @model_validator(mode="after")
-    def _needs_minutes(self) -> Item:
+    def _needs_minutes(self) -> Self:
         if self.kind != "list" and self.minutes is None:
             raise ValueError(f"item {self.label!r} needs 'minutes' (only kind = 'list' has none)")
         return self
@@ -186,7 +184,7 @@ class Segment(Model):
     note: Text | None = None
 
     @model_validator(mode="after")
-    def _times(self) -> Segment:
+    def _times(self) -> Self:
         if self.kind == "closing-plenary":
             if self.start is not None or self.end is not None:
                 raise ValueError(
@@ -269,7 +267,7 @@ class Meeting(Model):
     segments: list[Segment] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _cross_checks(self) -> Meeting:
+    def _cross_checks(self) -> Self:
         problems = _located(_cross_problems(self), None)
         if problems:
             raise ValueError("\n".join(problems))

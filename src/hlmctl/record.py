@@ -9,11 +9,9 @@ tenth of the time of ``tomli_w``, and what it writes reads back exactly. The
 meeting file, which people write, stays on ``tomllib`` (see meeting.py).
 """
 
-from __future__ import annotations
-
 import builtins
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 import rtoml
 from pydantic import (
@@ -91,7 +89,7 @@ class Speaker(RecordModel):
     meeting: str | None = None
 
     @model_validator(mode="after")
-    def _times_fit_status(self) -> Speaker:
+    def _times_fit_status(self) -> Self:
         """Each status has the times the commands rely on, in order."""
         started, ended, paused = self.started_at, self.ended_at, self.paused_at
         if self.status in ("waiting", "withdrawn"):
@@ -136,7 +134,7 @@ class ListState(RecordModel):
     closed_at: Time | None = None
 
     @model_validator(mode="after")
-    def _closed_at_only_when_closed(self) -> ListState:
+    def _closed_at_only_when_closed(self) -> Self:
         if self.closed_at is not None and not self.closed:
             raise ValueError("an open list has no closed_at")
         return self
@@ -149,7 +147,7 @@ class MeetingState(RecordModel):
     adjourned_at: Time | None = None
 
     @model_validator(mode="after")
-    def _in_order(self) -> MeetingState:
+    def _in_order(self) -> Self:
         if self.adjourned_at is not None and self.opened_at is None:
             raise ValueError("a meeting is adjourned but was never opened")
         if self.opened_at and self.adjourned_at and self.adjourned_at < self.opened_at:
@@ -175,7 +173,7 @@ class Record(RecordModel):
     log: list[LogEntry] = []
 
     @model_validator(mode="after")
-    def _consistent(self) -> Record:
+    def _consistent(self) -> Self:
         seen: set[str] = set()
         speaking: set[str] = set()
         for s in self.speakers:
@@ -223,7 +221,7 @@ class Record(RecordModel):
             times += [t for t in (ms.opened_at, ms.adjourned_at) if t]
         return max(times, default=None)
 
-    def check_clock(self, now: datetime) -> Record:
+    def check_clock(self, now: datetime) -> Self:
         """One clock for every writer: refuse a time earlier than the record's latest."""
         from hlmctl.errors import InputError
 
