@@ -252,6 +252,6 @@ def test_the_reference_data_from_the_cache_equals_the_file(own_cache: Path) -> N
         assert len(entries(own_cache)) == 1
         fresh = delegations._read_reference(delegations.reference_path().read_bytes())
         assert first == second == fresh
-        assert second.index == fresh.index
+        assert second.by_key == fresh.by_key
     finally:
         delegations.reference.cache_clear()
