@@ -360,3 +360,27 @@ def test_the_console_script_imports_only_the_module_of_its_command(tmp_path: Pat
     )
     shown = _in_fresh_python(code, tmp_path).splitlines()[-1]
     assert shown == "['hlmctl.cli.common', 'hlmctl.cli.complete', 'hlmctl.cli.live']"
+
+
+def test_the_console_script_runs_without_the_cyclic_collector(tmp_path: Path) -> None:
+    code = (
+        "import gc, sys\n"
+        "from hlmctl.__main__ import run\n"
+        "sys.argv = ['hlmctl', '--now', '2013-05-13T09:30', 'now']\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "print(gc.isenabled())\n"
+    )
+    assert _in_fresh_python(code, tmp_path).splitlines()[-1] == "False"
+
+
+def test_the_board_turns_the_collector_back_on(tmp_path: Path) -> None:
+    """A server runs for hours: it must collect cycles (the timer, on a terminal, too)."""
+    import gc
+
+    gc.disable()
+    try:
+        result = run("--meeting", str(tmp_path / "none.toml"), "board", "--port", "0")
+        assert result.exit_code == 2  # no such meeting file: it stops, collector on
+        assert gc.isenabled()
+    finally:
+        gc.enable()
