@@ -42,6 +42,7 @@ DEFAULT_LOCK_TIMEOUT = 10.0
 MANIFEST = "manifest.json"
 MANIFEST_MAX_BYTES = 1024 * 1024
 _ENTRY_NAME = re.compile(r"^[0-9]{6,12}-[0-9a-f]{16}\.(z|d|absent)$")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def record_path_for(meeting_path: Path) -> Path:
@@ -158,9 +159,7 @@ class UndoEntry:
         if file is not None and not (isinstance(file, str) and _ENTRY_NAME.match(file)):
             raise ValueError(f"entry file {file!r} is not an undo entry's name")
         for digest in (old, new):
-            if digest is not None and not (
-                isinstance(digest, str) and re.fullmatch(r"[0-9a-f]{64}", digest)
-            ):
+            if digest is not None and not (isinstance(digest, str) and _SHA256.fullmatch(digest)):
                 raise ValueError(f"{digest!r} is not a SHA-256")
         if new is None or (file is None) != (old is None):
             raise ValueError(f"entry {number} is incomplete")
