@@ -696,9 +696,18 @@ def test_a_tampered_undo_entry_is_refused_naming_the_entry(seeded: Path) -> None
     assert isinstance(entries, list)
     newest = entries[-1]["file"]
     path = _undo_dir(seeded) / newest
-    old = zlib.decompress(path.read_bytes())
-    forged = old.replace(b"Belarus", b"Belgium")
-    path.write_bytes(zlib.compress(forged))
+    current = (seeded / "meeting.state.toml").read_bytes()
+    if newest.endswith(".z"):  # the whole record before
+        old = zlib.decompress(path.read_bytes())
+        path.write_bytes(zlib.compress(old.replace(b"Belarus", b"Belgium")))
+    else:  # a delta from the current record: a well-formed one that builds another record
+        from hlmctl.store.file import apply_delta, pack_delta
+
+        old = apply_delta(path.read_bytes(), current) or b""
+        assert b"Belarus" in old
+        forged = pack_delta(current, old.replace(b"Belarus", b"Belgium"))
+        assert forged is not None
+        path.write_bytes(forged)
     before = snapshot(seeded)
     result = run("undo")
     assert refused(result, command="undo", case="tampered entry") == []
