@@ -701,7 +701,7 @@ def test_a_tampered_undo_entry_is_refused_naming_the_entry(seeded: Path) -> None
         old = zlib.decompress(path.read_bytes())
         path.write_bytes(zlib.compress(old.replace(b"Belarus", b"Belgium")))
     else:  # a delta from the current record: a well-formed one that builds another record
-        from hlmctl.store.file import apply_delta, pack_delta
+        from hlmctl.store.delta import apply_delta, pack_delta
 
         old = apply_delta(path.read_bytes(), current) or b""
         assert b"Belarus" in old

@@ -22,8 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, run
+from hlmctl.store import delta
 from hlmctl.store import file as file_store
-from hlmctl.store.file import DELTA_MAGIC, apply_delta, make_delta, pack_delta, sha256
+from hlmctl.store.delta import DELTA_MAGIC, apply_delta, make_delta, pack_delta
+from hlmctl.store.file import sha256
 
 # They look at the files themselves (record, undo folder): the file store.
 pytestmark = pytest.mark.file_store
@@ -260,6 +262,7 @@ def test_a_delta_that_would_build_more_than_a_record_is_refused(
     bomb = _delta(len(current), 50 * len(current), [(1, 0, len(current))] * 50)
     (undo_dir(big) / entry).write_bytes(bomb)
     monkeypatch.setattr(file_store, "RECORD_MAX_BYTES", 10 * len(current))
+    monkeypatch.setattr(delta, "RECORD_MAX_BYTES", 10 * len(current))
     _refused(big, entry, snapshot(big))
     with pytest.raises(ValueError, match="more than a record"):
         apply_delta(bomb, current)
