@@ -99,8 +99,9 @@ class Speaker(RecordModel):
         """Each status has the times the commands rely on, in order."""
         started, ended, paused = self.started_at, self.ended_at, self.paused_at
         if self.status in ("waiting", "withdrawn"):
-            extra = [k for k in ("started_at", "ended_at", "paused_at") if getattr(self, k)]
-            if extra:
+            # Checked first without building anything: this runs for every speaker.
+            if started is not None or ended is not None or paused is not None:
+                extra = [k for k in ("started_at", "ended_at", "paused_at") if getattr(self, k)]
                 raise ValueError(f"a {self.status} speaker has no {' or '.join(extra)}")
         elif self.status == "speaking":
             if started is None:
