@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from hlmctl.errors import InputError, NothingToDo
 from hlmctl.meeting import Meeting, Segment
@@ -387,8 +388,7 @@ def refile_replies(meeting: Meeting, record: Record, list_id: str, now: datetime
 # --- meetings: opened and adjourned ----------------------------------------------------
 
 
-@dataclass
-class MeetingChange:
+class MeetingChange(NamedTuple):
     segment_id: str
     at: datetime
     ended: Speaker | None = None

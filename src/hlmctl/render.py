@@ -10,9 +10,8 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hlmctl.clock import format_duration
 from hlmctl.csvio import needs_quote
@@ -581,8 +580,7 @@ def _local_hm(value: str | None) -> str:
     return value[11:16] if value else ""
 
 
-@dataclass
-class Column:
+class Column(NamedTuple):
     """A table column: ``drop`` orders which give way first when the terminal is
     narrow (1 first; 0 never); a column that wraps needs ``min_width``."""
 
