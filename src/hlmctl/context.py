@@ -35,6 +35,8 @@ def _closed_stream() -> TextIO:
 
 @dataclass
 class Env:
+    """What a command runs with: its streams, the environment and the global options."""
+
     stdout: TextIO = field(default_factory=lambda: sys.stdout or _closed_stream())
     stderr: TextIO = field(default_factory=lambda: sys.stderr or _closed_stream())
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)

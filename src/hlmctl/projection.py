@@ -35,6 +35,8 @@ ANNOUNCE_STEP = 30
 
 @dataclass
 class AgendaItem:
+    """One line of a meeting's timed programme: a fixed item or a statement."""
+
     start: datetime
     end: datetime
     kind: str
@@ -50,6 +52,9 @@ class AgendaItem:
 
 @dataclass
 class AgendaSegment:
+    """One meeting (a segment of the modalities) as projected: its times, its items,
+    its state and what the timing says about it."""
+
     segment: Segment
     start: datetime | None
     end: datetime | None
@@ -108,6 +113,9 @@ class Overflow(NamedTuple):
 
 @dataclass
 class Agenda:
+    """The timed agenda: every meeting, who is not reached, and where each speaker
+    is expected to speak."""
+
     meeting: Meeting
     segments: list[AgendaSegment]
     overflow: list[Overflow]
