@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run
-from hlmctl import cache, text
+from hlmctl import cache, clock, text
 from hlmctl import meeting as meeting_module
 from hlmctl.meeting import Meeting, load_meeting, parse_meeting
 from hlmctl.store.file import bundled_meeting
@@ -202,7 +202,7 @@ def test_validate_never_uses_the_cache(own_cache: Path, meeting_file: Path) -> N
     """An entry planted under the key of a broken file (a stand-in for a stale or
     forged one) shows through every command but ``validate``, which reads the file."""
     meeting_file.write_text(meeting_file.read_text() + "\nnot toml at all = = =\n")
-    code = (meeting_module.__file__, text.__file__)
+    code = (meeting_module.__file__, text.__file__, clock.__file__)
     own_cache.mkdir(mode=0o700)
     planted = own_cache / (cache.key(meeting_file.read_bytes(), code) + ".pickle")
     planted.write_bytes(pickle.dumps(load_meeting(bundled_meeting("gofr-2013"), cached=False)))

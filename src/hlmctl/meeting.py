@@ -438,7 +438,7 @@ def load_meeting(path: Path, *, cached: bool = True) -> Meeting:
 
     With ``cached``, a file validated before (the same bytes, by the same code) is
     read back from the user's cache (``cache.py``) instead of validated again."""
-    from hlmctl import cache, text
+    from hlmctl import cache, clock, text
     from hlmctl.files import MEETING_MAX_BYTES, NotThere, read_bounded
 
     try:
@@ -447,7 +447,9 @@ def load_meeting(path: Path, *, cached: bool = True) -> Meeting:
         raise InvalidFileError(str(path), ["no such file"]) from None
     if not cached:
         return parse_meeting(raw, str(path))
-    code = (__file__, text.__file__)  # the code that decides what a valid file gives
+    # The code that decides what a valid file gives: its models, the text rule, the
+    # range of days.
+    code = (__file__, text.__file__, clock.__file__)
     return cache.validated(raw, code, Meeting, lambda: parse_meeting(raw, str(path)))
 
 
