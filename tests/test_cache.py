@@ -255,3 +255,27 @@ def test_the_reference_data_from_the_cache_equals_the_file(own_cache: Path) -> N
         assert second.by_key == fresh.by_key
     finally:
         delegations.reference.cache_clear()
+
+
+def test_pruning_removes_only_entries(
+    own_cache: Path, meeting_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever folder $HLMCTL_CACHE_DIR names, only files named as entries go."""
+    monkeypatch.setattr(cache, "KEEP", 1)
+    own_cache.mkdir(mode=0o700)
+    others = [
+        own_cache / "mine.pickle",
+        own_cache / ("A" * 64 + ".pickle"),
+        own_cache / ("0" * 63 + ".pickle"),
+        own_cache / ("0" * 64 + ".pickle.bak"),
+        own_cache / "notes.txt",
+    ]
+    for path in others:
+        path.write_text("not hlmctl's")
+        os.utime(path, (0, 0))  # older than any entry
+    text = meeting_file.read_bytes()
+    for n in range(3):
+        meeting_file.write_bytes(text + f"\n# version {n}\n".encode())
+        load_meeting(meeting_file)
+    assert all(path.exists() for path in others)
+    assert len([p for p in entries(own_cache) if cache._ours(p)]) == 1

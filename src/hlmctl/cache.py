@@ -30,6 +30,7 @@ T = TypeVar("T")
 FORMAT = b"hlmctl-cache-1"
 MAX_ENTRY_BYTES = 4 * 1024 * 1024
 KEEP = 64  # entries; the oldest go when a new one is written
+HEX = "0123456789abcdef"
 
 
 def folder() -> Path | None:
@@ -127,10 +128,15 @@ def store(name: str, value: object) -> None:
         return
 
 
+def _ours(path: Path) -> bool:
+    """An entry's name: a key (64 hexadecimal digits) and ``.pickle``. Nothing else in
+    the folder is ever removed, whatever folder ``$HLMCTL_CACHE_DIR`` names."""
+    stem = path.name.removesuffix(".pickle")
+    return path.name.endswith(".pickle") and len(stem) == 64 and not stem.strip(HEX)
+
+
 def _prune(where: Path) -> None:
-    entries = sorted(
-        (p for p in where.iterdir() if p.suffix == ".pickle"), key=lambda p: p.stat().st_mtime
-    )
+    entries = sorted((p for p in where.iterdir() if _ours(p)), key=lambda p: p.stat().st_mtime)
     for old in entries[:-KEEP]:
         old.unlink(missing_ok=True)
 
