@@ -810,6 +810,37 @@ def test_a_failed_write_to_stdout_is_exit_6_and_names_the_change(seeded: Path) -
     assert reading.stderr.decode().startswith("hlmctl: the output could not be written")
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["agenda"],
+        ["speakers", "list", "--format", "json"],
+        ["now"],
+        ["--help"],
+        ["speakers", "add", "Ghana"],
+    ],
+)
+def test_a_reader_that_goes_away_is_exit_0(seeded: Path, args: list[str]) -> None:
+    """Real processes whose reader closes the pipe before they write (`| head` that
+    has read enough): exit 0, nothing on stderr, and a change is still made once."""
+    env = {**os.environ, "HLMCTL_NOW": LATER}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hlmctl", *args],
+        cwd=seeded,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # long before the process has started to write
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, err
+    assert err == ""
+    if args[:2] == ["speakers", "add"]:
+        listed = run("speakers", "list", "--format", "json").json()
+        assert [s["delegation"] for s in listed].count("Ghana") == 1
+
+
 def test_invalid_utf8_in_arguments_and_the_environment_is_refused(seeded: Path) -> None:
     """Real processes, as a shell passes raw bytes: one line, exit 2, nothing written."""
     before = snapshot(seeded)

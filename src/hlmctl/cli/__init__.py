@@ -123,8 +123,17 @@ def main() -> None:
             app(prog_name="hlmctl")
     except BrokenPipeError:
         # The reader went away (| head): stop quietly, as Unix tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        common.quiet_stdout()
         sys.exit(0)
+    except SystemExit as exc:
+        # Typer turns a broken pipe outside a command (--help, --version) into exit 1,
+        # after wrapping the streams so that they stay quiet: that exit is 0 here.
+        utils = getattr(getattr(typer, "_click", None), "utils", None)
+        pacified = getattr(utils, "PacifyFlushWrapper", None)  # Typer's own, if it has one
+        if exc.code == 1 and pacified is not None and isinstance(sys.stdout, pacified):
+            common.quiet_stdout()
+            sys.exit(0)
+        raise
     except KeyboardInterrupt:
         sys.stderr.write("hlmctl: interrupted\n")
         sys.exit(130)

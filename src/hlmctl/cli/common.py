@@ -180,7 +180,12 @@ def handled(func: Callable[P, R]) -> Callable[P, R]:
             if exc.hint:
                 env.warn(f"hint: {visible(exc.hint)}")
             raise typer.Exit(int(exc.code)) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt, BrokenPipeError):
+        except BrokenPipeError:
+            # The reader went away (| head): stop quietly, as Unix tools do. (Left to
+            # Typer, it would be exit 1, which means a bug.)
+            quiet_stdout()
+            raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except OSError as exc:
             # A file or folder hlmctl needed: unreadable, read-only, full disk...
@@ -204,6 +209,20 @@ def handled(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return wrapper
+
+
+def quiet_stdout() -> None:
+    """Point the process's stdout at /dev/null, so that what is still buffered for a
+    reader that went away is not written at exit (nor a second error)."""
+    import os
+    import sys
+
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):  # no real stdout (tests): nothing buffered
+        pass
 
 
 class OutputFailed(Exception):
