@@ -278,6 +278,21 @@ def test_lang_before_the_command_applies_to_it(gofr: Path) -> None:
     assert bad.exit_code == 2 and "--lang" in bad.stderr
 
 
+def test_lists_of_names_in_french_put_a_space_before_each_semicolon(hlm: Path) -> None:
+    """French typography: "S2 Tchad ; S3 Pérou", as in the catalog's sentences;
+    English keeps "S2 Chad; S3 Peru"."""
+    for name in ("Brazil", "Chad"):
+        assert run("--now", "2013-05-10T12:00", "speakers", "add", name).exit_code == 0
+    assert run("--now", "2013-05-13T10:00", "next").exit_code == 0
+    assert run("--now", "2013-05-13T10:01", "speakers", "add", "Peru").exit_code == 0
+    french = run("--now", "2013-05-13T10:02", "--lang", "fr", "now", "--format", "text").stdout
+    assert "Ensuite : S2 Tchad ; S3 Pérou" in french, french
+    english = run("--now", "2013-05-13T10:02", "now", "--format", "text").stdout
+    assert "Next: S2 Chad; S3 Peru" in english, english
+    report = run("--now", "2013-05-13T10:02", "--lang", "fr", "report", "--format", "text")
+    assert "États d'Afrique : 1 ; " in report.stdout, report.stdout
+
+
 # --- lists ---------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -140,6 +140,10 @@ class Lang(NamedTuple):
     @property
     def french(self) -> bool:
         return self.code == "fr"
+
+    def join(self, items: Iterable[str]) -> str:
+        """Items of a list, between semicolons: French puts a space before one."""
+        return (" ; " if self.french else "; ").join(items)
 
     # --- dates and times ----------------------------------------------------------
 

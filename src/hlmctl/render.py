@@ -837,7 +837,7 @@ def status_lines(data: dict[str, Any], lang: Lang | None = None) -> list[str]:
     if data["next"]:
         lines.append(
             lang._("Next: {speakers}").format(
-                speakers="; ".join(f"{n['id']} {speaker_delegation(lang, n)}" for n in data["next"])
+                speakers=lang.join(f"{n['id']} {speaker_delegation(lang, n)}" for n in data["next"])
             )
         )
     elif data.get("then"):

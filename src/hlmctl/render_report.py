@@ -106,7 +106,7 @@ def _panel_lines(lang: Lang, meeting: Meeting, data: dict[str, Any]) -> list[str
             )
     for s in data["spread"]:
         lst = meeting.speaker_list(s["list"])
-        counts = "; ".join(
+        counts = lang.join(
             lang._("{group}: {n}").format(group=_group(lang, "" if k == "none" else k), n=v)
             for k, v in s["by_regional_group"].items()
             if k != "none" or v
