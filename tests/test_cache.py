@@ -279,3 +279,11 @@ def test_pruning_removes_only_entries(
         load_meeting(meeting_file)
     assert all(path.exists() for path in others)
     assert len([p for p in entries(own_cache) if cache._ours(p)]) == 1
+
+
+def test_code_that_is_not_in_a_file_only_means_no_cache(own_cache: Path) -> None:
+    """A key needs the validating code's files; without them (a frozen install) the
+    value is made as if there were no cache, and nothing is kept."""
+    made = cache.validated(b"raw", (str(own_cache / "no-such-code.py"),), str, lambda: "made")
+    assert made == "made"
+    assert not own_cache.exists()

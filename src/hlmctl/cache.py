@@ -144,7 +144,10 @@ def _prune(where: Path) -> None:
 def validated(raw: bytes, code: tuple[str, ...], kind: type[T], parse: Callable[[], T]) -> T:
     """``parse()`` of ``raw``, from the cache when the same bytes were validated by the
     same code before."""
-    name = key(raw, code) + ".pickle"
+    try:
+        name = key(raw, code) + ".pickle"
+    except OSError:  # the code is not in files that can be read (a frozen install)
+        return parse()
     cached = load(name, kind)
     if cached is not None:
         return cached
