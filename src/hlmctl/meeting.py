@@ -231,6 +231,42 @@ class SpeakerList(Model):
         return self.minutes
 
 
+# --- lists of participants (the President's lists: modalities paras. 8 and 9) --------
+
+ParticipantKind = Literal[
+    "ecosoc-ngo", "ngo", "civil-society", "academic", "private-sector", "media"
+]
+
+
+class ParticipantList(Model):
+    """A list of participants beyond States that the modalities ask the President to
+    draw up; with ``non_objection``, it is submitted to Member States first."""
+
+    id: Id
+    title: Text
+    title_fr: Text | None = Field(default=None, description="The title in French.")
+    paragraph: Text = Field(description="The number of the paragraph of the modalities, e.g. '9'.")
+    source: Text = Field(description="The paragraph's words that create the list.")
+    source_fr: Text | None = Field(default=None, description="Those words in French.")
+    kinds: list[ParticipantKind] = Field(
+        default=[], description="The kinds of organization the list takes (empty: any)."
+    )
+    non_objection: bool = Field(
+        default=False,
+        description="Submitted to Member States for their consideration on a "
+        "non-objection basis before it is final.",
+    )
+    name_objectors: bool = Field(
+        default=False,
+        description="Documents name the States that objected (default: only counted).",
+    )
+    speaker_lists: list[Id] = Field(
+        default=[],
+        description="Lists of speakers where an inscription of category ngo must be "
+        "an organization this list approved.",
+    )
+
+
 class MeetingInfo(Model):
     id: Id
     title: Text
@@ -265,6 +301,7 @@ class Meeting(Model):
     categories: list[Category] = Field(default=list(DEFAULT_CATEGORIES), min_length=1)
     lists: list[SpeakerList] = Field(min_length=1)
     segments: list[Segment] = Field(min_length=1)
+    participant_lists: list[ParticipantList] = []
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Self:
@@ -338,6 +375,7 @@ def _cross_problems(
         "lists": [lst.id for lst in m.lists],
         "levels": [lv.id for lv in m.levels],
         "categories": [c.id for c in m.categories],
+        "participant_lists": [p.id for p in m.participant_lists],
     }
     for key, ids in id_lists.items():
         for i, entry_id in enumerate(ids):
@@ -405,6 +443,10 @@ def _cross_problems(
                         f"time in any of its meetings (at most {max(slots):g} minutes)",
                     )
                 )
+    for i, plist in enumerate(m.participant_lists):
+        for ref in plist.speaker_lists:
+            if ref not in lsts:
+                problems.append((("participant_lists", i, "speaker_lists"), f"no list {ref!r}"))
     timed = [s for s in m.segments if s.date and s.start and s.end]
     for n, a in enumerate(timed):
         for b in timed[n + 1 :]:

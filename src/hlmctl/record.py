@@ -170,6 +170,50 @@ class LogEntry(RecordModel):
     host: ShortText | None = None  # the desk (host name); absent in older records
 
 
+# --- lists of participants (participants.py: the non-objection procedure) ----------
+
+
+class Representative(RecordModel):
+    """Who represents an organization; the courtesy title only as given."""
+
+    courtesy: ShortText | None = None
+    name: ShortText = Field(min_length=1)
+    title: ShortText | None = None
+
+
+class Objection(RecordModel):
+    """An objection received from a Member State (for example by letter)."""
+
+    by: ShortText = Field(min_length=1)  # the State's official short name
+    at: Time
+    note: SafeText | None = None
+    withdrawn_at: Time | None = None
+
+
+class Participant(RecordModel):
+    """An organization on one of the President's lists of participants."""
+
+    id: str = Field(pattern=r"^P[1-9][0-9]{0,8}$")
+    list: str
+    organization: ShortText = Field(min_length=1)
+    organization_fr: ShortText | None = None
+    kind: str
+    ecosoc_status: Literal["general", "special", "roster"] | None = None
+    country: ShortText | None = None  # of its headquarters: a State's official name
+    representatives: builtins.list[Representative] = Field(default=[], max_length=100)
+    added_at: Time
+    withdrawn_at: Time | None = None
+    objections: builtins.list[Objection] = Field(default=[], max_length=1000)
+
+
+class Circulation(RecordModel):
+    """A list as submitted to Member States: when, the deadline, what it held."""
+
+    at: Time
+    deadline: Time
+    entries: builtins.list[str] = Field(default=[], max_length=100_000)
+
+
 class Record(RecordModel):
     format: int = Field(default=RECORD_FORMAT, ge=1, le=RECORD_FORMAT)
     meeting: str
@@ -178,6 +222,9 @@ class Record(RecordModel):
     meetings: dict[str, MeetingState] = {}
     speakers: list[Speaker] = []
     log: list[LogEntry] = []
+    participants: list[Participant] = []
+    circulations: dict[str, Circulation] = {}
+    next_participant: int = Field(default=1, ge=1, le=MAX_ID)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -302,6 +349,11 @@ def dump_record(record: Record) -> bytes:
             del speaker["absences"]
     if not data.get("meetings"):
         data.pop("meetings", None)
+    for key in ("participants", "circulations"):  # only in records that have them
+        if not data.get(key):
+            data.pop(key, None)
+    if data.get("next_participant") == 1:
+        del data["next_participant"]
     for state in data["lists"].values():
         if state.get("closed") is False:
             del state["closed"]
