@@ -36,6 +36,7 @@ from hlmctl.record import (
     Participant,
     Record,
     Representative,
+    Speaker,
 )
 from hlmctl.text import clean_text, describe_unsafe, unsafe_character
 
@@ -529,6 +530,21 @@ def check_speaker(
         f"{speaker_list!r}, a non-governmental organization must be on one; --force "
         "inscribes it anyway (and the log says so)"
     )
+
+
+def forced_note(
+    meeting: Meeting, record: Record, speaker: Speaker, now: datetime, *, force: bool
+) -> str:
+    """What the log adds when --force inscribed an NGO on no approved list ("" else)."""
+    if not force or speaker.category != "ngo" or speaker.kind != "statement":
+        return ""
+    governing = lists_for_speakers(meeting, speaker.list)
+    if not governing or approved_organization(
+        meeting, record, speaker.delegation, speaker.list, now
+    ):
+        return ""
+    ids = ", ".join(p.id for p in governing)
+    return f" (forced: on no approved list of participants: {ids})"
 
 
 # --- importing ------------------------------------------------------------------------

@@ -203,8 +203,9 @@ def status_line(lang: Lang, data: dict[str, Any]) -> str:
     return lang._("Being drawn up: not yet circulated to Member States.")
 
 
-def balance_lines(lang: Lang, balance: dict[str, Any]) -> list[str]:
-    """The balance by regional group and by kind; groups absent on their own line."""
+def balance_lines(lang: Lang, balance: dict[str, Any], *, flag: str = "") -> list[str]:
+    """The balance by regional group and by kind; groups absent on their own line,
+    after ``flag`` (the report indents the lines it flags)."""
     groups = lang.join(
         lang._("{group}: {n}").format(group=_group(lang, "" if k == "none" else k), n=v)
         for k, v in balance["by_regional_group"].items()
@@ -218,7 +219,8 @@ def balance_lines(lang: Lang, balance: dict[str, Any]) -> list[str]:
     lines.append(lang._("By kind: {counts}.").format(counts=kinds or lang._("none yet")))
     if balance["missing_groups"]:
         lines.append(
-            lang._("Not represented: {groups}.").format(
+            flag
+            + lang._("Not represented: {groups}.").format(
                 groups=", ".join(_group(lang, g) for g in balance["missing_groups"])
             )
         )
@@ -242,7 +244,7 @@ def report_lines(lang: Lang, meeting: Meeting, data: dict[str, Any]) -> list[str
                 ),
             )
         )
-        lines += ["  " + line for line in balance_lines(lang, item)]
+        lines += balance_lines(lang, item, flag="  ")
     return lines
 
 

@@ -116,7 +116,9 @@ def _panel_lines(lang: Lang, meeting: Meeting, data: dict[str, Any]) -> list[str
                 list=lang.text(lst.title, lst.title_fr), counts=counts
             )
         )
-    return lines
+    from hlmctl.render_participants import report_lines
+
+    return lines + report_lines(lang, meeting, data)
 
 
 def table(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> None:

@@ -126,6 +126,11 @@ def build_speaker(
     title = clean_text("title", req.title)
     group = clean_text("on-behalf-of", req.on_behalf_of)
     delegation, category = resolve_delegation(meeting, typed, req.category)
+    if category == "ngo" and meeting.participant_lists and req.kind == "statement":
+        # An NGO speaks from an approved list of participants (paras. 8, 9), as it spells it.
+        from hlmctl.participants import check_speaker
+
+        delegation, _ = check_speaker(meeting, record, delegation, lst.id, now, force=req.force)
     level = id_of(req.level, ((lv.id, lv.label) for lv in meeting.levels)) or default_level(
         meeting, category
     )

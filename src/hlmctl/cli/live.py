@@ -320,6 +320,9 @@ def report(
     env, store, meeting, now = open_meeting(ctx, write=False)
     record = store.read_record(meeting)
     data = report_view(meeting, record, build(meeting, record, now))
+    from hlmctl.render_participants import report_view as participants_balance
+
+    data["participants"] = participants_balance(meeting, record, now)
     kind = pick_format(env, fmt)
     if kind == "json":
         write_json(env, data)

@@ -124,12 +124,24 @@ def add(
         force=force,
         courtesy=courtesy,
     )
-    env, _, meeting, record, now, speaker = change(
+
+    def apply(m: Meeting, r: Record, t: datetime) -> tuple[Speaker, str]:
+        from hlmctl.participants import forced_note
+
+        speaker = add_speaker(m, r, req, t)
+        return speaker, forced_note(m, r, speaker, t, force=req.force)
+
+    env, _, meeting, record, now, (speaker, forced) = change(
         ctx,
         "speakers add",
-        lambda m, r, t: add_speaker(m, r, req, t),
-        lambda s: f"{s.id} {s.delegation} inscribed in {s.list} ({s.level}, {s.category})",
+        apply,
+        lambda r: (
+            f"{r[0].id} {r[0].delegation} inscribed in {r[0].list} "
+            f"({r[0].level}, {r[0].category}){r[1]}"
+        ),
     )
+    if forced:
+        env.warn(f"hlmctl: {speaker.delegation}{forced}")
     position = waiting_position(record, speaker)
     if json_out:
         from hlmctl.projection import project
