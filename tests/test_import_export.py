@@ -85,6 +85,9 @@ def test_json_import_from_a_file_and_from_stdin(hlm: Path, isolated: Path) -> No
     (isolated / "plenary.json").write_text(json.dumps(plenary), encoding="utf-8")
     first = run("--now", NOW, "speakers", "import", "plenary.json")
     assert first.exit_code == 0, first.stderr
+    # In a panel, an NGO speaks from an approved list of participants (paras. 8, 9).
+    approved = ("participants", "add", "La Strada International", "--list", "ecosoc-ngos")
+    assert run("--now", NOW, *approved).exit_code == 0
     second = run("--now", NOW, "speakers", "import", "-", input=json.dumps(panel))
     assert second.exit_code == 0, second.stderr
     assert [(r["delegation"], r["name"]) for r in listed()] == [

@@ -527,8 +527,9 @@ def check_speaker(
     names = ", ".join(f"{p.id} (para. {p.paragraph})" for p in governing)
     raise InputError(
         f"{organization!r} is on no approved list of participants ({names}): in "
-        f"{speaker_list!r}, a non-governmental organization must be on one; --force "
-        "inscribes it anyway (and the log says so)"
+        f"{speaker_list!r}, a non-governmental organization must be on one "
+        "(`hlmctl participants list` shows them); `speakers add --force` inscribes it "
+        "anyway, and the log says so"
     )
 
 

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from hlmctl.record import Objection, Participant, Record
 
 participants_app = typer.Typer(
-    help="The President's lists of participants (modalities paras. 8 and 9) and the "
-    "non-objection procedure.",
+    help="The President's lists of participants (paragraphs 8 and 9 of the modalities) "
+    "and the objections of Member States.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -312,7 +312,7 @@ def circulate(
     ] = PublishFormat.text,
     lang: LangOption = None,
 ) -> None:
-    """Submit a proposed list to Member States on a non-objection basis: its content is
+    """Submit a proposed list to Member States for their consideration: its content is
     frozen as circulated, and the document (cover and list) is printed."""
     from hlmctl import participants
     from hlmctl.clock import parse_now
