@@ -543,6 +543,11 @@ def _cross_problems_of_parts(data: dict[str, object]) -> list[tuple[Loc, str]]:
         categories=categories or list(DEFAULT_CATEGORIES),
         lists=lists,
         segments=segments,
+        participant_lists=[
+            p
+            for p in (_valid(ParticipantList, r) for r in _array(data.get("participant_lists")))
+            if p
+        ],
     )
     # An entry that failed its own validation still exists: references to it stand.
     return _cross_problems(stand_in, seg_index=_ids(raw_segments), list_index=_ids(raw_lists))

@@ -283,10 +283,12 @@ def refuse_if_frozen(record: Record, plist: ParticipantList, what: str) -> None:
         )
 
 
-def _refuse_duplicate(record: Record, plist: ParticipantList, entry: Participant) -> None:
+def _refuse_duplicate(
+    record: Record, plist: ParticipantList, entry: Participant, *, itself: str | None = None
+) -> None:
     names = {_key(entry.organization), _key(entry.organization_fr or "")} - {""}
     for other in entries(record, plist.id):
-        if other.id == entry.id or other.withdrawn_at is not None:
+        if other.id == itself or other.withdrawn_at is not None:
             continue
         if names & {_key(other.organization), _key(other.organization_fr or "")}:
             raise InputError(
@@ -362,7 +364,7 @@ def edit(meeting: Meeting, record: Record, entry: Participant, proposal: Proposa
 
         raise NothingToDo(f"{entry.id} {entry.organization}: nothing to change")
     updated = entry.model_copy(update={k: changes[k] for k in changed})
-    _refuse_duplicate(record, plist, updated)
+    _refuse_duplicate(record, plist, updated, itself=entry.id)
     for k in changed:
         setattr(entry, k, changes[k])
     return changed

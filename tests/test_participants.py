@@ -1,0 +1,553 @@
+"""The President's lists of participants (modalities paragraphs 8 and 9) and the
+non-objection procedure, through the CLI on both stores, with the one clock."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import record_bytes, run
+
+pytestmark = pytest.mark.both_stores
+
+PROPOSED = "2013-04-20T10:00"
+CIRCULATED = "2013-04-22T09:00"
+DEADLINE = "2013-04-30T18:00"
+BEFORE_DEADLINE = "2013-04-30T17:59"
+AFTER_DEADLINE = "2013-04-30T18:00"  # the deadline itself: the list is final
+LATER = "2013-05-02T09:00"
+
+# Twelve organizations proposed under paragraph 9, from every regional group but one
+# country left out (the last two have none).
+TWELVE = [
+    ("La Strada International", "civil-society", "Netherlands"),
+    ("Polaris Project", "ngo", "United States"),
+    ("Walk Free Foundation", "civil-society", "Australia"),
+    ("Fundación Esperanza", "ngo", "Colombia"),
+    ("Kenya Human Rights Institute", "academic", "Kenya"),
+    ("Nigerian Women Trust Fund", "ngo", "Nigeria"),
+    ("Shakti Vahini", "ngo", "India"),
+    ("Stop Traffick Romania", "ngo", "Romania"),
+    ("Thomson Reuters Foundation", "media", "United Kingdom"),
+    ("Tech Against Trafficking", "private-sector", "Japan"),
+    ("Global Alliance Against Traffic in Women", "ngo", ""),
+    ("Anti-Slavery International", "ngo", ""),
+]
+
+
+def ok(*args: str, input: str | None = None) -> Any:
+    result = run(*args, input=input)
+    assert result.exit_code == 0, (args, result.stderr)
+    return result
+
+
+def refused(folder: Path, *args: str, code: int = 2, input: str | None = None) -> str:
+    """The command fails with ``code``, one line on stderr, the record unchanged."""
+    before = record_bytes(folder)
+    result = run(*args, input=input)
+    assert result.exit_code == code, (args, result.stdout, result.stderr)
+    assert result.stderr.startswith("hlmctl: "), result.stderr
+    assert len([line for line in result.stderr.splitlines() if line.startswith("hlmctl")]) == 1
+    assert record_bytes(folder) == before
+    return result.stderr
+
+
+def twelve_csv() -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["organization", "kind", "country", "representatives"])
+    for n, (name, kind, country) in enumerate(TWELVE, start=1):
+        writer.writerow([name, kind, country, f"Person {n}; Director; Ms." if n % 2 else ""])
+    return out.getvalue()
+
+
+def listed(now: str, list_id: str = "other-stakeholders") -> dict[str, Any]:
+    data = ok("--now", now, "participants", "list", "--list", list_id, "--format", "json").json()
+    assert [item["id"] for item in data["lists"]] == [list_id]
+    return dict(data["lists"][0])
+
+
+def states(now: str) -> dict[str, str]:
+    return {p["organization"]: p["state"] for p in listed(now)["participants"]}
+
+
+def propose_and_circulate(folder: Path) -> None:
+    ok(
+        "--now",
+        PROPOSED,
+        "participants",
+        "import",
+        "-",
+        "--list",
+        "other-stakeholders",
+        input=twelve_csv(),
+    )
+    assert set(states(PROPOSED).values()) == {"proposed"}
+    ok(
+        "--now",
+        CIRCULATED,
+        "participants",
+        "circulate",
+        "other-stakeholders",
+        "--deadline",
+        DEADLINE,
+    )
+
+
+def test_the_scripted_procedure_on_hlm_2013(hlm: Path, isolated: Path) -> None:
+    """Done when: 12 proposed under para. 9, circulated with a deadline, 2 objected,
+    1 objection withdrawn: 11 approved; the French final list; the report's balance."""
+    propose_and_circulate(isolated)
+    assert set(states(CIRCULATED).values()) == {"circulated"}
+    ok(
+        "--now",
+        "2013-04-23T10:00",
+        "participants",
+        "object",
+        "Shakti Vahini",
+        "--by",
+        "France",
+        "--note",
+        "letter of 23 April",
+    )
+    ok("--now", "2013-04-24T10:00", "participants", "object", "P4", "--by", "Brazil")
+    ok(
+        "--now",
+        "2013-04-25T10:00",
+        "participants",
+        "object",
+        "Fundacion Esperanza",
+        "--by",
+        "brazil",
+        "--withdraw",
+    )
+    before = states(BEFORE_DEADLINE)
+    assert before.pop("Shakti Vahini") == "objected"
+    assert set(before.values()) == {"circulated"}
+    after = states(AFTER_DEADLINE)
+    assert after.pop("Shakti Vahini") == "objected"
+    assert list(after.values()) == ["approved"] * 11
+    data = listed(AFTER_DEADLINE)
+    assert data["status"] == "final"
+    assert sum(data["balance"]["by_regional_group"].values()) == 11
+    assert data["balance"]["missing_groups"] == []
+
+    french = ok("--now", LATER, "participants", "publish", "--lang", "fr").stdout
+    assert "Liste définitive portée à l'attention de l'Assemblée générale" in french
+    assert "Shakti Vahini" not in french
+    assert "France" not in french  # objecting States are counted, not named (the default)
+    assert "1\u00a0organisation proposée a fait l'objet d'une objection" in french
+    numbered = [line for line in french.splitlines() if line[:5].strip().rstrip(".").isdigit()]
+    assert len(numbered) == 11  # the ecosoc-ngos list, also final, has none
+    assert "Pays-Bas" in french  # the country in French
+
+    report = ok("--now", LATER, "report", "--format", "json").json()
+    stakeholders = next(p for p in report["participants"] if p["list"] == "other-stakeholders")
+    assert stakeholders["status"] == "final"
+    assert stakeholders["by_regional_group"]["western-european-and-other"] == 4
+    assert stakeholders["by_regional_group"]["none"] == 2
+    assert stakeholders["by_kind"]["ngo"] == 6
+    text = ok("--now", LATER, "report", "--format", "text", "--lang", "en").stdout
+    assert "(paragraph 9): balance of the list." in text
+
+
+def test_lists_without_the_procedure_are_final_as_drawn_up(hlm: Path, isolated: Path) -> None:
+    """Paragraph 8's list is not submitted to Member States: approved at once."""
+    added = ok(
+        "--now",
+        PROPOSED,
+        "participants",
+        "add",
+        "CATW",
+        "--list",
+        "ecosoc-ngos",
+        "--ecosoc-status",
+        "special",
+    )
+    assert "(approved)" in added.stdout
+    entry = listed(PROPOSED, "ecosoc-ngos")["participants"][0]
+    assert (entry["kind"], entry["ecosoc_status"], entry["state"]) == (
+        "ecosoc-ngo",
+        "special",
+        "approved",
+    )
+    refused(
+        isolated,
+        "--now",
+        PROPOSED,
+        "participants",
+        "circulate",
+        "ecosoc-ngos",
+        "--deadline",
+        DEADLINE,
+    )
+    refused(
+        isolated,
+        "--now",
+        PROPOSED,
+        "participants",
+        "add",
+        "Acme",
+        "--list",
+        "ecosoc-ngos",
+        "--kind",
+        "private-sector",
+    )
+    published = ok("--now", PROPOSED, "participants", "publish", "--list", "ecosoc-ngos")
+    assert "1. CATW (NGO in consultative status with ECOSOC, special" in published.stdout
+
+
+def test_objections_are_for_member_states_before_the_deadline(hlm: Path, isolated: Path) -> None:
+    org = ("participants", "object", "Polaris Project")
+    refused(
+        isolated,
+        "--now",
+        PROPOSED,
+        "participants",
+        "add",
+        "Polaris Project",
+        "--list",
+        "other-stakeholders",
+        "--country",
+        "Narnia",
+    )
+    ok("--now", PROPOSED, "participants", "add", "Polaris Project", "--list", "other-stakeholders")
+    # Nothing to object to before the list is circulated.
+    assert "not been circulated" in refused(isolated, "--now", PROPOSED, *org, "--by", "Chile")
+    ok(
+        "--now",
+        CIRCULATED,
+        "participants",
+        "circulate",
+        "other-stakeholders",
+        "--deadline",
+        DEADLINE,
+    )
+    for who in ("Holy See", "State of Palestine", "European Union"):
+        message = refused(isolated, "--now", CIRCULATED, *org, "--by", who)
+        assert "is not a Member State: only Member States may object" in message
+    assert "only Member States" in refused(isolated, "--now", CIRCULATED, *org, "--by", "UNODC")
+    ok("--now", CIRCULATED, *org, "--by", "Chile")
+    assert "already objected" in refused(isolated, "--now", CIRCULATED, *org, "--by", "chile")
+    assert "no objection" in refused(
+        isolated, "--now", CIRCULATED, *org, "--by", "Peru", "--withdraw"
+    )
+    # One minute before the deadline, the clock lets a withdrawal in; at it, nothing.
+    ok("--now", BEFORE_DEADLINE, *org, "--by", "Chile", "--withdraw")
+    message = refused(isolated, "--now", AFTER_DEADLINE, *org, "--by", "Peru")
+    assert "passed at 2013-04-30 18:00: the list is final" in message
+    refused(isolated, "--now", AFTER_DEADLINE, *org, "--by", "Chile")
+    # A clock earlier than the record is refused as for every change.
+    refused(isolated, "--now", PROPOSED, *org, "--by", "Peru")
+    assert states(AFTER_DEADLINE) == {"Polaris Project": "approved"}
+    # With a time zone: 21:59 in UTC is 17:59 in New York, before the deadline.
+    assert listed("2013-04-30T21:59:00+00:00")["status"] == "circulated"
+    assert listed("2013-04-30T22:00:00+00:00")["status"] == "final"
+
+
+def test_the_circulated_list_is_frozen(hlm: Path, isolated: Path) -> None:
+    ok("--now", PROPOSED, "participants", "add", "Walk Free", "--list", "other-stakeholders")
+    ok("--now", PROPOSED, "participants", "add", "Polaris", "--list", "other-stakeholders")
+    ok("--now", PROPOSED, "participants", "remove", "Polaris")
+    refused(
+        isolated,
+        "--now",
+        PROPOSED,
+        "participants",
+        "circulate",
+        "other-stakeholders",
+        "--deadline",
+        PROPOSED,
+    )  # a deadline not after the clock
+    cover = ok(
+        "--now",
+        CIRCULATED,
+        "participants",
+        "circulate",
+        "other-stakeholders",
+        "--deadline",
+        DEADLINE,
+    ).stdout
+    assert "for their consideration on a non-objection basis" in cover
+    assert "Any objection should reach the Office of the President by Tuesday 30 April" in cover
+    assert "1. Walk Free" in cover and "Polaris" not in cover
+    for args in (
+        ("add", "Other", "--list", "other-stakeholders"),
+        ("edit", "Walk Free", "--country", "Australia"),
+    ):
+        assert "frozen as circulated" in refused(
+            isolated, "--now", CIRCULATED, "participants", *args
+        )
+    assert "already circulated" in refused(
+        isolated,
+        "--now",
+        CIRCULATED,
+        "participants",
+        "circulate",
+        "other-stakeholders",
+        "--deadline",
+        LATER,
+    )
+    assert "not final until" in refused(
+        isolated, "--now", CIRCULATED, "participants", "publish", "--list", "other-stakeholders"
+    )
+    again = ok("--now", LATER, "participants", "publish", "--circulated", "--lang", "fr")
+    assert "a l'honneur de soumettre" in again.stdout
+    assert "30\u00a0avril 2013" in again.stdout or "30 avril 2013" in again.stdout
+
+
+def test_every_change_is_logged_and_undone(hlm: Path, isolated: Path) -> None:
+    empty = record_bytes(isolated)
+    ok(
+        "--now",
+        PROPOSED,
+        "participants",
+        "add",
+        "Walk Free",
+        "--list",
+        "other-stakeholders",
+        "--representative",
+        "Ms. Jane Doe",
+    )
+    added = record_bytes(isolated)
+    ok(
+        "--now",
+        PROPOSED,
+        "participants",
+        "edit",
+        "P1",
+        "--representative",
+        "Jane Doe; Director; Ms.",
+        "--french-name",
+        "Marche libre",
+    )
+    entry = listed(PROPOSED)["participants"][0]
+    assert entry["representatives"] == [
+        {"courtesy": "Ms.", "name": "Jane Doe", "title": "Director"}
+    ]
+    assert entry["organization_fr"] == "Marche libre"
+    assert refused(
+        isolated,
+        "--now",
+        PROPOSED,
+        "participants",
+        "edit",
+        "P1",
+        "--french-name",
+        "Marche libre",
+        code=3,
+    )
+    ok(
+        "--now",
+        CIRCULATED,
+        "participants",
+        "circulate",
+        "other-stakeholders",
+        "--deadline",
+        DEADLINE,
+    )
+    ok("--now", CIRCULATED, "participants", "object", "marche libre", "--by", "Chile")
+    log = ok("log", "--format", "json").json()
+    assert [e["command"] for e in log] == [
+        "participants add",
+        "participants edit",
+        "participants circulate",
+        "participants object",
+    ]
+    assert log[-1]["change"] == "Chile objected to P1 Walk Free"
+    for _ in range(3):
+        ok("undo")
+    assert record_bytes(isolated) == added
+    ok("undo")
+    assert record_bytes(isolated) == empty or (record_bytes(isolated) or b"").count(b"P1") == 0
+
+
+HOSTILE = [
+    ("Evil\u202eOrg", "character"),
+    ("Line\nbreak", "character"),
+    ("x" * 5000, "too long"),
+]
+
+
+@pytest.mark.parametrize(("name", "says"), HOSTILE, ids=["bidi", "newline", "long"])
+def test_hostile_names_are_refused(hlm: Path, isolated: Path, name: str, says: str) -> None:
+    ok("--now", PROPOSED, "participants", "add", "Walk Free", "--list", "other-stakeholders")
+    assert says in refused(isolated, "--now", PROPOSED, "participants", "add", name)
+    assert says in refused(
+        isolated, "--now", PROPOSED, "participants", "add", "Org", "--representative", name
+    )
+    refused(isolated, "--now", PROPOSED, "participants", "remove", name)
+    ok(
+        "--now",
+        CIRCULATED,
+        "participants",
+        "circulate",
+        "other-stakeholders",
+        "--deadline",
+        DEADLINE,
+    )
+    refused(isolated, "--now", CIRCULATED, "participants", "object", "P1", "--by", name)
+
+
+def test_markup_and_formulas_stay_text(hlm: Path, isolated: Path) -> None:
+    markup = "[bold]Org[/bold] <script>alert(1)</script>"
+    ok("--now", PROPOSED, "participants", "add", markup, "--list", "ecosoc-ngos")
+    ok("--now", PROPOSED, "participants", "add", "=HYPERLINK(1)", "--list", "ecosoc-ngos")
+    assert markup in ok("participants", "list", "--format", "text").stdout
+    page = ok("participants", "publish", "--list", "ecosoc-ngos", "--format", "html").stdout
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    rows = list(csv.DictReader(io.StringIO(ok("participants", "list", "--format", "csv").stdout)))
+    assert [r["organization"] for r in rows] == [markup, "'=HYPERLINK(1)"]
+    # What the CSV says imports back as it was, into an empty list.
+    back = "organization,kind\n'=HYPERLINK(1),ngo\n"
+    ok("--now", PROPOSED, "participants", "import", "-", "--list", "other-stakeholders", input=back)
+    assert [p["organization"] for p in listed(PROPOSED)["participants"]] == ["=HYPERLINK(1)"]
+
+
+def test_imports_are_all_or_nothing(hlm: Path, isolated: Path) -> None:
+    bad_rows = [
+        "organization,kind\nGood Org,ngo\nBad Org,spaceship\n",
+        "organization,country\nGood Org,Chile\nBad Org,Atlantis\n",
+        "organization,list\nGood Org,other-stakeholders\nBad Org,nowhere\n",
+        "organization,kind\nGood Org,ngo\ngood org,ngo\n",  # twice on one list
+        "organization,colour\nGood Org,red\n",
+        "name,kind\nGood Org,ngo\n",
+        "organization,kind\nGood Org,ngo,extra\n",
+        "",
+    ]
+    for text in bad_rows:
+        message = refused(
+            isolated,
+            "--now",
+            PROPOSED,
+            "participants",
+            "import",
+            "-",
+            "--list",
+            "other-stakeholders",
+            input=text,
+        )
+        assert "stdin" in message, message
+    (isolated / "orgs.csv").write_bytes(b"\xef\xbb\xbf" + twelve_csv().encode("utf-8"))
+    done = ok("--now", PROPOSED, "participants", "import", "orgs.csv", "-l", "other-stakeholders")
+    assert "imported 12 organizations (P1-P12)" in done.stdout
+    first = listed(PROPOSED)["participants"][0]
+    assert first["country"] == "Netherlands (Kingdom of the)"
+    assert first["regional_group"] == "western-european-and-other"
+    assert first["representatives"][0] == {
+        "courtesy": "Ms.",
+        "name": "Person 1",
+        "title": "Director",
+    }
+
+
+def test_an_ngo_speaks_from_an_approved_list(hlm: Path, isolated: Path) -> None:
+    """Done when: `speakers add "Some NGO" --category ngo --list panel-1` is refused for
+    an organization on no approved list, and accepted for an approved one."""
+    panel = ("speakers", "add", "--category", "ngo", "--list", "panel-1")
+    message = refused(isolated, "--now", PROPOSED, *panel, "Some NGO")
+    assert "ecosoc-ngos (para. 8), other-stakeholders (para. 9)" in message
+    ok("--now", PROPOSED, "participants", "add", "Some NGO", "--list", "other-stakeholders")
+    refused(isolated, "--now", PROPOSED, *panel, "Some NGO")  # proposed is not approved
+    ok(
+        "--now",
+        CIRCULATED,
+        "participants",
+        "circulate",
+        "other-stakeholders",
+        "--deadline",
+        DEADLINE,
+    )
+    refused(isolated, "--now", CIRCULATED, *panel, "Some NGO")  # nor circulated
+    # Approved once the deadline passes: inscribed as the list spells it.
+    added = ok("--now", AFTER_DEADLINE, *panel, "some ngo")
+    assert "Some NGO inscribed in panel-1" in added.stdout
+    # The ECOSOC list is approved as drawn up; its French name is a name of it too.
+    ok(
+        "--now",
+        AFTER_DEADLINE,
+        "participants",
+        "add",
+        "Coalition Against Trafficking in Women",
+        "--list",
+        "ecosoc-ngos",
+        "--french-name",
+        "Coalition contre la traite des femmes",
+    )
+    ok("--now", AFTER_DEADLINE, *panel, "Coalition contre la traite des femmes")
+    # --force inscribes anyone, and the log says so; the plenary has no such rule.
+    forced = run("--now", AFTER_DEADLINE, *panel, "Unlisted NGO", "--force")
+    assert forced.exit_code == 0, forced.stderr
+    assert "forced: on no approved list" in forced.stderr
+    ok("--now", AFTER_DEADLINE, "speakers", "add", "Plenary NGO", "--category", "ngo")
+    changes = [e["change"] for e in ok("log", "--format", "json").json()]
+    assert "forced: on no approved list" in changes[-2]
+    assert "forced" not in changes[-1]
+    names = [s["delegation"] for s in ok("speakers", "list", "-l", "panel-1", "-f", "json").json()]
+    assert names == ["Some NGO", "Coalition Against Trafficking in Women", "Unlisted NGO"]
+
+
+def test_objecting_states_are_named_when_the_meeting_file_says_so(
+    hlm: Path, isolated: Path
+) -> None:
+    text = hlm.read_text(encoding="utf-8")
+    hlm.write_text(text.replace("name_objectors = false", "name_objectors = true"), "utf-8")
+    ok("--now", PROPOSED, "participants", "add", "Walk Free", "--list", "other-stakeholders")
+    ok("--now", PROPOSED, "participants", "add", "Polaris", "--list", "other-stakeholders")
+    ok(
+        "--now",
+        CIRCULATED,
+        "participants",
+        "circulate",
+        "other-stakeholders",
+        "--deadline",
+        DEADLINE,
+    )
+    ok("--now", CIRCULATED, "participants", "object", "Walk Free", "--by", "Belarus")
+    english = ok("--now", LATER, "participants", "publish", "--format", "markdown").stdout
+    assert "Objections were received from: Belarus." in english
+    french = ok("--now", LATER, "participants", "publish", "--lang", "fr").stdout
+    assert "Bélarus" in french
+
+
+def test_meeting_file_rules(hlm: Path, isolated: Path) -> None:
+    message = refused(isolated, "--now", PROPOSED, "participants", "list", "--list", "nowhere")
+    assert "(this meeting has: ecosoc-ngos, other-stakeholders)" in message
+    text = hlm.read_text(encoding="utf-8")
+    broken = text.replace(
+        'speaker_lists = ["panel-1", "panel-2"]\n\n', 'speaker_lists = ["panel-9"]\n\n'
+    )
+    hlm.write_text(broken, "utf-8")
+    result = run("validate")
+    assert result.exit_code == 2
+    assert "participant_lists[0].speaker_lists: no list 'panel-9'" in result.stdout + result.stderr
+
+
+def test_states_follow_the_clock() -> None:
+    """The domain: an entry's state from the record and the clock alone."""
+    from hlmctl import participants
+    from hlmctl.meeting import load_meeting
+    from hlmctl.record import empty_record
+
+    meeting = load_meeting(Path(__file__).parent.parent / "data/examples/hlm-2013.toml")
+    tz = meeting.tz
+    record = empty_record(meeting.meeting.id)
+    t0 = datetime(2013, 4, 20, 10, tzinfo=tz)
+    proposal = participants.Proposal(organization="Org", list_id="other-stakeholders")
+    entry = participants.add(meeting, record, proposal, t0)
+    assert participants.state_of(meeting, record, entry, t0) == "proposed"
+    deadline = datetime(2013, 4, 30, 18, tzinfo=tz)
+    participants.circulate(meeting, record, "other-stakeholders", deadline, t0)
+    assert participants.state_of(meeting, record, entry, t0) == "circulated"
+    assert participants.state_of(meeting, record, entry, deadline) == "approved"
+    participants.object_to(meeting, record, entry, "Chile", t0)
+    assert participants.state_of(meeting, record, entry, deadline) == "objected"
+    participants.remove(record, entry, deadline)
+    assert participants.state_of(meeting, record, entry, deadline) == "withdrawn"
+    rep = participants.parse_representative(" Jane Doe ;  ; Dr. ")
+    assert (rep.name, rep.title, rep.courtesy) == ("Jane Doe", None, "Dr.")
