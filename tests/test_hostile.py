@@ -64,6 +64,14 @@ COMMANDS: dict[str, list[str]] = {
     "board": ["board", "--port", "0"],
     "store init": ["store", "init"],
     "store copy": ["store", "copy", "--from", "file", "--to", "file"],
+    "participants add": ["participants", "add", "Some NGO", "--list", "ecosoc-ngos"],
+    "participants edit": ["participants", "edit", "P2", "--country", "Chile"],
+    "participants remove": ["participants", "remove", "P2"],
+    "participants list": ["participants", "list", "--format", "json"],
+    "participants import": ["participants", "import", "participants.csv", "-l", "ecosoc-ngos"],
+    "participants circulate": ["participants", "circulate", "press", "--deadline", "2013-06-30"],
+    "participants object": ["participants", "object", "P1", "--by", "Chile"],
+    "participants publish": ["participants", "publish", "--list", "ecosoc-ngos"],
 }
 # Commands that change the record (they take the lock and log an operator).
 WRITERS = {
@@ -79,6 +87,12 @@ WRITERS = {
     "reply add",
     "meeting open",
     "meeting adjourn",
+    "participants add",
+    "participants edit",
+    "participants remove",
+    "participants import",
+    "participants circulate",
+    "participants object",
 }
 NO_MEETING = {"examples", "init"}  # they read neither the meeting nor the record
 CLOCK_FREE = NO_MEETING | {"validate", "undo"}  # the clock is not read
@@ -131,6 +145,22 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run("--meeting", meeting, "--now", NOW, "next", env=env)
     assert result.exit_code == 0, result.stderr
     (folder / "rows.csv").write_text("delegation\nGhana\n", encoding="utf-8")
+    # The lists of participants: one circulated (objections open), one drawn up, and a
+    # third list (of the press, submitted to Member States) ready to circulate.
+    with (folder / "meeting.toml").open("a", encoding="utf-8") as handle:
+        handle.write(
+            '\n[[participant_lists]]\nid = "press"\ntitle = "Media"\nparagraph = "9"\n'
+            'source = "the media"\nnon_objection = true\n'
+        )
+    (folder / "participants.csv").write_text("organization\nOther NGO\n", encoding="utf-8")
+    for args in (
+        ["participants", "add", "Walk Free", "--list", "other-stakeholders"],
+        ["participants", "add", "CATW", "--list", "ecosoc-ngos"],
+        ["participants", "add", "Press Org", "--list", "press", "--kind", "media"],
+        ["participants", "circulate", "other-stakeholders", "--deadline", "2013-06-30"],
+    ):
+        result = run("--meeting", meeting, "--now", NOW, *args, env=env)
+        assert result.exit_code == 0, result.stderr
     return folder
 
 
@@ -149,7 +179,9 @@ def snapshot(folder: Path) -> dict[str, bytes | str]:
     state: dict[str, bytes | str] = {}
     for path in sorted(folder.rglob("*")):
         rel = str(path.relative_to(folder))
-        if rel.startswith(("elsewhere", "rows.csv", "import")) or path.name.endswith(".lock"):
+        if rel.startswith(("elsewhere", "rows.csv", "import", "participants.csv")) or (
+            path.name.endswith(".lock")
+        ):
             continue
         if path.is_symlink():
             state[rel] = "link -> " + os.readlink(path)
@@ -224,7 +256,7 @@ def pairs(cases: list[str], commands: list[str]) -> list[tuple[str, str]]:
 def restore(folder: Path, state: dict[str, bytes | str]) -> None:
     """Put the folder back as ``snapshot`` saw it."""
     for path in sorted(folder.iterdir()):
-        if path.name in ("rows.csv",):
+        if path.name in ("rows.csv", "participants.csv"):
             continue
         if path.is_symlink() or path.is_file() or path.is_fifo():
             path.unlink()
@@ -738,14 +770,16 @@ def test_the_undo_history_is_bounded_in_count_and_bytes(
 ) -> None:
     from hlmctl.store import file as file_store
 
-    monkeypatch.setattr(file_store, "UNDO_KEEP", 5)
-    for index in range(8):
+    # Above the seeded history's length (a longer history reads as damaged), below
+    # what the adds make.
+    monkeypatch.setattr(file_store, "UNDO_KEEP", 10)
+    for index in range(13):
         assert (
             run("--now", LATER, "speakers", "add", f"Org {index}", "--category", "ngo").exit_code
             == 0
         )
     entries = _manifest(seeded)["entries"]
-    assert isinstance(entries, list) and len(entries) == 5
+    assert isinstance(entries, list) and len(entries) == 10
     files = sorted(p.name for p in _undo_dir(seeded).iterdir() if p.name != "manifest.json")
     assert files == sorted(e["file"] for e in entries)
     smallest = min(e["size"] for e in entries)
