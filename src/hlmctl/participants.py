@@ -563,6 +563,11 @@ IMPORT_COLUMNS = (
 )
 
 
+# Columns of `participants list --format csv` that the record derives or keeps itself:
+# an import reads past them (each row is proposed afresh).
+DERIVED = ("id", "regional_group", "state", "objections", "added_at", "withdrawn_at")
+
+
 def _cell(row: Mapping[str, Any], key: str) -> str | None:
     value = row.get(key)
     if value is None:
@@ -626,7 +631,7 @@ def import_rows(
     ``representatives``: several separated by ``|``, each NAME; TITLE; COURTESY."""
     added: list[Participant] = []
     for number, row in rows:
-        unknown = sorted(k for k in row if k and k not in IMPORT_COLUMNS and k != "id")
+        unknown = sorted(k for k in row if k and k not in IMPORT_COLUMNS and k not in DERIVED)
         try:
             if unknown:
                 raise InputError(
