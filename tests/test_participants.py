@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import record_bytes, run
+from conftest import hlmctl_process, record_bytes, run
 
 pytestmark = pytest.mark.both_stores
 
@@ -556,8 +556,9 @@ def test_states_follow_the_clock() -> None:
 def test_the_listing_shows_the_balance_in_every_format(hlm: Path, isolated: Path) -> None:
     propose_and_circulate(isolated)
     ok("--now", CIRCULATED, "participants", "object", "Shakti Vahini", "--by", "France")
-    table = ok("--now", CIRCULATED, "participants", "list", "-l", "other-stakeholders",
-               "--format", "table").stdout  # fmt: skip
+    table = ok(
+        "--now", CIRCULATED, "participants", "list", "-l", "other-stakeholders", "--format", "table"
+    ).stdout
     assert "Shakti Vahini" in table and "France" in table  # the operator sees who objected
     assert "By regional group: African States: 2; Asia-Pacific States: 2;" in table
     french = ok("--now", AFTER_DEADLINE, "participants", "list", "--lang", "fr").stdout
@@ -573,10 +574,47 @@ def test_the_listing_shows_the_balance_in_every_format(hlm: Path, isolated: Path
     other = isolated / "other"
     other.mkdir()
     (other / "meeting.toml").write_bytes(hlm.read_bytes().replace(b"hlm-2013", b"hlm-copy"))
-    back = run("--meeting", str(other / "meeting.toml"), "--now", PROPOSED, "participants",
-               "import", "-", input=exported)  # fmt: skip
+    back = run(
+        "--meeting",
+        str(other / "meeting.toml"),
+        "--now",
+        PROPOSED,
+        "participants",
+        "import",
+        "-",
+        input=exported,
+    )
     assert back.exit_code == 0, back.stderr
     again = run("--meeting", str(other / "meeting.toml"), "participants", "list", "-f", "csv")
     assert [r["organization"] for r in csv.DictReader(io.StringIO(again.stdout))] == [
         r["organization"] for r in rows
+    ]
+
+
+def test_objections_from_two_desks_at_once_are_both_recorded(hlm: Path, isolated: Path) -> None:
+    """Real processes: two desks record objections of two States at the same moment;
+    the store's lock serializes them, neither is lost."""
+    propose_and_circulate(isolated)
+    desks = [
+        hlmctl_process(
+            "--now",
+            BEFORE_DEADLINE,
+            "participants",
+            "object",
+            "Polaris Project",
+            "--by",
+            state,
+            cwd=isolated,
+        )
+        for state in ("Chile", "Kenya")
+    ]
+    for proc in desks:
+        _out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err.decode()
+    entry = next(p for p in listed(BEFORE_DEADLINE)["participants"] if p["id"] == "P2")
+    assert sorted(o["by"] for o in entry["objections"]) == ["Chile", "Kenya"]
+    log = ok("log", "--format", "json").json()
+    assert sorted(e["change"] for e in log[-2:]) == [
+        "Chile objected to P2 Polaris Project",
+        "Kenya objected to P2 Polaris Project",
     ]
