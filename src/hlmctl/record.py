@@ -352,6 +352,10 @@ def dump_record(record: Record) -> bytes:
     for key in ("participants", "circulations"):  # only in records that have them
         if not data.get(key):
             data.pop(key, None)
+    for entry in data.get("participants", []):
+        for key in ("representatives", "objections"):
+            if entry.get(key) == []:
+                del entry[key]
     if data.get("next_participant") == 1:
         del data["next_participant"]
     for state in data["lists"].values():
