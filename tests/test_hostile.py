@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -298,6 +299,23 @@ HOSTILE_TEXT = {
     "undecodable byte": "Bela\udcffrus",
     "private use": "Bela\ue000rus",
     "too long": "B" * 501,
+    # Default-ignorable code points where they do no job (between Latin letters):
+    "zero-width joiner between Latin letters": "Bela\u200drus",
+    "zero-width non-joiner between Latin letters": "Bela\u200crus",
+    "variation selector after a letter": "Belarus\ufe0f",
+    "variation selector supplement": "Bela\U000e0100rus",
+    "tag characters": "Belarus\U000e0062\U000e007f",
+    "Mongolian free variation selector": "Bela\u180brus",
+    "Mongolian vowel separator": "Bela\u180erus",
+    "Khmer inherent vowel": "Bela\u17b4rus",
+    "combining grapheme joiner": "Bela\u034frus",
+    "invisible times": "Bela\u2062rus",
+    "shorthand format control": "Bela\U0001bca1rus",
+    "unassigned default-ignorable": "Bela\U000e0fffrus",
+    "a lone joiner": "\u200d",
+    # Text that shows nothing:
+    "only combining marks": "\u0301\u0308",
+    "only a blank pattern": "\u2800\u2800",
 }
 
 
@@ -360,6 +378,72 @@ def test_legitimate_joiners_and_scripts_are_kept(seeded: Path) -> None:
     listed = run("speakers", "list", "--format", "json").json()
     assert {s.get("name") for s in listed} >= {persian}
     assert {s.get("title") for s in listed} >= {family}
+
+
+# Default-ignorable code points doing a job in their text: kept as typed.
+LEGITIMATE = {
+    "a Devanagari conjunct with a joiner": "\u0915\u094d\u200d\u0937",
+    "the flag of Scotland (an emoji tag sequence)": (
+        "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    ),
+    "an emoji with its presentation selector": "\u2764\ufe0f",
+    "a keycap": "1\ufe0f\u20e3",
+    "an ideographic variation sequence": "\u845b\U000e0100",
+    "a Mongolian word with a free variation selector": "\u182e\u1823\u1829\u180b",
+    "a Mongolian word with its vowel separator": "\u1828\u1822\u180e\u1820",
+}
+
+
+def test_default_ignorables_that_do_a_job_are_kept(seeded: Path) -> None:
+    for what, text in LEGITIMATE.items():
+        result = run("--now", LATER, "speakers", "add", "Peru", "--title", text, "--force")
+        assert result.exit_code == 0, (what, result.stderr)
+    titles = {s.get("title") for s in run("speakers", "list", "--format", "json").json()}
+    assert titles >= set(LEGITIMATE.values())
+
+
+def test_a_delegation_is_one_identity_whatever_invisible_characters_it_carries(
+    seeded: Path,
+) -> None:
+    """Two spellings that differ only by default-ignorable code points kept for their
+    job are one delegation: the duplicate rule sees it, a reference finds it."""
+    plain = "\u0645\u0635\u0631 \u0627\u0644\u062c\u062f\u064a\u062f\u0629"
+    joined = "\u0645\u0635\u200c\u0631 \u0627\u0644\u062c\u062f\u064a\u200d\u062f\u0629"
+    first = run("--now", LATER, "speakers", "add", plain, "--category", "ngo")
+    assert first.exit_code == 0, first.stderr
+    before = snapshot(seeded)
+    again = run("--now", LATER, "speakers", "add", joined, "--category", "ngo")
+    assert again.exit_code == 2, again.stderr
+    assert "already inscribed" in again.stderr
+    assert snapshot(seeded) == before
+    removed = run("--now", LATER, "speakers", "remove", joined)
+    assert removed.exit_code == 0, removed.stderr
+
+
+def test_hostile_names_in_an_import_are_refused_whole(seeded: Path) -> None:
+    clean = snapshot(seeded)
+    problems: list[str] = []
+    for what, text in HOSTILE_TEXT.items():
+        if what in ("tab", "line separator", "paragraph separator", "undecodable byte"):
+            continue  # those break the CSV itself, and have their own cases below
+        rows = [{"delegation": "Ghana"}, {"delegation": text, "category": "ngo"}]
+        (seeded / "import.json").write_text(json.dumps(rows), encoding="utf-8")
+        result = run("--now", LATER, "speakers", "import", "import.json")
+        problems += refused(result, command="speakers import", case=what)
+        if snapshot(seeded) != clean:
+            problems.append(f"import / {what}: the record changed")
+            restore(seeded, clean)
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_meeting_file_follows_the_same_text_rule(seeded: Path) -> None:
+    for text in ("Plenary\u200d", "Plen\U000e0041ary", "\u0301", "\u2800 \u200b"):
+        _edit_meeting(
+            seeded, lambda t, x=text: re.sub(r'(?m)^title = ".*"$', f'title = "{x}"', t, count=1)
+        )
+        result = run("--now", LATER, "agenda", "--format", "json")
+        assert refused(result, command="agenda", case=repr(text)) == []
+        shutil.copy(EXAMPLES / "hlm-2013.toml", seeded / "meeting.toml")
 
 
 NUMBERS: dict[str, list[str]] = {
@@ -866,3 +950,16 @@ def test_invalid_utf8_in_arguments_and_the_environment_is_refused(seeded: Path) 
         assert len(err.splitlines()) == 1 and "Traceback" not in err, err
         assert "hides text" in err, err
     assert snapshot(seeded) == before
+
+
+def test_the_fast_path_knows_every_printable_default_ignorable() -> None:
+    """``str.isprintable`` catches every default-ignorable code point but a few; the
+    text rule's list of those few is Unicode's, as the ``regex`` module has it."""
+    import regex
+
+    from hlmctl.text import PRINTABLE_IGNORABLES
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    ignorable = regex.findall(r"\p{Default_Ignorable_Code_Point}", every)
+    assert len(ignorable) > 4000
+    assert {c for c in ignorable if c.isprintable()} == PRINTABLE_IGNORABLES
