@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     import regex
 
 MAX_TEXT = 500
-JOINERS = "\u200c\u200d"  # zero-width (non-)joiners belong to some scripts and to emoji
 # The default-ignorable code points that ``str.isprintable`` accepts (every other one
 # is a format character or unassigned): the fast path looks for these.
 PRINTABLE_IGNORABLES = frozenset(
@@ -58,8 +57,6 @@ PRINTABLE_IGNORABLES = frozenset(
 )
 # Blank letters and symbols that are not default-ignorable but show nothing.
 BLANK = frozenset("\u2800")
-# The first wave's name for the fillers it refused; they are default-ignorable.
-INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u034f")
 
 # Scripts whose letters shape with the zero-width non-joiner and joiner (Unicode
 # chapter 23.2): the cursive scripts and the Brahmic ones.
