@@ -16,6 +16,8 @@
    idle and while changes are pushed, and the time until all N streams have a change.
 3. Start-up. The other commands do not load the web stack: ``hlmctl now`` in a fresh
    process is checked for starlette, uvicorn and watchfiles in ``sys.modules``.
+4. Flood. ``/api/agenda`` asked 2,000 times by 8 clients at 5,000 speakers while 10
+   event streams are open and a change is made (``--flood-only`` runs just this).
 """
 
 from __future__ import annotations
@@ -232,6 +234,86 @@ def load(pages: int, changes: int) -> None:
     print(f"  SIGINT with {pages} streams open -> exit 0 in {stop:.2f} s")
 
 
+def flood(speakers: int, requests: int, clients: int, streams: int = 10) -> None:
+    """A flood of ``/api/agenda`` on loopback at ``speakers`` speakers, with open event
+    streams: requests per second, each request's time, and whether the streams stay
+    live (the longest silence on any of them; a change made during the flood)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        names = meeting(folder, speakers)
+        board = Board(folder, "--now", clock(0))
+        heard: dict[int, list[tuple[float, str]]] = {i: [] for i in range(streams)}
+        opened = threading.Barrier(streams + 1, timeout=120)
+        done = threading.Event()
+
+        def hold(i: int) -> None:
+            with httpx.stream("GET", board.url + "api/events", timeout=120) as r:
+                first = True
+                for line in r.iter_lines():
+                    if done.is_set():
+                        return
+                    if line.startswith("data: "):
+                        current = json.loads(line[6:]).get("now", {}).get("current")
+                        heard[i].append((time.monotonic(), (current or {}).get("delegation", "")))
+                        if first:
+                            first = False
+                            opened.wait()
+
+        holders = [threading.Thread(target=hold, args=(i,), daemon=True) for i in range(streams)]
+        for t in holders:
+            t.start()
+        opened.wait()
+        times: list[float] = []
+
+        def client() -> None:
+            with httpx.Client(base_url=board.url, timeout=120) as c:
+                for _ in range(requests // clients):
+                    start = time.monotonic()
+                    c.get("api/agenda").raise_for_status()
+                    times.append(time.monotonic() - start)
+
+        cpu0, t0 = board.cpu_seconds(), time.monotonic()
+        workers = [threading.Thread(target=client) for _ in range(clients)]
+        for w in workers:
+            w.start()
+        time.sleep(1)
+        hlmctl(folder, "--now", clock(1), "next")
+        # When the record was written, on the monotonic clock of the streams' stamps.
+        written = (folder / "meeting.state.toml").stat().st_mtime_ns / 1e9
+        changed_at = time.monotonic() - (time.time() - written)
+        for w in workers:
+            w.join()
+        elapsed = time.monotonic() - t0
+        cpu = (board.cpu_seconds() - cpu0) / elapsed
+        time.sleep(1)
+        done.set()
+        reached = [
+            next((at for at, who in heard[i] if who == names[1] and at >= changed_at), None)
+            for i in range(streams)
+        ]
+        gaps = [
+            max((b[0] - a[0] for a, b in zip(heard[i], heard[i][1:], strict=False)), default=0)
+            for i in range(streams)
+        ]
+        board.stop()
+    times.sort()
+    print(
+        f"A flood of {len(times)} `/api/agenda` requests from {clients} clients at "
+        f"{speakers} speakers, {streams} event streams open:"
+    )
+    print(
+        f"  {len(times) / elapsed:.0f} requests/s; each request: median "
+        f"{1000 * statistics.median(times):.1f} ms, 95th percentile "
+        f"{1000 * times[int(0.95 * (len(times) - 1))]:.1f} ms; board CPU {100 * cpu:.0f}%"
+    )
+    late = [r - changed_at for r in reached if r is not None]
+    print(
+        f"  a change made during the flood reached {len(late)} of {streams} streams"
+        + (f", the last {1000 * max(late):.0f} ms after the record was written" if late else "")
+        + f"; longest silence on a stream: {max(gaps):.1f} s (heartbeat every 5 s)"
+    )
+
+
 def startup() -> None:
     code = (
         "import sys, runpy; sys.argv = ['hlmctl', 'now', '--format', 'json'];\n"
@@ -254,10 +336,15 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=60)
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--load-changes", type=int, default=10)
+    parser.add_argument("--flood-speakers", type=int, default=5000)
+    parser.add_argument("--flood-requests", type=int, default=2000)
+    parser.add_argument("--flood-only", action="store_true", help="run only the flood")
     args = parser.parse_args()
-    startup()
-    latency(args.changes)
-    load(args.pages, args.load_changes)
+    if not args.flood_only:
+        startup()
+        latency(args.changes)
+        load(args.pages, args.load_changes)
+    flood(args.flood_speakers, args.flood_requests, clients=8)
 
 
 if __name__ == "__main__":

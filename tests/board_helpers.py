@@ -39,8 +39,16 @@ def set_rules(meeting: Path, **rules: Any) -> None:
 
 
 @contextmanager
-def served(meeting: Path, clock: Any = None, **options: Any) -> Iterator[str]:
-    """``hlmctl board`` for ``meeting`` in this process; yields its address."""
+def served(
+    meeting: Path,
+    clock: Any = None,
+    *,
+    names: tuple[str, ...] = (),
+    header_seconds: float | None = None,
+    **options: Any,
+) -> Iterator[str]:
+    """``hlmctl board`` for ``meeting`` in this process; yields its address. ``names``:
+    as ``--host``/``--allow-host`` give them; ``header_seconds``: the headers' deadline."""
     from hlmctl.board.server import BoardServer, address_of, bind
     from hlmctl.board.state import Board
     from hlmctl.context import Env
@@ -55,7 +63,8 @@ def served(meeting: Path, clock: Any = None, **options: Any) -> Iterator[str]:
         **options,
     )
     sock = bind("127.0.0.1", 0)
-    server = BoardServer(board, sock)
+    timing = {} if header_seconds is None else {"header_seconds": header_seconds}
+    server = BoardServer(board, sock, names=names, **timing)
     ready = threading.Event()
     thread = threading.Thread(target=server.run, kwargs={"on_ready": ready.set}, daemon=True)
     thread.start()

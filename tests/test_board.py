@@ -500,3 +500,214 @@ def test_a_change_from_another_process_reaches_the_stream(speaking: Path) -> Non
         nxt = hlmctl_process("--now", f"{DAY}T11:04", "next", cwd=speaking.parent)
         assert nxt.wait(30) == 0
         assert next_state(stream)["now"]["current"]["delegation"] == "Kenya"
+
+
+# --- on a network: the Host check, timeouts, views from memory, 404s -------------------------
+
+PATHS = ("/", "/speaker", "/caption", "/agenda", "/api/now", "/api/agenda", "/static/board.js")
+
+
+def test_a_foreign_host_header_is_refused_on_every_path(hlm: Path) -> None:
+    """DNS rebinding: a page on another name that resolves to the board's address."""
+    with served(hlm, names=("board.example.org",)) as url:
+        port = url.rstrip("/").rsplit(":", 1)[1]
+        with httpx.Client(base_url=url) as client:
+            for host in (
+                "evil.example",
+                f"evil.example:{port}",
+                "board.example.org.evil.example",
+                "127.0.0.2",
+                "",
+                "[::1",
+                "127.0.0.1:abc",
+            ):
+                for path in (*PATHS, "/api/events"):
+                    response = client.get(path, headers={"host": host})
+                    assert response.status_code == 400, (host, path)
+                    assert "Host" in response.text and "location" not in response.headers
+                    assert response.headers["x-content-type-options"] == "nosniff"
+            for host in (
+                f"127.0.0.1:{port}",
+                "127.0.0.1",
+                f"localhost:{port}",
+                "LOCALHOST.",
+                "board.example.org",
+                f"Board.Example.Org:{port}",
+            ):
+                response = client.get("/api/now", headers={"host": host})
+                assert response.status_code == 200, host
+
+
+def test_two_host_headers_are_refused(hlm: Path) -> None:
+    import socket
+
+    with served(hlm) as url:
+        port = int(url.rstrip("/").rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(
+                b"GET /api/now HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n"
+                b"Connection: close\r\n\r\n"
+            )
+            reply = sock.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 400"), reply[:80]
+
+
+def test_allowed_hosts_follow_the_address_served() -> None:
+    from hlmctl.web.security import AllowedHosts
+
+    everywhere = AllowedHosts("0.0.0.0", ["board.local"])
+    assert everywhere.allows("10.1.2.3:8000") and everywhere.allows("[fe80::1]:8000")
+    assert everywhere.allows("board.local") and everywhere.allows("localhost:8000")
+    assert not everywhere.allows("attacker.example") and not everywhere.allows(None)
+    lan = AllowedHosts("10.0.0.5")
+    assert lan.allows("10.0.0.5:8000") and not lan.allows("10.0.0.6:8000")
+    assert not lan.allows("localhost") and not lan.allows("evil.example")
+    v6 = AllowedHosts("[::1]")
+    assert v6.allows("[::1]:8000") and v6.allows("localhost") and not v6.allows("[::2]")
+
+
+@pytest.mark.parametrize("bad", ["http://board.local/", "board local", "a..b", "", "-x-"])
+def test_an_allow_host_that_is_not_a_name_is_refused(hlm: Path, bad: str) -> None:
+    result = run("board", "--port", "0", "--allow-host", bad)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("hlmctl: --allow-host ") and result.stderr.count("\n") == 1
+
+
+def test_every_path_not_listed_is_404_trailing_slashes_too(hlm: Path) -> None:
+    with served(hlm) as url, httpx.Client(base_url=url) as client:
+        for path in (
+            "/speaker/",
+            "/caption/",
+            "/agenda/",
+            "/api/now/",
+            "/api/agenda/",
+            "/api/events/",
+            "/static/board.js/",
+            "/speaker//",
+            "/api/",
+        ):
+            response = client.get(path, headers={"host": "127.0.0.1"})
+            assert response.status_code == 404, path
+            assert "location" not in response.headers, path
+
+
+def _raw(url: str) -> Any:
+    import socket
+
+    port = int(url.rstrip("/").rsplit(":", 1)[1])
+    return socket.create_connection(("127.0.0.1", port), timeout=10)
+
+
+def test_a_connection_that_never_finishes_its_headers_is_closed(hlm: Path) -> None:
+    """Slowloris: headers sent a few bytes at a time, never ended."""
+    with served(hlm, header_seconds=0.5) as url:
+        with _raw(url) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            started = time.monotonic()
+            closed = False
+            while time.monotonic() - started < 5:
+                try:
+                    sock.sendall(b"X-Slow: a\r\n")
+                except OSError:
+                    closed = True
+                    break
+                sock.settimeout(0.2)
+                try:
+                    if sock.recv(1024) == b"":
+                        closed = True
+                        break
+                except TimeoutError:
+                    pass
+            assert closed, "the server held the connection"
+            assert time.monotonic() - started < 3
+        with _raw(url) as sock:  # an idle connection after a response goes too
+            sock.sendall(b"GET /api/now HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            sock.settimeout(5)
+            data = b""
+            while not data.endswith(b"}") or b"\r\n\r\n" not in data:
+                chunk = sock.recv(65536)
+                assert chunk, data[:200]
+                data += chunk
+            assert data.startswith(b"HTTP/1.1 200")
+            started = time.monotonic()
+            assert sock.recv(1024) == b""  # closed by the server
+            assert time.monotonic() - started < 3
+
+
+def test_an_event_stream_outlives_the_header_deadline(
+    hlm: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("hlmctl.board.app.HEARTBEAT_SECONDS", 0.2)
+    with (
+        served(hlm, header_seconds=0.3) as url,
+        httpx.stream("GET", url + "api/events", timeout=10) as r,
+    ):
+        stream = events(r)
+        assert next(stream)[0] == "state"
+        started = time.monotonic()
+        while time.monotonic() - started < 1.5:
+            name, _ = next(stream)
+            assert name in ("tick", "state")
+
+
+@pytest.mark.parametrize("path", ["api/agenda", "api/now"])
+def test_a_flood_of_api_requests_costs_no_projection_and_streams_stay_live(
+    speaking: Path, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    """A bounded flood on loopback: 8 clients, 300 requests. The view is computed once
+    (the clock stands still here) and every answer is the CLI's JSON; an open event
+    stream still gets the next change at once."""
+    import hlmctl.board.state as state
+
+    counted = {"now": 0, "agenda": 0}
+    real_now, real_agenda = state.now_view, state.agenda_view
+
+    def now_view(*args: Any) -> Any:
+        counted["now"] += 1
+        return real_now(*args)
+
+    def agenda_view(*args: Any) -> Any:
+        counted["agenda"] += 1
+        return real_agenda(*args)
+
+    monkeypatch.setattr(state, "now_view", now_view)
+    monkeypatch.setattr(state, "agenda_view", agenda_view)
+    at = fixed_clock(speaking)
+    view = "agenda" if path == "api/agenda" else "now"
+    cli = run("--now", FIXED, view, "--format", "json").json()
+    with (
+        served(speaking, clock=lambda: at) as url,
+        httpx.stream("GET", url + "api/events", timeout=10) as r,
+    ):
+        stream = events(r)
+        first = next_state(stream)
+        before = dict(counted)
+        answers: list[Any] = []
+
+        def flood() -> None:
+            with httpx.Client(base_url=url, timeout=30) as client:
+                for _ in range(300 // 8):
+                    answers.append(client.get(path).json())
+
+        threads = [threading.Thread(target=flood) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert len(answers) == 300 // 8 * 8
+        assert all(a == cli for a in answers)
+        assert counted[view] - before[view] == 1  # one projection for the whole flood
+        assert run("--now", f"{DAY}T11:03", "next").exit_code == 0
+        changed = next_state(stream)
+    assert changed["version"] > first["version"]
+    assert changed["now"]["current"]["delegation"] == "Kenya"
+
+
+def test_the_board_process_answers_only_to_its_names(speaking: Path) -> None:
+    with board_process(speaking.parent, "--now", FIXED) as (_proc, url):
+        port = url.rstrip("/").rsplit(":", 1)[1]
+        ok = httpx.get(url + "api/now", timeout=10)
+        assert ok.status_code == 200
+        foreign = httpx.get(url + "api/now", headers={"host": f"evil.example:{port}"}, timeout=10)
+        assert foreign.status_code == 400
+        assert httpx.get(url + "api/now/", timeout=10).status_code == 404

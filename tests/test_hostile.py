@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -330,6 +331,23 @@ HOSTILE_TEXT = {
     "undecodable byte": "Bela\udcffrus",
     "private use": "Bela\ue000rus",
     "too long": "B" * 501,
+    # Default-ignorable code points where they do no job (between Latin letters):
+    "zero-width joiner between Latin letters": "Bela\u200drus",
+    "zero-width non-joiner between Latin letters": "Bela\u200crus",
+    "variation selector after a letter": "Belarus\ufe0f",
+    "variation selector supplement": "Bela\U000e0100rus",
+    "tag characters": "Belarus\U000e0062\U000e007f",
+    "Mongolian free variation selector": "Bela\u180brus",
+    "Mongolian vowel separator": "Bela\u180erus",
+    "Khmer inherent vowel": "Bela\u17b4rus",
+    "combining grapheme joiner": "Bela\u034frus",
+    "invisible times": "Bela\u2062rus",
+    "shorthand format control": "Bela\U0001bca1rus",
+    "unassigned default-ignorable": "Bela\U000e0fffrus",
+    "a lone joiner": "\u200d",
+    # Text that shows nothing:
+    "only combining marks": "\u0301\u0308",
+    "only a blank pattern": "\u2800\u2800",
 }
 
 
@@ -394,6 +412,72 @@ def test_legitimate_joiners_and_scripts_are_kept(seeded: Path) -> None:
     assert {s.get("title") for s in listed} >= {family}
 
 
+# Default-ignorable code points doing a job in their text: kept as typed.
+LEGITIMATE = {
+    "a Devanagari conjunct with a joiner": "\u0915\u094d\u200d\u0937",
+    "the flag of Scotland (an emoji tag sequence)": (
+        "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    ),
+    "an emoji with its presentation selector": "\u2764\ufe0f",
+    "a keycap": "1\ufe0f\u20e3",
+    "an ideographic variation sequence": "\u845b\U000e0100",
+    "a Mongolian word with a free variation selector": "\u182e\u1823\u1829\u180b",
+    "a Mongolian word with its vowel separator": "\u1828\u1822\u180e\u1820",
+}
+
+
+def test_default_ignorables_that_do_a_job_are_kept(seeded: Path) -> None:
+    for what, text in LEGITIMATE.items():
+        result = run("--now", LATER, "speakers", "add", "Peru", "--title", text, "--force")
+        assert result.exit_code == 0, (what, result.stderr)
+    titles = {s.get("title") for s in run("speakers", "list", "--format", "json").json()}
+    assert titles >= set(LEGITIMATE.values())
+
+
+def test_a_delegation_is_one_identity_whatever_invisible_characters_it_carries(
+    seeded: Path,
+) -> None:
+    """Two spellings that differ only by default-ignorable code points kept for their
+    job are one delegation: the duplicate rule sees it, a reference finds it."""
+    plain = "\u0645\u0635\u0631 \u0627\u0644\u062c\u062f\u064a\u062f\u0629"
+    joined = "\u0645\u0635\u200c\u0631 \u0627\u0644\u062c\u062f\u064a\u200d\u062f\u0629"
+    first = run("--now", LATER, "speakers", "add", plain, "--category", "ngo")
+    assert first.exit_code == 0, first.stderr
+    before = snapshot(seeded)
+    again = run("--now", LATER, "speakers", "add", joined, "--category", "ngo")
+    assert again.exit_code == 2, again.stderr
+    assert "already inscribed" in again.stderr
+    assert snapshot(seeded) == before
+    removed = run("--now", LATER, "speakers", "remove", joined)
+    assert removed.exit_code == 0, removed.stderr
+
+
+def test_hostile_names_in_an_import_are_refused_whole(seeded: Path) -> None:
+    clean = snapshot(seeded)
+    problems: list[str] = []
+    for what, text in HOSTILE_TEXT.items():
+        if what in ("tab", "line separator", "paragraph separator", "undecodable byte"):
+            continue  # those break the CSV itself, and have their own cases below
+        rows = [{"delegation": "Ghana"}, {"delegation": text, "category": "ngo"}]
+        (seeded / "import.json").write_text(json.dumps(rows), encoding="utf-8")
+        result = run("--now", LATER, "speakers", "import", "import.json")
+        problems += refused(result, command="speakers import", case=what)
+        if snapshot(seeded) != clean:
+            problems.append(f"import / {what}: the record changed")
+            restore(seeded, clean)
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_meeting_file_follows_the_same_text_rule(seeded: Path) -> None:
+    for text in ("Plenary\u200d", "Plen\U000e0041ary", "\u0301", "\u2800 \u200b"):
+        _edit_meeting(
+            seeded, lambda t, x=text: re.sub(r'(?m)^title = ".*"$', f'title = "{x}"', t, count=1)
+        )
+        result = run("--now", LATER, "agenda", "--format", "json")
+        assert refused(result, command="agenda", case=repr(text)) == []
+        shutil.copy(EXAMPLES / "hlm-2013.toml", seeded / "meeting.toml")
+
+
 NUMBERS: dict[str, list[str]] = {
     "--to huge": ["speakers", "move", "S3", "--to", "9" * 40],
     "--to negative": ["speakers", "move", "S3", "--to", "-3"],
@@ -402,6 +486,13 @@ NUMBERS: dict[str, list[str]] = {
     "--minutes 1e309": ["speakers", "add", "Peru", "--minutes", "1e309"],
     "--minutes 0": ["speakers", "add", "Peru", "--minutes", "0"],
     "--minutes a day and more": ["speakers", "add", "Peru", "--minutes", "1441"],
+    "--minutes an exponent": ["speakers", "add", "Peru", "--minutes", "1e3"],
+    "--minutes subnormal": ["speakers", "add", "Peru", "--minutes", "1e-320"],
+    "--minutes three decimals": ["speakers", "add", "Peru", "--minutes", "1.234"],
+    "--minutes negative zero": ["speakers", "add", "Peru", "--minutes", "-0"],
+    "--minutes a comma": ["speakers", "add", "Peru", "--minutes", "1,5"],
+    "--minutes underscores": ["speakers", "add", "Peru", "--minutes", "1_0"],
+    "--minutes less than a hundredth": ["speakers", "add", "Peru", "--minutes", "0.001"],
     "--day far": ["agenda", "--day", "9999-12-31"],
     "--day not a date": ["agenda", "--day", "31/12"],
     "journal --as-at far": ["journal", "--as-at", "9999-12-31T00:00"],
@@ -421,10 +512,113 @@ def test_numbers_out_of_range_are_refused(seeded: Path) -> None:
     assert problems == [], "\n".join(problems)
 
 
+BAD_MINUTES = ["1e3", "1e-320", "nan", "-inf", "1.234", "0", "0.001", "1441", "1,5", "-2"]
+
+
+def test_minutes_in_imports_and_the_meeting_file_follow_the_same_rule(seeded: Path) -> None:
+    clean = snapshot(seeded)
+    problems: list[str] = []
+    for value in BAD_MINUTES:
+        (seeded / "import.csv").write_text(f'delegation,minutes\nGhana,"{value}"\n')
+        result = run("--now", LATER, "speakers", "import", "import.csv")
+        problems += refused(result, command="speakers import", case=f"minutes {value}")
+        if "minutes" not in result.stderr:
+            problems.append(f"import minutes {value}: the column is not named: {result.stderr!r}")
+    for value in ["1e-320", "2.333", "0.001", "nan"]:
+        _edit_meeting(
+            seeded, lambda t, v=value: re.sub(r"(?m)^minutes = .*$", f"minutes = {v}", t, count=1)
+        )
+        result = run("--now", LATER, "agenda", "--format", "json")
+        problems += refused(result, command="agenda", case=f"meeting file minutes = {value}")
+        shutil.copy(EXAMPLES / "hlm-2013.toml", seeded / "meeting.toml")
+    if snapshot(seeded) != clean:
+        problems.append("the record changed")
+    assert problems == [], "\n".join(problems)
+
+
+def test_minutes_as_a_person_types_them_are_kept(seeded: Path) -> None:
+    for value, kept in [("3", 3.0), ("1.5", 1.5), ("0.75", 0.75), (".5", 0.5), ("1440", 1440.0)]:
+        result = run(
+            "--now", LATER, "speakers", "add", "Fiji", "--minutes", value, "--force", "--json"
+        )
+        if value == "1440":  # longer than the list's meetings: the slot rule, not this one
+            assert result.exit_code == 2 and "longer" in result.stderr, result.stderr
+            continue
+        assert result.exit_code == 0, result.stderr
+        assert result.json()["minutes"] == kept
+
+
+# Usage errors that Click and Typer find themselves: one line naming the command and
+# the option, then a hint line, exit 2.
+USAGE_ERRORS: dict[str, list[str]] = {
+    "a value not among the choices": ["agenda", "--format", "xls"],
+    "an unknown option": ["agenda", "--bogus"],
+    "an unknown command": ["bogus"],
+    "an unknown subcommand": ["speakers", "bogus"],
+    "a missing argument": ["speakers", "move"],
+    "an option without its value": ["speakers", "move", "S3", "--to"],
+    "a global option without its value": ["--now"],
+    "not a whole number": ["speakers", "move", "S3", "--to", "three"],
+    "a port out of range": ["board", "--port", "99999"],
+    "an extra argument": ["meeting", "open", "panel-1", "panel-2"],
+    "hostile text in an unknown option": ["agenda", "--bo\u202egus"],
+}
+
+
+def test_usage_errors_are_one_line_and_a_hint(seeded: Path) -> None:
+    clean = snapshot(seeded)
+    problems: list[str] = []
+    for case, args in USAGE_ERRORS.items():
+        result = run("--now", LATER, *args)
+        problems += refused(result, command=args[0], case=case)
+        lines = result.stderr.splitlines()
+        if len(lines) != 2 or not lines[1].startswith("hint: ") or "-h" not in lines[1]:
+            problems.append(f"{case}: no hint to the help: {result.stderr!r}")
+        if "Usage:" in result.stderr or "Error:" in result.stderr:
+            problems.append(f"{case}: Click's usage block: {result.stderr!r}")
+        if unsafe_character(result.stderr.replace("\n", " ")) is not None:
+            problems.append(f"{case}: stderr replays a hidden character")
+    assert problems == [], "\n".join(problems)
+    assert snapshot(seeded) == clean
+    choice = run("agenda", "--format", "xls")
+    assert choice.stderr.splitlines()[0] == (
+        "hlmctl: agenda: --format: 'xls' is not one of table, text, markdown, json, csv, ics"
+    )
+    missing = run("speakers", "move", "S3", "--to")
+    assert missing.stderr.startswith("hlmctl: speakers move: ")
+    assert "hlmctl speakers move -h" in missing.stderr
+
+
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_help_is_still_the_full_help(flag: str) -> None:
+    result = run("agenda", flag)
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout and "--format" in result.stdout and "--day" in result.stdout
+
+
+def test_a_meeting_not_yet_opened_cannot_be_adjourned(seeded: Path) -> None:
+    """panel-2 is scheduled at 16:30: at 10:03 nobody opened it or was called into it."""
+    before = snapshot(seeded)
+    result = run("--now", "2013-05-13T10:03", "meeting", "adjourn", "panel-2")
+    assert refused(result, command="meeting adjourn", case="panel-2 at 10:03") == []
+    assert "scheduled at 16:30 on 13 May 2013" in result.stderr
+    assert snapshot(seeded) == before
+    # Opened by hand earlier than scheduled, it can be adjourned.
+    assert run("--now", "2013-05-13T10:04", "meeting", "open", "panel-2").exit_code == 0
+    done = run("--now", "2013-05-13T10:05", "meeting", "adjourn", "panel-2")
+    assert done.exit_code == 0, done.stderr
+    # Once its time has come, a meeting nobody opened counts as opened on time.
+    late = run("--now", "2013-05-13T15:05", "meeting", "adjourn", "panel-1")
+    assert late.exit_code == 0, late.stderr
+
+
 OPTIONS: dict[str, list[str]] = {
     "board --host bidi override": ["board", "--port", "0", "--host", "a\u202eb"],
     "board --host label too long": ["board", "--port", "0", "--host", "a" * 300],
     "board --host empty label": ["board", "--port", "0", "--host", "a..b"],
+    "board --allow-host a URL": ["board", "--port", "0", "--allow-host", "http://x.org/"],
+    "board --allow-host bidi override": ["board", "--port", "0", "--allow-host", "a\u202eb"],
+    "board --allow-host with a space": ["board", "--port", "0", "--allow-host", "a b"],
     "--store IPv6 not closed": ["--store", "postgresql://u:secret@[::1", "now"],
     "--store space in password": ["--store", "postgresql://u:se cret@10.0.0.1/db", "now"],
     "--store unknown parameter": ["--store", "postgresql://u:secret@h/db?bogus=1", "now"],
@@ -899,4 +1093,111 @@ def test_invalid_utf8_in_arguments_and_the_environment_is_refused(seeded: Path) 
         assert proc.returncode == 2, (args, err)
         assert len(err.splitlines()) == 1 and "Traceback" not in err, err
         assert "hides text" in err, err
+    assert snapshot(seeded) == before
+
+
+def test_the_fast_path_knows_every_printable_default_ignorable() -> None:
+    """``str.isprintable`` catches every default-ignorable code point but a few; the
+    text rule's list of those few is Unicode's, as the ``regex`` module has it."""
+    import regex
+
+    from hlmctl.text import PRINTABLE_IGNORABLES
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    ignorable = regex.findall(r"\p{Default_Ignorable_Code_Point}", every)
+    assert len(ignorable) > 4000
+    assert {c for c in ignorable if c.isprintable()} == PRINTABLE_IGNORABLES
+
+
+# --- variables that hlmctl's libraries read, and a full disk for help and usage ---------
+
+BAD_DIMENSIONS = {
+    "COLUMNS": ["abc", "1e3", "-5", "99999999999", "\u0661\u0662", "12 34", "0x50"],
+    "LINES": ["abc", "1e3", "-1", "99999999999"],
+}
+TABLES = [
+    ["agenda", "--format", "table"],
+    ["speakers", "list", "--format", "table"],
+    ["now", "--format", "table"],
+    ["report", "--format", "table"],
+]
+
+
+def test_columns_and_lines_that_are_not_a_size_are_refused_by_name(seeded: Path) -> None:
+    clean = snapshot(seeded)
+    problems: list[str] = []
+    for name, values in BAD_DIMENSIONS.items():
+        for i, value in enumerate(values):
+            args = TABLES[i % len(TABLES)]
+            result = run("--now", LATER, *args, env={name: value})
+            problems += refused(result, command=args[0], case=f"{name}={value!r}")
+            if f"{name}=" not in result.stderr:
+                problems.append(f"{name}={value!r}: the line does not name it: {result.stderr!r}")
+    assert problems == [], "\n".join(problems)
+    assert snapshot(seeded) == clean
+    for name, value in [("COLUMNS", "0"), ("COLUMNS", ""), ("COLUMNS", "60"), ("LINES", "")]:
+        assert run("--now", LATER, "agenda", "--format", "table", env={name: value}).exit_code == 0
+
+
+def _process(
+    args: list[str], folder: Path, env: dict[str, str], **streams: object
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "hlmctl", *args],
+        cwd=folder,
+        env={**os.environ, "HLMCTL_NOW": LATER, **env},
+        capture_output=not streams,
+        timeout=60,
+        **streams,  # type: ignore[call-overload]
+    )
+
+
+@pytest.mark.parametrize(
+    ("variables", "refused_by_name"),
+    [
+        ({"TZ": ":/etc/passwd"}, "TZ="),
+        ({"TZ": "/dev/zero"}, "TZ="),
+        ({"TZ": ":/"}, "TZ="),
+        ({"TZ": "Europe/Paris"}, None),
+        ({"TZ": "Nowhere/At-All"}, None),  # Babel falls back to UTC: nothing read
+        ({"TERM": "xterm-\u00e9\x1b[31m", "NO_COLOR": ""}, None),
+        ({"TERM": "", "FORCE_COLOR": "not-a-number"}, None),
+    ],
+)
+def test_variables_the_libraries_read_never_end_in_exit_1(
+    seeded: Path, variables: dict[str, str], refused_by_name: str | None
+) -> None:
+    """Real processes (Babel reads $TZ once, when first imported), French output."""
+    before = snapshot(seeded)
+    for args in (["--lang", "fr", "speakers", "list"], ["journal", "--lang", "fr"]):
+        done = _process(args, seeded, variables)
+        err = done.stderr.decode()
+        if refused_by_name is None:
+            assert done.returncode == 0, err
+            assert "\x1b" not in done.stdout.decode()
+        else:
+            assert done.returncode == 2, err
+            assert err.startswith(f"hlmctl: {refused_by_name}") and err.count("\n") == 1, err
+    assert snapshot(seeded) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["-h"], ["--version"], ["agenda", "--help"], ["speakers", "add", "-h"]],
+)
+def test_help_and_version_to_a_full_disk_are_exit_6(seeded: Path, args: list[str]) -> None:
+    with open("/dev/full", "wb") as full:
+        done = _process(args, seeded, {}, stdout=full, stderr=subprocess.PIPE)
+    err = done.stderr.decode()
+    assert done.returncode == 6, err
+    assert err == "hlmctl: the output could not be written: No space left on device\n"
+
+
+@pytest.mark.parametrize("args", [["agenda", "--format", "xls"], ["bogus"], ["--now"]])
+def test_a_usage_error_to_a_full_disk_is_exit_6(seeded: Path, args: list[str]) -> None:
+    before = snapshot(seeded)
+    with open("/dev/full", "wb") as full:
+        done = _process(args, seeded, {}, stdout=subprocess.PIPE, stderr=full)
+    assert done.returncode == 6
+    assert done.stdout == b""
     assert snapshot(seeded) == before

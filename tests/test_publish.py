@@ -19,7 +19,7 @@ UPDATE = os.environ.get("HLMCTL_UPDATE_GOLDEN") == "1"
 GOFR_NOW = "2013-09-26T14:00"
 HLM_NOW = "2013-05-12T18:30"
 
-# The 22 States of the Group of Friends (../shared/seeds/000_..., the declaration's
+# The 22 States of the Group of Friends (the covering letter of their declaration, its
 # chapeau) with "of" as a French Secretariat text writes it before the short name.
 GOFR_OF = {
     "Bahrain": "de Bahreïn",

@@ -212,3 +212,17 @@ def test_every_test_the_guarantees_name_exists() -> None:
         source = (ROOT / path).read_text(encoding="utf-8")
         if test:
             assert f"def {test}(" in source, (path, test)
+
+
+def test_the_readme_and_the_examples_point_at_nothing_outside_the_repository() -> None:
+    """What a user clones stands alone: the README and the bundled files cite their
+    sources by name and symbol, never a path out of the repository (``../``)."""
+    shipped = [ROOT / "README.md", *sorted((ROOT / "data").rglob("*.toml"))]
+    assert len(shipped) > 3
+    for path in shipped:
+        text = path.read_text(encoding="utf-8")
+        found = re.findall(r"\.\./[\w./-]*", text)
+        assert found == [], f"{path.relative_to(ROOT)} points outside the repository: {found}"
+    assert "../" not in section("Output for scripts")
+    for field in ("`spoken_seconds`", "`elapsed_seconds`", "`speaker_id`", "`projected`"):
+        assert field in section("Output for scripts"), field

@@ -27,7 +27,7 @@ from hlmctl.errors import InvalidFileError
 from hlmctl.meeting import DEFAULT_CATEGORIES, DEFAULT_LEVELS, Category, Level, Rules
 from hlmctl.record import ListState, LogEntry, Record, Speaker, dump_record, parse_record
 from hlmctl.store import file as file_store
-from hlmctl.text import unsafe_character
+from hlmctl.text import has_visible, unsafe_character
 
 NOW = "2013-05-13T09:30"
 
@@ -38,7 +38,7 @@ texts = st.text(
     st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")),
     min_size=1,
     max_size=40,
-).filter(lambda t: unsafe_character(t) is None)
+).filter(lambda t: unsafe_character(t) is None and (not t.strip() or has_visible(t)))
 offsets = st.sampled_from(
     [UTC, timezone(timedelta(hours=-4)), timezone(timedelta(hours=5, minutes=45))]
 )

@@ -55,8 +55,11 @@ _SMALL_WORDS = frozenset(("the", "of", "de", "du", "des", "la", "l"))
 
 
 def normalize(text: str) -> str:
-    """Case, accents, punctuation and spacing folded away."""
+    """Case, accents, punctuation, spacing and invisible characters folded away."""
     if not text.isascii():  # ASCII text has nothing to decompose
+        from hlmctl.text import without_ignorables
+
+        text = without_ignorables(text)  # one "Belarus", whatever joiner it hides
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in decomposed if not unicodedata.combining(c))
     folded = _NOT_WORD.sub(" ", text.casefold())

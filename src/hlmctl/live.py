@@ -476,8 +476,17 @@ def adjourn_segment(
     if opened is None:
         if seg.kind == "closing-plenary":
             raise InputError(f"the meeting {seg.id!r} was never opened: nothing to adjourn")
-        # Never opened by hand: it opened on time, or when it was first used.
-        opened = min(now, scheduled(meeting, seg)[0].astimezone(now.tzinfo))
+        # Never opened by hand: it opened on time, or when it was first used; a meeting
+        # whose time has not come and where nobody was called has not opened.
+        start = scheduled(meeting, seg)[0].astimezone(now.tzinfo)
+        called = [s.started_at for s in record.speakers if s.meeting == seg.id and s.started_at]
+        if not called and now < start:
+            raise InputError(
+                f"the meeting {seg.id!r} has not opened: it is scheduled at "
+                f"{start.astimezone(meeting.tz):%H:%M on %d %B %Y}; nothing to adjourn",
+                hint=f"`hlmctl meeting open {seg.id}` records an earlier opening",
+            )
+        opened = min([now, start, *called])
     ended = None
     for lst in meeting.lists:
         current = record.current(lst.id)

@@ -23,10 +23,11 @@ from pydantic import (
 )
 
 from hlmctl.errors import InvalidFileError
+from hlmctl.figures import checked_minutes
 from hlmctl.text import SafeText as Text
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
-Minutes = Annotated[float, Field(gt=0, le=24 * 60)]
+Minutes = Annotated[float, Field(gt=0, le=24 * 60), AfterValidator(checked_minutes)]
 
 SegmentKind = Literal["opening-plenary", "plenary", "panel", "closing-plenary"]
 ItemKind = Literal["statement", "presentation", "discussion", "summary", "remarks", "other", "list"]

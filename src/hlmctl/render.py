@@ -39,9 +39,12 @@ def printable(text: str | None) -> str:
 def console(env: Env) -> Console:
     from rich.console import Console
 
+    from hlmctl.environment import check_terminal
+
+    columns = check_terminal(env.environ)  # $COLUMNS and $LINES, before Rich reads them
     if env.is_terminal:
         return Console(file=env.stdout, highlight=False)
-    width = int(env.environ.get("COLUMNS", "0") or 0) or 200
+    width = columns or 200
     return Console(
         file=env.stdout,
         highlight=False,

@@ -373,16 +373,12 @@ def _text(value: Any, column: str) -> str | None:
 def _number(value: Any, field: str) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    problem = ColumnError(field, f"must be a number of minutes, not {value!r:.40}")
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise problem
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        raise problem from None
-    if not 0 < number <= 24 * 60:  # also refuses nan and infinities
-        raise ColumnError(field, f"must be more than 0 and at most 1440, not {value!r:.40}")
-    return number
+    from hlmctl.figures import RULE, minutes_problem
+
+    problem = minutes_problem(value)  # the one rule for a number of minutes
+    if problem is not None:
+        raise ColumnError(field, f"{value!r:.40} {problem}: {RULE}")
+    return float(value.strip() if isinstance(value, str) else value)
 
 
 def _flag(value: Any) -> bool:

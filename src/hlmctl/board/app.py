@@ -9,7 +9,6 @@ and nothing else: no inline script, nothing from outside (the hall has no intern
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import date
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -28,45 +27,19 @@ from starlette.routing import Route
 from hlmctl.board import pages
 from hlmctl.board.state import HEARTBEAT_SECONDS, Board
 from hlmctl.errors import HlmError
+from hlmctl.web.events import event_stream
+from hlmctl.web.security import SECURITY_HEADERS, AllowedHosts, HostCheck, SecurityHeaders
 
 if TYPE_CHECKING:
-    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+    from collections.abc import AsyncIterator
+
+__all__ = ["SECURITY_HEADERS", "create_app"]
 
 ASSETS = {
     "board.css": "text/css; charset=utf-8",
     "board.js": "text/javascript; charset=utf-8",
     "icon.svg": "image/svg+xml",
 }
-SECURITY_HEADERS = [
-    (
-        b"content-security-policy",
-        b"default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-        b"img-src 'self'; font-src 'self'; media-src 'self'; base-uri 'none'; form-action 'none'",
-    ),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"cross-origin-resource-policy", b"same-origin"),
-]
-
-
-class SecurityHeaders:
-    """Add the security headers to every response (a plain ASGI wrapper, which leaves
-    streamed responses streaming)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
 
 
 class BadQuery(Exception):
@@ -100,7 +73,9 @@ def _day_of(board: Board, request: Request, *, default_today: bool) -> str:
     return day.isoformat()
 
 
-def create_app(board: Board) -> Starlette:
+def create_app(board: Board, allowed: AllowedHosts | None = None) -> Starlette:
+    """The board's application; it answers only to the Host names ``allowed`` lists
+    (default: the loopback address and ``localhost``)."""
     assets = {
         name: (resources.files("hlmctl.board") / "static" / name).read_bytes() for name in ASSETS
     }
@@ -129,14 +104,14 @@ def create_app(board: Board) -> Starlette:
             key = _list_of(board, request)
         except BadQuery as exc:
             return JSONResponse({"error": exc.message}, exc.status)
-        return JSONResponse(board.now_json(key), headers={"cache-control": "no-store"})
+        return _json(board.api_body("now", key))
 
     async def api_agenda(request: Request) -> Response:
         try:
             key = _day_of(board, request, default_today=False)
         except BadQuery as exc:
             return JSONResponse({"error": exc.message}, exc.status)
-        return JSONResponse(board.agenda_json(key or None), headers={"cache-control": "no-store"})
+        return _json(board.api_body("agenda", key))
 
     async def api_events(request: Request) -> Response:
         view = request.query_params.get("view", "now")
@@ -174,24 +149,18 @@ def create_app(board: Board) -> Starlette:
         Route("/static/{name}", asset, methods=["GET"]),
     ]
     app = Starlette(routes=routes)
-    app.add_middleware(SecurityHeaders)
+    app.router.redirect_slashes = False  # /api/now/ is 404, not a redirect built from Host
+    app.add_middleware(HostCheck, allowed=allowed or AllowedHosts("127.0.0.1"))
+    app.add_middleware(SecurityHeaders)  # outermost: on the Host check's 400 too
     return app
 
 
-async def _stream(board: Board, view: str, key: str) -> AsyncIterator[str]:
-    """The push stream of one page: its view at once, again after every change, and a
-    ``tick`` with the server's time between (the page counts from the server's clock,
-    and knows it is still connected). An agenda is sent again when its projection
-    moved with the clock. Ends when the board closes."""
-    yield "retry: 1000\n\n"
-    shown = ""
-    while not board.closed:
-        version = board.version
-        sent = json.dumps(board.now().isoformat(timespec="milliseconds"))
-        text, digest = board.message(view, key)
-        if digest != shown:  # a change, or an agenda whose projection moved
-            shown = digest
-            yield f'event: state\ndata: {{"sent":{sent},{text[1:]}\n\n'
-        else:
-            yield f'event: tick\ndata: {{"sent":{sent}}}\n\n'
-        await board.wait(version, HEARTBEAT_SECONDS)
+def _json(body: bytes) -> Response:
+    """A view of the CLI's JSON, encoded once and served from memory."""
+    return Response(body, media_type="application/json", headers={"cache-control": "no-store"})
+
+
+def _stream(board: Board, view: str, key: str) -> AsyncIterator[str]:
+    """The push stream of one page (``hlmctl.web.events``); its heartbeat is read
+    when the stream starts."""
+    return event_stream(board, view, key, HEARTBEAT_SECONDS)

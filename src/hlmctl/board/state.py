@@ -3,24 +3,20 @@ of it (``now`` and ``agenda``), rebuilt only when the store says the record chan
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from hlmctl.errors import HlmError
+from hlmctl.web.follow import Follower
 
 if TYPE_CHECKING:
     from hlmctl.meeting import Meeting
     from hlmctl.record import Record
-    from hlmctl.store import RecordStore
 
 HEARTBEAT_SECONDS = 5.0
 AGENDA_REFRESH = timedelta(seconds=30)
+API_FRESH = timedelta(seconds=1)
 
 
 def now_view(meeting: Meeting, record: Record, list_id: str, at: datetime, upcoming: int) -> Any:
@@ -42,103 +38,25 @@ def agenda_view(meeting: Meeting, record: Record, day: str | None, at: datetime)
 
 
 @dataclass
-class Board:
-    """The record followed from the store, shared by every page and stream.
+class Board(Follower):
+    """The record followed from the store (``hlmctl.web.follow``), shared by every
+    page, stream and request, with the JSON views computed from it.
 
-    A thread iterates ``store.watch`` and reads the record on each change; the event
-    loop publishes it: a new version, an empty cache of views, and every waiting
-    stream woken. ``close`` ends the thread and every stream (shutdown).
+    Views are computed once and served from memory to every client: the pages'
+    events until the next change (the agenda's also when older than
+    ``AGENDA_REFRESH``), the API's bodies until the next change or for
+    ``API_FRESH`` seconds (elapsed and remaining times move with the clock). A flood
+    of requests costs no more projections than one request a second.
     """
 
-    store: RecordStore
-    meeting: Meeting
-    clock: Callable[[], datetime]  # the system clock, or one that starts at --now
     upcoming: int = 3
     default_list: str = ""
-    record: Record | None = None
-    problem: str | None = None
-    version: int = 0
-    changed_at: datetime | None = None
-    closed: bool = False
     _cache: dict[tuple[str, str], tuple[datetime, str, str]] = field(default_factory=dict)
-    _wake: asyncio.Event | None = None
-    _loop: asyncio.AbstractEventLoop | None = None
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
+    _bodies: dict[tuple[str, str], tuple[datetime, bytes]] = field(default_factory=dict)
 
-    def now(self) -> datetime:
-        return self.clock()
-
-    # --- following the record -------------------------------------------------------
-
-    def start(self) -> None:
-        """Read the record once, then follow it from a thread (call in the event loop)."""
-        self._loop = asyncio.get_running_loop()
-        self._wake = asyncio.Event()
-        self._publish(*self._read())
-        self._thread = threading.Thread(target=self._follow, name="hlmctl-board-watch")
-        self._thread.daemon = True
-        self._thread.start()
-
-    def _read(self) -> tuple[Record | None, str | None]:
-        try:
-            return self.store.read_record(self.meeting), None
-        except HlmError as exc:  # a damaged record: keep showing the last good one
-            return None, exc.message
-
-    def _follow(self) -> None:
-        try:
-            self._follow_changes()
-        except Exception as exc:  # the store can no longer tell: say so on every page
-            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-            self._call(self._publish, None, f"the board no longer follows the record ({message})")
-
-    def _call(self, *args: Any) -> None:
-        loop = self._loop
-        if loop is not None and not loop.is_closed():
-            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-                loop.call_soon_threadsafe(*args)
-
-    def _follow_changes(self) -> None:
-        first = True
-        for _ in self.store.watch(self._stop):
-            if first:  # the watch yields once at once: the record was just read
-                first = False
-                continue
-            self._call(self._publish, *self._read())
-
-    def _publish(self, record: Record | None, problem: str | None) -> None:
-        if record is not None:
-            self.record = record
-        self.problem = problem
-        self.version += 1
-        self.changed_at = self.now()
+    def changed(self) -> None:
         self._cache.clear()
-        self._notify()
-
-    def _notify(self) -> None:
-        if self._wake is not None:
-            self._wake.set()
-            self._wake = asyncio.Event()
-
-    def close(self) -> None:
-        """End the following thread and every open stream."""
-        self.closed = True
-        self._stop.set()
-        self._notify()
-
-    def join(self, timeout: float = 2.0) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    async def wait(self, version: int, timeout: float) -> None:
-        """Until the record's version differs from ``version``, the board closes, or
-        ``timeout`` seconds pass."""
-        wake = self._wake
-        if wake is None or self.version != version or self.closed:
-            return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), timeout)
+        self._bodies.clear()
 
     # --- the views ------------------------------------------------------------------
 
@@ -156,6 +74,18 @@ class Board:
 
     def agenda_json(self, day: str | None, at: datetime | None = None) -> Any:
         return agenda_view(self.meeting, self.current_record(), day, at or self.now())
+
+    def api_body(self, view: str, key: str) -> bytes:
+        """``/api/now`` (``key``: a list) or ``/api/agenda`` (``key``: a day, or ""
+        for every day): the CLI's JSON, encoded, from memory while it is fresh."""
+        now = self.now()
+        cached = self._bodies.get((view, key))
+        if cached is not None and now - cached[0] < API_FRESH:
+            return cached[1]
+        data = self.now_json(key, now) if view == "now" else self.agenda_json(key or None, now)
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        self._bodies[(view, key)] = (now, body)
+        return body
 
     def message(self, view: str, key: str) -> tuple[str, str]:
         """The event for a page showing ``view`` ("now" of a list, or "agenda" of a

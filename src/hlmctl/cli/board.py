@@ -21,6 +21,16 @@ def board(
             "machines read the pages.",
         ),
     ] = "127.0.0.1",
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Another name the pages may be reached by (repeatable): a request whose "
+            "Host header is not the address served, the --host name or one of these is "
+            "refused with 400 (DNS rebinding).",
+            show_default=False,
+        ),
+    ] = None,
     port: Annotated[
         int, typer.Option("--port", "-p", min=0, max=65535, help="The port (0: any free one).")
     ] = 8000,
@@ -40,6 +50,7 @@ def board(
 
     from hlmctl.board.server import BoardServer, address_of, bind, is_loopback
     from hlmctl.board.state import Board
+    from hlmctl.web.security import host_name
 
     gc.enable()  # a server runs for hours (the console script starts with it off)
     env = env_of(ctx)
@@ -53,6 +64,7 @@ def board(
         now = quiet.now(meeting)
         lst = meeting.speaker_list(list_id)
         store.read_record(meeting)  # a record it cannot read is refused now, in one line
+        names = [host_name(name) for name in allow_host or []]
         sock = bind(host, port)
     except BaseException:
         env.stderr.write(held.getvalue())
@@ -79,4 +91,4 @@ def board(
         if held.getvalue():
             env.warn(held.getvalue().rstrip("\n"))
 
-    BoardServer(state, sock).run(on_ready=ready)
+    BoardServer(state, sock, names=[host, *names]).run(on_ready=ready)

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TextIO, TypeVar, cast
 
 import typer
+from typer import _click as click  # the Click that Typer runs on (its own copy)
+from typer.core import TyperGroup
 
 from hlmctl import __version__
 from hlmctl.cli import complete
@@ -28,8 +30,114 @@ P = ParamSpec("P")
 R = TypeVar("R")
 T = TypeVar("T")
 
+
+class UsageLine(click.exceptions.UsageError):
+    """A usage error found by Click or Typer, said as hlmctl says every error: one line
+    naming the command and the option, then a hint line."""
+
+    def __init__(self, line: str, hint: str) -> None:
+        super().__init__(line)
+        self.line, self.hint = line, hint
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"{self.line}\nhint: {self.hint}", file=file, err=file is None)
+
+
+def one_line(
+    error: click.exceptions.UsageError, path: str | None = None
+) -> click.exceptions.UsageError:
+    """``error`` as one line: "hlmctl: agenda: --format: 'xls' is not one of table,
+    text, ...". Help shown for want of arguments stays help."""
+    import re
+
+    from hlmctl.text import visible
+
+    if isinstance(error, UsageLine) or type(error).__name__ == "NoArgsIsHelpError":
+        return error
+    ctx = error.ctx
+    words = (ctx.command_path if ctx is not None else path or "").split()[1:]
+    param = getattr(error, "param", None)
+    if isinstance(error, click.exceptions.BadParameter) and param is not None and error.message:
+        names = [o for o in getattr(param, "opts", []) if o.startswith("--")]
+        label = names[0] if names else param.human_readable_name
+        detail = f"{label}: {error.message[:1].lower()}{error.message[1:]}"
+    else:
+        detail = error.format_message()
+        detail = detail[:1].lower() + detail[1:]
+    detail = detail.replace("Value error, ", "").replace(": value error, ", ": ")
+    detail = re.sub(  # 'a', 'b', 'c' -> a, b, c
+        r"is not one of ((?:'[^']*'(?:, )?)+)",
+        lambda m: "is not one of " + m.group(1).replace("'", ""),
+        detail,
+    )
+    detail = " ".join(detail.split()).rstrip(".")
+    where = f"{' '.join(words)}: " if words else ""
+    command = " ".join(["hlmctl", *words])
+    help_option = ctx.help_option_names[0] if ctx is not None else "-h"
+    return UsageLine(
+        f"hlmctl: {visible(where + detail)}", f"`{visible(command)} {help_option}` for help"
+    )
+
+
+class Commands(TyperGroup):
+    """hlmctl's command group: a usage error is one line (plus a hint), and help,
+    the version or a usage error that cannot be written (a full disk) is exit 6."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.UsageError as exc:
+            path = " ".join(p for p in (parent and parent.command_path, info_name) if p)
+            raise one_line(exc, path) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        words = [*ctx._protected_args, *ctx.args]  # the group's invoke empties them
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.UsageError as exc:
+            raise one_line(exc, self._path(ctx, words)) from None
+
+    def _path(self, ctx: click.Context, words: list[str]) -> str:
+        """The command that ``words`` name below this group (for errors that Click
+        raises without their context, such as an option missing its value)."""
+        path: list[str] = [ctx.command_path]
+        command: click.Command = self
+        for word in words:
+            sub = command.commands.get(word) if isinstance(command, TyperGroup) else None
+            if sub is None:
+                break
+            path.append(word)
+            command = sub
+        return " ".join(path)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        import errno
+        import sys
+
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise
+            try:
+                sys.stderr.write(
+                    f"hlmctl: the output could not be written: {exc.strerror or exc}\n"
+                )
+                sys.stderr.flush()
+            except (OSError, ValueError):
+                pass  # nowhere left to say it; the exit code still tells
+            sys.exit(int(ExitCode.OUTPUT))
+
+
 app = typer.Typer(
     name="hlmctl",
+    cls=Commands,
     help="Run the list of speakers and the timed agenda of a General Assembly high-level meeting.",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -121,7 +229,12 @@ def lang_of(env: Env, chosen: Language | None) -> Lang:
     from hlmctl import i18n
 
     given = chosen.value if chosen else env.lang_option
-    return i18n.get(i18n.choose(given, env.environ))
+    language = i18n.choose(given, env.environ)
+    if language != "en":  # French dates come from Babel, which reads $TZ
+        from hlmctl.environment import check_time_zone
+
+        check_time_zone(env.environ)
+    return i18n.get(language)
 
 
 ListOption = Annotated[
@@ -134,6 +247,18 @@ ListOption = Annotated[
         autocompletion=complete.list_ids,
     ),
 ]
+
+
+def minutes_option(text: str) -> float:
+    """A number of minutes as a person types it (``hlmctl.figures``), for an option."""
+    from hlmctl.figures import RULE, minutes_problem
+
+    problem = minutes_problem(text)
+    if problem is not None:
+        from hlmctl.text import visible
+
+        raise typer.BadParameter(f"{visible(repr(text)):.60} {problem}: {RULE}")
+    return float(text)
 
 
 def env_of(ctx: typer.Context) -> Env:

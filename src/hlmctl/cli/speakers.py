@@ -17,6 +17,7 @@ from hlmctl.cli.common import (
     change,
     handled,
     lang_of,
+    minutes_option,
     ok,
     open_meeting,
     pick_format,
@@ -98,7 +99,11 @@ def add(
     minutes: Annotated[
         float | None,
         typer.Option(
-            help="A time limit for this statement [default: the list's].", show_default=False
+            help="A time limit for this statement, in minutes: from 0.01 to 1440, at most "
+            "2 decimals [default: the list's].",
+            show_default=False,
+            parser=minutes_option,
+            metavar="MINUTES",
         ),
     ] = None,
     force: Annotated[
