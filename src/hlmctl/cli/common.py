@@ -80,6 +80,8 @@ class ReportFormat(StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"
+    vtt = "vtt"
+    chapters = "chapters"
 
 
 class LogFormat(StrEnum):
