@@ -80,15 +80,33 @@ def csv_cell(value: Any) -> str:
     return text
 
 
-def write_csv(env: Env, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+def write_csv(
+    env: Env, columns: Sequence[str], rows: Iterable[dict[str, Any]], *, excel: bool = False
+) -> None:
+    """``excel``: for a person who opens it in a spreadsheet (``--excel-csv``): a
+    byte-order mark first, so that Excel reads UTF-8, and times as the venue's wall
+    clock ("2013-05-13 10:31:00"), which spreadsheets read as date-times."""
     import csv
 
     buffer = io.StringIO()
+    if excel:
+        buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([csv_cell(row.get(c)) for c in columns])
+        cells = [csv_cell(row.get(c)) for c in columns]
+        writer.writerow([_wall_clock(c) for c in cells] if excel else cells)
     env.stdout.write(buffer.getvalue())
+
+
+def _wall_clock(cell: str) -> str:
+    """An ISO time with its offset, as a spreadsheet reads a date-time; else as is."""
+    if len(cell) >= 25 and cell[10] == "T" and cell[-6] in "+-" and cell[-3] == ":":
+        try:
+            return datetime.fromisoformat(cell).strftime("%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            return cell
+    return cell
 
 
 # --- agenda -------------------------------------------------------------------------
@@ -378,10 +396,21 @@ AGENDA_CSV = (
 
 
 def agenda_csv(
-    env: Env, meeting: Meeting, segments: list[AgendaSegment], agenda: Agenda | None = None
+    env: Env,
+    meeting: Meeting,
+    segments: list[AgendaSegment],
+    agenda: Agenda | None = None,
+    *,
+    excel: bool = False,
 ) -> None:
+    write_csv(env, AGENDA_CSV, agenda_rows(meeting, segments, agenda), excel=excel)
+
+
+def agenda_rows(
+    meeting: Meeting, segments: list[AgendaSegment], agenda: Agenda | None = None
+) -> list[dict[str, Any]]:
     """One row per segment and per item; the speakers no meeting reaches follow as
-    rows of kind ``overflow`` with no time."""
+    rows of kind ``overflow`` with no time (the CSV's and the spreadsheet's rows)."""
     from hlmctl.projection import speaker_label
     from hlmctl.views import iso, overflow_message
 
@@ -430,7 +459,7 @@ def agenda_csv(
                     "note": overflow_message(o),
                 }
             )
-    write_csv(env, AGENDA_CSV, rows)
+    return rows
 
 
 def agenda_ics(

@@ -341,6 +341,11 @@ def report(
     if kind == "json":
         write_json(env, data)
         return
+    if kind == "xlsx":
+        from hlmctl import render_xlsx
+
+        render_xlsx.write(env, render_xlsx.workbook(render_xlsx.report_sheets(data)))
+        return
     language = lang_of(env, lang)
     if kind == "markdown":
         render_report.markdown(env, meeting, data, language)
