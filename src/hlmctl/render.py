@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from hlmctl.i18n import Lang
     from hlmctl.meeting import Meeting
     from hlmctl.projection import Agenda, AgendaItem, AgendaSegment
+    from hlmctl.record import Record
 
 
 def printable(text: str | None) -> str:
@@ -468,10 +469,36 @@ def agenda_ics(
     segments: list[AgendaSegment],
     now: datetime,
     agenda: Agenda | None = None,
+    record: Record | None = None,
 ) -> None:
+    env.stdout.write(agenda_ics_text(meeting, segments, now, agenda, record))
+
+
+def revisions(record: Record | None, end: datetime) -> tuple[int, datetime | None]:
+    """An event's SEQUENCE and LAST-MODIFIED: how many changes of the record were made
+    until the event's end (a change after it ended cannot move it), and the time of
+    the last of them. Each change that can move the event counts, so the number grows
+    with every one that does; it is derived from the record alone, the same from
+    every command and every board."""
+    if record is None:
+        return 0, None
+    times = [e.at for e in record.log if e.at <= end]
+    return len(times), max(times, default=None)
+
+
+def agenda_ics_text(
+    meeting: Meeting,
+    segments: list[AgendaSegment],
+    now: datetime,
+    agenda: Agenda | None = None,
+    record: Record | None = None,
+) -> str:
     """One event per segment. Local times carry the venue's TZID with a VTIMEZONE that
     lists each change of clocks around the meeting (the form every reader tested
-    agrees on); a local time that a change of clocks makes ambiguous is written in UTC."""
+    agrees on); a local time that a change of clocks makes ambiguous is written in UTC.
+    Each event has SEQUENCE and LAST-MODIFIED from the record (``revisions``); its
+    DTSTAMP is that LAST-MODIFIED (RFC 5545: the last revision, for a calendar with no
+    METHOD), or the clock's time before any change."""
     from icalendar import Calendar, Event
 
     from hlmctl.views import overflow_message
@@ -497,7 +524,11 @@ def agenda_ics(
             continue
         event = Event()
         event.add("uid", f"{a.segment.id}@{meeting.meeting.id}.hlmctl")
-        event.add("dtstamp", now.astimezone(UTC))
+        sequence, modified = revisions(record, a.end)
+        event.add("dtstamp", (modified or now).astimezone(UTC))
+        event.add("sequence", sequence)
+        if modified is not None:
+            event.add("last-modified", modified.astimezone(UTC))
         event.add("dtstart", _ics_time(meeting, a.start))
         event.add("dtend", _ics_time(meeting, a.end))
         suffix = " (not needed)" if a.status == "not-needed" else ""
@@ -517,7 +548,7 @@ def agenda_ics(
         elif a.projected:
             event.add("status", "TENTATIVE")
         cal.add_component(event)
-    env.stdout.write(cal.to_ical().decode("utf-8"))
+    return str(cal.to_ical().decode("utf-8"))
 
 
 def _list_segments(meeting: Meeting, list_id: str) -> set[str]:

@@ -26,6 +26,7 @@ from starlette.responses import (
 from starlette.routing import Route
 
 from hlmctl.board import pages
+from hlmctl.board.calendar import CalendarFeed
 from hlmctl.board.state import HEARTBEAT_SECONDS, Board
 from hlmctl.errors import HlmError
 
@@ -171,6 +172,7 @@ def create_app(board: Board) -> Starlette:
         Route("/api/now", api_now, methods=["GET"]),
         Route("/api/agenda", api_agenda, methods=["GET"]),
         Route("/api/events", api_events, methods=["GET"]),
+        Route("/agenda.ics", CalendarFeed(board).handle, methods=["GET"]),
         Route("/static/{name}", asset, methods=["GET"]),
     ]
     app = Starlette(routes=routes)

@@ -207,7 +207,7 @@ def agenda(
         sheet = render_xlsx.Sheet("agenda", render.AGENDA_CSV, rows)
         render_xlsx.write(env, render_xlsx.workbook([sheet]))
     elif kind == "ics":
-        render.agenda_ics(env, meeting, segments, now, result)
+        render.agenda_ics(env, meeting, segments, now, result, record)
     elif kind == "markdown":
         render.agenda_markdown(env, meeting, result, segments, lang_of(env, lang))
     elif kind == "table":
