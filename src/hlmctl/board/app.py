@@ -101,26 +101,38 @@ def _day_of(board: Board, request: Request, *, default_today: bool) -> str:
     return day.isoformat()
 
 
+def _lang_of(board: Board, request: Request) -> str:
+    """``?lang=en|fr``, else the board's ``--lang``."""
+    text = request.query_params.get("lang") or board.lang
+    if text not in ("en", "fr"):
+        raise BadQuery(f"lang: {text!r} is not one of en, fr")
+    return text
+
+
 def create_app(board: Board) -> Starlette:
     assets = {
         name: (resources.files("hlmctl.board") / "static" / name).read_bytes() for name in ASSETS
     }
 
-    def state_of(view: str, key: str) -> dict[str, Any]:
-        result: dict[str, Any] = json.loads(board.message(view, key)[0])
+    def state_of(view: str, key: str, lang: str) -> dict[str, Any]:
+        result: dict[str, Any] = json.loads(board.message(view, key, lang)[0])
         return result
 
     def page(name: str) -> Any:
         async def handler(request: Request) -> Response:
+            from hlmctl import i18n
+
             try:
+                lang = _lang_of(board, request)
                 if name == "agenda":
                     key = _day_of(board, request, default_today=True)
-                    return HTMLResponse(pages.agenda(state_of("agenda", key), key))
+                    state = state_of("agenda", key, lang)
+                    return HTMLResponse(pages.agenda(state, key, i18n.get(lang)))
                 key = _list_of(board, request)
             except BadQuery as exc:
                 return PlainTextResponse(exc.message + "\n", exc.status)
             render = {"hall": pages.hall, "speaker": pages.speaker, "caption": pages.caption}
-            return HTMLResponse(render[name](state_of("now", key), key))
+            return HTMLResponse(render[name](state_of("now", key, lang), key, i18n.get(lang)))
 
         handler.__name__ = name
         return handler
@@ -142,6 +154,7 @@ def create_app(board: Board) -> Starlette:
     async def api_events(request: Request) -> Response:
         view = request.query_params.get("view", "now")
         try:
+            lang = _lang_of(board, request)
             if view == "now":
                 key = _list_of(board, request)
             elif view == "agenda":
@@ -151,7 +164,7 @@ def create_app(board: Board) -> Starlette:
         except BadQuery as exc:
             return PlainTextResponse(exc.message + "\n", exc.status)
         return StreamingResponse(
-            _stream(board, view, key),
+            _stream(board, view, key, lang),
             media_type="text/event-stream",
             headers={"cache-control": "no-store", "x-accel-buffering": "no"},
         )
@@ -180,7 +193,7 @@ def create_app(board: Board) -> Starlette:
     return app
 
 
-async def _stream(board: Board, view: str, key: str) -> AsyncIterator[str]:
+async def _stream(board: Board, view: str, key: str, lang: str) -> AsyncIterator[str]:
     """The push stream of one page: its view at once, again after every change, and a
     ``tick`` with the server's time between (the page counts from the server's clock,
     and knows it is still connected). An agenda is sent again when its projection
@@ -190,7 +203,7 @@ async def _stream(board: Board, view: str, key: str) -> AsyncIterator[str]:
     while not board.closed:
         version = board.version
         sent = json.dumps(board.now().isoformat(timespec="milliseconds"))
-        text, digest = board.message(view, key)
+        text, digest = board.message(view, key, lang)
         if digest != shown:  # a change, or an agenda whose projection moved
             shown = digest
             yield f'event: state\ndata: {{"sent":{sent},{text[1:]}\n\n'

@@ -55,12 +55,13 @@ class Board:
     clock: Callable[[], datetime]  # the system clock, or one that starts at --now
     upcoming: int = 3
     default_list: str = ""
+    lang: str = "en"  # the pages' language unless ?lang= says another
     record: Record | None = None
     problem: str | None = None
     version: int = 0
     changed_at: datetime | None = None
     closed: bool = False
-    _cache: dict[tuple[str, str], tuple[datetime, str, str]] = field(default_factory=dict)
+    _cache: dict[tuple[str, str, str], tuple[datetime, str, str]] = field(default_factory=dict)
     _wake: asyncio.Event | None = None
     _loop: asyncio.AbstractEventLoop | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -157,14 +158,15 @@ class Board:
     def agenda_json(self, day: str | None, at: datetime | None = None) -> Any:
         return agenda_view(self.meeting, self.current_record(), day, at or self.now())
 
-    def message(self, view: str, key: str) -> tuple[str, str]:
+    def message(self, view: str, key: str, lang: str | None = None) -> tuple[str, str]:
         """The event for a page showing ``view`` ("now" of a list, or "agenda" of a
         day), and a digest of what it shows. The view is computed at the first ask
         after a change, with that time in ``at`` (the page counts on from there), and
         kept until the next change; the agenda, whose projected times move with the
         clock while a statement runs over, is computed again when it is older than
-        ``AGENDA_REFRESH``."""
-        cached = self._cache.get((view, key))
+        ``AGENDA_REFRESH``. Its ``display`` is the text for people, in ``lang``."""
+        lang = lang or self.lang
+        cached = self._cache.get((view, key, lang))
         if cached is not None:
             computed, text, digest = cached
             if view == "now" or self.now() - computed < AGENDA_REFRESH:
@@ -197,7 +199,11 @@ class Board:
         else:
             envelope["agenda"] = self.agenda_json(key or None, at)
             shown = envelope["agenda"]
+        from hlmctl import i18n
+        from hlmctl.board.pages import display
+
+        envelope["display"] = display(view, envelope, self.meeting, record, i18n.get(lang))
         text = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
         digest = f"{self.version}:{hash(json.dumps(shown, sort_keys=True))}"
-        self._cache[(view, key)] = (at, text, digest)
+        self._cache[(view, key, lang)] = (at, text, digest)
         return text, digest
