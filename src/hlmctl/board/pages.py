@@ -25,8 +25,8 @@ from hlmctl.timer import countdown, phase
 
 if TYPE_CHECKING:
     from hlmctl.i18n import Lang
-    from hlmctl.meeting import Meeting
-    from hlmctl.record import Record
+    from hlmctl.meeting import Item, Meeting
+    from hlmctl.record import Record, Speaker
 
 PAGES = ("hall", "speaker", "caption", "agenda")
 KIND_LABELS = {"statement": N_("Statement"), "reply": N_("Right of reply")}
@@ -375,6 +375,9 @@ def _agenda_display(
     data: dict[str, Any], meeting: Meeting, record: Record, lang: Lang
 ) -> dict[str, Any]:
     segments = []
+    # Each speaker once, by id (a French label needs the speaker's own fields).
+    speakers = {s.id: s for s in record.speakers} if lang.french else {}
+    fixed = {i.label: i for seg in meeting.segments for i in seg.items} if lang.french else {}
     for seg in data["segments"]:
         segment = meeting.segment(seg["id"])
         items = []
@@ -383,7 +386,7 @@ def _agenda_display(
                 {
                     "start_text": lang.time(_at(item["start"])) if item["start"] else "",
                     "end_text": lang.time(_at(item["end"])) if item["end"] else "",
-                    "label": _item_label(lang, item, meeting, record),
+                    "label": _item_label(lang, item, meeting, speakers, fixed),
                     "status": item.get("status") or "",
                     "projected": bool(item["projected"]),
                     "speaker_id": item.get("speaker_id"),
@@ -405,14 +408,20 @@ def _at(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def _item_label(lang: Lang, item: dict[str, Any], meeting: Meeting, record: Record) -> str:
+def _item_label(
+    lang: Lang,
+    item: dict[str, Any],
+    meeting: Meeting,
+    speakers: dict[str, Speaker],
+    fixed: dict[str, Item],
+) -> str:
     """A speaker as the agenda shows one, or a fixed item, in ``lang``."""
     if not lang.french:
         return str(item["label"])
     from hlmctl.render import speaker_delegation, speaker_who
 
     sid = item.get("speaker_id")
-    s = record.speaker(sid) if sid else None
+    s = speakers.get(sid) if sid else None
     if s is not None:
         row = {
             "delegation": s.delegation,
@@ -430,8 +439,7 @@ def _item_label(lang: Lang, item: dict[str, Any], meeting: Meeting, record: Reco
         lst = next((x for x in meeting.lists if x.title == item["label"]), None)
         if lst is not None:
             return lang.text(lst.title, lst.title_fr)
-    for seg in meeting.segments:
-        for fixed in seg.items:
-            if fixed.label == item["label"]:
-                return lang.text(fixed.label, fixed.label_fr)
+    known = fixed.get(item["label"])
+    if known is not None:
+        return lang.text(known.label, known.label_fr)
     return lang.text(str(item["label"]), None)
