@@ -203,6 +203,7 @@ def test_a_phase_change_is_announced_once(hlm: Path, browser: Any) -> None:
     assert run("--now", f"{DAY}T15:30", "next", "--list", "panel-1").exit_code == 0
     page = new_page(browser, (1366, 768))
     said: list[str] = []
+
     def heard(text: str) -> None:
         said.append(text)
 

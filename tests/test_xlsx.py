@@ -122,6 +122,7 @@ def test_report_has_one_sheet_per_table(hlm: Path) -> None:
         "by_regional_group",
         "not_spoken",
         "by_regional_group_per_list",
+        "panels",
     ]
     ws = wb["statements"]
     header = [c.value for c in ws[1]]
@@ -137,6 +138,13 @@ def test_report_has_one_sheet_per_table(hlm: Path) -> None:
         (t["key"], t["statements"]) for t in report["totals"]["level"]
     ]
     assert len(list(wb["not_spoken"].iter_rows(2))) == len(report["not_spoken"])
+    panels = list(wb["panels"].iter_rows(2, values_only=True))
+    assert panels == [
+        (p["segment"], m["role"], m["name"], m["delegation"], m["regional_group"])
+        for p in report["panels"]
+        for m in p["members"]
+    ]
+    assert panels  # the bundled meeting names its panels' chairs
 
 
 def test_agenda_times_are_the_projections_instants(hlm: Path) -> None:

@@ -134,7 +134,8 @@ TOTAL_COLUMNS = ("key", "label", "statements", "seconds", "overruns", "overrun_s
 def report_sheets(data: Mapping[str, Any]) -> list[Sheet]:
     """One sheet per table of the report (its JSON, with ids rather than labels, as
     the CSV): the statements, the totals by list, level, category and regional
-    group, the speakers who did not speak, and each list's speakers by group."""
+    group, the speakers who did not speak, each list's speakers by group, and the
+    members of each panel with their regional group."""
     from hlmctl.render import SPEAKER_CSV
     from hlmctl.report import FIVE_GROUPS
 
@@ -148,6 +149,9 @@ def report_sheets(data: Mapping[str, Any]) -> list[Sheet]:
     spread = [{"list": s["list"], **s["by_regional_group"]} for s in data["spread"]]
     counts: dict[str, Kind] = dict.fromkeys(groups, "integer")
     sheets.append(Sheet("by_regional_group_per_list", ["list", *groups], spread, counts))
+    members = [{"segment": p["segment"], **m} for p in data["panels"] for m in p["members"]]
+    panel_columns = ("segment", "role", "name", "delegation", "regional_group")
+    sheets.append(Sheet("panels", panel_columns, members))
     return sheets
 
 
