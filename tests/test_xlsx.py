@@ -281,6 +281,25 @@ def test_a_damaged_file_is_refused(hlm: Path, tmp_path: Path) -> None:
     refused(import_bytes(out.getvalue(), tmp_path), "not a spreadsheet that can be read", hlm)
 
 
+def test_an_entity_bomb_is_refused(hlm: Path, tmp_path: Path) -> None:
+    """A sheet whose XML expands entities a billion times: refused, in one line."""
+    entities = '<!ENTITY l0 "lol">' + "".join(
+        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)
+    )
+    source = zipfile.ZipFile(io.BytesIO(sheet([["delegation"], ["Egypt"]])))
+    out, bombed = io.BytesIO(), ""
+    with zipfile.ZipFile(out, "w") as z:
+        for name in source.namelist():
+            data = source.read(name)
+            if b">Egypt<" in data:  # the sheet, or its shared strings
+                body = data.decode("utf-8").split("?>", 1)[-1]
+                data = (f"<!DOCTYPE x [{entities}]>" + body.replace(">Egypt<", ">&l9;<")).encode()
+                bombed = name
+            z.writestr(name, data)
+    assert bombed
+    refused(import_bytes(out.getvalue(), tmp_path), "not a spreadsheet that can be read", hlm)
+
+
 def test_size_limits_are_checked_while_reading(
     hlm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
