@@ -27,9 +27,14 @@ def unneutralize(value: str) -> str:
 
 
 def read_rows(raw: bytes, name: str) -> list[tuple[int, Mapping[str, Any]]]:
-    """Rows with their line (CSV) or index (JSON) number, for error messages."""
+    """Rows with their line (CSV, a spreadsheet's row) or index (JSON) number, for
+    error messages."""
     if len(raw) > MAX_BYTES:
         raise InputError(f"{name}: too large ({len(raw)} bytes; at most {MAX_BYTES})")
+    if raw.startswith(b"PK\x03\x04"):  # a ZIP file: a spreadsheet (.xlsx), read as a CSV
+        from hlmctl.xlsxio import sheet_as_csv
+
+        return _csv_rows(sheet_as_csv(raw, name, MAX_ROWS), name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from hlmctl.i18n import Lang
     from hlmctl.meeting import Meeting
     from hlmctl.projection import Agenda, AgendaItem, AgendaSegment
+    from hlmctl.record import Record
 
 
 def printable(text: str | None) -> str:
@@ -83,15 +84,33 @@ def csv_cell(value: Any) -> str:
     return text
 
 
-def write_csv(env: Env, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+def write_csv(
+    env: Env, columns: Sequence[str], rows: Iterable[dict[str, Any]], *, excel: bool = False
+) -> None:
+    """``excel``: for a person who opens it in a spreadsheet (``--excel-csv``): a
+    byte-order mark first, so that Excel reads UTF-8, and times as the venue's wall
+    clock ("2013-05-13 10:31:00"), which spreadsheets read as date-times."""
     import csv
 
     buffer = io.StringIO()
+    if excel:
+        buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([csv_cell(row.get(c)) for c in columns])
+        cells = [csv_cell(row.get(c)) for c in columns]
+        writer.writerow([_wall_clock(c) for c in cells] if excel else cells)
     env.stdout.write(buffer.getvalue())
+
+
+def _wall_clock(cell: str) -> str:
+    """An ISO time with its offset, as a spreadsheet reads a date-time; else as is."""
+    if len(cell) >= 25 and cell[10] == "T" and cell[-6] in "+-" and cell[-3] == ":":
+        try:
+            return datetime.fromisoformat(cell).strftime("%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            return cell
+    return cell
 
 
 # --- agenda -------------------------------------------------------------------------
@@ -381,10 +400,21 @@ AGENDA_CSV = (
 
 
 def agenda_csv(
-    env: Env, meeting: Meeting, segments: list[AgendaSegment], agenda: Agenda | None = None
+    env: Env,
+    meeting: Meeting,
+    segments: list[AgendaSegment],
+    agenda: Agenda | None = None,
+    *,
+    excel: bool = False,
 ) -> None:
+    write_csv(env, AGENDA_CSV, agenda_rows(meeting, segments, agenda), excel=excel)
+
+
+def agenda_rows(
+    meeting: Meeting, segments: list[AgendaSegment], agenda: Agenda | None = None
+) -> list[dict[str, Any]]:
     """One row per segment and per item; the speakers no meeting reaches follow as
-    rows of kind ``overflow`` with no time."""
+    rows of kind ``overflow`` with no time (the CSV's and the spreadsheet's rows)."""
     from hlmctl.projection import speaker_label
     from hlmctl.views import iso, overflow_message
 
@@ -433,7 +463,7 @@ def agenda_csv(
                     "note": overflow_message(o),
                 }
             )
-    write_csv(env, AGENDA_CSV, rows)
+    return rows
 
 
 def agenda_ics(
@@ -442,10 +472,36 @@ def agenda_ics(
     segments: list[AgendaSegment],
     now: datetime,
     agenda: Agenda | None = None,
+    record: Record | None = None,
 ) -> None:
+    env.stdout.write(agenda_ics_text(meeting, segments, now, agenda, record))
+
+
+def revisions(record: Record | None, end: datetime) -> tuple[int, datetime | None]:
+    """An event's SEQUENCE and LAST-MODIFIED: how many changes of the record were made
+    until the event's end (a change after it ended cannot move it), and the time of
+    the last of them. Each change that can move the event counts, so the number grows
+    with every one that does; it is derived from the record alone, the same from
+    every command and every board."""
+    if record is None:
+        return 0, None
+    times = [e.at for e in record.log if e.at <= end]
+    return len(times), max(times, default=None)
+
+
+def agenda_ics_text(
+    meeting: Meeting,
+    segments: list[AgendaSegment],
+    now: datetime,
+    agenda: Agenda | None = None,
+    record: Record | None = None,
+) -> str:
     """One event per segment. Local times carry the venue's TZID with a VTIMEZONE that
     lists each change of clocks around the meeting (the form every reader tested
-    agrees on); a local time that a change of clocks makes ambiguous is written in UTC."""
+    agrees on); a local time that a change of clocks makes ambiguous is written in UTC.
+    Each event has SEQUENCE and LAST-MODIFIED from the record (``revisions``); its
+    DTSTAMP is that LAST-MODIFIED (RFC 5545: the last revision, for a calendar with no
+    METHOD), or the clock's time before any change."""
     from icalendar import Calendar, Event
 
     from hlmctl.views import overflow_message
@@ -471,7 +527,11 @@ def agenda_ics(
             continue
         event = Event()
         event.add("uid", f"{a.segment.id}@{meeting.meeting.id}.hlmctl")
-        event.add("dtstamp", now.astimezone(UTC))
+        sequence, modified = revisions(record, a.end)
+        event.add("dtstamp", (modified or now).astimezone(UTC))
+        event.add("sequence", sequence)
+        if modified is not None:
+            event.add("last-modified", modified.astimezone(UTC))
         event.add("dtstart", _ics_time(meeting, a.start))
         event.add("dtend", _ics_time(meeting, a.end))
         suffix = " (not needed)" if a.status == "not-needed" else ""
@@ -491,7 +551,7 @@ def agenda_ics(
         elif a.projected:
             event.add("status", "TENTATIVE")
         cal.add_component(event)
-    env.stdout.write(cal.to_ical().decode("utf-8"))
+    return str(cal.to_ical().decode("utf-8"))
 
 
 def _list_segments(meeting: Meeting, list_id: str) -> set[str]:

@@ -25,6 +25,7 @@ from starlette.responses import (
 from starlette.routing import Route
 
 from hlmctl.board import pages
+from hlmctl.board.calendar import CalendarFeed
 from hlmctl.board.state import HEARTBEAT_SECONDS, Board
 from hlmctl.errors import HlmError
 from hlmctl.web.events import event_stream
@@ -73,6 +74,14 @@ def _day_of(board: Board, request: Request, *, default_today: bool) -> str:
     return day.isoformat()
 
 
+def _lang_of(board: Board, request: Request) -> str:
+    """``?lang=en|fr``, else the board's ``--lang``."""
+    text = request.query_params.get("lang") or board.lang
+    if text not in ("en", "fr"):
+        raise BadQuery(f"lang: {text!r} is not one of en, fr")
+    return text
+
+
 def create_app(board: Board, allowed: AllowedHosts | None = None) -> Starlette:
     """The board's application; it answers only to the Host names ``allowed`` lists
     (default: the loopback address and ``localhost``)."""
@@ -80,21 +89,25 @@ def create_app(board: Board, allowed: AllowedHosts | None = None) -> Starlette:
         name: (resources.files("hlmctl.board") / "static" / name).read_bytes() for name in ASSETS
     }
 
-    def state_of(view: str, key: str) -> dict[str, Any]:
-        result: dict[str, Any] = json.loads(board.message(view, key)[0])
+    def state_of(view: str, key: str, lang: str) -> dict[str, Any]:
+        result: dict[str, Any] = json.loads(board.message(view, key, lang)[0])
         return result
 
     def page(name: str) -> Any:
         async def handler(request: Request) -> Response:
+            from hlmctl import i18n
+
             try:
+                lang = _lang_of(board, request)
                 if name == "agenda":
                     key = _day_of(board, request, default_today=True)
-                    return HTMLResponse(pages.agenda(state_of("agenda", key), key))
+                    state = state_of("agenda", key, lang)
+                    return HTMLResponse(pages.agenda(state, key, i18n.get(lang)))
                 key = _list_of(board, request)
             except BadQuery as exc:
                 return PlainTextResponse(exc.message + "\n", exc.status)
             render = {"hall": pages.hall, "speaker": pages.speaker, "caption": pages.caption}
-            return HTMLResponse(render[name](state_of("now", key), key))
+            return HTMLResponse(render[name](state_of("now", key, lang), key, i18n.get(lang)))
 
         handler.__name__ = name
         return handler
@@ -116,6 +129,7 @@ def create_app(board: Board, allowed: AllowedHosts | None = None) -> Starlette:
     async def api_events(request: Request) -> Response:
         view = request.query_params.get("view", "now")
         try:
+            lang = _lang_of(board, request)
             if view == "now":
                 key = _list_of(board, request)
             elif view == "agenda":
@@ -125,7 +139,7 @@ def create_app(board: Board, allowed: AllowedHosts | None = None) -> Starlette:
         except BadQuery as exc:
             return PlainTextResponse(exc.message + "\n", exc.status)
         return StreamingResponse(
-            _stream(board, view, key),
+            _stream(board, view, key, lang),
             media_type="text/event-stream",
             headers={"cache-control": "no-store", "x-accel-buffering": "no"},
         )
@@ -146,6 +160,7 @@ def create_app(board: Board, allowed: AllowedHosts | None = None) -> Starlette:
         Route("/api/now", api_now, methods=["GET"]),
         Route("/api/agenda", api_agenda, methods=["GET"]),
         Route("/api/events", api_events, methods=["GET"]),
+        Route("/agenda.ics", CalendarFeed(board).handle, methods=["GET"]),
         Route("/static/{name}", asset, methods=["GET"]),
     ]
     app = Starlette(routes=routes)
@@ -160,7 +175,7 @@ def _json(body: bytes) -> Response:
     return Response(body, media_type="application/json", headers={"cache-control": "no-store"})
 
 
-def _stream(board: Board, view: str, key: str) -> AsyncIterator[str]:
-    """The push stream of one page (``hlmctl.web.events``); its heartbeat is read
-    when the stream starts."""
-    return event_stream(board, view, key, HEARTBEAT_SECONDS)
+def _stream(board: Board, view: str, key: str, lang: str) -> AsyncIterator[str]:
+    """The push stream of one page (``hlmctl.web.events``), in ``lang``; its heartbeat
+    is read when the stream starts."""
+    return event_stream(board, view, key, HEARTBEAT_SECONDS, lang)

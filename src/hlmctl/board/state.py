@@ -51,7 +51,8 @@ class Board(Follower):
 
     upcoming: int = 3
     default_list: str = ""
-    _cache: dict[tuple[str, str], tuple[datetime, str, str]] = field(default_factory=dict)
+    lang: str = "en"  # the pages' language unless ?lang= says another
+    _cache: dict[tuple[str, str, str], tuple[datetime, str, str]] = field(default_factory=dict)
     _bodies: dict[tuple[str, str], tuple[datetime, bytes]] = field(default_factory=dict)
 
     def changed(self) -> None:
@@ -87,14 +88,15 @@ class Board(Follower):
         self._bodies[(view, key)] = (now, body)
         return body
 
-    def message(self, view: str, key: str) -> tuple[str, str]:
+    def message(self, view: str, key: str, lang: str | None = None) -> tuple[str, str]:
         """The event for a page showing ``view`` ("now" of a list, or "agenda" of a
         day), and a digest of what it shows. The view is computed at the first ask
         after a change, with that time in ``at`` (the page counts on from there), and
         kept until the next change; the agenda, whose projected times move with the
         clock while a statement runs over, is computed again when it is older than
-        ``AGENDA_REFRESH``."""
-        cached = self._cache.get((view, key))
+        ``AGENDA_REFRESH``. Its ``display`` is the text for people, in ``lang``."""
+        lang = lang or self.lang
+        cached = self._cache.get((view, key, lang))
         if cached is not None:
             computed, text, digest = cached
             if view == "now" or self.now() - computed < AGENDA_REFRESH:
@@ -127,7 +129,11 @@ class Board(Follower):
         else:
             envelope["agenda"] = self.agenda_json(key or None, at)
             shown = envelope["agenda"]
+        from hlmctl import i18n
+        from hlmctl.board.pages import display
+
+        envelope["display"] = display(view, envelope, self.meeting, record, i18n.get(lang))
         text = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
         digest = f"{self.version}:{hash(json.dumps(shown, sort_keys=True))}"
-        self._cache[(view, key)] = (at, text, digest)
+        self._cache[(view, key, lang)] = (at, text, digest)
         return text, digest

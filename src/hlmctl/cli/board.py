@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from hlmctl.cli.common import ListOption, app, env_of, handled
+from hlmctl.cli.common import LangOption, ListOption, app, env_of, handled, lang_of
 
 
 @app.command()
@@ -39,10 +39,12 @@ def board(
         int,
         typer.Option("--next", "-n", min=1, max=20, help="How many next speakers the hall shows."),
     ] = 3,
+    lang: LangOption = None,
 ) -> None:
     """Serve live, read-only pages: the hall (/), the speaker's countdown (/speaker),
     a webcast caption (/caption), the agenda (/agenda) and the CLI's JSON (/api/now,
-    /api/agenda), pushed to the browser as the record changes. Ctrl-C stops it."""
+    /api/agenda), pushed to the browser as the record changes; the agenda as a calendar
+    (/agenda.ics). --lang fr (or ?lang=fr) gives the pages in French. Ctrl-C stops it."""
     import dataclasses
     import gc
     import io
@@ -78,6 +80,7 @@ def board(
         clock=lambda: datetime.now(meeting.tz) + offset,
         upcoming=upcoming,
         default_list=lst.id,
+        lang=lang_of(env, lang).code,
     )
     address = address_of(sock)
 

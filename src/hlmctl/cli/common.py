@@ -168,6 +168,7 @@ class AgendaFormat(StrEnum):
     json = "json"
     csv = "csv"
     ics = "ics"
+    xlsx = "xlsx"
 
 
 class ListFormat(StrEnum):
@@ -175,6 +176,7 @@ class ListFormat(StrEnum):
     text = "text"
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
 
 
 class NowFormat(StrEnum):
@@ -188,6 +190,9 @@ class ReportFormat(StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"
+    xlsx = "xlsx"
+    vtt = "vtt"
+    chapters = "chapters"
 
 
 class LogFormat(StrEnum):
@@ -198,6 +203,7 @@ class LogFormat(StrEnum):
 class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"
 
 
 class PublishFormat(StrEnum):
@@ -235,6 +241,27 @@ def lang_of(env: Env, chosen: Language | None) -> Lang:
 
         check_time_zone(env.environ)
     return i18n.get(language)
+
+
+ExcelCsvOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel-csv",
+        help="CSV for a person who opens it in a spreadsheet: a byte-order mark first "
+        "(Excel then reads UTF-8) and times as the venue's date-times. Implies --format csv.",
+    ),
+]
+
+
+def with_excel_csv(fmt: T | None, excel: bool, csv: T) -> T | None:
+    """--excel-csv is --format csv, for a spreadsheet: with another format, exit 2."""
+    if not excel:
+        return fmt
+    if fmt is not None and fmt != csv:
+        from hlmctl.errors import InputError
+
+        raise InputError(f"--excel-csv writes CSV: it does not go with --format {fmt}")
+    return csv
 
 
 ListOption = Annotated[
@@ -379,6 +406,16 @@ class GuardedOutput(io.TextIOBase):
 
     def flush(self) -> None:
         self._guard(self.inner.flush)
+
+    def write_bytes(self, data: bytes) -> None:
+        """Binary output (a spreadsheet), after the text already written."""
+
+        def write() -> None:
+            self.inner.flush()
+            self.inner.buffer.write(data)
+            self.inner.buffer.flush()
+
+        self._guard(write)
 
     def isatty(self) -> bool:
         try:

@@ -310,8 +310,18 @@ def report(
         ),
     ] = None,
     lang: LangOption = None,
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="vtt and chapters: when the webcast starts (ISO 8601, or HH:MM on the "
+            "day of the opening) [default: the meeting's opening].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Who spoke, for how long, by list, level, category and regional group."""
+    """Who spoke, for how long, by list, level, category and regional group; or the
+    webcast's index of statements (vtt, chapters)."""
     from hlmctl import render_report
     from hlmctl.render import write_json
     from hlmctl.report import build
@@ -319,13 +329,25 @@ def report(
 
     env, store, meeting, now = open_meeting(ctx, write=False)
     record = store.read_record(meeting)
+    kind = pick_format(env, fmt)
+    if from_ is not None and kind not in ("vtt", "chapters"):
+        from hlmctl.errors import InputError
+
+        raise InputError("--from is for --format vtt or chapters (the webcast's start)")
+    if kind in ("vtt", "chapters"):
+        _webcast(env, meeting, record, kind, from_, lang)
+        return
     data = report_view(meeting, record, build(meeting, record, now))
     from hlmctl.render_participants import report_view as participants_balance
 
     data["participants"] = participants_balance(meeting, record, now)
-    kind = pick_format(env, fmt)
     if kind == "json":
         write_json(env, data)
+        return
+    if kind == "xlsx":
+        from hlmctl import render_xlsx
+
+        render_xlsx.write(env, render_xlsx.workbook(render_xlsx.report_sheets(data)))
         return
     language = lang_of(env, lang)
     if kind == "markdown":
@@ -334,6 +356,27 @@ def report(
         render_report.text(env, meeting, data, language)
     else:
         render_report.table(env, meeting, data, language)
+
+
+def _webcast(
+    env: Env,
+    meeting: Meeting,
+    record: Record,
+    kind: str,
+    start: str | None,
+    lang: Language | None,
+) -> None:
+    """report --format vtt|chapters: each statement given, from the webcast's start."""
+    from hlmctl import render_webcast, webcast
+
+    opened = webcast.opening(record)
+    origin = opened if start is None else webcast.parse_start(start, meeting, opened)
+    cues = webcast.cues(record, origin) if origin is not None else []
+    language = lang_of(env, lang)
+    if kind == "vtt":
+        render_webcast.vtt(env, language, cues)
+    else:
+        render_webcast.chapters(env, language, cues)
 
 
 @app.command()

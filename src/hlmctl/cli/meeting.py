@@ -11,6 +11,7 @@ import typer
 
 from hlmctl.cli.common import (
     AgendaFormat,
+    ExcelCsvOption,
     LangOption,
     app,
     env_of,
@@ -19,6 +20,7 @@ from hlmctl.cli.common import (
     ok,
     open_meeting,
     pick_format,
+    with_excel_csv,
 )
 
 # --- examples, init, validate, agenda -------------------------------------------------
@@ -169,6 +171,7 @@ def agenda(
         ),
     ] = None,
     lang: LangOption = None,
+    excel_csv: ExcelCsvOption = False,
 ) -> None:
     """Print the timed agenda: segments, programme items and projected speakers."""
     from hlmctl import render
@@ -190,15 +193,21 @@ def agenda(
     result = project(meeting, record, now)
     segments = result.for_day(day)
     render.overflow_warning(env, result)
-    kind = pick_format(env, fmt)
+    kind = pick_format(env, with_excel_csv(fmt, excel_csv, AgendaFormat.csv))
     if kind == "json":
         from hlmctl.views import agenda_view
 
         render.write_json(env, agenda_view(meeting, record, result, day))
     elif kind == "csv":
-        render.agenda_csv(env, meeting, segments, result)
+        render.agenda_csv(env, meeting, segments, result, excel=excel_csv)
+    elif kind == "xlsx":
+        from hlmctl import render_xlsx
+
+        rows = render.agenda_rows(meeting, segments, result)
+        sheet = render_xlsx.Sheet("agenda", render.AGENDA_CSV, rows)
+        render_xlsx.write(env, render_xlsx.workbook([sheet]))
     elif kind == "ics":
-        render.agenda_ics(env, meeting, segments, now, result)
+        render.agenda_ics(env, meeting, segments, now, result, record)
     elif kind == "markdown":
         render.agenda_markdown(env, meeting, result, segments, lang_of(env, lang))
     elif kind == "table":

@@ -164,5 +164,10 @@ def lists(
         render.write_json(env, rows)
     elif kind == "csv":
         render.write_csv(env, tuple(rows[0]), rows)
+    elif kind == "xlsx":
+        from hlmctl import render_xlsx
+
+        sheet = render_xlsx.Sheet("lists", tuple(rows[0]), rows)
+        render_xlsx.write(env, render_xlsx.workbook([sheet]))
     else:
         render.lists_view(env, meeting, rows, lang_of(env, lang), table=kind == "table")

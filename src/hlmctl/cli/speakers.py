@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from hlmctl.cli import complete
 from hlmctl.cli.common import (
+    ExcelCsvOption,
     ExportFormat,
     LangOption,
     ListFormat,
@@ -22,6 +23,7 @@ from hlmctl.cli.common import (
     open_meeting,
     pick_format,
     speakers_app,
+    with_excel_csv,
 )
 
 if TYPE_CHECKING:
@@ -175,11 +177,13 @@ def list_(
         typer.Option(
             "--format",
             "-f",
-            help="Output format [default: table on a terminal, else text].",
+            help="Output format [default: table on a terminal, else text]; xlsx: a "
+            "spreadsheet (redirect it to a file).",
             show_default=False,
         ),
     ] = None,
     lang: LangOption = None,
+    excel_csv: ExcelCsvOption = False,
 ) -> None:
     """Show a list of speakers in order, with the estimated start of each."""
     from hlmctl import render
@@ -196,11 +200,13 @@ def list_(
     rows = speakers_view(meeting, record, chosen, agenda)
     agenda.overflow = [o for o in agenda.overflow if o.list_id == lst.id]
     render.overflow_warning(env, agenda)
-    kind = pick_format(env, fmt)
+    kind = pick_format(env, with_excel_csv(fmt, excel_csv, ListFormat.csv))
     if kind == "json":
         render.write_json(env, rows)
     elif kind == "csv":
-        render.write_csv(env, render.SPEAKER_CSV, rows)
+        render.write_csv(env, render.SPEAKER_CSV, rows, excel=excel_csv)
+    elif kind == "xlsx":
+        _speakers_xlsx(env, lst.id, rows)
     else:
         language = lang_of(env, lang)
         heading = render.list_heading(
@@ -324,7 +330,12 @@ def swap(
 @handled
 def import_(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="A CSV file with a header row, or JSON; - is stdin.")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="A CSV file with a header row, a spreadsheet (.xlsx) or JSON; - is stdin."
+        ),
+    ],
     list_id: ListOption = None,
 ) -> None:
     """Inscribe many speakers at once: all or nothing."""
@@ -381,10 +392,17 @@ def export(
     ctx: typer.Context,
     list_id: ListOption = None,
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="csv or json.")
-    ] = ExportFormat.csv,
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv, json or xlsx (a spreadsheet: redirect it to a file) [default: csv].",
+            show_default=False,
+        ),
+    ] = None,
+    excel_csv: ExcelCsvOption = False,
 ) -> None:
-    """Write a list of speakers as CSV or JSON, ready for `speakers import`."""
+    """Write a list of speakers as CSV, JSON or a spreadsheet, ready for `speakers import`."""
     from hlmctl import render
     from hlmctl.projection import project
     from hlmctl.views import speakers_view
@@ -393,7 +411,17 @@ def export(
     lst = meeting.speaker_list(list_id)
     record = store.read_record(meeting)
     rows = speakers_view(meeting, record, record.in_list(lst.id), project(meeting, record, now))
-    if fmt is ExportFormat.json:
+    kind = with_excel_csv(fmt, excel_csv, ExportFormat.csv) or ExportFormat.csv
+    if kind is ExportFormat.json:
         render.write_json(env, rows)
+    elif kind is ExportFormat.xlsx:
+        _speakers_xlsx(env, lst.id, rows)
     else:
-        render.write_csv(env, render.SPEAKER_CSV, rows)
+        render.write_csv(env, render.SPEAKER_CSV, rows, excel=excel_csv)
+
+
+def _speakers_xlsx(env: Env, list_id: str, rows: list[dict[str, Any]]) -> None:
+    from hlmctl import render, render_xlsx
+
+    sheet = render_xlsx.Sheet(list_id[:31], render.SPEAKER_CSV, rows)
+    render_xlsx.write(env, render_xlsx.workbook([sheet]))

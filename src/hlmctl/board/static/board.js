@@ -6,20 +6,61 @@
   const body = document.body;
   const view = body.dataset.view;
   const key = body.dataset.key;
+  const lang = body.dataset.lang || "en";
   const url = "/api/events?view=" + encodeURIComponent(view) +
-    (key ? (view === "agenda" ? "&day=" : "&list=") + encodeURIComponent(key) : "");
+    (key ? (view === "agenda" ? "&day=" : "&list=") + encodeURIComponent(key) : "") +
+    "&lang=" + encodeURIComponent(lang);
+  // The words the script sets by itself, in the page's language (from the catalog).
+  const words = JSON.parse(body.dataset.words || "{}");
+  const word = (w) => words[w] || w;
   const clockFormat = new Intl.DateTimeFormat("en-GB", {
     timeZone: body.dataset.timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23",
   });
+  // 10:03 in English, 10 h 03 in French (as the commands write it).
+  function clockText(date) {
+    const text = clockFormat.format(date);
+    return lang === "fr" ? text.replace(/^0?(\d+):(\d\d)$/, "$1 h $2") : text;
+  }
   const LOST_AFTER_MS = 12000; // the server sends something every 5 s
   let state = null;
   let skew = 0; // server clock minus this screen's clock, in ms
   let lastMessage = Date.now();
   let source = null;
   let lastPhase = null;
+  let lastSpeaker; // undefined until the first state: the page itself says who speaks
 
   function get(obj, path) {
     return path.split(".").reduce((o, k) => (o && typeof o === "object" ? o[k] : null), obj);
+  }
+
+  function has(obj, path) {
+    let o = obj;
+    for (const k of path.split(".")) {
+      if (!o || typeof o !== "object" || !(k in o)) return false;
+      o = o[k];
+    }
+    return true;
+  }
+
+  // The text for people at a path: the state's display (in the page's language) when
+  // it has it, else the JSON itself.
+  function shown(path) {
+    return has(state.display, path) ? get(state.display, path) : get(state, path);
+  }
+
+  function setLang(el, tag) {
+    if (tag) {
+      if (el.lang !== tag) el.lang = tag;
+    } else if (el.hasAttribute("lang")) {
+      el.removeAttribute("lang");
+    }
+  }
+
+  function announce(selector, text) {
+    const region = document.querySelector(selector);
+    if (!region) return;
+    region.textContent = ""; // the same words again are still news
+    setTimeout(() => { region.textContent = text; }, 100);
   }
 
   function setText(el, value) {
@@ -78,11 +119,11 @@
     if (!state) {
       // Lost before the first message: the markup from the server is not live either.
       const note = document.querySelector("[data-countdown-state]");
-      if (note && !live) setText(note, "not live");
+      if (note && !live) setText(note, word("not live"));
       return;
     }
     for (const el of document.querySelectorAll("[data-clock]")) {
-      setText(el, clockFormat.format(new Date(Date.now() + skew)));
+      setText(el, clockText(new Date(Date.now() + skew)));
     }
     const box = document.getElementById("countdown");
     if (!box || !state.now) return;
@@ -90,8 +131,13 @@
     const ph = phase(remaining, state.now.paused, state.rules.amber_seconds);
     if (box.dataset.phase !== ph) box.dataset.phase = ph;
     setText(box.querySelector("[data-countdown]"), remaining === null ? "" : countdown(remaining));
-    const note = !live ? "not live" : ph === "paused" ? "paused" : "";
+    const note = !live ? word("not live") : ph === "paused" ? word("paused") : "";
     setText(box.querySelector("[data-countdown-state]"), note);
+    // A phase change is said once, politely: amber, red, over time.
+    if (live && lastPhase !== null && ph !== lastPhase &&
+        (ph === "amber" || ph === "red" || ph === "over")) {
+      announce("[data-announce-phase]", word(ph));
+    }
     if (state.rules.bell && live && (ph === "red" || ph === "over") &&
         (lastPhase === "normal" || lastPhase === "amber")) {
       bell();
@@ -99,15 +145,16 @@
     lastPhase = ph;
   }
 
-  function cell(tr, text, cls) {
+  function cell(tr, text, cls, tag) {
     const td = document.createElement("td");
     if (cls) td.className = cls;
     td.textContent = text;
+    if (tag !== undefined) {
+      td.dir = "auto";
+      setLang(td, tag);
+    }
     tr.appendChild(td);
-  }
-
-  function hhmm(iso) {
-    return iso ? iso.slice(11, 16) : "";
+    return td;
   }
 
   function renderAgenda(main, agenda) {
@@ -118,17 +165,20 @@
       const h2 = document.createElement("h2");
       const span = document.createElement("span");
       span.className = "segment-time";
-      span.textContent = seg.start ? hhmm(seg.start) + "–" + hhmm(seg.end) : "not scheduled";
-      h2.append(span, " " + seg.title);
+      span.textContent = seg.span;
+      const title = document.createElement("span");
+      title.dir = "auto";
+      title.textContent = seg.title;
+      h2.append(span, " ", title);
       const table = document.createElement("table");
       const tbody = document.createElement("tbody");
       for (const item of seg.items) {
         const tr = document.createElement("tr");
         tr.dataset.status = item.status || "";
         tr.toggleAttribute("data-projected", item.projected);
-        cell(tr, hhmm(item.start), "time");
-        cell(tr, hhmm(item.end), "time");
-        cell(tr, item.label);
+        cell(tr, item.start_text, "time");
+        cell(tr, item.end_text, "time");
+        cell(tr, item.label, "", item.label_lang || null);
         tbody.appendChild(tr);
       }
       table.appendChild(tbody);
@@ -138,10 +188,23 @@
     if (!sections.length) {
       const p = document.createElement("p");
       p.className = "nobody-agenda";
-      p.textContent = "No meeting on this day.";
+      p.textContent = agenda.empty;
       sections.push(p);
     }
     main.replaceChildren(...sections);
+    keepInView(main);
+  }
+
+  // A kiosk has no one to scroll: the speaker in progress (else the next item not
+  // yet given) is kept in the middle of the agenda's own scrolling area.
+  function keepInView(main) {
+    const row = main.querySelector('tr[data-status="speaking"]') ||
+      main.querySelector("tr[data-projected]:not([data-status=spoken])");
+    if (!row) return;
+    const box = main.getBoundingClientRect();
+    const at = row.getBoundingClientRect();
+    const target = main.scrollTop + (at.top - box.top) - (box.height - at.height) / 2;
+    main.scrollTo({ top: Math.max(0, target), behavior: "auto" });
   }
 
   function renderNext(list, next) {
@@ -149,10 +212,13 @@
       const li = document.createElement("li");
       const d = document.createElement("span");
       d.className = "next-delegation";
+      d.dir = "auto";
       d.textContent = s.delegation;
       const who = document.createElement("span");
       who.className = "next-who";
-      who.textContent = [s.name, s.title].filter((x) => x).join(", ");
+      who.dir = "auto";
+      who.textContent = s.who !== undefined ? s.who : [s.name, s.title].filter((x) => x).join(", ");
+      setLang(who, s.who_lang || null);
       li.append(d, who);
       return li;
     });
@@ -161,8 +227,10 @@
 
   function render() {
     root.dataset.version = state.version;
+    const langs = (state.display && state.display.langs) || {};
     for (const el of document.querySelectorAll("[data-field]")) {
-      setText(el, get(state, el.dataset.field));
+      setText(el, shown(el.dataset.field));
+      if (el.hasAttribute("data-name")) setLang(el, langs[el.dataset.field] || null);
     }
     const now = state.now;
     if (now) {
@@ -170,29 +238,39 @@
       for (const el of document.querySelectorAll("[data-current]")) {
         el.toggleAttribute("data-empty", !current);
       }
-      for (const el of document.querySelectorAll("[data-kind]")) {
-        setText(el, current ? (current.kind === "reply" ? "Right of reply" : "Statement") : "");
+      for (const el of document.querySelectorAll("[data-kind]")) setText(el, shown("kind"));
+      for (const el of document.querySelectorAll("[data-closed]")) setText(el, shown("closed"));
+      for (const el of document.querySelectorAll("[data-next]")) {
+        renderNext(el, shown("now.next") || []);
       }
-      for (const el of document.querySelectorAll("[data-closed]")) {
-        setText(el, state.list.closed ? "The list is closed" : "");
-      }
-      for (const el of document.querySelectorAll("[data-next]")) renderNext(el, now.next);
     }
     if (state.agenda) {
-      for (const el of document.querySelectorAll("[data-agenda]")) renderAgenda(el, state.agenda);
+      for (const el of document.querySelectorAll("[data-agenda]")) renderAgenda(el, shown("agenda"));
     }
+    // A new speaker (and the next ones) is said once, politely, in the page's language.
+    const speakerNow = state.display ? state.display.speaker_id : null;
+    if (lastSpeaker !== undefined && speakerNow !== lastSpeaker && state.display.announce) {
+      announce("[data-announce]", state.display.announce);
+    }
+    lastSpeaker = speakerNow;
     tick();
   }
 
   function heard(message) {
     lastMessage = Date.now();
     skew = Date.parse(message.sent) - Date.now();
-    if (root.dataset.connection !== "live") root.dataset.connection = "live";
+    if (root.dataset.connection !== "live") {
+      root.dataset.connection = "live";
+      for (const el of document.querySelectorAll(".connection-lost")) setText(el, "");
+    }
   }
 
+  // The banner's live region is in the page from the start; its words are put in
+  // when the connection is lost (a reader announces them), and taken out again.
   function lost() {
     if (root.dataset.connection !== "lost") {
       root.dataset.connection = "lost";
+      for (const el of document.querySelectorAll(".connection-lost")) setText(el, word("lost"));
       tick();
     }
   }
@@ -217,6 +295,7 @@
     });
   }
 
+  for (const main of document.querySelectorAll("[data-agenda]")) keepInView(main);
   setInterval(() => {
     if (Date.now() - lastMessage > LOST_AFTER_MS) {
       lost();
@@ -224,5 +303,9 @@
     }
     tick();
   }, 200);
+  // Again every half minute, in case someone scrolled the kiosk away.
+  setInterval(() => {
+    for (const main of document.querySelectorAll("[data-agenda]")) keepInView(main);
+  }, 30000);
   connect();
 })();
