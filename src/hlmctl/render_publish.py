@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from hlmctl.meeting import Meeting, Segment
     from hlmctl.record import Speaker
     from hlmctl.script import Script, Step
+    from hlmctl.spoken import Spoken
 
 BlockKind = Literal["title", "subtitle", "heading", "meeting", "para", "entry", "words"]
 
@@ -44,60 +45,101 @@ def _person(lang: Lang, s: Speaker) -> str:
 
 def journal_entry(lang: Lang, meeting: Meeting, s: Speaker) -> str:
     """His Excellency Mr. X, Minister for Foreign Affairs, Belarus (on behalf of ...)."""
-    parts = [p for p in (_person(lang, s), lang.title(s.title), lang.delegation(s.delegation)) if p]
-    text = ", ".join(parts)
+    parts = [
+        _person(lang, s),
+        lang.title(s.title, s.courtesy),
+        lang.delegation(s.delegation),
+    ]
+    text = ", ".join(p for p in parts if p)
     if s.on_behalf_of:
-        text = lang._("{speaker} (on behalf of {group})").format(speaker=text, group=s.on_behalf_of)
+        text = lang._("{speaker} (on behalf {of_group})").format(
+            speaker=text, of_group=_of_group(lang, s.on_behalf_of)
+        )
     return text
 
 
-def _of(lang: Lang, delegation: str) -> str:
-    """ "of Belarus" in the words of the floor; "du Bélarus" in French."""
-    from hlmctl.delegations import english_with_article, french_name, of_form
-
-    if not lang.french:
-        return english_with_article(delegation)
-
-    known = french_name(delegation)
-    if known is None:
-        # Not in the reference data: no article can be known; "de" before the name.
-        return of_form(delegation, "")
-    return of_form(*known)
+# Levels whose function is followed by the formal name in the verbatim records
+# ("President of the French Republic"); other functions take the spoken name.
+_FORMAL_LEVELS = frozenset(
+    ("head-of-state", "vice-president", "crown-prince", "head-of-government")
+)
+_STATES = frozenset(("member-state", "observer-state"))
 
 
-def floor_words(lang: Lang, s: Speaker) -> str:
-    """The words that give the floor to a speaker from the list."""
+def _marked(lang: Lang, name: Spoken, text: str) -> str:
+    """A name the reference data does not know stays as typed: French says so."""
+    if lang.french and not name.known:
+        return lang._("{text} [English only]").format(text=text)
+    return text
+
+
+def _of_group(lang: Lang, typed: str) -> str:
+    """ "of the Group of 77 and China" / "du Groupe des 77 et de la Chine"."""
+    from hlmctl import spoken
+
+    group = spoken.group(typed)
+    return _marked(lang, group, group.of(lang.french))
+
+
+def _to_speaker(lang: Lang, s: Speaker) -> str:
+    """Whom the floor goes to, with its preposition ("to ..."; "à ...", "au ..."), as
+    the verbatim records name a State's representative, an observer, a UN entity or
+    organization and an NGO."""
+    from hlmctl import spoken
+    from hlmctl.delegations import reference
+
     person = _person(lang, s)
-    of = _of(lang, s.delegation)
-    if lang.french:
-        if person and s.title:
-            who = lang._("{person}, {title} {of_delegation}").format(
-                person=person, title=lang.title(s.title), of_delegation=of
-            )
-        elif person:
-            who = lang._("{person}, of the delegation {of_delegation}").format(
-                person=person, of_delegation=of
-            )
-        else:
-            who = lang._("the delegation {of_delegation}").format(of_delegation=of)
-    elif person and s.title:
-        who = f"{person}, {s.title} of {of}"
-    elif person:
-        who = f"{person} of {of}"
-    elif s.title:
-        who = f"the {s.title} of {of}"
-    else:
-        who = f"the representative of {of}"
+    name = spoken.participant(s.delegation, formal=s.level in _FORMAL_LEVELS and bool(s.title))
+    of_name = _marked(lang, name, name.of(lang.french))
+    delegation = s.category in _STATES or (
+        s.category == "observer" and reference().by_name(s.delegation) is not None
+    )
+    title = lang.title(s.title, s.courtesy)
+    if person and title:
+        return lang._("to {person}, {title} {of_name}").format(
+            person=person, title=title, of_name=of_name
+        )
+    if person and delegation:
+        return lang._("to {person}, of the delegation {of_name}").format(
+            person=person, of_name=of_name
+        )
+    if person:
+        return lang._("to {person}, {of_name}").format(person=person, of_name=of_name)
+    if title and delegation:
+        return lang._("to the {title} {of_name}").format(title=title, of_name=of_name)
+    to_name = _marked(lang, name, name.to(lang.french))
+    if title:
+        return lang._("{to_name} ({title})").format(to_name=to_name, title=title)
+    if s.category == "member-state":
+        return lang._("to the representative {of_name}").format(of_name=of_name)
+    if delegation:
+        return lang._("to the observer {of_name}").format(of_name=of_name)
+    if s.category == "ngo" and not name.known:
+        return lang._("to the non-governmental organization {name}").format(
+            name=_marked(lang, name, s.delegation)
+        )
+    return to_name
+
+
+def floor_words(lang: Lang, s: Speaker, reply_number: int = 1) -> str:
+    """The words that give the floor to a speaker from the list, or to a reply (the
+    first or the second of its delegation at the meeting)."""
+    to_speaker = _to_speaker(lang, s)
+    if s.kind == "reply" and reply_number >= 2:
+        return lang._(
+            "I now give the floor {to_speaker}, who wishes to speak in exercise of the "
+            "right of reply for the second time."
+        ).format(to_speaker=to_speaker)
     if s.kind == "reply":
         return lang._(
-            "I now give the floor to {speaker}, who wishes to speak in exercise of the "
+            "I now give the floor {to_speaker}, who wishes to speak in exercise of the "
             "right of reply."
-        ).format(speaker=who)
+        ).format(to_speaker=to_speaker)
     if s.on_behalf_of:
-        return lang._("I now give the floor to {speaker}, who speaks on behalf of {group}.").format(
-            speaker=who, group=s.on_behalf_of
+        return lang._("I now give the floor {to_speaker}, who speaks on behalf {of_group}.").format(
+            to_speaker=to_speaker, of_group=_of_group(lang, s.on_behalf_of)
         )
-    return lang._("I now give the floor to {speaker}.").format(speaker=who)
+    return lang._("I now give the floor {to_speaker}.").format(to_speaker=to_speaker)
 
 
 def _meeting_line(
@@ -218,12 +260,18 @@ def _step(lang: Lang, step: Step) -> list[Block]:
         ]
     if step.kind in ("floor", "reply") and step.speaker is not None:
         s = step.speaker
+        from hlmctl import spoken
+
         head = lang._("[{time}] {id} {delegation}").format(
-            time=lang.time(step.at), id=s.id, delegation=lang.delegation(s.delegation)
+            time=lang.time(step.at),
+            id=s.id,
+            delegation=spoken.participant(s.delegation).label(lang.french),
         )
         if s.title and lang.french:
-            head = lang._("{line} ({title})").format(line=head, title=lang.title(s.title))
-        return [Block("para", head), Block("words", floor_words(lang, s))]
+            head = lang._("{line} ({title})").format(
+                line=head, title=lang.title(s.title, s.courtesy)
+            )
+        return [Block("para", head), Block("words", floor_words(lang, s, step.reply_number))]
     if step.kind == "replies":
         return [
             Block(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
+from hlmctl.delegations import identity
 from hlmctl.journal import list_of
 from hlmctl.meeting import Item, Meeting, Segment, SpeakerList
 from hlmctl.projection import project
@@ -41,6 +42,7 @@ class Step:
     next_start: datetime | None = None
     end: datetime | None = None
     projected: bool = False
+    reply_number: int = 0  # a reply: 1 for its delegation's first at the meeting, 2 ...
 
 
 @dataclass
@@ -61,6 +63,7 @@ def build(meeting: Meeting, record: Record, now: datetime, *, day: date | None) 
         if lst is not None and record.list_state(lst.id).closed:
             steps.append(Step("closed-list", seg, a.start, speaker_list=lst))
         announced = False
+        replies: dict[str, int] = {}
         for item in a.items:
             sp = item.speaker
             if sp is None:
@@ -71,7 +74,18 @@ def build(meeting: Meeting, record: Record, now: datetime, *, day: date | None) 
                 if not announced:
                     steps.append(Step("replies", seg, item.start, speaker_list=lst))
                     announced = True
-                steps.append(Step("reply", seg, item.start, speaker=sp, speaker_list=lst))
+                key = identity(sp.delegation)
+                replies[key] = replies.get(key, 0) + 1
+                steps.append(
+                    Step(
+                        "reply",
+                        seg,
+                        item.start,
+                        speaker=sp,
+                        speaker_list=lst,
+                        reply_number=replies[key],
+                    )
+                )
             else:
                 steps.append(Step("floor", seg, item.start, speaker=sp, speaker_list=lst))
         if lst is not None:
