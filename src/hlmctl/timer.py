@@ -159,7 +159,7 @@ def frame(
         )
     lines.append(Text(""))
     if st.next:
-        names = "; ".join(printable(lang.delegation(s.delegation)) for s in st.next)
+        names = lang.join(printable(lang.delegation(s.delegation)) for s in st.next)
         lines.append(Text(lang._("Next: {speakers}").format(speakers=names), style="cyan"))
     body = Group(*[Align.center(line) for line in lines])
     lst = meeting.speaker_list(list_id)
