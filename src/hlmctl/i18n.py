@@ -256,7 +256,10 @@ _translated: dict[str, str] = {}
 def _french(catalog: gettext.NullTranslations, message: str) -> str:
     found = _translated.get(message)
     if found is None:
-        found = _translated[message] = french_typography(catalog.gettext(message))
+        translated = catalog.gettext(message)
+        # Only the catalog's French: an English text with no translation stays as it is.
+        found = french_typography(translated) if translated != message else message
+        _translated[message] = found
     return found
 
 

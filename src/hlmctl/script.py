@@ -8,14 +8,14 @@ French, are the renderer's (render_publish.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
 from hlmctl.delegations import identity
 from hlmctl.journal import list_of
 from hlmctl.meeting import Item, Meeting, Segment, SpeakerList
-from hlmctl.projection import project
+from hlmctl.projection import Remark, project
 from hlmctl.record import Record, Speaker
 
 StepKind = Literal[
@@ -27,6 +27,7 @@ StepKind = Literal[
     "reply",  # a delegation replies
     "continues",  # the list continues at a later meeting
     "adjourn",  # the meeting is adjourned
+    "not-needed",  # a meeting the agenda says is not needed: nothing is said
 ]
 
 
@@ -42,6 +43,7 @@ class Step:
     next_start: datetime | None = None
     end: datetime | None = None
     projected: bool = False
+    remarks: list[Remark] = field(default_factory=list)
     reply_number: int = 0  # a reply: 1 for its delegation's first at the meeting, 2 ...
 
 
@@ -59,6 +61,11 @@ def build(meeting: Meeting, record: Record, now: datetime, *, day: date | None) 
     for a in agenda.for_day(day.isoformat() if day else None):
         seg = a.segment
         lst = list_of(meeting, seg)
+        if a.status == "not-needed":
+            steps.append(
+                Step("not-needed", seg, a.start, end=a.end, projected=True, remarks=a.remarks)
+            )
+            continue
         steps.append(Step("open", seg, a.start, speaker_list=lst, end=a.end, projected=a.projected))
         if lst is not None and record.list_state(lst.id).closed:
             steps.append(Step("closed-list", seg, a.start, speaker_list=lst))
