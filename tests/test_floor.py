@@ -524,3 +524,15 @@ def test_the_english_script_reads_like_the_verbatim_record(floor: Path) -> None:
     assert any(w.endswith("in exercise of the right of reply for the second time.") for w in words)
     assert sum(w.endswith("in exercise of the right of reply.") for w in words) == 1
     assert not re.search(r"\((?:[^()]* )?(of|of the)\)", out)
+
+
+def test_lists_and_reports_name_groups_and_functions_in_the_readers_language(
+    floor: Path,
+) -> None:
+    french = run("--now", NOW, "speakers", "list", "--lang", "fr", "--format", "text").stdout
+    assert f"Fidji (au nom de{NBSP}: le Groupe des 77 et la Chine)" in french
+    assert "Mme Mere Tora, Représentante permanente" in french
+    assert "Friends of Nobody [en anglais seulement]" in french
+    english = run("--now", NOW, "speakers", "list", "--format", "text").stdout
+    assert "Fiji (on behalf of the Group of 77 and China)" in english
+    assert "Chile (on behalf of Friends of Nobody)" in english

@@ -239,6 +239,18 @@ class Lang(NamedTuple):
             return translated
         return self._("{text} [English only]").format(text=english)
 
+    def group(self, text: str) -> str:
+        """A group spoken for (``--on-behalf-of``), by its name in this language when
+        groups.toml knows it ("le Groupe des 77 et la Chine"); else as typed, marked
+        as English in French."""
+        from hlmctl.delegations import with_article
+        from hlmctl.spoken import group
+
+        found = group(text)
+        if not found.known:
+            return self.text(text, None)
+        return with_article(found.french, found.french_article) if self.french else found.english
+
     def delegation(self, name: str) -> str:
         """A delegation's (or an entity's) short name in this language (as given when
         unknown)."""

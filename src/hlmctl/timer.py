@@ -123,7 +123,7 @@ def frame(
             name = lang._("Right of reply: {delegation}").format(delegation=name)
         lines.append(Text(name, style="bold"))
         person = " ".join(x for x in (cur.courtesy, cur.name) if x)
-        who = ", ".join(printable(x) for x in (person, lang.title(cur.title)) if x)
+        who = ", ".join(printable(x) for x in (person, lang.title(cur.title, cur.courtesy)) if x)
         if who:
             lines.append(Text(who))
         if cur.on_behalf_of:
