@@ -194,3 +194,11 @@ def test_the_pdf_repeats_headings_and_numbers_its_pages(
     )
     shots = sorted(SHOTS.glob(f"journal-{lang}-{paper}-*.png"))
     assert len(shots) == pages and all(s.stat().st_size > 0 for s in shots)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_script_page_is_strict_html5_too(floor: Path, lang: str) -> None:
+    page = run("--now", NOW, "script", "--lang", lang, "--format", "html").stdout
+    _strict(page)
+    assert page.count("<blockquote>") > len(SPEAKERS)
+    assert '<span dir="auto">Evo Morales Ayma</span>' in page
