@@ -317,25 +317,33 @@ def test_every_function_has_its_three_french_forms() -> None:
 # --- French typography ----------------------------------------------------------------------
 
 
-def _catalog_messages() -> list[str]:
+def _french_messages() -> list[str]:
+    """Every message of the catalog as French output shows it: plural messages in
+    each form, their placeholders filled in."""
     from babel.messages.pofile import read_po
 
     with (i18n.LOCALE_DIR / "fr" / "LC_MESSAGES" / "hlmctl.po").open("rb") as handle:
         catalog = read_po(handle)
+    fr = i18n.get("fr")
     out = []
     for message in catalog:
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        out += [m for m in ids if m]
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            singular, plural = message.id[:2]
+            fields = {k: "X" for k in re.findall(r"{(\w+)", singular + plural) if k != "n"}
+            out += [fr.n_(singular, plural, n, **fields) for n in (1, 2)]
+        else:
+            out.append(fr._(message.id))
     return out
 
 
 def test_every_french_message_has_french_typography() -> None:
     """A no-break space before ; : ! ? that end a word and inside « », never a plain
     space or none; lower case after a semicolon."""
-    fr = i18n.get("fr")
     checked = 0
-    for message in _catalog_messages():
-        text = fr._(message)
+    for text in _french_messages():
+        message = text
         for match in re.finditer(r"(.)([;:!?])(?=\s|$)", text):
             assert match.group(1) == NBSP, (message, text)
             checked += 1
@@ -536,3 +544,18 @@ def test_lists_and_reports_name_groups_and_functions_in_the_readers_language(
     english = run("--now", NOW, "speakers", "list", "--format", "text").stdout
     assert "Fiji (on behalf of the Group of 77 and China)" in english
     assert "Chile (on behalf of Friends of Nobody)" in english
+
+
+def test_an_entity_typed_by_its_english_acronym_keeps_it_and_any_name_finds_it(
+    isolated: Path,
+) -> None:
+    shutil.copy(FLOOR, isolated / "meeting.toml")
+    added = run("--now", "2026-05-10T12:00", "speakers", "add", "UN Women", "--json")
+    assert added.exit_code == 0, added.stderr
+    assert json.loads(added.stdout)["delegation"] == "UN Women"
+    again = run("--now", "2026-05-10T12:01", "speakers", "add", "ONU-Femmes")
+    assert again.exit_code == 2 and "already" in again.stderr  # the same entity
+    removed = run("--now", "2026-05-10T12:02", "speakers", "remove", "ONU-Femmes")
+    assert removed.exit_code == 0, removed.stderr
+    listed = run("--now", "2026-05-10T12:03", "speakers", "list", "--all", "--format", "json")
+    assert [s["status"] for s in json.loads(listed.stdout)] == ["withdrawn"]

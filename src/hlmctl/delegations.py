@@ -176,6 +176,16 @@ def match(text: str) -> Delegation | None:
     return found
 
 
+def recorded_name(typed: str, entry: Delegation) -> str:
+    """The name a speaker of ``entry`` is recorded under: a State's official short
+    name; an entity's English name, or its acronym when typed exactly (entities.py)."""
+    if entry.group or entry.category in ("member-state", "observer-state"):
+        return entry.name
+    from hlmctl import entities
+
+    return entities.recorded(typed, entry)
+
+
 def suggestions(text: str, limit: int = 3) -> list[str]:
     """Official names close to ``text``, best first, for a "did you mean"."""
     import difflib

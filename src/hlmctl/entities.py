@@ -41,6 +41,7 @@ class Entities(NamedTuple):
     entities: tuple[Delegation, ...]
     by_key: dict[str, Delegation]
     acronyms: dict[str, str]  # the entity's name -> its English and French acronyms
+    english: dict[str, tuple[str, ...]]  # the entity's name -> its English forms
 
 
 class Groups(NamedTuple):
@@ -73,6 +74,7 @@ def _read_entities(raw: bytes) -> Entities:
     entries: list[Delegation] = []
     index: dict[str, Delegation] = {}
     acronyms: dict[str, str] = {}
+    english: dict[str, tuple[str, ...]] = {}
     for row in data.get("entity", []):
         article = row.get("article", "")
         entry = Delegation(
@@ -93,9 +95,12 @@ def _read_entities(raw: bytes) -> Entities:
         acronyms[entry.name] = " / ".join(
             dict.fromkeys(a for a in (row.get("acronym"), row.get("french_acronym")) if a)
         )
+        english[entry.name] = tuple(_keys(row, "name", "acronym"))
         for key in _keys(row, "name", "french", "acronym", "french_acronym"):
             index.setdefault(normalize(key), entry)
-    return Entities(data.get("source", ""), data.get("as_of", ""), tuple(entries), index, acronyms)
+    return Entities(
+        data.get("source", ""), data.get("as_of", ""), tuple(entries), index, acronyms, english
+    )
 
 
 def _read_groups(raw: bytes) -> Groups:
@@ -145,6 +150,14 @@ def index() -> dict[str, Delegation]:
 def match(text: str) -> Delegation | None:
     """The UN entity or organization ``text`` names (case, accents, acronyms)."""
     return entities().by_key.get(normalize(text)) if text else None
+
+
+def recorded(typed: str, entry: Delegation) -> str:
+    """The name an entity's speaker is recorded under: as typed when it is the
+    entity's English name or acronym exactly ("UN Women", "UNICEF"), else its English
+    name ("onudc" is recorded as "United Nations Office on Drugs and Crime")."""
+    given = " ".join(typed.split())
+    return given if given in entities().english.get(entry.name, ()) else entry.name
 
 
 def match_group(text: str) -> Group | None:
