@@ -616,6 +616,6 @@ def test_the_timing_remarks_are_said_in_french_too(hlm: Path) -> None:
     """--lang fr: the overrun is said in French, with French times."""
     overrun_day(hlm)
     text = ok("--now", "2013-05-13T13:16", "agenda", "--lang", "fr", "--format", "text").stdout
-    assert "Dépassement (prévision) : fin vers 13 h 20, prévue à 13 h 00" in text
+    assert "Dépassement (prévision)\u00a0: fin vers 13 h 20, prévue à 13 h 00" in text
     english = ok("--now", "2013-05-13T13:16", "agenda", "--format", "text").stdout
     assert "Overruns (projected): ends about 13:20, scheduled 13:00" in english

@@ -168,11 +168,11 @@ def test_piped_report_is_plain_text_with_plurals(forty: Path) -> None:
 def test_french_listing_and_report(forty: Path) -> None:
     out = run("--now", NOW, "speakers", "list", "--lang", "fr").stdout
     assert "close, plus d'inscription" in out.splitlines()[0]
-    assert "13 mai 10 h " in out and "Droit de réponse : Bélarus" in out
+    assert "13 mai 10 h " in out and "Droit de réponse\u00a0: Bélarus" in out
     report = run("--now", NOW, "report", "--lang", "fr").stdout
     assert "1 déclaration a été prononcée." in report
     now = run("--now", NOW, "now", "--lang", "fr").stdout
-    assert now.startswith("À la parole : ")
+    assert now.startswith("À la parole\u00a0: ")
 
 
 def test_french_agenda_has_french_dates_and_times(hlm: Path) -> None:
@@ -248,4 +248,4 @@ def test_timer_and_lists_in_french(forty: Path) -> None:
     assert "Reste " in frame and "Remaining" not in frame
     assert "Écoulé" in frame and "Liste des orateurs des séances plénières" in frame
     listing = run("--now", NOW, "lists", "--lang", "fr").stdout
-    assert "plenary : Liste des orateurs des séances plénières (close)" in listing
+    assert "plenary\u00a0: Liste des orateurs des séances plénières (close)" in listing

@@ -38,6 +38,14 @@ class Delegation(NamedTuple):
     french: str = ""
     french_article: str = ""
     english_article: str = ""
+    # In a sentence, natural order with the article (English), the article apart
+    # (French); the formal name likewise (delegations.toml says which UNTERM forms).
+    spoken: str = ""
+    french_spoken: str = ""
+    french_spoken_article: str = ""
+    formal: str = ""
+    french_formal: str = ""
+    french_formal_article: str = ""
 
 
 class ReferenceData(NamedTuple):
@@ -138,6 +146,12 @@ def _read_reference(raw: bytes) -> ReferenceData:
             french=row.get("french", ""),
             french_article=row.get("french_article", ""),
             english_article=row.get("english_article", ""),
+            spoken=row.get("spoken", ""),
+            french_spoken=row.get("french_spoken", ""),
+            french_spoken_article=row.get("french_spoken_article", ""),
+            formal=row.get("formal", ""),
+            french_formal=row.get("french_formal", ""),
+            french_formal_article=row.get("french_formal_article", ""),
         )
         entries.append(entry)
         keys = [entry.name, entry.french, *row.get("aliases", [])]
@@ -155,22 +169,41 @@ def _read_reference(raw: bytes) -> ReferenceData:
 
 
 def match(text: str) -> Delegation | None:
-    """The delegation ``text`` names, forgiving case, accents and variants."""
-    return reference().by_name(text)
+    """The delegation ``text`` names, forgiving case, accents and variants; else the
+    UN entity or observer organization it names (entities.toml, read only then)."""
+    found = reference().by_name(text)
+    if found is None:
+        from hlmctl import entities
+
+        return entities.match(text)
+    return found
+
+
+def recorded_name(typed: str, entry: Delegation) -> str:
+    """The name a speaker of ``entry`` is recorded under: a State's official short
+    name; an entity's English name, or its acronym when typed exactly (entities.py)."""
+    if entry.group or entry.category in ("member-state", "observer-state"):
+        return entry.name
+    from hlmctl import entities
+
+    return entities.recorded(typed, entry)
 
 
 def suggestions(text: str, limit: int = 3) -> list[str]:
     """Official names close to ``text``, best first, for a "did you mean"."""
     import difflib
 
+    from hlmctl import entities
+
     ref = reference()
     key = normalize(text)
     if not key:
         return []
-    close = difflib.get_close_matches(key, ref.by_key.keys(), n=limit * 3, cutoff=0.75)
+    by_key = {**entities.index(), **ref.by_key}
+    close = difflib.get_close_matches(key, by_key.keys(), n=limit * 3, cutoff=0.75)
     names: list[str] = []
     for candidate in close:
-        name = ref.by_key[candidate].name
+        name = by_key[candidate].name
         if name not in names:
             names.append(name)
     if not names:
@@ -223,6 +256,17 @@ def of_form(name: str, article: str) -> str:
     if article:
         return _OF[article] + name
     return ("d'" if _starts_with_vowel_sound(name) else "de ") + name
+
+
+_TO = {"le": "au ", "la": "à la ", "les": "aux ", "l'": "à l'"}
+
+
+def to_form(name: str, article: str) -> str:
+    """ "à" with its article before a French name: au Bélarus, à la France,
+    aux Philippines, à l'Office des Nations Unies..., à Cuba."""
+    if article not in ARTICLES:
+        raise ValueError(f"not a French article: {article!r}")
+    return _TO[article] + name if article else "à " + name
 
 
 def with_article(name: str, article: str) -> str:

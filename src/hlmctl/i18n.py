@@ -70,19 +70,6 @@ DEFAULT_LABELS = (
     N_("Security Council Chamber"),
 )
 
-# Functions as people are inscribed with them, whose French name is the same for a
-# woman and a man: their French is UN usage, not a translation of a person's words.
-# A title whose French depends on who holds it ("Permanent Representative":
-# "Représentant" or "Représentante") is printed as typed, never guessed.
-TITLES = (
-    N_("Minister for Foreign Affairs"),
-    N_("Minister of Foreign Affairs"),
-    N_("Minister for Foreign Affairs and International Cooperation"),
-    N_("Minister of Justice"),
-    N_("Minister of the Interior"),
-    N_("Head of delegation"),
-)
-
 
 def choose(option: str | None, environ: Mapping[str, str]) -> str:
     """The language: ``--lang``, else ``$HLMCTL_LANG``, else English."""
@@ -122,6 +109,22 @@ def _courtesy(lang: Lang, given: str | None) -> str:
     return forms[1] if lang.french else forms[0]
 
 
+NBSP = "\u00a0"  # the no-break space French puts before ; : ! ? and inside « »
+
+
+def french_typography(text: str) -> str:
+    """A message in French typography, as the United Nations' French documents write
+    it: a no-break space before ``;``, ``:``, ``!`` and ``?`` that end a word or a
+    placeholder, and inside « ». Idempotent; placeholders, format specifications
+    ("{list!r}", "{n:>4}"), times and addresses ("10:00", "http://") are left alone.
+    Applied to messages, never to what users typed."""
+    import re
+
+    text = re.sub(r"(?<=[^\s\u00a0\u202f])[ \u202f]?([;:!?])(?=\s|$)", NBSP + r"\1", text)
+    text = re.sub(r"«[ \u202f]?", "«" + NBSP, text)
+    return re.sub(r"[ \u202f]?»", NBSP + "»", text)
+
+
 class Lang(NamedTuple):
     """One language: its messages, its dates and times, its plurals. (A named tuple:
     as immutable as a frozen dataclass, and made in a tenth of its time at start-up.)"""
@@ -130,20 +133,35 @@ class Lang(NamedTuple):
     catalog: gettext.NullTranslations
 
     def _(self, message: str) -> str:
+        if self.code == "fr":
+            return _french(self.catalog, message)
         return self.catalog.gettext(message)
 
     def n_(self, singular: str, plural: str, n: int, **fields: object) -> str:
         """The form for ``n`` (the catalog's plural rule), with ``{n}`` and the other
         named fields filled in."""
-        return self.catalog.ngettext(singular, plural, n).format(n=n, **fields)
+        chosen = self.catalog.ngettext(singular, plural, n)
+        if self.code == "fr":
+            chosen = french_typography(chosen)
+        return chosen.format(n=n, **fields)
 
     @property
     def french(self) -> bool:
         return self.code == "fr"
 
     def join(self, items: Iterable[str]) -> str:
-        """Items of a list, between semicolons: French puts a space before one."""
-        return (" ; " if self.french else "; ").join(items)
+        """Items of a list, between semicolons: French puts a no-break space before
+        one."""
+        return (NBSP + "; " if self.french else "; ").join(items)
+
+    def clauses(self, items: Iterable[str]) -> str:
+        """Clauses of one sentence, between semicolons: in French, each after the
+        first begins in lower case ("Ouverte à 10 h 00 ; levée à 13 h 14")."""
+        parts = list(items)
+        if not self.french:
+            return "; ".join(parts)
+        lowered = [parts[0], *(p[:1].lower() + p[1:] for p in parts[1:])] if parts else []
+        return self.join(lowered)
 
     # --- dates and times ----------------------------------------------------------
 
@@ -184,12 +202,18 @@ class Lang(NamedTuple):
         """A label of the default ladder, categories or groups; others as written."""
         return self._(text) if self.french and text else text
 
-    def title(self, text: str | None) -> str | None:
-        """A speaker's function: in French when it is a common one (``TITLES``),
-        else exactly as typed."""
+    def title(self, text: str | None, courtesy: str | None = None) -> str | None:
+        """A speaker's function: in French when it is a common one (titles.py), for
+        the gender the courtesy title gives (a form that guesses nothing without
+        one); else as typed, marked as English."""
         if not text or not self.french:
             return text
-        return self._(text)
+        from hlmctl.titles import french
+
+        known = french(text, courtesy)
+        if known is not None:
+            return known
+        return self._("{text} [English only]").format(text=text)
 
     def courtesy(self, given: str | None) -> str:
         """A courtesy title: the Journal's English ("His Excellency Mr.") or French
@@ -215,14 +239,40 @@ class Lang(NamedTuple):
             return translated
         return self._("{text} [English only]").format(text=english)
 
+    def group(self, text: str) -> str:
+        """A group spoken for (``--on-behalf-of``), by its name in this language when
+        groups.toml knows it ("le Groupe des 77 et la Chine"); else as typed, marked
+        as English in French."""
+        from hlmctl.delegations import with_article
+        from hlmctl.spoken import group
+
+        found = group(text)
+        if not found.known:
+            return self.text(text, None)
+        return with_article(found.french, found.french_article) if self.french else found.english
+
     def delegation(self, name: str) -> str:
-        """A delegation's short name in this language (as given when unknown)."""
+        """A delegation's (or an entity's) short name in this language (as given when
+        unknown)."""
         if not self.french:
             return name
         from hlmctl.delegations import french_name
 
         known = french_name(name)
         return known[0] if known else name
+
+
+_translated: dict[str, str] = {}
+
+
+def _french(catalog: gettext.NullTranslations, message: str) -> str:
+    found = _translated.get(message)
+    if found is None:
+        translated = catalog.gettext(message)
+        # Only the catalog's French: an English text with no translation stays as it is.
+        found = french_typography(translated) if translated != message else message
+        _translated[message] = found
+    return found
 
 
 @cache

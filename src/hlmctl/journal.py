@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from hlmctl.meeting import Item, Meeting, Segment, SpeakerList
-from hlmctl.projection import Agenda, project
+from hlmctl.projection import Agenda, Remark, project
 from hlmctl.record import Record, Speaker
 
 
@@ -28,6 +28,8 @@ class JournalMeeting:
     items: list[Item] = field(default_factory=list)
     closed: bool = False
     closed_at: datetime | None = None
+    status: str = "scheduled"  # as the agenda says: "not-needed" lists no one
+    remarks: list[Remark] = field(default_factory=list)
 
 
 @dataclass
@@ -63,6 +65,7 @@ def build(
     for a in agenda.for_day(day.isoformat() if day else None):
         lst = list_of(meeting, a.segment)
         jm = JournalMeeting(a.segment, a.start, a.end, a.projected, lst)
+        jm.status, jm.remarks = a.status, a.remarks
         if lst is None:
             jm.items = [i for i in a.segment.items if i.kind != "list"]
         else:

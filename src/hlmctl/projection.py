@@ -93,7 +93,7 @@ def remark_text(remarks: list[Remark], lang: Lang | None = None) -> str | None:
             for key, v in values.items()
         }
         parts.append((lang._(message) if lang else message).format(**shown))
-    return "; ".join(parts)
+    return lang.clauses(parts) if lang else "; ".join(parts)
 
 
 # Values that are never changed once made: named tuples, which cost a tenth of a

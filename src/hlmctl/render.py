@@ -727,7 +727,7 @@ def speaker_who(lang: Lang, r: dict[str, Any]) -> str:
     """Courtesy title, name and function, as given: "H.E. Mr. X, Minister"."""
     courtesy = lang.courtesy(r.get("courtesy")) if lang.french else r.get("courtesy")
     person = " ".join(printable(x) for x in (courtesy, r["name"]) if x)
-    title = lang.title(r["title"]) if r["title"] else None
+    title = lang.title(r["title"], r.get("courtesy")) if r["title"] else None
     return ", ".join(x for x in (person, printable(title)) if x)
 
 
@@ -736,7 +736,7 @@ def speaker_delegation(lang: Lang, r: dict[str, Any]) -> str:
     text = printable(lang.delegation(r["delegation"]))
     if r["on_behalf_of"]:
         text = lang._("{delegation} (on behalf of {group})").format(
-            delegation=text, group=printable(r["on_behalf_of"])
+            delegation=text, group=printable(lang.group(r["on_behalf_of"]))
         )
     if r["kind"] == "reply":
         text = lang._("Right of reply: {delegation}").format(delegation=text)

@@ -26,7 +26,7 @@ def _who(lang: Lang, s: dict[str, Any]) -> str:
     text = lang.delegation(str(s["delegation"]))
     if s["on_behalf_of"]:
         text = lang._("{delegation} (on behalf of {group})").format(
-            delegation=text, group=s["on_behalf_of"]
+            delegation=text, group=lang.group(str(s["on_behalf_of"]))
         )
     if s["kind"] == "reply":
         text = lang._("Right of reply: {delegation}").format(delegation=text)

@@ -8,13 +8,14 @@ French, are the renderer's (render_publish.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from hlmctl.delegations import identity
 from hlmctl.journal import list_of
 from hlmctl.meeting import Item, Meeting, Segment, SpeakerList
-from hlmctl.projection import project
+from hlmctl.projection import Remark, project
 from hlmctl.record import Record, Speaker
 
 StepKind = Literal[
@@ -26,6 +27,7 @@ StepKind = Literal[
     "reply",  # a delegation replies
     "continues",  # the list continues at a later meeting
     "adjourn",  # the meeting is adjourned
+    "not-needed",  # a meeting the agenda says is not needed: nothing is said
 ]
 
 
@@ -41,6 +43,8 @@ class Step:
     next_start: datetime | None = None
     end: datetime | None = None
     projected: bool = False
+    remarks: list[Remark] = field(default_factory=list)
+    reply_number: int = 0  # a reply: 1 for its delegation's first at the meeting, 2 ...
 
 
 @dataclass
@@ -57,10 +61,16 @@ def build(meeting: Meeting, record: Record, now: datetime, *, day: date | None) 
     for a in agenda.for_day(day.isoformat() if day else None):
         seg = a.segment
         lst = list_of(meeting, seg)
+        if a.status == "not-needed":
+            steps.append(
+                Step("not-needed", seg, a.start, end=a.end, projected=True, remarks=a.remarks)
+            )
+            continue
         steps.append(Step("open", seg, a.start, speaker_list=lst, end=a.end, projected=a.projected))
         if lst is not None and record.list_state(lst.id).closed:
             steps.append(Step("closed-list", seg, a.start, speaker_list=lst))
         announced = False
+        replies: dict[str, int] = {}
         for item in a.items:
             sp = item.speaker
             if sp is None:
@@ -71,7 +81,18 @@ def build(meeting: Meeting, record: Record, now: datetime, *, day: date | None) 
                 if not announced:
                     steps.append(Step("replies", seg, item.start, speaker_list=lst))
                     announced = True
-                steps.append(Step("reply", seg, item.start, speaker=sp, speaker_list=lst))
+                key = identity(sp.delegation)
+                replies[key] = replies.get(key, 0) + 1
+                steps.append(
+                    Step(
+                        "reply",
+                        seg,
+                        item.start,
+                        speaker=sp,
+                        speaker_list=lst,
+                        reply_number=replies[key],
+                    )
+                )
             else:
                 steps.append(Step("floor", seg, item.start, speaker=sp, speaker_list=lst))
         if lst is not None:

@@ -69,7 +69,7 @@ def resolve_delegation(meeting: Meeting, typed: str, category: str | None) -> tu
         raise InputError(f"unknown category {category!r} (this meeting has: {known})")
     entry = delegations.match(typed)
     if entry is not None:
-        return entry.name, category or entry.category
+        return delegations.recorded_name(typed, entry), category or entry.category
     if category is not None:
         return typed, category
     hint = delegations.suggestions(typed)
@@ -212,14 +212,13 @@ def resolve_ref(
         return by_id
     if text[:1] in "sS" and text[1:].isdigit():
         raise InputError(f"no speaker {text.upper()} in the record")
-    entry = delegations.match(text)
-    key = delegations.normalize(entry.name if entry else text)
+    key = delegations.identity(text)  # "UN Women" and "ONU-Femmes" name one entity
     found = [
         s
         for s in record.speakers
         if s.status in wanted
         and (list_id is None or s.list == list_id)
-        and delegations.normalize(s.delegation) == key
+        and delegations.identity(s.delegation) == key
     ]
     if not found:
         raise InputError(f"no {' or '.join(wanted)} speaker matches {ref!r}")

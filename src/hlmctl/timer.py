@@ -123,7 +123,7 @@ def frame(
             name = lang._("Right of reply: {delegation}").format(delegation=name)
         lines.append(Text(name, style="bold"))
         person = " ".join(x for x in (cur.courtesy, cur.name) if x)
-        who = ", ".join(printable(x) for x in (person, lang.title(cur.title)) if x)
+        who = ", ".join(printable(x) for x in (person, lang.title(cur.title, cur.courtesy)) if x)
         if who:
             lines.append(Text(who))
         if cur.on_behalf_of:
@@ -159,7 +159,7 @@ def frame(
         )
     lines.append(Text(""))
     if st.next:
-        names = "; ".join(printable(lang.delegation(s.delegation)) for s in st.next)
+        names = lang.join(printable(lang.delegation(s.delegation)) for s in st.next)
         lines.append(Text(lang._("Next: {speakers}").format(speakers=names), style="cyan"))
     body = Group(*[Align.center(line) for line in lines])
     lst = meeting.speaker_list(list_id)

@@ -4,6 +4,7 @@ script, and the overview of the lists."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -22,7 +23,21 @@ from hlmctl.cli.common import (
 from hlmctl.errors import InputError
 
 if TYPE_CHECKING:
+    from hlmctl.context import Env
     from hlmctl.meeting import Meeting
+
+
+class JournalFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    pdf = "pdf"
+
+
+class Paper(StrEnum):
+    a4 = "a4"
+    letter = "letter"
+
 
 DayOption = Annotated[
     str | None,
@@ -76,9 +91,23 @@ def journal(
     ] = None,
     lang: LangOption = None,
     fmt: Annotated[
-        PublishFormat,
-        typer.Option("--format", "-f", help="text, markdown or html (one printable page)."),
-    ] = PublishFormat.text,
+        JournalFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, markdown, html (one printable page) or pdf (that page printed by "
+            "Chromium; write it to a file: > journal.pdf).",
+        ),
+    ] = JournalFormat.text,
+    paper: Annotated[
+        Paper | None,
+        typer.Option(
+            "--paper",
+            help="a4 or letter: the page size of the html and pdf [default: html the "
+            "printer's, pdf a4].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """The list of speakers as the Journal of the United Nations publishes it."""
     from hlmctl import render_publish
@@ -92,7 +121,37 @@ def journal(
     blocks = render_publish.journal_blocks(
         language, build(meeting, record, now, day=chosen_day, as_at=at)
     )
-    render_publish.write(env, blocks, language, fmt.value)
+    if fmt is JournalFormat.pdf:
+        page = render_publish.html_page(blocks, language, paper=(paper or Paper.a4).value)
+        write_pdf(env, page)
+        return
+    render_publish.write(env, blocks, language, fmt.value, paper=paper.value if paper else None)
+
+
+def write_pdf(env: Env, page: str) -> None:
+    """The page printed to PDF, on stdout (never on a terminal); a warning on stderr
+    for each script the machine has no font for."""
+    from hlmctl import pdf
+
+    if env.is_terminal:
+        raise InputError("--format pdf writes a PDF: send it to a file (> journal.pdf)")
+    data = pdf.html_to_pdf(page)
+    for package in pdf.missing_fonts(page):
+        env.warn(f"some names will print blank: no font for their script (install {package})")
+    from hlmctl.cli.common import OutputFailed
+
+    stream = getattr(env.stdout, "inner", env.stdout)  # under the CLI's guard
+    out = getattr(stream, "buffer", None)
+    if out is None:
+        raise InputError("--format pdf: this output takes no bytes; send it to a file")
+    try:
+        env.stdout.flush()
+        out.write(data)
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as exc:
+        raise OutputFailed(getattr(exc, "strerror", None) or str(exc)) from None
 
 
 @app.command()
