@@ -80,7 +80,7 @@ def test_vtt_has_one_cue_per_statement_given_matching_the_record(hlm: Path) -> N
     reply = next(s["id"] for s in given if s["kind"] == "reply")
     assert texts[reply] == "Right of reply: Belarus"
     chile = next(s["id"] for s in given if s["delegation"] == "Chile")
-    assert texts[chile] == "Chile (on behalf of Group of 77 and China)"
+    assert texts[chile] == "Chile (on behalf of the Group of 77 and China)"
 
 
 def test_the_statement_still_running_is_not_in_the_index(hlm: Path) -> None:
