@@ -618,3 +618,33 @@ def test_objections_from_two_desks_at_once_are_both_recorded(hlm: Path, isolated
         "Chile objected to P2 Polaris Project",
         "Kenya objected to P2 Polaris Project",
     ]
+
+
+def test_the_final_list_prints_to_pdf_in_french(hlm: Path, isolated: Path) -> None:
+    """publish --format pdf: the final list's printable page, printed by Chromium."""
+    import subprocess
+
+    from test_journal_print import SHOTS, _tools
+
+    _tools()
+    propose_and_circulate(isolated)
+    proc = hlmctl_process(
+        "--now", LATER, "participants", "publish", "--lang", "fr", "--format", "pdf", cwd=isolated
+    )
+    out, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, err.decode()
+    assert out.startswith(b"%PDF-")
+    path = isolated / "participants-fr.pdf"
+    path.write_bytes(out)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Liste définitive portée à l'attention de l'Assemblée générale" in " ".join(text.split())
+    assert "Walk Free" in text or "Fundacion Esperanza" in text
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SHOTS.glob("participants-fr-*.png"):
+        old.unlink()
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(path), str(SHOTS / "participants-fr")], check=True
+    )
+    assert sorted(SHOTS.glob("participants-fr-*.png"))

@@ -212,6 +212,15 @@ class PublishFormat(StrEnum):
     html = "html"
 
 
+class DocumentFormat(StrEnum):
+    """A document to send (the lists of participants): also as a PDF."""
+
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    pdf = "pdf"
+
+
 class Language(StrEnum):
     en = "en"
     fr = "fr"

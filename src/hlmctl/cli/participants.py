@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hlmctl.cli.common import (
+    DocumentFormat,
     LangOption,
     ListFormat,
-    PublishFormat,
     app,
     change,
     handled,
@@ -308,8 +308,14 @@ def circulate(
         ),
     ],
     fmt: Annotated[
-        PublishFormat, typer.Option("--format", "-f", help="text, markdown or html.")
-    ] = PublishFormat.text,
+        DocumentFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, markdown, html (one printable page) or pdf (that page printed by "
+            "Chromium; write it to a file: > list.pdf).",
+        ),
+    ] = DocumentFormat.text,
     lang: LangOption = None,
 ) -> None:
     """Submit a proposed list to Member States for their consideration: its content is
@@ -387,8 +393,14 @@ def publish(
     ctx: typer.Context,
     list_id: PListOption = None,
     fmt: Annotated[
-        PublishFormat, typer.Option("--format", "-f", help="text, markdown or html.")
-    ] = PublishFormat.text,
+        DocumentFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, markdown, html (one printable page) or pdf (that page printed by "
+            "Chromium; write it to a file: > list.pdf).",
+        ),
+    ] = DocumentFormat.text,
     lang: LangOption = None,
     circulated: Annotated[
         bool,
@@ -439,7 +451,7 @@ def _write_document(
     ids: list[str],
     *,
     circulated: bool,
-    fmt: PublishFormat,
+    fmt: DocumentFormat,
     lang: Language | None,
 ) -> None:
     from hlmctl import participants, render_participants, render_publish
@@ -453,4 +465,9 @@ def _write_document(
             blocks += render_participants.circulated_blocks(language, meeting, plist, data)
         else:
             blocks += render_participants.final_blocks(language, meeting, plist, data, now)
+    if fmt is DocumentFormat.pdf:
+        from hlmctl.cli.publish import write_pdf
+
+        write_pdf(env, render_publish.html_page(blocks, language, paper="a4"))
+        return
     render_publish.write(env, blocks, language, fmt.value)
