@@ -747,7 +747,7 @@ def test_the_undo_history_is_bounded_in_count_and_bytes(
     entries = _manifest(seeded)["entries"]
     assert isinstance(entries, list) and len(entries) == 5
     files = sorted(p.name for p in _undo_dir(seeded).iterdir() if p.name != "manifest.json")
-    assert files == sorted(e["file"] for e in entries)
+    assert files == sorted([".hlmctl-undo", *(e["file"] for e in entries)])
     smallest = min(e["size"] for e in entries)
     monkeypatch.setattr(file_store, "UNDO_MAX_BYTES", smallest * 2)
     assert run("--now", LATER, "speakers", "add", "Org X", "--category", "ngo").exit_code == 0

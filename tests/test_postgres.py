@@ -284,14 +284,17 @@ def test_undo_history_is_bounded(hlm: Path, pg: Any, monkeypatch: pytest.MonkeyP
     """As the file store: the newest UNDO_KEEP states are kept (5 here, 200 for real)."""
     from datetime import datetime
 
+    from hlmctl.clock import Clock
     from hlmctl.store import postgres
 
     monkeypatch.setattr(postgres, "UNDO_KEEP", 5)
     store = PostgresStore(hlm, pg.url)
     meeting = store.load_meeting()
-    at = datetime.fromisoformat("2013-05-10T09:00:00-04:00")
+    clock = Clock(meeting.tz, datetime.fromisoformat("2013-05-10T09:00:00-04:00"))
     for _ in range(8):
-        store.change(meeting, lambda r: r.new_id(), at=at, operator="t", command="c", describe=str)
+        store.change(
+            meeting, lambda r, _: r.new_id(), clock=clock, operator="t", command="c", describe=str
+        )
     assert pg.sql("SELECT seq FROM hlmctl.undo ORDER BY seq") == [(4,), (5,), (6,), (7,), (8,)]
     for _ in range(5):
         store.undo(meeting)

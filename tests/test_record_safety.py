@@ -229,8 +229,8 @@ def test_a_symlinked_record_stays_a_link_and_undo_writes_through_its_link(
     assert run("--now", NOW, "speakers", "add", "Belarus").exit_code == 0
     shutil.move(record(isolated), store / "record.toml")
     record(isolated).symlink_to(store / "record.toml")
-    (store / "undo").mkdir()
-    (isolated / "meeting.state.undo").rename(store / "old-undo")
+    # hlmctl's own undo folder, moved beside the record and linked from its place.
+    (isolated / "meeting.state.undo").rename(store / "undo")
     (isolated / "meeting.state.undo").symlink_to(store / "undo")
     assert run("--now", NOW, "speakers", "add", "France").exit_code == 0
     assert record(isolated).is_symlink()

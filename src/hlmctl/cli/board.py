@@ -36,7 +36,7 @@ def board(
     import dataclasses
     import gc
     import io
-    from datetime import datetime, timedelta
+    from datetime import datetime
 
     from hlmctl.board.server import BoardServer, address_of, bind, is_loopback
     from hlmctl.board.state import Board
@@ -50,16 +50,16 @@ def board(
     try:
         store = quiet.store(write=False)
         meeting = store.load_meeting()
-        now = quiet.now(meeting)
+        quiet.now(meeting)  # a clock out of range is refused before serving
+        # The board's clock: --now's, which runs on from there; on PostgreSQL the
+        # database server's (this desk's plus the offset measured now).
+        offset = quiet.clock_offset(meeting)
         lst = meeting.speaker_list(list_id)
         store.read_record(meeting)  # a record it cannot read is refused now, in one line
         sock = bind(host, port)
     except BaseException:
         env.stderr.write(held.getvalue())
         raise
-    # With --now (or $HLMCTL_NOW) the board's clock starts there and runs on.
-    fixed = env.now_option is not None or bool(env.environ.get("HLMCTL_NOW"))
-    offset = now - datetime.now(meeting.tz) if fixed else timedelta(0)
     state = Board(
         store,
         meeting,
