@@ -978,6 +978,7 @@ class Store:
                     except BaseException:
                         note.unlink(missing_ok=True)  # nothing was changed
                         raise
+                    _fault_point("after-restore")
                     entries.pop()
                     # The record is back: the undo is made. A manifest that cannot be
                     # written now (a full disk) is completed by the next undo (the note).
