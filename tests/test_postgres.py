@@ -843,12 +843,11 @@ def test_an_older_schema_is_refused_until_store_init_upgrades_it(hlm: Path, pg: 
 def test_the_postgresql_store_keeps_the_file_stores_size_limits(
     hlm: Path, isolated: Path, pg: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hlmctl.store import file as file_store
-    from hlmctl.store import postgres
+    from hlmctl.store import postgres, write
 
     ok("--now", NOW, "speakers", "add", "Peru")
     size = len(record_bytes(isolated) or b"")
-    for module in (file_store, postgres):
+    for module in (write, postgres):
         monkeypatch.setattr(module, "RECORD_MAX_BYTES", size + 200)
     before = pg.sql("SELECT record FROM hlmctl.meetings")
     grown = run("--now", NOW, "speakers", "add", "Chile")

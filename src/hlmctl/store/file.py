@@ -32,13 +32,26 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from hlmctl.errors import BusyError, InputError, InvalidFileError, NothingToDo
 from hlmctl.files import RECORD_MAX_BYTES, NotThere, read_bounded
 from hlmctl.meeting import Meeting, load_meeting
 from hlmctl.record import LogEntry, Record, dump_record, empty_record, parse_record
 from hlmctl.store.base import UndoCheck
+from hlmctl.store.lock import acquire, acquire_folder
+from hlmctl.store.write import (
+    atomic_write,
+    check_record_size,
+    check_replaceable,
+    fault_point,
+    fsync_folder,
+    interrupts_held,
+    staged,
+    write_new,
+)
+
+_acquire = acquire  # the name tests/test_speed.py times
 
 if TYPE_CHECKING:
     from hlmctl.clock import Clock
@@ -88,130 +101,6 @@ def bundled_meeting(name: str) -> Path:
         known = ", ".join(bundled_examples())
         raise InputError(f"no bundled meeting {name!r} (there are: {known})")
     return path
-
-
-def atomic_write(
-    path: Path, data: bytes, *, sync_folder: bool = True, fault: str = "before-rename"
-) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves the old or the new file."""
-    tmp = _staged(path, data)
-    try:
-        _fault_point(fault)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    if sync_folder:
-        _sync_folder(path.parent)
-
-
-def _keep_mode(path: Path, tmp: str) -> None:
-    """The new file gets the old one's permissions (mkstemp makes it private)."""
-    try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    os.chmod(tmp, mode)
-
-
-def check_record_size(data: bytes, name: str) -> None:
-    """A record hlmctl writes must be one it reads again (the same limit)."""
-    if len(data) > RECORD_MAX_BYTES:
-        raise InputError(
-            f"{name}: the record would be larger than {RECORD_MAX_BYTES:,} bytes, more than "
-            "hlmctl reads; nothing was changed"
-        )
-
-
-def check_replaceable(path: Path) -> None:
-    """Refuse (exit 2) to replace a record its owner made read-only, or one that
-    belongs to another user (replacing it would make it ours)."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        return
-    geteuid = getattr(os, "geteuid", None)
-    if geteuid is not None and info.st_uid != geteuid():
-        try:
-            import pwd
-
-            owner = f"user {pwd.getpwuid(info.st_uid).pw_name}"
-        except (ImportError, KeyError):
-            owner = f"user id {info.st_uid}"
-        raise InputError(
-            f"{path}: the record belongs to {owner}, not to you: hlmctl will not replace "
-            "it (it would change its owner); nothing was changed",
-            hint="run hlmctl as the record's owner",
-        )
-    if not info.st_mode & stat.S_IWUSR:
-        raise InputError(
-            f"{path}: the record is read-only ({stat.filemode(info.st_mode)}): hlmctl will "
-            "not replace it; nothing was changed",
-            hint=f"`chmod u+w {path}` if it may change again",
-        )
-
-
-def _staged(path: Path, data: bytes) -> str:
-    """``data`` in a temporary file beside ``path``, on disk, with ``path``'s mode:
-    what a rename then puts in place. A full disk or a read-only folder fails here,
-    before anything else is touched."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _keep_mode(path, tmp)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return tmp
-
-
-def _sync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-@contextlib.contextmanager
-def interrupts_held() -> Iterator[None]:
-    """Ctrl-C (SIGINT) and SIGTERM wait while the block runs: the files it writes
-    together are written together. One that came meanwhile is dropped: the block
-    was the point of no return, so the command finishes and says what it did.
-    (In the main thread, where the platform can hold signals; kill -9 cannot be
-    held: the undo folder's note tells the next command, see ``Store.undo``.)"""
-    import signal
-
-    if not hasattr(signal, "pthread_sigmask") or (
-        threading.current_thread() is not threading.main_thread()
-    ):
-        yield
-        return
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        for sig in (signal.sigpending() & held) - set(previous):
-            signal.sigtimedwait([sig], 0)
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def _fault_point(name: str) -> None:
-    """Test hook: ``HLMCTL_FAULT=name:seconds`` sleeps here so a test can kill us."""
-    spec = os.environ.get("HLMCTL_FAULT")
-    if spec and spec.split(":")[0] == name:
-        import time
-
-        time.sleep(float(spec.split(":")[1]) if ":" in spec else 5.0)
 
 
 class UndoEntry(NamedTuple):
@@ -264,137 +153,6 @@ class UndoEntry(NamedTuple):
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _acquire(path: Path, timeout: float) -> Callable[[], None]:
-    """Take the lock file ``path`` for this process, waiting at most ``timeout``
-    seconds (TimeoutError after that); return the function that releases it.
-
-    Where the platform has ``flock`` (Linux, macOS, the BSDs) this is one system call
-    on an open file, well under a millisecond; the kernel releases it when the
-    process dies, so a killed writer never leaves it held. ``flock`` is also what
-    the ``filelock`` package uses on Unix, so both kinds of holder exclude each
-    other. Elsewhere (Windows), or on a file system without ``flock``, ``filelock``
-    does the work.
-    """
-    try:
-        import fcntl
-    except ImportError:
-        return _acquire_with_filelock(path, timeout)
-    import errno
-
-    deadline: float | None = None
-    pause = 0.001
-    while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            if exc.errno in (errno.ENOSYS, errno.ENOLCK, errno.EOPNOTSUPP):
-                return _acquire_with_filelock(path, timeout)  # no flock on this file system
-            if exc.errno not in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
-                raise
-        except BaseException:
-            os.close(fd)
-            raise
-        else:
-            if _still_the_lock_file(fd, path):
-                return _flock_release(fcntl, fd)
-            os.close(fd)  # removed or replaced while this process waited: lock the new one
-            continue
-        import time
-
-        now = time.monotonic()
-        deadline = deadline if deadline is not None else now + timeout
-        if now >= deadline:
-            raise TimeoutError(str(path))
-        time.sleep(min(pause, deadline - now))
-        pause = min(pause * 2, 0.05)
-
-
-def _acquire_folder(folder: Path, timeout: float) -> Callable[[], None] | None:
-    """Take ``flock`` on the folder itself, waiting at most ``timeout`` seconds
-    (TimeoutError after that); None where a folder cannot be locked (no ``flock``, a
-    folder hlmctl may not open, a file system without it): the lock file alone
-    serializes writers there.
-
-    A folder is not deleted by accident while it holds the meeting, as a lock file
-    can be: with it locked too, a lock file removed or replaced while a change is
-    under way lets no second writer in (it waits here)."""
-    try:
-        import fcntl
-    except ImportError:
-        return None
-    import errno
-    import time
-
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return None
-    deadline = time.monotonic() + timeout
-    pause = 0.001
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
-                os.close(fd)
-                return None
-        except BaseException:
-            os.close(fd)
-            raise
-        else:
-            return _flock_release(fcntl, fd)
-        now = time.monotonic()
-        if now >= deadline:
-            os.close(fd)
-            raise TimeoutError(str(folder))
-        try:
-            time.sleep(min(pause, deadline - now))
-        except BaseException:
-            os.close(fd)
-            raise
-        pause = min(pause * 2, 0.05)
-
-
-def _still_the_lock_file(fd: int, path: Path) -> bool:
-    try:
-        held, named = os.fstat(fd), os.stat(path)
-    except FileNotFoundError:
-        return False
-    return (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino)
-
-
-def _flock_release(fcntl: Any, fd: int) -> Callable[[], None]:
-    def release() -> None:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
-
-    return release
-
-
-def _acquire_with_filelock(path: Path, timeout: float) -> Callable[[], None]:
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(path), timeout=timeout)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise TimeoutError(str(path)) from None
-    return lambda: lock.release()
-
-
-def _write_new(path: Path, data: bytes) -> None:
-    """A small file of hlmctl's own, made anew (an existing one is replaced)."""
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
 
 
 def _undoing_note(entry: UndoEntry, what: str) -> bytes:
@@ -556,12 +314,12 @@ class Store:
             f"{self.lock_timeout:g} s; nothing was changed"
         )
         try:
-            release = _acquire(self.lock_path, self.lock_timeout)
+            release = acquire(self.lock_path, self.lock_timeout)
         except TimeoutError:
             raise busy from None
         try:
             try:
-                release_folder = _acquire_folder(self.lock_path.parent, self.lock_timeout)
+                release_folder = acquire_folder(self.lock_path.parent, self.lock_timeout)
             except TimeoutError:
                 raise busy from None
             try:
@@ -611,22 +369,22 @@ class Store:
         """Write ``new`` over the record with the entry that reverts it. The new record
         goes to disk first (a full disk or a read-only folder fails there, with the undo
         history untouched), then the entry and the manifest, then the rename."""
-        staged = _staged(target, new)
+        tmp = staged(target, new)
         try:
             with interrupts_held():
                 kept = self._keep_for_undo(old, new)
                 try:
-                    _fault_point("before-write")
-                    _fault_point("before-rename")
-                    os.replace(staged, target)
+                    fault_point("before-write")
+                    fault_point("before-rename")
+                    os.replace(tmp, target)
                 except BaseException:
                     kept.roll_back()
                     raise
         except BaseException:
             with contextlib.suppress(OSError):
-                os.unlink(staged)
+                os.unlink(tmp)
             raise
-        _sync_folder(target.parent)
+        fsync_folder(target.parent)
         kept.drop_old()
 
     def watch(self, stop: threading.Event) -> Iterator[None]:
@@ -805,7 +563,7 @@ class Store:
         if not os.path.lexists(folder):
             made = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
             try:
-                _write_new(made / MARK, MARK_TEXT)
+                write_new(made / MARK, MARK_TEXT)
                 os.rename(made, folder)
             except BaseException:
                 shutil_rmtree(made)
@@ -828,7 +586,7 @@ class Store:
             self.undo_history()
         except InputError:
             raise foreign from None
-        _write_new(real / MARK, MARK_TEXT)  # an earlier hlmctl's folder: now marked
+        write_new(real / MARK, MARK_TEXT)  # an earlier hlmctl's folder: now marked
         return real
 
     def _keep_for_undo(self, old: bytes | None, new: bytes) -> _Kept:
@@ -969,7 +727,7 @@ class Store:
                 what = f"change {len(undone)} ({last.command}: {last.change})" if last else "it"
                 note = self._undo_real / UNDOING
                 with interrupts_held():
-                    _write_new(note, _undoing_note(entry, what))
+                    write_new(note, _undoing_note(entry, what))
                     try:
                         if old is None:
                             target.unlink()
@@ -978,7 +736,7 @@ class Store:
                     except BaseException:
                         note.unlink(missing_ok=True)  # nothing was changed
                         raise
-                    _fault_point("after-restore")
+                    fault_point("after-restore")
                     entries.pop()
                     # The record is back: the undo is made. A manifest that cannot be
                     # written now (a full disk) is completed by the next undo (the note).

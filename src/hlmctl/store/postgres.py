@@ -38,8 +38,9 @@ from hlmctl.files import RECORD_MAX_BYTES
 from hlmctl.meeting import Meeting, load_meeting
 from hlmctl.record import LogEntry, Record, dump_record, empty_record
 from hlmctl.store.base import UndoCheck, modalities_fingerprint, record_digest
-from hlmctl.store.file import DEFAULT_LOCK_TIMEOUT, UNDO_KEEP, UNDO_MAX_BYTES, check_record_size
+from hlmctl.store.file import DEFAULT_LOCK_TIMEOUT, UNDO_KEEP, UNDO_MAX_BYTES
 from hlmctl.store.select import SCHEMES
+from hlmctl.store.write import check_record_size
 
 if TYPE_CHECKING:
     import psycopg
@@ -53,6 +54,8 @@ _BAD_VALUE = re.compile(
     r"invalid (\w+ )*value|for connection option|invalid URI|invalid connection option",
     re.IGNORECASE,
 )
+
+_PARKING = threading.Lock()
 
 SCHEMA = "hlmctl"
 CHANNEL = "hlmctl"
@@ -270,7 +273,8 @@ class PostgresStore:
         import psycopg
         from psycopg import errors as pg
 
-        conn, self._parked = self._parked, None
+        with _PARKING:  # the board reads from several threads
+            conn, self._parked = self._parked, None
         if conn is None or conn.closed:
             conn = self._open()
         kept = False
