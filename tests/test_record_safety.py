@@ -316,6 +316,21 @@ def test_an_undo_folder_hlmctl_did_not_make_is_refused_and_left_as_it_was(
     assert files_under(isolated) == before
 
 
+def test_a_manifest_hlmctl_did_not_write_is_refused_even_in_its_folder(
+    hlm: Path, isolated: Path
+) -> None:
+    assert run("--now", NOW, "speakers", "add", "Belarus").exit_code == 0
+    (undo_folder(isolated) / "manifest.json").write_bytes(FOREIGN_MANIFEST)
+    before = files_under(isolated)
+    result = run("--now", LATER, "speakers", "add", "France")
+    assert result.exit_code == 2, result.stderr
+    assert "meeting.state.undo/manifest.json: this undo manifest is not hlmctl's" in result.stderr
+    assert files_under(isolated) == before
+    # One of hlmctl's, damaged by hand: a new history starts, the meeting goes on.
+    (undo_folder(isolated) / "manifest.json").write_text('{"format": 1, "entries": 7}')
+    assert run("--now", LATER, "speakers", "add", "France").exit_code == 0
+
+
 def test_a_manifest_that_cannot_be_written_leaves_the_undo_history_byte_for_byte(
     hlm: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -155,6 +155,17 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _of_hlmctl(manifest: bytes) -> bool:
+    """A manifest hlmctl wrote, if damaged since: a JSON object of format 1."""
+    import json
+
+    try:
+        data = json.loads(manifest.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return False
+    return isinstance(data, dict) and data.get("format") == 1
+
+
 def _undoing_note(entry: UndoEntry, what: str) -> bytes:
     import json
 
@@ -606,6 +617,13 @@ class Store:
             try:
                 entries = self.undo_history()
             except InputError:
+                if saved is not None and not _of_hlmctl(saved):
+                    raise InputError(
+                        f"{self.undo_dir / MANIFEST}: this undo manifest is not hlmctl's "
+                        "(it is not one hlmctl writes): hlmctl will not replace it; nothing "
+                        "was changed",
+                        hint="move it away: the next change starts a new history",
+                    ) from None
                 entries = []  # a damaged history does not stop the meeting: start a new one
             number = entries[-1].number + 1 if entries else 1
             new_hash = sha256(new)
@@ -790,9 +808,10 @@ class Store:
             self._parse(raw, meeting)
             check_replaceable(Path(os.path.realpath(self.record_path)))
             entries = self.undo_history() if self.undo_dir.is_dir() else []
-            self._write_record(raw)
-            if entries:  # that history was of the record replaced
-                self._write_manifest([])
-                for entry in entries:
-                    if entry.file:
-                        (self._undo_real / entry.file).unlink(missing_ok=True)
+            with interrupts_held():  # the record and its history go together
+                self._write_record(raw)
+                if entries:  # that history was of the record replaced
+                    self._write_manifest([])
+            for entry in entries:
+                if entry.file:
+                    (self._undo_real / entry.file).unlink(missing_ok=True)

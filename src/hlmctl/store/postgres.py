@@ -40,7 +40,7 @@ from hlmctl.record import LogEntry, Record, dump_record, empty_record
 from hlmctl.store.base import UndoCheck, modalities_fingerprint, record_digest
 from hlmctl.store.file import DEFAULT_LOCK_TIMEOUT, UNDO_KEEP, UNDO_MAX_BYTES
 from hlmctl.store.select import SCHEMES
-from hlmctl.store.write import check_record_size
+from hlmctl.store.write import check_record_size, interrupts_held
 
 if TYPE_CHECKING:
     import psycopg
@@ -354,7 +354,10 @@ class PostgresStore:
                 tx.__exit__(type(exc), exc, exc.__traceback__)
             raise
         try:
-            tx.__exit__(None, None, None)
+            # Ctrl-C during the commit waits for its answer: the command then says
+            # what was done, never "interrupted" over a change that was made.
+            with interrupts_held():
+                tx.__exit__(None, None, None)
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             text = _first_line(exc)
             raise StoreUnreachable(

@@ -127,8 +127,10 @@ def interrupts_held() -> Iterator[None]:
     try:
         yield
     finally:
-        for sig in (signal.sigpending() & held) - set(previous):
-            signal.sigtimedwait([sig], 0)
+        # Where it cannot be taken back (no sigtimedwait: macOS), it comes after.
+        if hasattr(signal, "sigtimedwait"):
+            for sig in (signal.sigpending() & held) - set(previous):
+                signal.sigtimedwait([sig], 0)
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
