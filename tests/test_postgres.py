@@ -880,3 +880,32 @@ def test_store_copy_force_to_the_same_database_under_another_url_is_refused(
     with another_database(pg, "copy_target") as url:
         ok("--store", url, "store", "init")
         ok("store", "copy", "--from", pg.url, "--to", url, "--force")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("PGPORT", "abc"),
+        ("PGPORT", "99999"),
+        ("PGHOSTADDR", "abc"),
+        ("PGSSLMINPROTOCOLVERSION", "bogus"),
+        ("PGREQUIREAUTH", "bogus"),
+        ("PGHOST", "db\u202e.example"),
+    ],
+)
+def test_a_url_that_leaves_everything_to_libpqs_environment_names_the_bad_variable(
+    hlm: Path, pg: Any, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    from pgserver import PASSWORD, USER
+
+    for name, given in (("PGHOST", "127.0.0.1"), ("PGPORT", str(pg.port)), ("PGUSER", USER)):
+        monkeypatch.setenv(name, given)
+    monkeypatch.setenv("PGPASSWORD", PASSWORD)
+    monkeypatch.setenv("PGDATABASE", "postgres")
+    monkeypatch.setenv("HLMCTL_STORE", "postgresql://")
+    ok("--now", NOW, "speakers", "add", "Peru")
+    monkeypatch.setenv(variable, value)
+    result = run("speakers", "list")
+    assert result.exit_code == 2, result.stderr
+    assert one_line(result).startswith(f"hlmctl: {variable}=")
+    assert PASSWORD not in result.stderr

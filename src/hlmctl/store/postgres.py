@@ -51,7 +51,8 @@ T = TypeVar("T")
 
 # libpq's words for a parameter it cannot use: the URL is wrong, not the server away.
 _BAD_VALUE = re.compile(
-    r"invalid (\w+ )*value|for connection option|invalid URI|invalid connection option",
+    r'invalid ("?\w+"? )*value|for connection option|invalid URI|invalid connection option|'
+    r"invalid port number|could not parse network address",
     re.IGNORECASE,
 )
 
@@ -768,23 +769,26 @@ _VARIABLES = {
     "geqo": "PGGEQO",
 }
 _NAMED = re.compile(
-    r'invalid (\w+) value|connection option "(\w+)"|value for (?!parameter)(\w+)|parameter "(\w+)"|'
-    r"failed to resolve host|(host) name|idna",
+    r'invalid "?(\w+)"? value|connection option "(\w+)"|value for (?!parameter)(\w+)|'
+    r'parameter "(\w+)"|invalid (port) number|network (address)|'
+    r"failed to resolve (host)|(host) name|(idna)",
     re.IGNORECASE,
 )
+_NAMED_AS = {"idna": "host", "address": "hostaddr"}
 
 
 def _variable_named(cause: str, given: dict[str, Any]) -> str | None:
-    """The environment variable a refused value came from: the parameter libpq or
-    the driver names, when the URL does not give it and its variable is set."""
-    found = _NAMED.search(cause)
-    if found is None:
-        return None
-    name = next((g for g in found.groups() if g), "host").lower()
-    if name in given:
-        return None
-    variable = _VARIABLES.get(name, "PG" + name.upper().replace("_", ""))
-    return variable if os.environ.get(variable) else None
+    """The environment variable a refused value came from: a parameter libpq or the
+    driver names, when the URL does not give it and its variable is set."""
+    for found in _NAMED.finditer(cause):
+        for group in found.groups():
+            if not group:
+                continue
+            name = _NAMED_AS.get(group.lower(), group.lower())
+            variable = _VARIABLES.get(name, "PG" + name.upper().replace("_", ""))
+            if name not in given and os.environ.get(variable):
+                return variable
+    return None
 
 
 def _server_time(conn: psycopg.Connection[Any]) -> datetime:
