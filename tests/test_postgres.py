@@ -909,3 +909,33 @@ def test_a_url_that_leaves_everything_to_libpqs_environment_names_the_bad_variab
     assert result.exit_code == 2, result.stderr
     assert one_line(result).startswith(f"hlmctl: {variable}=")
     assert PASSWORD not in result.stderr
+
+
+def test_the_undo_history_is_bounded_in_bytes_as_on_files(
+    hlm: Path, isolated: Path, pg: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The newest entries whose old records add up to at most UNDO_MAX_BYTES stay
+    (the newest always does), as the file store keeps its history."""
+    from hlmctl.store import postgres
+
+    for name in ("Peru", "Chile", "Mali", "Togo", "Fiji"):
+        ok("--now", NOW, "speakers", "add", name)
+
+    def history() -> list[tuple[int, int]]:
+        rows = pg.sql("SELECT seq, coalesce(octet_length(old), 0) FROM hlmctl.undo ORDER BY seq")
+        return [(int(seq), int(size)) for seq, size in rows]
+
+    for limit in (history()[-1][1] * 3, 1):
+        before = history()
+        current = len(pg.sql("SELECT record FROM hlmctl.meetings")[0][0])
+        monkeypatch.setattr(postgres, "UNDO_MAX_BYTES", limit)
+        ok("--now", NOW, "speakers", "add", f"Org {limit}", "--category", "ngo")
+        expected, total = [], 0
+        for seq, size in reversed([*before, (before[-1][0] + 1, current)]):
+            total += size
+            if expected and total > limit:
+                break
+            expected.insert(0, seq)
+        assert [seq for seq, _ in history()] == expected
+        assert len(expected) == 1 or sum(size for _, size in history()) <= limit
+    assert len(history()) == 1
