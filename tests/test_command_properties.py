@@ -28,6 +28,7 @@ from hypothesis.stateful import (
 
 from conftest import EXAMPLES, run
 from hlmctl import live, speakers
+from hlmctl.clock import Clock
 from hlmctl.errors import InputError, NothingToDo
 from hlmctl.ordering import waiting_position
 from hlmctl.projection import project
@@ -102,8 +103,8 @@ class ListMachine(RuleBasedStateMachine):
         try:
             _, result = self.store.change(
                 self.meeting,
-                apply,
-                at=self.now,
+                lambda record, _: apply(record),
+                clock=Clock(self.meeting.tz, self.now),
                 operator=OPERATOR,
                 command=command,
                 describe=lambda _: command,

@@ -855,6 +855,41 @@ def test_a_lock_file_of_the_wrong_type_is_refused_by_every_writer(seeded: Path) 
     run_battery(seeded, cases, WRITERS | {"undo"})
 
 
+def _foreign_undo_folder(folder: Path, *, link: bool) -> None:
+    undo = folder / "meeting.state.undo"
+    shutil.rmtree(undo)
+    other = folder / ("elsewhere-program" if link else "meeting.state.undo")
+    other.mkdir()
+    (other / "manifest.json").write_text('{"program": "another one"}\n', encoding="utf-8")
+    if link:
+        undo.symlink_to(other)
+
+
+def _not_ours(folder: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("making a file another user's needs root")
+    os.chown(folder / "meeting.state.toml", 65534, -1)
+
+
+# Issue 18: where hlmctl must not write, whatever the writer.
+WRITE_STATES: dict[str, Callable[[Path], None]] = {
+    "the undo folder links to another program's": lambda f: _foreign_undo_folder(f, link=True),
+    "the undo folder holds another program's manifest": lambda f: _foreign_undo_folder(
+        f, link=False
+    ),
+    "the record is read-only": lambda f: (f / "meeting.state.toml").chmod(0o444),
+}
+
+
+def test_where_hlmctl_may_not_write_every_writer_is_refused(seeded: Path) -> None:
+    cases = {case: (lambda f, make=make: make(f)) for case, make in WRITE_STATES.items()}
+    run_battery(seeded, cases, WRITERS | {"undo"})
+
+
+def test_a_record_of_another_user_is_refused_by_every_writer(seeded: Path) -> None:
+    run_battery(seeded, {"the record is another user's": _not_ours}, WRITERS | {"undo"})
+
+
 def test_a_full_disk_or_a_refused_write_is_exit_2_naming_the_path(
     seeded: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -976,7 +1011,7 @@ def test_the_undo_history_is_bounded_in_count_and_bytes(
     entries = _manifest(seeded)["entries"]
     assert isinstance(entries, list) and len(entries) == 10
     files = sorted(p.name for p in _undo_dir(seeded).iterdir() if p.name != "manifest.json")
-    assert files == sorted(e["file"] for e in entries)
+    assert files == sorted([".hlmctl-undo", *(e["file"] for e in entries)])
     smallest = min(e["size"] for e in entries)
     monkeypatch.setattr(file_store, "UNDO_MAX_BYTES", smallest * 2)
     assert run("--now", LATER, "speakers", "add", "Org X", "--category", "ngo").exit_code == 0

@@ -229,8 +229,8 @@ def test_a_symlinked_record_stays_a_link_and_undo_writes_through_its_link(
     assert run("--now", NOW, "speakers", "add", "Belarus").exit_code == 0
     shutil.move(record(isolated), store / "record.toml")
     record(isolated).symlink_to(store / "record.toml")
-    (store / "undo").mkdir()
-    (isolated / "meeting.state.undo").rename(store / "old-undo")
+    # hlmctl's own undo folder, moved beside the record and linked from its place.
+    (isolated / "meeting.state.undo").rename(store / "undo")
     (isolated / "meeting.state.undo").symlink_to(store / "undo")
     assert run("--now", NOW, "speakers", "add", "France").exit_code == 0
     assert record(isolated).is_symlink()
@@ -266,3 +266,154 @@ def test_init_force_keeps_the_old_meeting_and_record_beside_them(isolated: Path)
     again = run("init", "--force")
     assert again.exit_code == 0
     assert len([p for p in isolated.iterdir() if p.name.startswith("meeting.toml.replaced-")]) == 2
+
+
+# --- issue 18: undo only in hlmctl's own folder; a record hlmctl may not replace ------------
+
+
+def undo_folder(folder: Path) -> Path:
+    return folder / "meeting.state.undo"
+
+
+def files_under(*folders: Path) -> dict[str, bytes | str]:
+    """Every file and link under ``folders``, byte for byte."""
+    found: dict[str, bytes | str] = {}
+    for top in folders:
+        for path in sorted([top, *top.rglob("*")]) if top.exists() else []:
+            if path.is_symlink():
+                found[str(path)] = "link -> " + str(path.readlink())
+            elif path.is_file():
+                found[str(path)] = path.read_bytes()
+    return found
+
+
+FOREIGN_MANIFEST = b'{"name": "another program", "version": 3}\n'
+
+
+@pytest.mark.parametrize("how", ["a link", "the folder itself", "an empty folder"])
+def test_an_undo_folder_hlmctl_did_not_make_is_refused_and_left_as_it_was(
+    hlm: Path, isolated: Path, how: str
+) -> None:
+    assert run("--now", NOW, "speakers", "add", "Belarus").exit_code == 0
+    shutil.rmtree(undo_folder(isolated))
+    other = isolated / "other-program"
+    other.mkdir()
+    if how != "an empty folder":
+        (other / "manifest.json").write_bytes(FOREIGN_MANIFEST)
+    if how == "a link":
+        undo_folder(isolated).symlink_to(other)
+    else:
+        other.rename(undo_folder(isolated))
+    before = files_under(isolated)
+    for command in (("speakers", "add", "France"), ("next",)):
+        result = run("--now", LATER, *command)
+        assert result.exit_code == 2, result.stderr
+        assert "hlmctl did not make this undo folder" in result.stderr
+        assert "meeting.state.undo" in result.stderr
+        assert files_under(isolated) == before
+    # undo reads it (a manifest not hlmctl's is damaged to it: 2; none: 3), writes nothing
+    assert run("undo").exit_code == (3 if how == "an empty folder" else 2)
+    assert files_under(isolated) == before
+
+
+def test_a_manifest_hlmctl_did_not_write_is_refused_even_in_its_folder(
+    hlm: Path, isolated: Path
+) -> None:
+    assert run("--now", NOW, "speakers", "add", "Belarus").exit_code == 0
+    (undo_folder(isolated) / "manifest.json").write_bytes(FOREIGN_MANIFEST)
+    before = files_under(isolated)
+    result = run("--now", LATER, "speakers", "add", "France")
+    assert result.exit_code == 2, result.stderr
+    assert "meeting.state.undo/manifest.json: this undo manifest is not hlmctl's" in result.stderr
+    assert files_under(isolated) == before
+    # One of hlmctl's, damaged by hand: a new history starts, the meeting goes on.
+    (undo_folder(isolated) / "manifest.json").write_text('{"format": 1, "entries": 7}')
+    assert run("--now", LATER, "speakers", "add", "France").exit_code == 0
+
+
+def test_a_manifest_that_cannot_be_written_leaves_the_undo_history_byte_for_byte(
+    hlm: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record is on disk first; the disk fills while the manifest is written: exit
+    2, and neither a new entry nor a changed manifest is left."""
+    import errno
+    import os
+    import tempfile
+
+    for name in ("Belarus", "France"):
+        assert run("--now", NOW, "speakers", "add", name).exit_code == 0
+    before = files_under(isolated)
+    real = tempfile.mkstemp
+
+    def full_for_the_manifest(*args: object, **kwargs: object) -> tuple[int, str]:
+        if str(kwargs.get("prefix", "")).startswith(".manifest.json"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(kwargs.get("dir")))
+        return real(*args, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(tempfile, "mkstemp", full_for_the_manifest)
+    for command in (("speakers", "add", "Chile"), ("next",), ("speakers", "remove", "S1")):
+        result = run("--now", LATER, *command)
+        assert result.exit_code == 2, result.stderr
+        assert "No space left on device" in result.stderr
+        assert files_under(isolated) == before, command
+
+
+def test_a_first_change_that_fails_leaves_no_undo_folder(
+    hlm: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+    import tempfile
+
+    real = tempfile.mkstemp
+
+    def full_in_the_undo_folder(*args: object, **kwargs: object) -> tuple[int, str]:
+        if "state.undo" in str(kwargs.get("dir")):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(kwargs.get("dir")))
+        return real(*args, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(tempfile, "mkstemp", full_in_the_undo_folder)
+    # The first change creates the record: its entry is the manifest alone.
+    assert run("--now", NOW, "speakers", "add", "Belarus").exit_code == 2
+    assert sorted(p.name for p in isolated.iterdir()) == ["meeting.state.lock", "meeting.toml"]
+
+
+def test_a_read_only_record_is_refused_not_replaced(hlm: Path, isolated: Path) -> None:
+    import stat
+
+    assert run("--now", NOW, "speakers", "add", "Belarus").exit_code == 0
+    assert run("--now", NOW, "speakers", "add", "France").exit_code == 0
+    record(isolated).chmod(0o444)
+    before = files_under(isolated)
+    inode = record(isolated).stat().st_ino
+    for command in (
+        ("--now", LATER, "speakers", "add", "Chile"),
+        ("--now", LATER, "next"),
+        ("undo",),
+    ):
+        result = run(*command)
+        assert result.exit_code == 2, (command, result.stderr)
+        assert "meeting.state.toml: the record is read-only (-r--r--r--)" in result.stderr
+        assert files_under(isolated) == before
+        assert record(isolated).stat().st_ino == inode
+        assert stat.S_IMODE(record(isolated).stat().st_mode) == 0o444
+
+
+def test_a_record_that_belongs_to_someone_else_is_refused_not_replaced(
+    hlm: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    assert run("--now", NOW, "speakers", "add", "Belarus").exit_code == 0
+    owner = record(isolated).stat().st_uid
+    if os.geteuid() == 0:
+        os.chown(record(isolated), 65534, -1)  # nobody
+    else:  # the record stays ours; this process believes it is another user
+        monkeypatch.setattr(os, "geteuid", lambda: owner + 1)
+    before = files_under(isolated)
+    result = run("--now", LATER, "speakers", "add", "France")
+    assert result.exit_code == 2, result.stderr
+    assert "meeting.state.toml: the record belongs to user" in result.stderr
+    assert "not to you" in result.stderr
+    assert files_under(isolated) == before
+    assert record(isolated).stat().st_uid == (65534 if os.geteuid() == 0 else owner)

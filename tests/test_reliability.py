@@ -831,3 +831,73 @@ def test_a_refused_command_leaves_no_trace_in_the_undo_history(hlm: Path) -> Non
     after_three = speakers_json(hlm)
     assert [s["delegation"] for s in after_three] == list(SEEDED[:3])
     assert not list(hlm.parent.glob("*.tmp"))
+
+
+# --- issue 18: the lock cannot be lost; an undo cut short is said ----------------------------
+
+
+def test_a_lock_file_removed_during_a_write_lets_no_second_writer_in(hlm: Path) -> None:
+    """The first writer holds the lock inside its write; the lock file is deleted (and a
+    second writer makes a new one): the second waits all the same, nothing is lost."""
+    seed(hlm.parent)
+    lock = hlm.with_name("meeting.state.lock")
+    entries = len(undo_entries(hlm))
+    first = hlmctl_process(
+        "--now",
+        NOW,
+        "speakers",
+        "add",
+        "Mali",
+        cwd=hlm.parent,
+        env={"HLMCTL_FAULT": "before-write:3"},
+    )
+    wait_until(lambda: len(undo_entries(hlm)) > entries, first, "the first write")
+    lock.unlink()
+    second = hlmctl_process("--now", NOW, "speakers", "add", "Togo", cwd=hlm.parent, env=LOCK_ENV)
+    outcomes = [finish(first), finish(second)]
+    assert [code for code, _, _ in outcomes] == [0, 0], [err for _, _, err in outcomes]
+    printed = [out.split("\t")[0] for _, out, _ in outcomes]
+    assert len(set(printed)) == 2, printed
+    rows = speakers_json(hlm)
+    assert Counter(r["delegation"] for r in rows) == Counter((*SEEDED, "Mali", "Togo"))
+    assert run("validate").exit_code == 0
+
+
+def _undo_cut_short(meeting: Path) -> tuple[subprocess.Popen[bytes], bytes]:
+    """An undo held after it restored the record, before its manifest is written."""
+    record = record_of(meeting)
+    assert run("--now", NOW, "speakers", "add", "Mali").exit_code == 0
+    before = record.read_bytes()
+    assert run("--now", NOW, "speakers", "add", "Togo").exit_code == 0
+    proc = hlmctl_process("undo", cwd=meeting.parent, env={"HLMCTL_FAULT": "after-restore:60"})
+    wait_until(lambda: record.read_bytes() == before, proc, "the record restored")
+    return proc, before
+
+
+def test_an_undo_killed_after_it_restored_the_record_is_completed_and_said(hlm: Path) -> None:
+    seed(hlm.parent)
+    proc, before = _undo_cut_short(hlm)
+    kill9(proc)
+    again = run("undo")
+    assert again.exit_code == 3, again.stderr
+    assert "cut short" in again.stderr and "Togo" in again.stderr
+    assert "nothing more was undone" in again.stderr
+    assert record_of(hlm).read_bytes() == before  # not a second change reverted
+    assert run("validate").exit_code == 0
+    assert run("undo").exit_code == 0  # and the next undo reverts the change before
+    assert "Mali" not in record_of(hlm).read_text("utf-8")
+
+
+def test_ctrl_c_once_the_undo_restored_the_record_finishes_it_and_says_so(hlm: Path) -> None:
+    import signal
+
+    seed(hlm.parent)
+    proc, before = _undo_cut_short(hlm)
+    proc.send_signal(signal.SIGINT)
+    code, out, err = finish(proc)
+    assert code == 0, err
+    assert out.startswith("undone: speakers add: ") and "Togo" in out
+    assert record_of(hlm).read_bytes() == before
+    assert run("validate").exit_code == 0
+    assert run("undo").exit_code == 0  # the change before: Mali
+    assert "Mali" not in record_of(hlm).read_text("utf-8")

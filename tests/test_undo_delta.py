@@ -311,7 +311,7 @@ def test_the_undo_history_of_deltas_is_bounded_in_count_and_bytes(
     entries = manifest(big)
     assert len(entries) == 5
     files = sorted(p.name for p in undo_dir(big).iterdir() if p.name != "manifest.json")
-    assert files == sorted(e["file"] for e in entries)
+    assert files == sorted([".hlmctl-undo", *(e["file"] for e in entries)])
     for expected in reversed(records[-5:]):
         ok("undo")
         assert record(big) == expected
@@ -576,12 +576,14 @@ def test_an_entry_is_on_disk_before_the_record_that_needs_it(
     assert len(synced) == 5  # see the comment on the undo section of store/file.py
     order = [(call, name) for call, name in events]
     at = order.index
+    # The new record is on disk first, under a temporary name: a full disk fails
+    # there, before the undo history is touched.
+    assert synced[0].startswith(".meeting.state.toml.")
     # Each file's bytes are synced before it is renamed into place (a temporary name).
-    assert synced[0].startswith("meeting.state.undo/.") and at(("replace", entry)) == 1
-    assert synced[1].startswith("meeting.state.undo/.") and at(("replace", manifest_file)) == 3
+    assert synced[1].startswith("meeting.state.undo/.") and at(("replace", entry)) == 2
+    assert synced[2].startswith("meeting.state.undo/.") and at(("replace", manifest_file)) == 4
     # The undo folder (both renames) before the record is renamed; the record's folder last.
-    assert at(("fsync", "meeting.state.undo")) == 4 < at(("replace", "meeting.state.toml"))
-    assert synced[3].startswith(".meeting.state.toml.")
+    assert at(("fsync", "meeting.state.undo")) == 5 < at(("replace", "meeting.state.toml"))
     assert order[-1] == ("fsync", ".")
 
 

@@ -9,10 +9,16 @@ offset arithmetic (a day of projection, a venue's UTC offset) can overflow.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from hlmctl.errors import InputError
+
+if TYPE_CHECKING:
+    from hlmctl.record import Record
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
@@ -62,14 +68,65 @@ def parse_now(value: str, tz: ZoneInfo, *, source: str = "--now") -> datetime:
     return parsed.astimezone(tz)
 
 
-def system_now(tz: ZoneInfo) -> datetime:
-    now = datetime.now(tz).replace(microsecond=0)
+def system_now(tz: ZoneInfo, offset: timedelta = timedelta(0)) -> datetime:
+    """The system clock, to the second; ``offset`` is added first (the database
+    server's clock is the desk's plus that offset)."""
+    return _whole_seconds(datetime.now(tz) + offset, tz, "the system clock")
+
+
+def _whole_seconds(value: datetime, tz: ZoneInfo, what: str) -> datetime:
+    now = value.astimezone(tz).replace(microsecond=0)
     if not in_range(now):
         raise InputError(
-            out_of_range("the system clock", now.isoformat()),
+            out_of_range(what, now.isoformat()),
             hint="set the system clock, or give the time with --now",
         )
     return now
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Where the time of a change comes from. The store reads it once it holds its
+    lock (the file lock, or the PostgreSQL row lock), so that writers who waited for
+    each other record times in the order they wrote.
+
+    ``given`` is a time the user gave (``--now``, ``$HLMCTL_NOW``): it is recorded
+    as given, and refused (exit 2) when earlier than the latest time in the record,
+    so a mistyped time cannot rewrite the past. Without it the clock is the system
+    clock, or the database server's when the store passes it (``server``); a clock
+    behind the record does not stop the meeting: the change is recorded at the
+    record's latest time, never earlier, and ``warn`` says so in one line.
+    """
+
+    tz: ZoneInfo
+    given: datetime | None = None
+    warn: Callable[[str], None] | None = None
+
+    def read(self, record: Record, server: datetime | None = None) -> datetime:
+        """The time to record a change to ``record`` at."""
+        if self.given is not None:
+            record.check_clock(self.given)
+            return self.given
+        if server is not None:
+            now, whose = _whole_seconds(server, self.tz, "the database server's clock"), "server"
+        else:
+            now, whose = system_now(self.tz), "system"
+        latest = record.latest_time()
+        if latest is None or now >= latest:
+            return now
+        latest = latest.astimezone(self.tz)
+        if self.warn is not None:
+            clock, check = (
+                ("the database server's clock", "check the database server's clock")
+                if whose == "server"
+                else ("this machine's clock", "check this machine's clock")
+            )
+            self.warn(
+                f"hlmctl: warning: {clock} ({now:%Y-%m-%d %H:%M:%S}) is behind the latest "
+                f"time in the record ({latest:%Y-%m-%d %H:%M:%S}): the change is recorded "
+                f"at {latest:%H:%M:%S}; {check}"
+            )
+        return latest
 
 
 def format_duration(seconds: float) -> str:

@@ -9,13 +9,14 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from hlmctl.errors import InputError
 
 if TYPE_CHECKING:
+    from hlmctl.clock import Clock
     from hlmctl.meeting import Meeting
     from hlmctl.store import RecordStore
 
@@ -45,6 +46,8 @@ class Env:
     store_option: str | None = None
     lang_option: str | None = None
     committed: str | None = None  # the change this command recorded, once it is made
+    # The store this command opened (``store()``): its clock is the one ``now`` reads.
+    opened: RecordStore | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def is_terminal(self) -> bool:
@@ -77,20 +80,24 @@ class Env:
         its record in the store that --store or $HLMCTL_STORE names."""
         path, bundled, timeout = self._meeting_file(write=write)
         url = self.store_url()
+        store: RecordStore
         if url is None:
             from hlmctl.store import Store
 
-            return Store(path, bundled=bundled, lock_timeout=timeout)
-        from hlmctl.store.postgres import PostgresStore
+            store = Store(path, bundled=bundled, lock_timeout=timeout)
+        else:
+            from hlmctl.store.postgres import PostgresStore
 
-        return PostgresStore(
-            path,
-            url,
-            bundled=bundled,
-            lock_timeout=timeout,
-            operator=self.operator(),
-            host=self.host(),
-        )
+            store = PostgresStore(
+                path,
+                url,
+                bundled=bundled,
+                lock_timeout=timeout,
+                operator=self.operator(),
+                host=self.host(),
+            )
+        self.opened = store
+        return store
 
     def _meeting_file(self, *, write: bool) -> tuple[Path, bool, float]:
         from hlmctl.store import DEFAULT_LOCK_TIMEOUT, bundled_meeting
@@ -127,8 +134,9 @@ class Env:
         self.warn("hlmctl: no meeting file here: showing the bundled example hlm-2013")
         return bundled_meeting("hlm-2013"), True, timeout
 
-    def now(self, meeting: Meeting) -> datetime:
-        from hlmctl.clock import parse_now, system_now
+    def given_time(self, meeting: Meeting) -> datetime | None:
+        """The time --now or $HLMCTL_NOW gives, None for the clock itself."""
+        from hlmctl.clock import parse_now
 
         if self.now_option is not None:
             return parse_now(self.now_option, meeting.tz)
@@ -136,7 +144,33 @@ class Env:
         given = self.environ.get("HLMCTL_NOW")
         if given is not None and given.strip():
             return parse_now(given, meeting.tz, source="HLMCTL_NOW")
-        return system_now(meeting.tz)
+        return None
+
+    def now(self, meeting: Meeting) -> datetime:
+        """The time as this command sees it: the time given, else the clock of the
+        store (the system's; on PostgreSQL the database server's, through the offset
+        between it and this desk's)."""
+        from hlmctl.clock import system_now
+
+        given = self.given_time(meeting)
+        if given is not None:
+            return given
+        return system_now(meeting.tz, self.clock_offset(meeting))
+
+    def clock_offset(self, meeting: Meeting) -> timedelta:
+        """What to add to this machine's clock to get the time this command runs at:
+        the time given minus the system clock (a rehearsal's clock runs on from it),
+        else the store's clock minus this desk's (zero on the file store)."""
+        given = self.given_time(meeting)
+        if given is not None:
+            return given - datetime.now(meeting.tz)
+        return self.opened.clock_offset() if self.opened is not None else timedelta(0)
+
+    def clock(self, meeting: Meeting) -> Clock:
+        """The clock a change is recorded with: the store reads it under its lock."""
+        from hlmctl.clock import Clock
+
+        return Clock(meeting.tz, self.given_time(meeting), warn=self.warn)
 
     def operator(self) -> str:
         """Who is logged as making a change: $HLMCTL_OPERATOR, else the login name."""

@@ -48,7 +48,7 @@ def board(
     import dataclasses
     import gc
     import io
-    from datetime import datetime, timedelta
+    from datetime import datetime
 
     from hlmctl.board.server import BoardServer, address_of, bind, is_loopback
     from hlmctl.board.state import Board
@@ -63,7 +63,10 @@ def board(
     try:
         store = quiet.store(write=False)
         meeting = store.load_meeting()
-        now = quiet.now(meeting)
+        quiet.now(meeting)  # a clock out of range is refused before serving
+        # The board's clock: --now's, which runs on from there; on PostgreSQL the
+        # database server's (this desk's plus the offset measured now).
+        offset = quiet.clock_offset(meeting)
         lst = meeting.speaker_list(list_id)
         store.read_record(meeting)  # a record it cannot read is refused now, in one line
         names = [host_name(name) for name in allow_host or []]
@@ -71,9 +74,6 @@ def board(
     except BaseException:
         env.stderr.write(held.getvalue())
         raise
-    # With --now (or $HLMCTL_NOW) the board's clock starts there and runs on.
-    fixed = env.now_option is not None or bool(env.environ.get("HLMCTL_NOW"))
-    offset = now - datetime.now(meeting.tz) if fixed else timedelta(0)
     state = Board(
         store,
         meeting,

@@ -526,11 +526,14 @@ def change(
     apply: Callable[[Meeting, Record, datetime], T],
     describe: Callable[[T], str],
 ) -> tuple[Env, RecordStore, Meeting, Record, datetime, T]:
-    env, store, meeting, now = open_meeting(ctx, write=True)
+    env = env_of(ctx)
+    store = env.store(write=True)
+    meeting = store.load_meeting()
+    # The store reads the clock once it holds its lock, and hands the time over.
     record, result = store.change(
         meeting,
-        lambda rec: apply(meeting, rec.check_clock(now), now),
-        at=now,
+        lambda rec, now: apply(meeting, rec, now),
+        clock=env.clock(meeting),
         operator=env.operator(),
         command=command,
         describe=describe,
@@ -538,7 +541,7 @@ def change(
     )
     # From here on the change is made: any failure must say so (see ``handled``).
     env.committed = f"change {len(record.log)} of `hlmctl log`: {record.log[-1].change}"
-    return env, store, meeting, record, now, result
+    return env, store, meeting, record, record.log[-1].at.astimezone(meeting.tz), result
 
 
 def pick_format(

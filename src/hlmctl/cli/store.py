@@ -87,7 +87,7 @@ def copy(
     env = env_of(ctx)
     src = _store_named(env, source, option="--from")
     dst = _store_named(env, target, option="--to")
-    if getattr(src, "url", None) == getattr(dst, "url", None):
+    if _same_store(src, dst):
         raise InputError("--from and --to name the same store: nothing to copy")
     meeting = src.load_meeting()
     raw = src.raw_record(meeting)
@@ -101,6 +101,17 @@ def copy(
         f"copied the record of meeting {meeting.meeting.id} ({len(raw)} bytes) from "
         f"{_shown(source)} to {_shown(target)}",
     )
+
+
+def _same_store(src: RecordStore, dst: RecordStore) -> bool:
+    """The file store is one; two PostgreSQL URLs are the same store when they reach
+    the same server and database, whatever their text (another host name for it, an
+    extra parameter)."""
+    from hlmctl.store.postgres import PostgresStore
+
+    if isinstance(src, PostgresStore) and isinstance(dst, PostgresStore):
+        return src.url == dst.url or src.identity() == dst.identity()
+    return not isinstance(src, PostgresStore) and not isinstance(dst, PostgresStore)
 
 
 def _shown(name: str) -> str:

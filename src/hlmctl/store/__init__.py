@@ -12,12 +12,12 @@ from hlmctl.store.file import (
     DEFAULT_LOCK_TIMEOUT,
     UNDO_KEEP,
     Store,
-    atomic_write,
     bundled_dir,
     bundled_examples,
     bundled_meeting,
     record_path_for,
 )
+from hlmctl.store.write import atomic_write
 
 FileStore = Store
 

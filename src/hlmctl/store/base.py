@@ -11,13 +11,16 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from hlmctl.errors import InputError
 from hlmctl.meeting import Meeting
 from hlmctl.record import LogEntry, Record
+
+if TYPE_CHECKING:
+    from hlmctl.clock import Clock
 
 T = TypeVar("T")
 
@@ -43,15 +46,22 @@ class RecordStore(Protocol):
     def change(
         self,
         meeting: Meeting,
-        apply: Callable[[Record], T],
+        apply: Callable[[Record, datetime], T],
         *,
-        at: datetime,
+        clock: Clock,
         operator: str,
         command: str,
         describe: Callable[[T], str],
         host: str | None = None,
     ) -> tuple[Record, T]:
-        """Apply one change in one transaction, log it, keep the old state for undo."""
+        """Apply one change in one transaction, log it, keep the old state for undo.
+        The time of the change is read from ``clock`` once the lock is held (on
+        PostgreSQL, with the database server's time) and handed to ``apply``."""
+        ...
+
+    def clock_offset(self) -> timedelta:
+        """The store's clock minus this machine's: what to add to the system clock to
+        tell the time the store records changes at (zero for the file store)."""
         ...
 
     def undo(self, meeting: Meeting, *, check: UndoCheck | None = None) -> LogEntry | None:

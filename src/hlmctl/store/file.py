@@ -8,6 +8,13 @@ writes nothing.
 Symlinks are followed, consistently: a record, undo folder or lock file that is a
 link is used through the link, and a write replaces the file the link points to
 (the link stays a link). The lock file must be (or point to) a regular file.
+
+The time of a change is read under the lock (``Clock.read``), so writers that
+waited for each other record times in the order they wrote. The lock is the lock
+file and, where ``flock`` works on a folder, the record's folder too: removing the
+lock file while a change is under way lets nobody in. Undo entries are written only
+in an undo folder hlmctl made (it holds hlmctl's mark) and a record its owner may
+write; a refused change leaves the undo history as it was, byte for byte.
 """
 
 from __future__ import annotations
@@ -22,16 +29,32 @@ import tempfile
 import threading
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from hlmctl.errors import BusyError, InputError, InvalidFileError, NothingToDo
 from hlmctl.files import RECORD_MAX_BYTES, NotThere, read_bounded
 from hlmctl.meeting import Meeting, load_meeting
 from hlmctl.record import LogEntry, Record, dump_record, empty_record, parse_record
 from hlmctl.store.base import UndoCheck
+from hlmctl.store.lock import acquire, acquire_folder
+from hlmctl.store.write import (
+    atomic_write,
+    check_record_size,
+    check_replaceable,
+    fault_point,
+    fsync_folder,
+    interrupts_held,
+    staged,
+    write_new,
+)
+
+_acquire = acquire  # the name tests/test_speed.py times
+
+if TYPE_CHECKING:
+    from hlmctl.clock import Clock
 
 T = TypeVar("T")
 
@@ -40,6 +63,11 @@ UNDO_MAX_BYTES = 32 * 1024 * 1024  # compressed entries; the newest is always ke
 DEFAULT_LOCK_TIMEOUT = 10.0
 MANIFEST = "manifest.json"
 MANIFEST_MAX_BYTES = 1024 * 1024
+# In an undo folder hlmctl made: the mark that it is hlmctl's own, and the note an
+# ``undo`` leaves while it restores the record (see ``Store.undo``).
+MARK = ".hlmctl-undo"
+MARK_TEXT = b"hlmctl keeps the undo history of a meeting's record in this folder\n"
+UNDOING = ".undoing"
 _ENTRY_NAME = r"^[0-9]{6,12}-[0-9a-f]{16}\.(z|d|absent)$"
 _SHA256 = r"[0-9a-f]{64}"
 # Compiled when the undo history is first read (a command that only reads the record
@@ -73,53 +101,6 @@ def bundled_meeting(name: str) -> Path:
         known = ", ".join(bundled_examples())
         raise InputError(f"no bundled meeting {name!r} (there are: {known})")
     return path
-
-
-def atomic_write(
-    path: Path, data: bytes, *, sync_folder: bool = True, fault: str = "before-rename"
-) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves the old or the new file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _keep_mode(path, tmp)
-        _fault_point(fault)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    if not sync_folder:
-        return
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-def _keep_mode(path: Path, tmp: str) -> None:
-    """The new file gets the old one's permissions (mkstemp makes it private)."""
-    try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    os.chmod(tmp, mode)
-
-
-def _fault_point(name: str) -> None:
-    """Test hook: ``HLMCTL_FAULT=name:seconds`` sleeps here so a test can kill us."""
-    spec = os.environ.get("HLMCTL_FAULT")
-    if spec and spec.split(":")[0] == name:
-        import time
-
-        time.sleep(float(spec.split(":")[1]) if ":" in spec else 5.0)
 
 
 class UndoEntry(NamedTuple):
@@ -174,80 +155,58 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _acquire(path: Path, timeout: float) -> Callable[[], None]:
-    """Take the lock file ``path`` for this process, waiting at most ``timeout``
-    seconds (TimeoutError after that); return the function that releases it.
+def _of_hlmctl(manifest: bytes) -> bool:
+    """A manifest hlmctl wrote, if damaged since: a JSON object of format 1."""
+    import json
 
-    Where the platform has ``flock`` (Linux, macOS, the BSDs) this is one system call
-    on an open file, well under a millisecond; the kernel releases it when the
-    process dies, so a killed writer never leaves it held. ``flock`` is also what
-    the ``filelock`` package uses on Unix, so both kinds of holder exclude each
-    other. Elsewhere (Windows), or on a file system without ``flock``, ``filelock``
-    does the work.
-    """
     try:
-        import fcntl
-    except ImportError:
-        return _acquire_with_filelock(path, timeout)
-    import errno
-
-    deadline: float | None = None
-    pause = 0.001
-    while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            if exc.errno in (errno.ENOSYS, errno.ENOLCK, errno.EOPNOTSUPP):
-                return _acquire_with_filelock(path, timeout)  # no flock on this file system
-            if exc.errno not in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
-                raise
-        except BaseException:
-            os.close(fd)
-            raise
-        else:
-            if _still_the_lock_file(fd, path):
-                return _flock_release(fcntl, fd)
-            os.close(fd)  # removed or replaced while this process waited: lock the new one
-            continue
-        import time
-
-        now = time.monotonic()
-        deadline = deadline if deadline is not None else now + timeout
-        if now >= deadline:
-            raise TimeoutError(str(path))
-        time.sleep(min(pause, deadline - now))
-        pause = min(pause * 2, 0.05)
-
-
-def _still_the_lock_file(fd: int, path: Path) -> bool:
-    try:
-        held, named = os.fstat(fd), os.stat(path)
-    except FileNotFoundError:
+        data = json.loads(manifest.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return False
-    return (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino)
+    return isinstance(data, dict) and data.get("format") == 1
 
 
-def _flock_release(fcntl: Any, fd: int) -> Callable[[], None]:
-    def release() -> None:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
+def _undoing_note(entry: UndoEntry, what: str) -> bytes:
+    import json
 
-    return release
+    return json.dumps({"number": entry.number, "old": entry.old, "change": what}).encode()
 
 
-def _acquire_with_filelock(path: Path, timeout: float) -> Callable[[], None]:
-    from filelock import FileLock, Timeout
+def shutil_rmtree(path: Path) -> None:
+    import shutil
 
-    lock = FileLock(str(path), timeout=timeout)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise TimeoutError(str(path)) from None
-    return lambda: lock.release()
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@dataclass
+class _Kept:
+    """What ``_keep_for_undo`` wrote for one change, so that a change that does not
+    land leaves the undo history byte for byte as it was."""
+
+    store: Store
+    folder: Path
+    saved: bytes | None  # the manifest before (None: there was none)
+    made_folder: bool
+    written: str | None = None  # the entry file
+    dropped: list[str] = field(default_factory=list)  # entries out of the history now
+
+    def roll_back(self) -> None:
+        if self.made_folder:
+            shutil_rmtree(self.folder)
+            return
+        manifest = self.folder / MANIFEST
+        with contextlib.suppress(OSError):
+            if self.saved is None:
+                manifest.unlink(missing_ok=True)
+            elif manifest.read_bytes() != self.saved:
+                atomic_write(manifest, self.saved, sync_folder=False)
+        if self.written:
+            with contextlib.suppress(OSError):
+                (self.folder / self.written).unlink(missing_ok=True)
+
+    def drop_old(self) -> None:
+        for name in self.dropped:
+            (self.folder / name).unlink(missing_ok=True)
 
 
 @dataclass
@@ -361,46 +320,83 @@ class Store:
                 hint="run `hlmctl init` to copy an example meeting here, or pass --meeting",
             )
         self._check_lock_file()
+        busy = BusyError(
+            f"{self.meeting_path} is busy: another hlmctl held it for more than "
+            f"{self.lock_timeout:g} s; nothing was changed"
+        )
         try:
-            release = _acquire(self.lock_path, self.lock_timeout)
+            release = acquire(self.lock_path, self.lock_timeout)
         except TimeoutError:
-            raise BusyError(
-                f"{self.meeting_path} is busy: another hlmctl held it for more than "
-                f"{self.lock_timeout:g} s; nothing was changed"
-            ) from None
+            raise busy from None
         try:
-            yield
+            try:
+                release_folder = acquire_folder(self.lock_path.parent, self.lock_timeout)
+            except TimeoutError:
+                raise busy from None
+            try:
+                yield
+            finally:
+                if release_folder is not None:
+                    release_folder()
         finally:
             release()
 
     def change(
         self,
         meeting: Meeting,
-        apply: Callable[[Record], T],
+        apply: Callable[[Record, datetime], T],
         *,
-        at: datetime,
+        clock: Clock,
         operator: str,
         command: str,
         describe: Callable[[T], str],
         host: str | None = None,
     ) -> tuple[Record, T]:
-        """Apply one change to the record under the lock, log it, write it."""
+        """Apply one change to the record under the lock, log it, write it. The time
+        is read from ``clock`` once the lock is held."""
         with self.locked():
             old = self._read_record_bytes()
             record = (
                 self._parse(old, meeting) if old is not None else empty_record(meeting.meeting.id)
             )
-            result = apply(record)
+            target = Path(os.path.realpath(self.record_path))
+            check_replaceable(target)
+            at = clock.read(record)
+            result = apply(record, at)
             record.log.append(
                 LogEntry(
                     at=at, operator=operator, command=command, change=describe(result), host=host
                 )
             )
             new = dump_record(record)
-            self._keep_for_undo(old, new)
-            _fault_point("before-write")
-            self._write_record(new)
+            check_record_size(new, str(self.record_path))
+            self._commit(target, old, new)
             return record, result
+
+    def clock_offset(self) -> timedelta:
+        return timedelta(0)
+
+    def _commit(self, target: Path, old: bytes | None, new: bytes) -> None:
+        """Write ``new`` over the record with the entry that reverts it. The new record
+        goes to disk first (a full disk or a read-only folder fails there, with the undo
+        history untouched), then the entry and the manifest, then the rename."""
+        tmp = staged(target, new)
+        try:
+            with interrupts_held():
+                kept = self._keep_for_undo(old, new)
+                try:
+                    fault_point("before-write")
+                    fault_point("before-rename")
+                    os.replace(tmp, target)
+                except BaseException:
+                    kept.roll_back()
+                    raise
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        fsync_folder(target.parent)
+        kept.drop_old()
 
     def watch(self, stop: threading.Event) -> Iterator[None]:
         """Yield once at once, then each time the record may have changed, until
@@ -448,7 +444,9 @@ class Store:
     # the current record, and the record it rebuilds must match the "before" hash; an entry
     # whose change never landed (a crash between the manifest and the record) is dropped.
     #
-    # What is synced, and why. A change makes five fsyncs, none of which can go:
+    # What is synced, and why. A change makes five fsyncs, none of which can go. The new
+    # record is written (and synced: 4. below) first, under a temporary name, so that a
+    # full disk or a read-only folder fails before the undo history is touched; then:
     # 1. the entry file, before its rename: the manifest that names it must never be on
     #    disk while its bytes are not (else undo finds a damaged entry after a power cut);
     # 2. the manifest, before its rename: a manifest renamed but not written is a lost
@@ -456,8 +454,8 @@ class Store:
     # 3. the undo folder, after both renames: they must be on disk before the record's
     #    rename is, or a power cut could keep the new record and lose the entry that
     #    reverts it (undo would then refuse the record as edited by hand);
-    # 4. and 5. the record and then its folder: the atomic replace, durable once the
-    #    command says the change is made.
+    # 4. and 5. the record (before the undo entry, see above) and then its folder: the
+    #    atomic replace, durable once the command says the change is made.
     # What needs no sync: removing the entries that fall out of the history (a file left
     # behind is a stray that ``validate`` names), and the manifest's rename after an undo
     # or after dropping a crashed entry (its file is synced, not its folder): if a power
@@ -562,44 +560,102 @@ class Store:
             fault="before-rename/manifest",
         )
 
-    def _keep_for_undo(self, old: bytes | None, new: bytes) -> None:
-        if self.undo_dir.is_symlink() and not self.undo_dir.exists():
+    def _undo_folder(self) -> Path:
+        """The undo folder to write in (its real path, links followed), made with
+        hlmctl's mark when missing. Refused (exit 2, naming it) when hlmctl did not
+        make it: no mark, and no undo manifest of hlmctl's in it (a folder an earlier
+        hlmctl made has one: it gets the mark)."""
+        folder = self.undo_dir
+        if folder.is_symlink() and not folder.exists():
             raise InputError(
-                f"{self.undo_dir} is a link to {os.readlink(self.undo_dir)}, which does not exist"
+                f"{folder} is a link to {os.readlink(folder)}, which does not exist; "
+                "nothing was changed"
             )
-        self._undo_real.mkdir(exist_ok=True)
+        if not os.path.lexists(folder):
+            made = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+            try:
+                write_new(made / MARK, MARK_TEXT)
+                os.rename(made, folder)
+            except BaseException:
+                shutil_rmtree(made)
+                raise
+            return self._undo_real
+        if not folder.is_dir():
+            raise InputError(f"{folder}: the undo history is not a folder; nothing was changed")
+        real = self._undo_real
+        if (real / MARK).is_file():
+            return real
+        foreign = InputError(
+            f"{folder}: hlmctl did not make this undo folder (it has no mark of hlmctl's and "
+            "no undo manifest of hlmctl's): hlmctl writes its undo history only in a folder "
+            "of its own; nothing was changed",
+            hint=f"move {folder} away (the next change makes a new one)",
+        )
+        if not (real / MANIFEST).is_file():
+            raise foreign
         try:
-            entries = self.undo_history()
+            self.undo_history()
         except InputError:
-            entries = []  # a damaged history does not stop the meeting: start a new one
-        number = entries[-1].number + 1 if entries else 1
-        new_hash = sha256(new)
-        if old is None:
-            entry = UndoEntry(number, None, None, new_hash)
-        else:
-            from hlmctl.store.delta import pack_delta
+            raise foreign from None
+        write_new(real / MARK, MARK_TEXT)  # an earlier hlmctl's folder: now marked
+        return real
 
-            packed, kind = pack_delta(new, old), "d"
-            if packed is None or len(packed) * 16 > len(old):
-                # Most of the record was rewritten, or the record is small: keep all of it
-                # when that is no larger (compressing a large record costs milliseconds).
-                whole = zlib.compress(old, 1)
-                if packed is None or len(whole) <= len(packed):
-                    packed, kind = whole, "z"
-            name = f"{number:06d}-{new_hash[:16]}.{kind}"
-            atomic_write(
-                self._undo_real / name, packed, sync_folder=False, fault="before-rename/undo-entry"
-            )
-            entry = UndoEntry(number, name, sha256(old), new_hash, len(packed))
-        kept = [*entries, entry]
-        while len(kept) > 1 and (
-            len(kept) > UNDO_KEEP or sum(e.size for e in kept) > UNDO_MAX_BYTES
-        ):
-            kept.pop(0)
-        self._write_manifest(kept)
-        for dropped in entries[: len(entries) + 1 - len(kept)]:
-            if dropped.file:
-                (self._undo_real / dropped.file).unlink(missing_ok=True)
+    def _keep_for_undo(self, old: bytes | None, new: bytes) -> _Kept:
+        """Keep what rebuilds ``old`` from ``new`` as the newest undo entry; what was
+        done is undone by the result's ``roll_back`` (the change did not land)."""
+        existed = os.path.lexists(self.undo_dir)
+        folder = self._undo_folder()
+        manifest = folder / MANIFEST
+        try:
+            saved: bytes | None = read_bounded(manifest, MANIFEST_MAX_BYTES, "undo manifest")
+        except NotThere:
+            saved = None
+        except InputError:
+            saved = manifest.read_bytes() if manifest.is_file() else None
+        kept = _Kept(self, folder, saved, made_folder=not existed)
+        try:
+            try:
+                entries = self.undo_history()
+            except InputError:
+                if saved is not None and not _of_hlmctl(saved):
+                    raise InputError(
+                        f"{self.undo_dir / MANIFEST}: this undo manifest is not hlmctl's "
+                        "(it is not one hlmctl writes): hlmctl will not replace it; nothing "
+                        "was changed",
+                        hint="move it away: the next change starts a new history",
+                    ) from None
+                entries = []  # a damaged history does not stop the meeting: start a new one
+            number = entries[-1].number + 1 if entries else 1
+            new_hash = sha256(new)
+            if old is None:
+                entry = UndoEntry(number, None, None, new_hash)
+            else:
+                from hlmctl.store.delta import pack_delta
+
+                packed, kind = pack_delta(new, old), "d"
+                if packed is None or len(packed) * 16 > len(old):
+                    # Most of the record was rewritten, or the record is small: keep all of
+                    # it when that is no larger (compressing a large record costs ms).
+                    whole = zlib.compress(old, 1)
+                    if packed is None or len(whole) <= len(packed):
+                        packed, kind = whole, "z"
+                name = f"{number:06d}-{new_hash[:16]}.{kind}"
+                kept.written = name
+                atomic_write(
+                    folder / name, packed, sync_folder=False, fault="before-rename/undo-entry"
+                )
+                entry = UndoEntry(number, name, sha256(old), new_hash, len(packed))
+            history = [*entries, entry]
+            while len(history) > 1 and (
+                len(history) > UNDO_KEEP or sum(e.size for e in history) > UNDO_MAX_BYTES
+            ):
+                history.pop(0)
+            self._write_manifest(history)
+            kept.dropped = [e.file for e in entries[: len(entries) + 1 - len(history)] if e.file]
+        except BaseException:
+            kept.roll_back()
+            raise
+        return kept
 
     def _entry_bytes(self, entry: UndoEntry, new: bytes | None) -> bytes | None:
         """The record an entry rebuilds, checked against the manifest's hash. ``new`` is
@@ -639,13 +695,29 @@ class Store:
         return old
 
     def undo(self, meeting: Meeting, *, check: UndoCheck | None = None) -> LogEntry | None:
-        """Restore the record as it was before the last change; return that change."""
+        """Restore the record as it was before the last change; return that change.
+
+        Before it restores the record, ``undo`` leaves a note in the undo folder (the
+        change it reverts); the note goes once the manifest no longer lists that
+        change. Ctrl-C cannot come between the two (it waits), but ``kill -9`` or a
+        power cut can: then the next ``undo`` finds the record restored and the
+        change still listed, completes that undo, says so, and reverts nothing more
+        (exit 3), so an interrupted undo run again never reverts a second change."""
         with self.locked():
             current = self._read_record_bytes()
             # A damaged record is refused as such, before anything else.
             undone = self._parse(current, meeting).log if current is not None else []
             digest = sha256(current) if current is not None else None
             entries = self.undo_history()
+            finished = self._finish_interrupted_undo(entries, digest)
+            if finished is not None:
+                raise NothingToDo(
+                    f"the last undo was cut short after it had put the record back as it "
+                    f"was before {finished}: that undo is complete now, and nothing more "
+                    "was undone",
+                    hint="`hlmctl log` shows the record's last change; `hlmctl undo` again "
+                    "reverts it",
+                )
             while entries:
                 entry = entries[-1]
                 if entry.new != digest:
@@ -662,19 +734,61 @@ class Store:
                     )
                 if check is not None:
                     check(undone[-1] if undone else None)
-                if entry.file is None:
-                    self.record_path.unlink()
-                else:
+                old: bytes | None = None
+                if entry.file is not None:
                     old = self._entry_bytes(entry, current)
                     assert old is not None  # the current record is the entry's "new"
                     self._parse(old, meeting, f"{self.undo_dir / entry.file} (undo entry)")
-                    self._write_record(old)
-                entries.pop()
-                self._write_manifest(entries, sync_folder=False)
+                target = Path(os.path.realpath(self.record_path))
+                check_replaceable(target)
+                last = undone[-1] if undone else None
+                what = f"change {len(undone)} ({last.command}: {last.change})" if last else "it"
+                note = self._undo_real / UNDOING
+                with interrupts_held():
+                    write_new(note, _undoing_note(entry, what))
+                    try:
+                        if old is None:
+                            target.unlink()
+                        else:
+                            atomic_write(target, old)
+                    except BaseException:
+                        note.unlink(missing_ok=True)  # nothing was changed
+                        raise
+                    fault_point("after-restore")
+                    entries.pop()
+                    # The record is back: the undo is made. A manifest that cannot be
+                    # written now (a full disk) is completed by the next undo (the note).
+                    with contextlib.suppress(OSError):
+                        self._write_manifest(entries, sync_folder=False)
+                        note.unlink(missing_ok=True)
                 if entry.file:
                     (self._undo_real / entry.file).unlink(missing_ok=True)
-                return undone[-1] if undone else None
+                return last
         raise NothingToDo("nothing to undo: no change is left in the undo history")
+
+    def _finish_interrupted_undo(self, entries: list[UndoEntry], digest: str | None) -> str | None:
+        """An undo's note left behind (see ``undo``): when that undo restored the record
+        but its change is still the manifest's newest, complete it (drop the entry)
+        and return the change it reverted; else the note is stale: remove it."""
+        note = self._undo_real / UNDOING
+        if not self.undo_dir.is_dir() or not os.path.lexists(note):
+            return None
+        import json
+
+        try:
+            data = json.loads(read_bounded(note, 4096, "undo note").decode("utf-8"))
+            number, old, what = data["number"], data["old"], str(data["change"])
+        except (InputError, ValueError, UnicodeDecodeError, KeyError, TypeError):
+            number, old, what = None, "", ""
+        finished = None
+        if entries and entries[-1].number == number and entries[-1].old == old == digest:
+            entry = entries.pop()
+            self._write_manifest(entries, sync_folder=False)
+            if entry.file:
+                (self._undo_real / entry.file).unlink(missing_ok=True)
+            finished = what
+        note.unlink(missing_ok=True)
+        return finished
 
     # --- store copy --------------------------------------------------------------------
 
@@ -690,11 +804,14 @@ class Store:
                 raise InputError(
                     f"{self.record_path} exists already: --force overwrites it; nothing was changed"
                 )
+            check_record_size(raw, str(self.record_path))
             self._parse(raw, meeting)
+            check_replaceable(Path(os.path.realpath(self.record_path)))
             entries = self.undo_history() if self.undo_dir.is_dir() else []
-            self._write_record(raw)
-            if entries:  # that history was of the record replaced
-                self._write_manifest([])
-                for entry in entries:
-                    if entry.file:
-                        (self._undo_real / entry.file).unlink(missing_ok=True)
+            with interrupts_held():  # the record and its history go together
+                self._write_record(raw)
+                if entries:  # that history was of the record replaced
+                    self._write_manifest([])
+            for entry in entries:
+                if entry.file:
+                    (self._undo_real / entry.file).unlink(missing_ok=True)
