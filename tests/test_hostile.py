@@ -583,7 +583,7 @@ def test_usage_errors_are_one_line_and_a_hint(seeded: Path) -> None:
     assert snapshot(seeded) == clean
     choice = run("agenda", "--format", "xls")
     assert choice.stderr.splitlines()[0] == (
-        "hlmctl: agenda: --format: 'xls' is not one of table, text, markdown, json, csv, ics"
+        "hlmctl: agenda: --format: 'xls' is not one of table, text, markdown, json, csv, ics, xlsx"
     )
     missing = run("speakers", "move", "S3", "--to")
     assert missing.stderr.startswith("hlmctl: speakers move: ")
