@@ -1,5 +1,9 @@
 """Running the meeting: who speaks now, the next speaker, pauses, absences,
-closed lists and rights of reply. Every time comes from the one clock."""
+closed lists and rights of reply. Every time comes from the one clock.
+
+Who comes next is the projection's answer (projection.py): `next` calls the first
+speaker the projection places in the meeting in progress, and `now` shows the
+waiting speakers in the projection's order; so the two never disagree."""
 
 from __future__ import annotations
 
@@ -10,7 +14,15 @@ from typing import NamedTuple
 from hlmctl.errors import InputError, NothingToDo
 from hlmctl.meeting import Meeting, Segment
 from hlmctl.ordering import waiting_position
-from hlmctl.projection import limit_seconds, project, scheduled
+from hlmctl.projection import (
+    Agenda,
+    in_projected_order,
+    is_live,
+    limit_seconds,
+    project,
+    reply_meeting,
+    scheduled,
+)
 from hlmctl.record import ListState, MeetingState, Record, Speaker
 
 
@@ -30,10 +42,21 @@ class Status:
 
 
 def status(
-    meeting: Meeting, record: Record, list_id: str, now: datetime, *, upcoming: int = 3
+    meeting: Meeting,
+    record: Record,
+    list_id: str,
+    now: datetime,
+    *,
+    upcoming: int = 3,
+    agenda: Agenda | None = None,
 ) -> Status:
+    """The current statement and the next waiting speakers in the projection's order
+    (``agenda``: the projection at ``now``, when the caller has it)."""
     current = record.current(list_id)
-    waiting = record.waiting(list_id)[:upcoming]
+    waiting = record.waiting(list_id)
+    if len(waiting) > 1:
+        waiting = in_projected_order(agenda or project(meeting, record, now), waiting)
+    waiting = waiting[:upcoming]
     if current is None:
         return Status(list_id, None, None, None, None, False, waiting)
     elapsed = current.spoken_seconds(now) or 0.0
@@ -138,12 +161,12 @@ def _open_if_needed(meeting: Meeting, record: Record, seg_id: str, now: datetime
         )
         if same_list:
             ends = [s.ended_at for s in record.speakers if s.meeting == other.id and s.ended_at]
-            record.meetings[other.id] = MeetingState(
-                opened_at=o_state.opened_at, adjourned_at=max([o_state.opened_at, *ends])
+            record.meetings[other.id] = o_state.model_copy(
+                update={"adjourned_at": max([o_state.opened_at, *ends])}
             )
         elif other.room == seg.room:
-            record.meetings[other.id] = MeetingState(
-                opened_at=o_state.opened_at, adjourned_at=max(o_state.opened_at, opened)
+            record.meetings[other.id] = o_state.model_copy(
+                update={"adjourned_at": max(o_state.opened_at, opened)}
             )
 
 
@@ -166,10 +189,27 @@ def _call(meeting: Meeting, record: Record, speaker: Speaker, now: datetime) -> 
     speaker.meeting = seg_id
 
 
-def next_speaker(meeting: Meeting, record: Record, list_id: str, now: datetime) -> Status:
-    """End the current statement and call the next waiting speaker."""
+def next_speaker(
+    meeting: Meeting,
+    record: Record,
+    list_id: str,
+    now: datetime,
+    *,
+    goes_on: bool = False,
+    chosen: Speaker | None = None,
+) -> Status:
+    """End the current statement and call the first speaker the projection places in
+    the meeting in progress. When it places nobody there (the rest of the list goes to
+    a later meeting), nobody is called: the result says where the list continues, and
+    with nobody speaking it is exit 3. ``goes_on`` (`next --continue`: the first in the
+    projection's order, wherever it had them) or ``chosen`` (`next REF`, a waiting
+    speaker) is the officer's decision that the meeting goes on with that statement:
+    it is given in the meeting in progress, and the projection shows it there, before
+    the replies, with the meeting's overrun."""
     current = record.current(list_id)
-    refile_replies(meeting, record, list_id, now)
+    if current is not None:
+        _not_before(current, now)
+        _not_overnight(meeting, current, now)
     waiting = record.waiting(list_id)
     if current is None and not waiting:
         raise NothingToDo(
@@ -177,16 +217,65 @@ def next_speaker(meeting: Meeting, record: Record, list_id: str, now: datetime) 
             + what_comes_next(meeting, record, list_id, now)
         )
     if current is not None:
-        _not_before(current, now)
-        _not_overnight(meeting, current, now)
         _end_statement(current, now)
+    called: Speaker | None = None
+    stop: str | None = None
     if waiting:
-        _call(meeting, record, waiting[0], now)
+        seg_id = meeting_for_call(meeting, record, list_id, now)
+        agenda = project(meeting, record, now)
+        if chosen is not None:
+            called = chosen
+        elif goes_on:
+            called = in_projected_order(agenda, waiting)[0]
+        else:
+            called = first_in_meeting(agenda, waiting, seg_id, live=is_live(meeting, now))
+        if called is None:
+            stop = continues_at(meeting, agenda, waiting, seg_id)
+            if current is None:
+                raise NothingToDo(stop)
+        refile_replies(meeting, record, list_id, now)
+        if called is not None:
+            _call(meeting, record, called, now)
     result = status(meeting, record, list_id, now)
     result.ended = current
-    if not waiting:
+    if stop is not None:
+        result.then = stop
+    elif not waiting:
         result.then = what_comes_next(meeting, record, list_id, now)
     return result
+
+
+def first_in_meeting(
+    agenda: Agenda, waiting: list[Speaker], seg_id: str, *, live: bool
+) -> Speaker | None:
+    """The first waiting speaker the projection places in the meeting ``seg_id``. On a
+    day that is not one of the meeting's (a rehearsal, a test), simply the first in the
+    projection's order."""
+    ordered = in_projected_order(agenda, waiting)
+    if not live:
+        return ordered[0] if ordered else None
+    for s in ordered:
+        place = agenda.placements.get(s.id)
+        if place is not None and place.segment_id == seg_id:
+            return s
+    return None
+
+
+def continues_at(meeting: Meeting, agenda: Agenda, waiting: list[Speaker], seg_id: str) -> str:
+    """Where the list goes on once the meeting in progress has nobody left to call."""
+    ordered = in_projected_order(agenda, waiting)
+    first = agenda.placements.get(ordered[0].id) if ordered else None
+    if first is None:
+        return (
+            f"no meeting of the list reaches its {len(waiting)} waiting speakers; "
+            f"`hlmctl next --continue` calls the next of them in {seg_id}; "
+            "`hlmctl meeting adjourn`"
+        )
+    at = first.start.astimezone(meeting.tz)
+    return (
+        f"the list continues at {at:%H:%M} on {at.day} {at:%B} ({first.segment_id}); "
+        "`hlmctl meeting adjourn`"
+    )
 
 
 def pause(record: Record, list_id: str, now: datetime) -> Speaker:
@@ -295,18 +384,6 @@ def reopen_list(record: Record, list_id: str) -> None:
     if not record.list_state(list_id).closed:
         raise NothingToDo(f"the list {list_id!r} is open already")
     record.lists[list_id] = ListState(closed=False)
-
-
-def reply_meeting(meeting: Meeting, list_id: str, now: datetime) -> str:
-    """The meeting at which today's rights of reply are taken: the day's last one."""
-    today = now.astimezone(meeting.tz).date()
-    segs = meeting.list_segments(list_id)
-    same_day = [s for s in segs if s.date == today]
-    if same_day:
-        return same_day[-1].id
-    found = _segment_now(meeting, list_id, now)
-    assert found is not None
-    return found
 
 
 def add_reply(
@@ -485,7 +562,7 @@ def adjourn_segment(
             _not_before(current, now)
             _end_statement(current, now)
             ended = current
-    record.meetings[seg.id] = MeetingState(opened_at=opened, adjourned_at=now)
+    record.meetings[seg.id] = state.model_copy(update={"opened_at": opened, "adjourned_at": now})
     for lst in meeting.lists:
         if seg.id in lst.segments:
             refile_replies(meeting, record, lst.id, now)

@@ -1,5 +1,6 @@
 """After the meeting: who spoke, for how long, against which limit, and the balance
-by list, level of representation, category and regional group."""
+by list, level of representation, category and regional group. Rights of reply are
+counted apart from statements (a reply is not a statement of the list)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ class Total:
     seconds: float = 0.0
     overruns: int = 0
     overrun_seconds: float = 0.0
+    replies: int = 0
+    reply_seconds: float = 0.0
 
 
 # The five regional groups of the General Assembly, in the order the UN lists them.
@@ -79,6 +82,7 @@ class ListSpread:
 class Report:
     statements: list[Statement]
     not_spoken: list[Speaker]
+    replies: list[Statement] = field(default_factory=list)
     by: dict[str, list[Total]] = field(default_factory=dict)
     chairs: list[tuple[str, str, str]] = field(default_factory=list)
     panels: list[PanelBalance] = field(default_factory=list)
@@ -131,11 +135,11 @@ def balance(meeting: Meeting, record: Record) -> tuple[list[PanelBalance], list[
 def build(meeting: Meeting, record: Record, now: datetime) -> Report:
     spoken = [s for s in record.speakers if s.status == "spoken" and s.started_at is not None]
     spoken.sort(key=lambda s: s.started_at or now)
-    statements = [
-        Statement(s, s.spoken_seconds(now) or 0.0, limit_seconds(meeting, s)) for s in spoken
-    ]
+    given = [Statement(s, s.spoken_seconds(now) or 0.0, limit_seconds(meeting, s)) for s in spoken]
+    statements = [st for st in given if st.speaker.kind != "reply"]
+    replies = [st for st in given if st.speaker.kind == "reply"]
     not_spoken = [s for s in record.speakers if s.status in ("waiting", "withdrawn")]
-    report = Report(statements, not_spoken, agenda=project(meeting, record, now))
+    report = Report(statements, not_spoken, replies, agenda=project(meeting, record, now))
 
     def group(s: Speaker) -> str:
         return delegations.group_of(s.delegation)
@@ -156,7 +160,12 @@ def build(meeting: Meeting, record: Record, now: datetime) -> Report:
             if st.over > 0:
                 total.overruns += 1
                 total.overrun_seconds += st.over
-        report.by[name] = sorted(totals.values(), key=lambda t: -t.statements)
+        for st in replies:
+            key = key_of(st.speaker)
+            total = totals.setdefault(key, Total(key, label_of(key)))
+            total.replies += 1
+            total.reply_seconds += st.seconds
+        report.by[name] = sorted(totals.values(), key=lambda t: (-t.statements, -t.replies))
     for seg in meeting.segments:
         for person in seg.chairs:
             if person.delegation:

@@ -214,6 +214,8 @@ def _total(t: Total) -> dict[str, Any]:
         "seconds": round(t.seconds, 3),
         "overruns": t.overruns,
         "overrun_seconds": round(t.overrun_seconds, 3),
+        "replies": t.replies,
+        "reply_seconds": round(t.reply_seconds, 3),
     }
 
 
@@ -227,6 +229,14 @@ def report_view(meeting: Meeting, record: Record, report: Report) -> dict[str, A
                 "over_seconds": round(st.over, 3),
             }
             for st in report.statements
+        ],
+        "replies": [
+            {
+                **speaker_view(meeting, record, st.speaker, report.agenda),
+                "limit_seconds": st.limit,
+                "over_seconds": round(st.over, 3),
+            }
+            for st in report.replies
         ],
         "totals": {name: [_total(t) for t in totals] for name, totals in report.by.items()},
         # One pass for the positions of all (speaker_view alone looks each one up).

@@ -81,15 +81,38 @@ def _show_status(
 @handled
 def next_(
     ctx: typer.Context,
+    ref: Annotated[
+        str | None,
+        typer.Argument(
+            help="Call this waiting speaker (id or delegation) now: the meeting goes on "
+            "with it, wherever the projection had it.",
+            show_default=False,
+            autocompletion=complete.speaker_ids,
+        ),
+    ] = None,
     list_id: ListOption = None,
+    goes_on: Annotated[
+        bool,
+        typer.Option(
+            "--continue",
+            help="The meeting goes on: call the next speaker although the projection "
+            "has moved them to a later meeting.",
+        ),
+    ] = False,
     fmt: NowFormatOption = None,
     lang: LangOption = None,
 ) -> None:
-    """End the current statement and call the next speaker."""
+    """End the current statement and call the next speaker: the first the projection
+    places in the meeting in progress."""
     from hlmctl.live import next_speaker
+    from hlmctl.speakers import resolve_ref
 
     def apply(meeting: Meeting, record: Record, now: datetime) -> Status:
-        return next_speaker(meeting, record, meeting.speaker_list(list_id).id, now)
+        lid = meeting.speaker_list(list_id).id
+        chosen = None
+        if ref is not None:
+            chosen = resolve_ref(record, ref, list_id=lid, statuses=("waiting",))
+        return next_speaker(meeting, record, lid, now, goes_on=goes_on, chosen=chosen)
 
     def describe(st: Status) -> str:
         parts = []
@@ -97,6 +120,8 @@ def next_(
             parts.append(f"{st.ended.id} {st.ended.delegation} ended")
         if st.current:
             parts.append(f"{st.current.id} {st.current.delegation} called")
+        if goes_on or ref is not None:
+            parts.append("the meeting goes on")
         return "; ".join(parts)
 
     env, _, meeting, record, now, st = change(ctx, "next", apply, describe)
