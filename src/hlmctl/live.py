@@ -39,6 +39,8 @@ class Status:
     next: list[Speaker] = field(default_factory=list)
     ended: Speaker | None = None
     then: str | None = None
+    # Speakers wait, but the meeting in progress takes none of them: where they go.
+    continues: str | None = None
 
 
 def status(
@@ -50,19 +52,43 @@ def status(
     upcoming: int = 3,
     agenda: Agenda | None = None,
 ) -> Status:
-    """The current statement and the next waiting speakers in the projection's order
-    (``agenda``: the projection at ``now``, when the caller has it)."""
+    """The current statement and who `next` will call: the waiting speakers the
+    projection places in the meeting in progress, in its order (``agenda``: the
+    projection at ``now``, when the caller has it); when it places none of them there,
+    ``continues`` says where the list goes on."""
     current = record.current(list_id)
     waiting = record.waiting(list_id)
-    if len(waiting) > 1:
-        waiting = in_projected_order(agenda or project(meeting, record, now), waiting)
+    continues = None
+    if waiting:
+        agenda = agenda or project(meeting, record, now)
+        ordered = in_projected_order(agenda, waiting)
+        waiting = ordered
+        try:
+            seg_id: str | None = meeting_for_call(meeting, record, list_id, now)
+        except InputError:  # every meeting of the list adjourned: nobody can be called
+            seg_id = None
+        if is_live(meeting, now) and seg_id is not None:
+            waiting = [
+                s
+                for s in ordered
+                if (place := agenda.placements.get(s.id)) is not None and place.segment_id == seg_id
+            ]
+            if not waiting:
+                continues = continues_at(meeting, agenda, ordered, seg_id)
     waiting = waiting[:upcoming]
     if current is None:
-        return Status(list_id, None, None, None, None, False, waiting)
+        return Status(list_id, None, None, None, None, False, waiting, continues=continues)
     elapsed = current.spoken_seconds(now) or 0.0
     limit = limit_seconds(meeting, current)
     return Status(
-        list_id, current, elapsed, limit - elapsed, limit, current.paused_at is not None, waiting
+        list_id,
+        current,
+        elapsed,
+        limit - elapsed,
+        limit,
+        current.paused_at is not None,
+        waiting,
+        continues=continues,
     )
 
 
@@ -201,8 +227,8 @@ def next_speaker(
     """End the current statement and call the first speaker the projection places in
     the meeting in progress. When it places nobody there (the rest of the list goes to
     a later meeting), nobody is called: the result says where the list continues, and
-    with nobody speaking it is exit 3. ``goes_on`` (`next --continue`: the first in the
-    projection's order, wherever it had them) or ``chosen`` (`next REF`, a waiting
+    with nobody speaking it is exit 3. ``goes_on`` (`next --continue`: the list's next
+    statement, wherever the projection had it) or ``chosen`` (`next REF`, a waiting
     speaker) is the officer's decision that the meeting goes on with that statement:
     it is given in the meeting in progress, and the projection shows it there, before
     the replies, with the meeting's overrun."""
@@ -216,30 +242,35 @@ def next_speaker(
             f"the list {list_id!r} is exhausted; next in the programme: "
             + what_comes_next(meeting, record, list_id, now)
         )
-    if current is not None:
-        _end_statement(current, now)
     called: Speaker | None = None
     stop: str | None = None
     if waiting:
         seg_id = meeting_for_call(meeting, record, list_id, now)
+        # The projection as `now`, `agenda` and `speakers list` show it at this moment
+        # (the statement in progress included): `next` calls who they announced.
         agenda = project(meeting, record, now)
         if chosen is not None:
             called = chosen
-        elif goes_on:
-            called = in_projected_order(agenda, waiting)[0]
         else:
             called = first_in_meeting(agenda, waiting, seg_id, live=is_live(meeting, now))
+            statements = [s for s in in_projected_order(agenda, waiting) if s.kind != "reply"]
+            if goes_on and statements and (called is None or called.kind == "reply"):
+                # The meeting goes on with the list: its next statement, before the replies.
+                called = statements[0]
         if called is None:
             stop = continues_at(meeting, agenda, waiting, seg_id)
             if current is None:
                 raise NothingToDo(stop)
+    if current is not None:
+        _end_statement(current, now)
+    if waiting:
         refile_replies(meeting, record, list_id, now)
         if called is not None:
             _call(meeting, record, called, now)
     result = status(meeting, record, list_id, now)
     result.ended = current
     if stop is not None:
-        result.then = stop
+        result.continues = stop
     elif not waiting:
         result.then = what_comes_next(meeting, record, list_id, now)
     return result

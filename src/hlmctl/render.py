@@ -840,6 +840,12 @@ def status_lines(data: dict[str, Any], lang: Lang | None = None) -> list[str]:
                 speakers=lang.join(f"{n['id']} {speaker_delegation(lang, n)}" for n in data["next"])
             )
         )
+    elif data.get("continues"):
+        lines.append(
+            lang._("Nobody else is called in this meeting: {continues}").format(
+                continues=data["continues"]
+            )
+        )
     elif data.get("then"):
         lines.append(
             lang._("The list is exhausted; next in the programme: {then}").format(then=data["then"])

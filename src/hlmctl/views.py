@@ -203,6 +203,7 @@ def status_view(
         "next": [one(s) for s in st.next],
         "ended": one(st.ended),
         "then": st.then,
+        "continues": st.continues,
     }
 
 
