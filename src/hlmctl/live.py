@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+from hlmctl import fixed_items
 from hlmctl.errors import InputError, NothingToDo
+from hlmctl.fixed_items import ItemCall
 from hlmctl.meeting import Meeting, Segment
 from hlmctl.ordering import waiting_position
 from hlmctl.projection import (
@@ -41,6 +43,11 @@ class Status:
     then: str | None = None
     # Speakers wait, but the meeting in progress takes none of them: where they go.
     continues: str | None = None
+    # A meeting's fixed items (the opening statements) run by `next`: the one being
+    # given (``current`` is then None), those left, the one `next` just ended.
+    item: ItemCall | None = None
+    next_items: list[ItemCall] = field(default_factory=list)
+    ended_item: ItemCall | None = None
 
 
 def status(
@@ -57,6 +64,10 @@ def status(
     projection at ``now``, when the caller has it); when it places none of them there,
     ``continues`` says where the list goes on."""
     current = record.current(list_id)
+    if current is None:
+        items = _items_status(meeting, record, list_id, now, upcoming)
+        if items is not None:
+            return items
     waiting = record.waiting(list_id)
     continues = None
     if waiting:
@@ -90,6 +101,21 @@ def status(
         waiting,
         continues=continues,
     )
+
+
+def _items_status(
+    meeting: Meeting, record: Record, list_id: str, now: datetime, upcoming: int
+) -> Status | None:
+    """During a meeting whose fixed items `next` runs: the item being given and those left."""
+    seg = fixed_items.in_progress(meeting, record, list_id, now)
+    if seg is None:
+        return None
+    left = fixed_items.left(record, seg)[:upcoming]
+    item = fixed_items.speaking(meeting, record, list_id)
+    if item is None:
+        return Status(list_id, None, None, None, None, False, next_items=left)
+    elapsed, limit = fixed_items.seconds(item, now)
+    return Status(list_id, None, elapsed, limit - elapsed, limit, False, item=item, next_items=left)
 
 
 def what_comes_next(meeting: Meeting, record: Record, list_id: str, now: datetime) -> str:
@@ -191,8 +217,12 @@ def _open_if_needed(meeting: Meeting, record: Record, seg_id: str, now: datetime
                 update={"adjourned_at": max([o_state.opened_at, *ends])}
             )
         elif other.room == seg.room:
+            at = max(o_state.opened_at, opened)
+            items = [
+                i if i.ended_at else i.model_copy(update={"ended_at": at}) for i in o_state.items
+            ]
             record.meetings[other.id] = o_state.model_copy(
-                update={"adjourned_at": max(o_state.opened_at, opened)}
+                update={"adjourned_at": at, "items": items}
             )
 
 
@@ -236,6 +266,10 @@ def next_speaker(
     if current is not None:
         _not_before(current, now)
         _not_overnight(meeting, current, now)
+    elif chosen is None and not goes_on:
+        seg = fixed_items.in_progress(meeting, record, list_id, now)
+        if seg is not None:
+            return _next_item(meeting, record, list_id, seg, now)
     waiting = record.waiting(list_id)
     if current is None and not waiting:
         raise NothingToDo(
@@ -273,6 +307,22 @@ def next_speaker(
         result.continues = stop
     elif not waiting:
         result.then = what_comes_next(meeting, record, list_id, now)
+    return result
+
+
+def _next_item(
+    meeting: Meeting, record: Record, list_id: str, seg: Segment, now: datetime
+) -> Status:
+    """The meeting's fixed items in order: end the one being given, start the next;
+    the meeting stays open (its adjournment is the President's, or the next meeting's
+    opening)."""
+    if record.meeting_state(seg.id).opened_at is None:
+        _open_if_needed(meeting, record, seg.id, now)
+    ended, started = fixed_items.run_next(record, seg, now)
+    result = status(meeting, record, list_id, now)
+    result.ended_item = ended
+    if started is None:
+        result.then = f"the programme of the meeting {seg.id!r} is done; `hlmctl meeting adjourn`"
     return result
 
 
@@ -593,7 +643,11 @@ def adjourn_segment(
             _not_before(current, now)
             _end_statement(current, now)
             ended = current
-    record.meetings[seg.id] = state.model_copy(update={"opened_at": opened, "adjourned_at": now})
+    # An item being given ends with the meeting.
+    items = [i if i.ended_at else i.model_copy(update={"ended_at": now}) for i in state.items]
+    record.meetings[seg.id] = state.model_copy(
+        update={"opened_at": opened, "adjourned_at": now, "items": items}
+    )
     for lst in meeting.lists:
         if seg.id in lst.segments:
             refile_replies(meeting, record, lst.id, now)

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hlmctl.meeting import Item, Meeting, Segment, SpeakerList
-from hlmctl.record import MeetingState, Record, Speaker
+from hlmctl.record import ItemState, MeetingState, Record, Speaker
 
 if TYPE_CHECKING:
     from hlmctl.i18n import Lang
@@ -68,6 +68,8 @@ class AgendaSegment:
     late_start: bool = False
     overrun: bool = False
     early_end: bool = False
+    # Fixed items the meeting was adjourned without taking.
+    not_taken: list[Item] = field(default_factory=list)
 
     @property
     def note(self) -> str | None:
@@ -559,12 +561,15 @@ def _project_meeting(p: _Projection, k: int, seg: Segment) -> AgendaSegment:
     actual = run.actual.get(seg.id, []) if run else []
     frame = _frame(p, k, seg, actual)
     before, after = _split(seg)
-    items: list[AgendaItem] = []
-    cursor = frame.start
-    for it in before:
-        nxt = cursor + timedelta(minutes=it.minutes or 0)
-        items.append(AgendaItem(cursor, nxt, it.kind, it.label, True, item=it))
-        cursor = nxt
+    state = p.record.meeting_state(seg.id)
+    items, cursor, not_taken = _lay_items(
+        seg,
+        len(before),
+        frame.start,
+        state.items,
+        now=p.now if p.live and frame.opened is not None and frame.adjourned is None else None,
+        adjourned=frame.adjourned if frame.recorded_adjournment else None,
+    )
     window_start = cursor
     window_end = max(window_start, frame.scheduled_end - _minutes(after))
     body = _given(p, seg, actual)
@@ -592,7 +597,11 @@ def _project_meeting(p: _Projection, k: int, seg: Segment) -> AgendaSegment:
                 ],
                 status="not-needed",
             )
-    return _meeting_end(p, seg, frame, items, body, last, window_start, window_end, after, run)
+    built = _meeting_end(p, seg, frame, items, body, last, window_start, window_end, after, run)
+    if not_taken:
+        built.not_taken = not_taken
+        built.remarks.append(_not_taken_remark(not_taken))
+    return built
 
 
 def _meeting_end(
@@ -735,7 +744,7 @@ def _closing(
     """
     assert seg.after_list is not None
     if state.opened_at is not None:
-        return _closing_held(meeting, seg, built, runs, state)
+        return _closing_held(meeting, seg, built, runs, state, now)
     if seg.after_list in overflowing:
         return AgendaSegment(
             seg,
@@ -838,13 +847,54 @@ def _closing(
 
 def _closing_items(seg: Segment, start: datetime) -> tuple[list[AgendaItem], datetime]:
     """The closing plenary's items one after the other from ``start``, and its end."""
-    items: list[AgendaItem] = []
-    cursor = start
-    for it in seg.items:
-        nxt = cursor + timedelta(minutes=it.minutes or 0)
-        items.append(AgendaItem(cursor, nxt, it.kind, it.label, True, item=it))
-        cursor = nxt
+    items, cursor, _ = _lay_items(seg, len(seg.items), start, [], now=None, adjourned=None)
     return items, cursor
+
+
+def _lay_items(
+    seg: Segment,
+    count: int,
+    start: datetime,
+    given: list[ItemState],
+    *,
+    now: datetime | None,
+    adjourned: datetime | None,
+) -> tuple[list[AgendaItem], datetime, list[Item]]:
+    """The first ``count`` items of a meeting from ``start``: an item given (run with
+    `next`) at its recorded times, one being given until the later of its limit and
+    ``now`` (the clock, while the meeting runs), the others one after the other (from
+    ``now`` at the earliest once items are being given). After a recorded adjournment,
+    an item not taken is left out and returned apart. Returns the items, the end of
+    the last, and those not taken."""
+    states = {g.index: g for g in given}
+    items: list[AgendaItem] = []
+    not_taken: list[Item] = []
+    cursor = start
+    for i, it in enumerate(seg.items[:count]):
+        length = timedelta(minutes=it.minutes or 0)
+        g = states.get(i)
+        if g is not None:
+            begin = _utc(g.started_at)
+            if g.ended_at is not None:
+                end, projected = _utc(g.ended_at), False
+            else:
+                end, projected = max(now or begin, begin + length), True
+        else:
+            begin = max(cursor, now) if now is not None and states else cursor
+            end, projected = begin + length, True
+            if adjourned is not None and begin >= _utc(adjourned):
+                not_taken.append(it)
+                continue
+        items.append(AgendaItem(begin, end, it.kind, it.label, projected, item=it))
+        cursor = max(cursor, end)
+    return items, cursor, not_taken
+
+
+def _not_taken_remark(items: list[Item]) -> Remark:
+    return (
+        N_("Not taken before the adjournment: {items}"),
+        {"items": "; ".join(it.label for it in items)},
+    )
 
 
 def _closing_held(
@@ -853,12 +903,21 @@ def _closing_held(
     built: dict[str, AgendaSegment],
     runs: dict[str, _Run],
     state: MeetingState,
+    now: datetime | None,
 ) -> AgendaSegment:
     """The closing plenary as the record has it: opened, and perhaps adjourned."""
     assert state.opened_at is not None and seg.after_list is not None
     start = _utc(state.opened_at)
-    items, cursor = _closing_items(seg, start)
-    end = _utc(state.adjourned_at) if state.adjourned_at else cursor
+    adjourned = _utc(state.adjourned_at) if state.adjourned_at else None
+    items, cursor, not_taken = _lay_items(
+        seg,
+        len(seg.items),
+        start,
+        state.items,
+        now=now if adjourned is None else None,
+        adjourned=adjourned,
+    )
+    end = adjourned or cursor
     for lst_seg in runs[seg.after_list].segments:
         a = built[lst_seg.id]
         if (
@@ -872,6 +931,8 @@ def _closing_held(
     remarks: list[Remark] = [(N_("Opened at {time}"), {"time": _local(meeting, start)})]
     if state.adjourned_at:
         remarks.append((N_("Adjourned at {time}"), {"time": _local(meeting, end)}))
+    if not_taken:
+        remarks.append(_not_taken_remark(not_taken))
     return AgendaSegment(
         seg,
         _local(meeting, start),
@@ -880,6 +941,7 @@ def _closing_held(
         items,
         remarks=remarks,
         status=status,
+        not_taken=not_taken,
     )
 
 

@@ -96,6 +96,20 @@ def _total_line(lang: Lang, label: str, row: dict[str, Any]) -> str:
     return line
 
 
+def _item_line(lang: Lang, meeting: Meeting, n: int, i: dict[str, Any]) -> str:
+    """A fixed item given: "1. Statement by the Secretary-General (Secretary-General);
+    started 13 May 09:13; spoke 12:30 of 12:00 (+0:30)"."""
+    item = meeting.segment(i["segment"]).items[i["index"]]
+    over = _over(i["over_seconds"])
+    return lang._("{n}. {label}; started {started}; spoke {spoken} of {limit}").format(
+        n=n,
+        label=lang.text(item.label, item.label_fr),
+        started=_started(lang, i["started_at"]),
+        spoken=format_duration(i["spoken_seconds"]),
+        limit=format_duration(i["limit_seconds"]),
+    ) + (f" ({over})" if over else "")
+
+
 def _absences(lang: Lang, s: dict[str, Any]) -> str:
     n = len(s["absences"])
     return lang.n_("absent once", "absent {n} times", n) if n else ""
@@ -182,6 +196,11 @@ def table(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> None:
         styles = ["red" if s["over_seconds"] > 0 else "" for s in given]
         if rows:
             con.print(fitted_table(env, title, columns, rows, styles))
+    if data["items"]:
+        con.print(Text(lang._("Items of the programme"), style="bold"))
+        for n, i in enumerate(data["items"], start=1):
+            line = _item_line(lang, meeting, n, i)
+            con.print(Text(printable(line), style="red" if i["over_seconds"] > 0 else ""))
     for key, title in DIMENSIONS:
         cols = [
             Column("", wrap=True, min_width=12),
@@ -270,6 +289,10 @@ def text(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> None:
                 )
                 + "\n"
             )
+    if data["items"]:
+        out.write("\n" + lang._("Items of the programme") + "\n")
+    for n, i in enumerate(data["items"], start=1):
+        out.write(printable(_item_line(lang, meeting, n, i)) + "\n")
     for key, title in DIMENSIONS:
         rows = data["totals"][key]
         if not rows:
@@ -323,6 +346,10 @@ def markdown(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> No
                 f"{format_duration(s['spoken_seconds'] or 0)} | "
                 f"{format_duration(s['limit_seconds'])} | {_over(s['over_seconds'])} |\n"
             )
+    if data["items"]:
+        out.write("\n### " + lang._("Items of the programme") + "\n\n")
+        for n, i in enumerate(data["items"], start=1):
+            out.write(f"- {md(_item_line(lang, meeting, n, i))}\n")
     for key, title in DIMENSIONS:
         cols = [
             lang._("Statements"),

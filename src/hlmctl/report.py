@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from hlmctl import delegations
-from hlmctl.meeting import Meeting
+from hlmctl.meeting import Item, Meeting
 from hlmctl.projection import Agenda, limit_seconds, project
 from hlmctl.record import Record, Speaker
 
@@ -79,10 +79,30 @@ class ListSpread:
 
 
 @dataclass
+class ItemGiven:
+    """A fixed item of a meeting's programme as given (run with `next`)."""
+
+    segment: str
+    index: int
+    item: Item
+    started_at: datetime
+    ended_at: datetime
+
+    @property
+    def seconds(self) -> float:
+        return (self.ended_at - self.started_at).total_seconds()
+
+    @property
+    def limit(self) -> float:
+        return (self.item.minutes or 0) * 60
+
+
+@dataclass
 class Report:
     statements: list[Statement]
     not_spoken: list[Speaker]
     replies: list[Statement] = field(default_factory=list)
+    items: list[ItemGiven] = field(default_factory=list)
     by: dict[str, list[Total]] = field(default_factory=dict)
     chairs: list[tuple[str, str, str]] = field(default_factory=list)
     panels: list[PanelBalance] = field(default_factory=list)
@@ -177,4 +197,13 @@ def build(meeting: Meeting, record: Record, now: datetime) -> Report:
                     )
                 )
     report.panels, report.spread = balance(meeting, record)
+    for seg in meeting.segments:
+        for done in record.meeting_state(seg.id).items:
+            if done.ended_at is not None and done.index < len(seg.items):
+                report.items.append(
+                    ItemGiven(
+                        seg.id, done.index, seg.items[done.index], done.started_at, done.ended_at
+                    )
+                )
+    report.items.sort(key=lambda i: i.started_at)
     return report

@@ -114,25 +114,32 @@ def frame(
     st = status(meeting, record, list_id, now)
     ph = phase(st.remaining_seconds, paused=st.paused, amber_seconds=meeting.rules.amber_seconds)
     lines: list[RenderableType] = []
-    if st.current is None:
+    if st.current is None and st.item is None:
         lines.append(Text(lang._("Nobody is speaking"), style="bold"))
     else:
-        cur = st.current
-        name = printable(lang.delegation(cur.delegation))
-        if cur.kind == "reply":
-            name = lang._("Right of reply: {delegation}").format(delegation=name)
-        lines.append(Text(name, style="bold"))
-        person = " ".join(x for x in (cur.courtesy, cur.name) if x)
-        who = ", ".join(printable(x) for x in (person, lang.title(cur.title)) if x)
-        if who:
-            lines.append(Text(who))
-        if cur.on_behalf_of:
-            lines.append(
-                Text(
-                    lang._("on behalf of {group}").format(group=printable(cur.on_behalf_of)),
-                    style="italic",
+        if st.item is not None:  # a fixed item of the programme (the opening statements)
+            item = st.item.item
+            lines.append(Text(printable(item.speaker or item.label), style="bold"))
+            if item.speaker:
+                lines.append(Text(printable(lang.text(item.label, item.label_fr))))
+        else:
+            cur = st.current
+            assert cur is not None
+            name = printable(lang.delegation(cur.delegation))
+            if cur.kind == "reply":
+                name = lang._("Right of reply: {delegation}").format(delegation=name)
+            lines.append(Text(name, style="bold"))
+            person = " ".join(x for x in (cur.courtesy, cur.name) if x)
+            who = ", ".join(printable(x) for x in (person, lang.title(cur.title)) if x)
+            if who:
+                lines.append(Text(who))
+            if cur.on_behalf_of:
+                lines.append(
+                    Text(
+                        lang._("on behalf of {group}").format(group=printable(cur.on_behalf_of)),
+                        style="italic",
+                    )
                 )
-            )
         remaining = st.remaining_seconds or 0.0
         shown = countdown(remaining)
         label = (lang._("OVER TIME {time}") if ph == "over" else lang._("Remaining {time}")).format(
@@ -158,7 +165,10 @@ def frame(
             )
         )
     lines.append(Text(""))
-    if st.next:
+    if st.next_items:
+        names = "; ".join(printable(i.item.speaker or i.item.label) for i in st.next_items)
+        lines.append(Text(lang._("Next: {speakers}").format(speakers=names), style="cyan"))
+    elif st.next:
         names = "; ".join(printable(lang.delegation(s.delegation)) for s in st.next)
         lines.append(Text(lang._("Next: {speakers}").format(speakers=names), style="cyan"))
     body = Group(*[Align.center(line) for line in lines])

@@ -116,6 +116,15 @@ def next_(
 
     def describe(st: Status) -> str:
         parts = []
+        if st.ended_item:
+            ended = st.ended_item
+            parts.append(
+                f"{ended.segment.id} item {ended.item_index + 1} ({ended.item.label}) ended"
+            )
+        if st.item:
+            parts.append(
+                f"{st.item.segment.id} item {st.item.item_index + 1} ({st.item.item.label}) called"
+            )
         if st.ended:
             parts.append(f"{st.ended.id} {st.ended.delegation} ended")
         if st.current:
