@@ -227,3 +227,17 @@ def test_undo_reverts_the_call_of_an_item(hlm: Path) -> None:
     ok("09:13", "undo")
     assert record_bytes(Path(".")) == before
     assert now_json("09:13")["current"]["delegation"] == "President of the General Assembly"
+
+
+@pytest.mark.file_store  # edits the TOML record by hand
+def test_a_record_naming_an_item_the_meeting_file_lacks_is_refused(hlm: Path) -> None:
+    """An item index that is no fixed item of the meeting: exit 2, one line naming it."""
+    ok("09:00", "next")
+    path = Path("meeting.state.toml")
+    text = path.read_text("utf-8")
+    assert "index = 0" in text
+    path.write_text(text.replace("index = 0", "index = 9"), "utf-8")
+    for args in (["validate"], ["now"], ["next"]):
+        result = run("--now", f"{DAY}T09:05", *args)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert "meetings.opening.items: no fixed item 9 in the meeting file" in result.stderr
