@@ -14,11 +14,12 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from hlmctl.clock import format_duration
 from hlmctl.live import status
+from hlmctl.projection import project
 from hlmctl.render import console, printable
 
 if TYPE_CHECKING:
@@ -27,10 +28,12 @@ if TYPE_CHECKING:
     from hlmctl.context import Env
     from hlmctl.i18n import Lang
     from hlmctl.meeting import Meeting
+    from hlmctl.projection import Agenda
     from hlmctl.record import Record
     from hlmctl.store import RecordStore
 
 Phase = Literal["normal", "amber", "red", "over", "paused"]
+AGENDA_EVERY = timedelta(seconds=5)
 PHASES: tuple[Phase, ...] = ("normal", "amber", "red", "over", "paused")
 
 # A five-line font for the countdown, readable from the podium.
@@ -101,8 +104,10 @@ def frame(
     *,
     large: bool = False,
     lang: Lang | None = None,
+    agenda: Agenda | None = None,
 ) -> tuple[RenderableType, Phase | None]:
-    """The screen at ``now``, and the countdown's phase."""
+    """The screen at ``now``, and the countdown's phase (``agenda``: the projection
+    that says who is next, when the caller keeps one)."""
     from rich.align import Align
     from rich.console import Group
     from rich.panel import Panel
@@ -111,7 +116,7 @@ def frame(
     from hlmctl.i18n import english
 
     lang = lang or english()
-    st = status(meeting, record, list_id, now)
+    st = status(meeting, record, list_id, now, agenda=agenda)
     ph = phase(st.remaining_seconds, paused=st.paused, amber_seconds=meeting.rules.amber_seconds)
     lines: list[RenderableType] = []
     if st.current is None and st.item is None:
@@ -253,10 +258,18 @@ def run_timer(
             stack.enter_context(_keys())
         live = stack.enter_context(Live(console=con, screen=True, auto_refresh=False))
         last: Phase | None = None
+        # Who is next comes from the projection: made again when the record changes,
+        # and every AGENDA_SECONDS (it moves with the clock), not at every frame.
+        kept: tuple[Record, datetime, Agenda] | None = None
         try:
             while True:
                 now = datetime.now(meeting.tz) + offset
-                screen, ph = frame(meeting, follower.current(), list_id, now, large=True, lang=lang)
+                record = follower.current()
+                if kept is None or kept[0] is not record or now - kept[1] > AGENDA_EVERY:
+                    kept = (record, now, project(meeting, record, now))
+                screen, ph = frame(
+                    meeting, record, list_id, now, large=True, lang=lang, agenda=kept[2]
+                )
                 live.update(screen, refresh=True)
                 if bell and ph in ("red", "over") and last in ("normal", "amber"):
                     con.bell()

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from hlmctl.context import Env
     from hlmctl.live import Status
     from hlmctl.meeting import Meeting
+    from hlmctl.projection import Agenda
     from hlmctl.record import Record, Speaker
 
 ListArgument = Annotated[
@@ -61,6 +62,7 @@ def _show_status(
     now: datetime,
     fmt: NowFormat | None,
     lang: Language | None = None,
+    agenda: Agenda | None = None,
 ) -> None:
     from hlmctl import render
     from hlmctl.projection import project
@@ -68,7 +70,8 @@ def _show_status(
 
     kind = pick_format(env, fmt)
     # Only JSON shows the regional group (the table and text do not).
-    data = status_view(meeting, record, st, project(meeting, record, now), groups=kind == "json")
+    shown = agenda or project(meeting, record, now)
+    data = status_view(meeting, record, st, shown, groups=kind == "json")
     if kind == "json":
         render.write_json(env, data)
     elif kind == "table":
@@ -147,11 +150,14 @@ def now_(
 ) -> None:
     """Who speaks, elapsed and remaining time, who is next."""
     from hlmctl.live import status
+    from hlmctl.projection import project
 
     env, store, meeting, now = open_meeting(ctx, write=False)
     record = store.read_record(meeting)
     lst = meeting.speaker_list(list_id)
-    _show_status(env, meeting, record, status(meeting, record, lst.id, now), now, fmt, lang)
+    agenda = project(meeting, record, now)  # one projection for who is next and the times
+    st = status(meeting, record, lst.id, now, agenda=agenda)
+    _show_status(env, meeting, record, st, now, fmt, lang, agenda)
 
 
 @app.command()
