@@ -147,12 +147,16 @@ def _segment_now(meeting: Meeting, list_id: str, now: datetime) -> str | None:
 def open_meeting_of(meeting: Meeting, record: Record, list_id: str, now: datetime) -> str | None:
     """The meeting of the list that is open (opened, not adjourned) on the clock's day."""
     today = now.astimezone(meeting.tz).date()
+    used: set[str | None] | None = None  # meetings where a statement was given
     for seg in reversed(meeting.list_segments(list_id)):
         state = record.meeting_state(seg.id)
-        opened = state.opened_at is not None or any(
-            s.meeting == seg.id and s.status in ("spoken", "speaking")
-            for s in record.in_list(list_id)
-        )
+        if state.opened_at is None and used is None:
+            used = {
+                s.meeting
+                for s in record.speakers
+                if s.list == list_id and s.status in ("spoken", "speaking")
+            }
+        opened = state.opened_at is not None or (used is not None and seg.id in used)
         if opened and state.adjourned_at is None and seg.date == today:
             return seg.id
     return None
@@ -287,10 +291,10 @@ def next_speaker(
             called = chosen
         else:
             called = first_in_meeting(agenda, waiting, seg_id, live=is_live(meeting, now))
-            statements = [s for s in in_projected_order(agenda, waiting) if s.kind != "reply"]
-            if goes_on and statements and (called is None or called.kind == "reply"):
+            if goes_on and (called is None or called.kind == "reply"):
                 # The meeting goes on with the list: its next statement, before the replies.
-                called = statements[0]
+                statements = (s for s in in_projected_order(agenda, waiting) if s.kind != "reply")
+                called = next(statements, called)
         if called is None:
             stop = continues_at(meeting, agenda, waiting, seg_id)
             if current is None:
