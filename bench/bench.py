@@ -15,7 +15,7 @@ Records of N speakers are built once, in a temporary folder, with ``hlmctl init`
 and one ``hlmctl speakers import`` of a generated CSV (the delegations of
 data/reference/delegations.toml, then "NGO 00197"... with category ngo), then
 ``next`` so that a speaker is at the podium. The clock is fixed
-(HLMCTL_NOW=2013-05-13T09:30). Before every timed run (outside the timed part)
+(HLMCTL_NOW=2013-05-13T10:00). Before every timed run (outside the timed part)
 the record and its undo folder are put back as they were, so that every run of
 ``next`` or ``speakers add`` does the same work.
 
@@ -53,7 +53,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 FLOOR = HERE / "floor_app.py"
-NOW = "2013-05-13T09:30"
+NOW = "2013-05-13T10:00"
 LEVELS = ("head-of-state", "head-of-government", "minister", "vice-minister", "head-of-delegation")
 
 # Targets of issue 14 (same machine, one run).

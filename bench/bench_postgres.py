@@ -75,7 +75,7 @@ def latency(url: str, folder: Folder, runs: int) -> dict[str, list[float]]:
     thread.start()
     woke.wait(10)
     time.sleep(0.5)  # listening
-    at = datetime.fromisoformat("2013-05-13T09:30:00-04:00")
+    at = datetime.fromisoformat("2013-05-13T10:00:00-04:00")
     found: dict[str, list[float]] = {"start": [], "commit": [], "process": []}
     for _ in range(runs):
         woke.clear()

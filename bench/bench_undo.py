@@ -49,7 +49,7 @@ def child(folder: Path, writes: int, speakers: int) -> None:
 
     file_store.Store._keep_for_undo = timed  # type: ignore[method-assign]
     runner = CliRunner()
-    env = {"HLMCTL_NOW": "2013-05-13T09:30", "HLMCTL_OPERATOR": "bench", "NO_COLOR": "1"}
+    env = {"HLMCTL_NOW": "2013-05-13T10:00", "HLMCTL_OPERATOR": "bench", "NO_COLOR": "1"}
     meeting = str(folder / "meeting.toml")
 
     def run(*args: str) -> None:

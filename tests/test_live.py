@@ -97,9 +97,10 @@ def test_now_remaining_is_negative_when_over_time(hlm: Path) -> None:
 
 
 def test_now_with_nobody_speaking(hlm: Path) -> None:
-    """Before the first call, `now` has no current speaker and shows who is next."""
+    """Before the first call, `now` has no current speaker and shows who is next (before
+    the opening: during it, `now` shows its items)."""
     inscribe("Austria", "Belarus")
-    data = ok("09:50", "now", "--format", "json").json()
+    data = ok("08:50", "now", "--format", "json").json()
     assert data["current"] is None
     assert [s["id"] for s in data["next"]] == ["S1", "S2"]
 

@@ -78,10 +78,13 @@ def assert_no_overlap_per_room(data: dict[str, Any]) -> None:
 
 
 def overrun_day(hlm: Path) -> None:
-    """40 speakers; S1 called at 10:00 speaks long; S2 at 12:50, S3 at 13:05, S4 at 13:15."""
+    """40 speakers; S1 called at 10:00 speaks long; S2 at 12:50; past the meeting's end
+    the officer goes on: S3 at 13:05 and S4 at 13:15 (`next --continue`)."""
     inscribe(40)
-    for hm in ("10:00", "12:50", "13:05", "13:15"):
+    for hm in ("10:00", "12:50"):
         ok("--now", f"2013-05-13T{hm}", "next")
+    for hm in ("13:05", "13:15"):
+        ok("--now", f"2013-05-13T{hm}", "next", "--continue")
 
 
 def test_statements_after_the_scheduled_end_stay_in_their_meeting(hlm: Path) -> None:
@@ -490,9 +493,10 @@ def test_meetings_of_the_record_survive_undo_and_validate(hlm: Path) -> None:
 def test_a_panel_that_overruns_pushes_the_next_panel_in_its_room(hlm: Path) -> None:
     """Panel 1's last intervention is called at 16:24 (3 minutes: to 16:27); its
     concluding remarks (5 minutes) follow, to 16:32: panel 2, in the same room, is
-    projected to start late at 16:32, and its own items move with it."""
+    projected to start late at 16:32, and its own items move with it. The projection
+    had no room for it, so the officer says the panel goes on (`next --continue`)."""
     ok("--now", BEFORE, "speakers", "add", "Chile", "--list", "panel-1")
-    ok("--now", "2013-05-13T16:24", "next", "--list", "panel-1")
+    ok("--now", "2013-05-13T16:24", "next", "--list", "panel-1", "--continue")
     data = agenda("2013-05-13T16:25")
     p1, p2 = segs(data)["panel-1"], segs(data)["panel-2"]
     assert (p1["end"], p1["overrun"]) == (t("2013-05-13", "16:32"), True)

@@ -394,13 +394,21 @@ EXPECTED = {
     "S4": ("Philippines", "plenary", 390, 300),
     "S5": ("Brazil", "plenary", 210, 300),
     "S3": ("Nigeria", "plenary", 300, 300),
-    "S12": ("Belarus", "plenary", 540, 600),
-    "S13": ("Belarus", "plenary", 360, 300),
     "S7": ("Sweden", "panel-1", 200, 180),
     "S8": ("Mexico", "panel-1", 200, 180),
     "S9": ("Japan", "panel-2", 150, 180),
     "S10": ("Kenya", "panel-2", 210, 180),
 }
+# The rights of reply, counted apart from the statements.
+EXPECTED_REPLIES = {
+    "S12": ("Belarus", "plenary", 540, 600),
+    "S13": ("Belarus", "plenary", 360, 300),
+}
+
+
+def replies(rehearsal: Rehearsal, dimension: str) -> dict[str, tuple[int, float]]:
+    rows = rehearsal.steps["report-json"].json()["totals"][dimension]
+    return {t["key"]: (t["replies"], t["reply_seconds"]) for t in rows if t["replies"]}
 
 
 def totals(rehearsal: Rehearsal, dimension: str) -> dict[str, tuple[int, float, int, float]]:
@@ -416,8 +424,10 @@ def test_report_durations_are_exactly_the_scripted_ones(rehearsal: Rehearsal) ->
     assert report.exit_code == 0
     statements = report.json()["statements"]
     assert [s["id"] for s in statements] == list(EXPECTED)  # in the order they were given
-    for s in statements:
-        delegation, list_id, seconds, limit = EXPECTED[s["id"]]
+    given = report.json()["replies"]
+    assert [s["id"] for s in given] == list(EXPECTED_REPLIES)
+    for s in statements + given:
+        delegation, list_id, seconds, limit = {**EXPECTED, **EXPECTED_REPLIES}[s["id"]]
         assert (s["delegation"], s["list"]) == (delegation, list_id)
         assert s["spoken_seconds"] == seconds, s["id"]
         assert s["limit_seconds"] == limit, s["id"]
@@ -425,9 +435,11 @@ def test_report_durations_are_exactly_the_scripted_ones(rehearsal: Rehearsal) ->
 
 
 def test_report_totals_by_list(rehearsal: Rehearsal) -> None:
-    """Plenary: 7 statements, 40:00, 3 overruns by 3:30; panels 2 each."""
+    """Plenary: 5 statements, 25:00, 2 overruns by 2:30, and 2 replies (15:00) apart;
+    panels 2 each."""
+    assert replies(rehearsal, "list") == {"plenary": (2, 900)}
     assert totals(rehearsal, "list") == {
-        "plenary": (7, 2400, 3, 210),
+        "plenary": (5, 1500, 2, 150),
         "panel-1": (2, 400, 2, 40),
         "panel-2": (2, 360, 1, 30),
     }
@@ -437,21 +449,25 @@ def test_report_totals_by_regional_group(rehearsal: Rehearsal) -> None:
     """Each group's statements, time and overruns, from the script's delegations."""
     assert totals(rehearsal, "regional_group") == {
         "western-european-and-other": (2, 560, 2, 80),  # Austria, Sweden
-        "eastern-european": (3, 1140, 1, 60),  # Belarus and its two replies
+        "eastern-european": (1, 240, 0, 0),  # Belarus (its two replies apart)
         "african": (2, 510, 1, 30),  # Nigeria, Kenya
         "asia-pacific": (2, 540, 1, 90),  # Philippines, Japan
         "latin-american-and-caribbean": (2, 410, 1, 20),  # Brazil, Mexico
     }
+    assert replies(rehearsal, "regional_group") == {"eastern-european": (2, 900)}
 
 
 def test_report_totals_by_level_and_category(rehearsal: Rehearsal) -> None:
-    """The levels given at inscription are counted; all eleven are Member States."""
+    """The levels given at inscription are counted; all nine statements are of Member
+    States, and so are the two replies (counted apart)."""
     by_level = totals(rehearsal, "level")
     assert by_level["head-of-state"] == (1, 360, 1, 60)
     assert by_level["minister"] == (2, 540, 0, 0)
-    assert sum(v[0] for v in by_level.values()) == 11
-    assert sum(v[1] for v in by_level.values()) == 3160
-    assert totals(rehearsal, "category") == {"member-state": (11, 3160, 6, 280)}
+    assert sum(v[0] for v in by_level.values()) == 9
+    assert sum(v[1] for v in by_level.values()) == 2260
+    assert sum(n for n, _ in replies(rehearsal, "level").values()) == 2
+    assert totals(rehearsal, "category") == {"member-state": (9, 2260, 5, 220)}
+    assert replies(rehearsal, "category") == {"member-state": (2, 900)}
 
 
 def test_report_lists_who_was_inscribed_but_did_not_speak(rehearsal: Rehearsal) -> None:

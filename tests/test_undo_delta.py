@@ -30,7 +30,7 @@ from hlmctl.store.file import sha256
 # They look at the files themselves (record, undo folder): the file store.
 pytestmark = pytest.mark.file_store
 
-NOW = "2013-05-13T09:30"
+NOW = "2013-05-13T10:00"  # plenary 1 (at 09:30, `next` runs the opening's items)
 GOLDEN = Path(__file__).parent / "golden" / "undo-format-1"
 
 

@@ -1,5 +1,9 @@
 """Running the meeting: who speaks now, the next speaker, pauses, absences,
-closed lists and rights of reply. Every time comes from the one clock."""
+closed lists and rights of reply. Every time comes from the one clock.
+
+Who comes next is the projection's answer (projection.py): `next` calls the first
+speaker the projection places in the meeting in progress, and `now` shows the
+waiting speakers in the projection's order; so the two never disagree."""
 
 from __future__ import annotations
 
@@ -7,10 +11,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+from hlmctl import fixed_items
 from hlmctl.errors import InputError, NothingToDo
+from hlmctl.fixed_items import ItemCall
 from hlmctl.meeting import Meeting, Segment
 from hlmctl.ordering import waiting_position
-from hlmctl.projection import limit_seconds, project, scheduled
+from hlmctl.projection import (
+    Agenda,
+    in_projected_order,
+    is_live,
+    limit_seconds,
+    project,
+    reply_meeting,
+    scheduled,
+)
 from hlmctl.record import ListState, MeetingState, Record, Speaker
 
 
@@ -27,20 +41,81 @@ class Status:
     next: list[Speaker] = field(default_factory=list)
     ended: Speaker | None = None
     then: str | None = None
+    # Speakers wait, but the meeting in progress takes none of them: where they go.
+    continues: str | None = None
+    # A meeting's fixed items (the opening statements) run by `next`: the one being
+    # given (``current`` is then None), those left, the one `next` just ended.
+    item: ItemCall | None = None
+    next_items: list[ItemCall] = field(default_factory=list)
+    ended_item: ItemCall | None = None
 
 
 def status(
-    meeting: Meeting, record: Record, list_id: str, now: datetime, *, upcoming: int = 3
+    meeting: Meeting,
+    record: Record,
+    list_id: str,
+    now: datetime,
+    *,
+    upcoming: int = 3,
+    agenda: Agenda | None = None,
 ) -> Status:
+    """The current statement and who `next` will call: the waiting speakers the
+    projection places in the meeting in progress, in its order (``agenda``: the
+    projection at ``now``, when the caller has it); when it places none of them there,
+    ``continues`` says where the list goes on."""
     current = record.current(list_id)
-    waiting = record.waiting(list_id)[:upcoming]
     if current is None:
-        return Status(list_id, None, None, None, None, False, waiting)
+        items = _items_status(meeting, record, list_id, now, upcoming)
+        if items is not None:
+            return items
+    waiting = record.waiting(list_id)
+    continues = None
+    if waiting:
+        agenda = agenda or project(meeting, record, now)
+        ordered = in_projected_order(agenda, waiting)
+        waiting = ordered
+        try:
+            seg_id: str | None = meeting_for_call(meeting, record, list_id, now)
+        except InputError:  # every meeting of the list adjourned: nobody can be called
+            seg_id = None
+        if is_live(meeting, now) and seg_id is not None:
+            waiting = [
+                s
+                for s in ordered
+                if (place := agenda.placements.get(s.id)) is not None and place.segment_id == seg_id
+            ]
+            if not waiting:
+                continues = continues_at(meeting, agenda, ordered, seg_id)
+    waiting = waiting[:upcoming]
+    if current is None:
+        return Status(list_id, None, None, None, None, False, waiting, continues=continues)
     elapsed = current.spoken_seconds(now) or 0.0
     limit = limit_seconds(meeting, current)
     return Status(
-        list_id, current, elapsed, limit - elapsed, limit, current.paused_at is not None, waiting
+        list_id,
+        current,
+        elapsed,
+        limit - elapsed,
+        limit,
+        current.paused_at is not None,
+        waiting,
+        continues=continues,
     )
+
+
+def _items_status(
+    meeting: Meeting, record: Record, list_id: str, now: datetime, upcoming: int
+) -> Status | None:
+    """During a meeting whose fixed items `next` runs: the item being given and those left."""
+    seg = fixed_items.in_progress(meeting, record, list_id, now)
+    if seg is None:
+        return None
+    left = fixed_items.left(record, seg)[:upcoming]
+    item = fixed_items.speaking(meeting, record, list_id)
+    if item is None:
+        return Status(list_id, None, None, None, None, False, next_items=left)
+    elapsed, limit = fixed_items.seconds(item, now)
+    return Status(list_id, None, elapsed, limit - elapsed, limit, False, item=item, next_items=left)
 
 
 def what_comes_next(meeting: Meeting, record: Record, list_id: str, now: datetime) -> str:
@@ -72,12 +147,16 @@ def _segment_now(meeting: Meeting, list_id: str, now: datetime) -> str | None:
 def open_meeting_of(meeting: Meeting, record: Record, list_id: str, now: datetime) -> str | None:
     """The meeting of the list that is open (opened, not adjourned) on the clock's day."""
     today = now.astimezone(meeting.tz).date()
+    used: set[str | None] | None = None  # meetings where a statement was given
     for seg in reversed(meeting.list_segments(list_id)):
         state = record.meeting_state(seg.id)
-        opened = state.opened_at is not None or any(
-            s.meeting == seg.id and s.status in ("spoken", "speaking")
-            for s in record.in_list(list_id)
-        )
+        if state.opened_at is None and used is None:
+            used = {
+                s.meeting
+                for s in record.speakers
+                if s.list == list_id and s.status in ("spoken", "speaking")
+            }
+        opened = state.opened_at is not None or (used is not None and seg.id in used)
         if opened and state.adjourned_at is None and seg.date == today:
             return seg.id
     return None
@@ -138,12 +217,16 @@ def _open_if_needed(meeting: Meeting, record: Record, seg_id: str, now: datetime
         )
         if same_list:
             ends = [s.ended_at for s in record.speakers if s.meeting == other.id and s.ended_at]
-            record.meetings[other.id] = MeetingState(
-                opened_at=o_state.opened_at, adjourned_at=max([o_state.opened_at, *ends])
+            record.meetings[other.id] = o_state.model_copy(
+                update={"adjourned_at": max([o_state.opened_at, *ends])}
             )
         elif other.room == seg.room:
-            record.meetings[other.id] = MeetingState(
-                opened_at=o_state.opened_at, adjourned_at=max(o_state.opened_at, opened)
+            at = max(o_state.opened_at, opened)
+            items = [
+                i if i.ended_at else i.model_copy(update={"ended_at": at}) for i in o_state.items
+            ]
+            record.meetings[other.id] = o_state.model_copy(
+                update={"adjourned_at": at, "items": items}
             )
 
 
@@ -166,27 +249,118 @@ def _call(meeting: Meeting, record: Record, speaker: Speaker, now: datetime) -> 
     speaker.meeting = seg_id
 
 
-def next_speaker(meeting: Meeting, record: Record, list_id: str, now: datetime) -> Status:
-    """End the current statement and call the next waiting speaker."""
+def next_speaker(
+    meeting: Meeting,
+    record: Record,
+    list_id: str,
+    now: datetime,
+    *,
+    goes_on: bool = False,
+    chosen: Speaker | None = None,
+) -> Status:
+    """End the current statement and call the first speaker the projection places in
+    the meeting in progress. When it places nobody there (the rest of the list goes to
+    a later meeting), nobody is called: the result says where the list continues, and
+    with nobody speaking it is exit 3. ``goes_on`` (`next --continue`: the list's next
+    statement, wherever the projection had it) or ``chosen`` (`next REF`, a waiting
+    speaker) is the officer's decision that the meeting goes on with that statement:
+    it is given in the meeting in progress, and the projection shows it there, before
+    the replies, with the meeting's overrun."""
     current = record.current(list_id)
-    refile_replies(meeting, record, list_id, now)
+    if current is not None:
+        _not_before(current, now)
+        _not_overnight(meeting, current, now)
+    elif chosen is None and not goes_on:
+        seg = fixed_items.in_progress(meeting, record, list_id, now)
+        if seg is not None:
+            return _next_item(meeting, record, list_id, seg, now)
     waiting = record.waiting(list_id)
     if current is None and not waiting:
         raise NothingToDo(
             f"the list {list_id!r} is exhausted; next in the programme: "
             + what_comes_next(meeting, record, list_id, now)
         )
+    called: Speaker | None = None
+    stop: str | None = None
+    if waiting:
+        seg_id = meeting_for_call(meeting, record, list_id, now)
+        # The projection as `now`, `agenda` and `speakers list` show it at this moment
+        # (the statement in progress included): `next` calls who they announced.
+        agenda = project(meeting, record, now)
+        if chosen is not None:
+            called = chosen
+        else:
+            called = first_in_meeting(agenda, waiting, seg_id, live=is_live(meeting, now))
+            if goes_on and (called is None or called.kind == "reply"):
+                # The meeting goes on with the list: its next statement, before the replies.
+                statements = (s for s in in_projected_order(agenda, waiting) if s.kind != "reply")
+                called = next(statements, called)
+        if called is None:
+            stop = continues_at(meeting, agenda, waiting, seg_id)
+            if current is None:
+                raise NothingToDo(stop)
     if current is not None:
-        _not_before(current, now)
-        _not_overnight(meeting, current, now)
         _end_statement(current, now)
     if waiting:
-        _call(meeting, record, waiting[0], now)
+        refile_replies(meeting, record, list_id, now)
+        if called is not None:
+            _call(meeting, record, called, now)
     result = status(meeting, record, list_id, now)
     result.ended = current
-    if not waiting:
+    if stop is not None:
+        result.continues = stop
+    elif not waiting:
         result.then = what_comes_next(meeting, record, list_id, now)
     return result
+
+
+def _next_item(
+    meeting: Meeting, record: Record, list_id: str, seg: Segment, now: datetime
+) -> Status:
+    """The meeting's fixed items in order: end the one being given, start the next;
+    the meeting stays open (its adjournment is the President's, or the next meeting's
+    opening)."""
+    if record.meeting_state(seg.id).opened_at is None:
+        _open_if_needed(meeting, record, seg.id, now)
+    ended, started = fixed_items.run_next(record, seg, now)
+    result = status(meeting, record, list_id, now)
+    result.ended_item = ended
+    if started is None:
+        result.then = f"the programme of the meeting {seg.id!r} is done; `hlmctl meeting adjourn`"
+    return result
+
+
+def first_in_meeting(
+    agenda: Agenda, waiting: list[Speaker], seg_id: str, *, live: bool
+) -> Speaker | None:
+    """The first waiting speaker the projection places in the meeting ``seg_id``. On a
+    day that is not one of the meeting's (a rehearsal, a test), simply the first in the
+    projection's order."""
+    ordered = in_projected_order(agenda, waiting)
+    if not live:
+        return ordered[0] if ordered else None
+    for s in ordered:
+        place = agenda.placements.get(s.id)
+        if place is not None and place.segment_id == seg_id:
+            return s
+    return None
+
+
+def continues_at(meeting: Meeting, agenda: Agenda, waiting: list[Speaker], seg_id: str) -> str:
+    """Where the list goes on once the meeting in progress has nobody left to call."""
+    ordered = in_projected_order(agenda, waiting)
+    first = agenda.placements.get(ordered[0].id) if ordered else None
+    if first is None:
+        return (
+            f"no meeting of the list reaches its {len(waiting)} waiting speakers; "
+            f"`hlmctl next --continue` calls the next of them in {seg_id}; "
+            "`hlmctl meeting adjourn`"
+        )
+    at = first.start.astimezone(meeting.tz)
+    return (
+        f"the list continues at {at:%H:%M} on {at.day} {at:%B} ({first.segment_id}); "
+        "`hlmctl meeting adjourn`"
+    )
 
 
 def pause(record: Record, list_id: str, now: datetime) -> Speaker:
@@ -295,18 +469,6 @@ def reopen_list(record: Record, list_id: str) -> None:
     if not record.list_state(list_id).closed:
         raise NothingToDo(f"the list {list_id!r} is open already")
     record.lists[list_id] = ListState(closed=False)
-
-
-def reply_meeting(meeting: Meeting, list_id: str, now: datetime) -> str:
-    """The meeting at which today's rights of reply are taken: the day's last one."""
-    today = now.astimezone(meeting.tz).date()
-    segs = meeting.list_segments(list_id)
-    same_day = [s for s in segs if s.date == today]
-    if same_day:
-        return same_day[-1].id
-    found = _segment_now(meeting, list_id, now)
-    assert found is not None
-    return found
 
 
 def add_reply(
@@ -494,7 +656,11 @@ def adjourn_segment(
             _not_before(current, now)
             _end_statement(current, now)
             ended = current
-    record.meetings[seg.id] = MeetingState(opened_at=opened, adjourned_at=now)
+    # An item being given ends with the meeting.
+    items = [i if i.ended_at else i.model_copy(update={"ended_at": now}) for i in state.items]
+    record.meetings[seg.id] = state.model_copy(
+        update={"opened_at": opened, "adjourned_at": now, "items": items}
+    )
     for lst in meeting.lists:
         if seg.id in lst.segments:
             refile_replies(meeting, record, lst.id, now)

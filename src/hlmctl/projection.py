@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hlmctl.meeting import Item, Meeting, Segment, SpeakerList
-from hlmctl.record import MeetingState, Record, Speaker
+from hlmctl.record import ItemState, MeetingState, Record, Speaker
 
 if TYPE_CHECKING:
     from hlmctl.i18n import Lang
@@ -68,6 +68,8 @@ class AgendaSegment:
     late_start: bool = False
     overrun: bool = False
     early_end: bool = False
+    # Fixed items the meeting was adjourned without taking.
+    not_taken: list[Item] = field(default_factory=list)
 
     @property
     def note(self) -> str | None:
@@ -289,21 +291,68 @@ def _new_run(meeting: Meeting, record: Record, lst: SpeakerList) -> _Run:
     for s in given:
         assert s.started_at is not None
         actual.setdefault(_actual_segment(meeting, segments, s, _utc(s.started_at)), []).append(s)
-    replies = []
     statements: deque[Speaker] = deque()
     for s in speakers:
+        if s.status == "waiting" and s.kind != "reply":
+            statements.append(s)
+    return _Run(
+        lst, segments, statements, _replies_in_order(meeting, speakers), actual, len(statements)
+    )
+
+
+def _replies_in_order(meeting: Meeting, speakers: list[Speaker]) -> list[tuple[date, Speaker]]:
+    """The waiting rights of reply with their day, in the order of practice: a day's
+    first replies before its second ones, each in the order asked."""
+    ids = {seg.id for seg in meeting.segments}
+    asked: dict[tuple[str | None, str], int] = {}
+    order: list[tuple[date, int, datetime, int, Speaker]] = []
+    replies = [s for s in speakers if s.kind == "reply" and s.status != "withdrawn"]
+    replies.sort(key=lambda s: (_utc(s.inscribed_at), int(s.id[1:])))
+    for s in replies:
+        key = (s.meeting, s.delegation.casefold())
+        rank = asked.get(key, 0)
+        asked[key] = rank + 1
         if s.status != "waiting":
             continue
-        if s.kind == "reply":
-            day = None
-            if s.meeting and any(seg.id == s.meeting for seg in segments):
-                day = meeting.segment(s.meeting).date
-            if day is None:
-                day = s.inscribed_at.astimezone(meeting.tz).date()
-            replies.append((day, s))
-        else:
-            statements.append(s)
-    return _Run(lst, segments, statements, replies, actual, len(statements))
+        day = meeting.segment(s.meeting).date if s.meeting in ids and s.meeting else None
+        if day is None:
+            day = s.inscribed_at.astimezone(meeting.tz).date()
+        order.append((day, rank, _utc(s.inscribed_at), int(s.id[1:]), s))
+    order.sort(key=lambda o: o[:4])
+    return [(day, s) for day, _, _, _, s in order]
+
+
+def reply_meeting(meeting: Meeting, list_id: str, now: datetime) -> str:
+    """The meeting at which a right of reply asked at ``now`` is taken: the day's last
+    meeting of the list (decision 34/401), else the list's meeting under way or next."""
+    today = now.astimezone(meeting.tz).date()
+    segs = meeting.list_segments(list_id)
+    same_day = [s for s in segs if s.date == today]
+    if same_day:
+        return same_day[-1].id
+    now_u = _utc(now)
+    for seg in segs:
+        start, end = scheduled(meeting, seg)
+        if start <= now_u < end:
+            return seg.id
+    upcoming = [s for s in segs if scheduled(meeting, s)[0] > now_u]
+    return (upcoming[0] if upcoming else segs[-1]).id
+
+
+def in_projected_order(agenda: Agenda, speakers: list[Speaker]) -> list[Speaker]:
+    """``speakers`` (waiting, in list order) in the order the projection takes them:
+    by projected start; those no meeting reaches last, in list order."""
+    # The agenda's items are in time order, meeting by meeting (the meetings of one list
+    # never overlap): reading them is cheaper than comparing thousands of zoned times.
+    wanted = {s.id for s in speakers}
+    ordered = [
+        i.speaker
+        for a in agenda.segments
+        for i in a.items
+        if i.speaker is not None and i.speaker.id in wanted
+    ]
+    placed = {s.id for s in ordered}
+    return ordered + [s for s in speakers if s.id not in placed]
 
 
 def _item(start: datetime, end: datetime, s: Speaker, projected: bool) -> AgendaItem:
@@ -311,18 +360,67 @@ def _item(start: datetime, end: datetime, s: Speaker, projected: bool) -> Agenda
     return AgendaItem(start, end, kind, speaker_label(s), projected, speaker=s)
 
 
-def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
-    """The agenda as the day will run, from the record and the clock."""
-    tz = meeting.tz
-    now_u = _utc(now)
-    live = is_live(meeting, now)
-    today = now.astimezone(tz).date()
-    holder = {sid: lst.id for lst in meeting.lists for sid in lst.segments}
-    runs = {lst.id: _new_run(meeting, record, lst) for lst in meeting.lists}
-    placements: dict[str, Placement] = {}
-    room_free: dict[str, datetime] = {}
-    built: dict[str, AgendaSegment] = {}
+@dataclass
+class _Projection:
+    """What the projection carries from one meeting to the next."""
 
+    meeting: Meeting
+    record: Record
+    now: datetime  # UTC
+    live: bool
+    today: date
+    holder: dict[str, str]  # segment id -> the list it holds
+    runs: dict[str, _Run]
+    timed: list[Segment]  # every meeting but the closing, in time order
+    openings: dict[str, datetime]  # actual openings, UTC
+    placements: dict[str, Placement] = field(default_factory=dict)
+    room_free: dict[str, datetime] = field(default_factory=dict)
+    built: dict[str, AgendaSegment] = field(default_factory=dict)
+
+
+@dataclass
+class _Frame:
+    """A meeting's time frame: when it starts, whether it was opened, adjourned or cut
+    short by the next meeting in its room."""
+
+    scheduled_start: datetime
+    scheduled_end: datetime
+    start: datetime
+    late: bool
+    opened: datetime | None
+    adjourned: datetime | None
+    recorded_adjournment: bool
+    cut: datetime | None
+    notes: list[Remark]
+
+
+def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
+    """The agenda as the day will run, from the record and the clock: the day's
+    meetings one by one (each with its fixed items, the statements given, its list's
+    run and, at the day's last meeting of a list, the rights of reply), then the
+    closing."""
+    p = _day_meetings(meeting, record, now)
+    for k, seg in enumerate(p.timed):
+        p.built[seg.id] = _project_meeting(p, k, seg)
+    overflow = _not_reached(p)
+    overflowing = {o.list_id for o in overflow}
+    for seg in meeting.segments:
+        if seg.kind == "closing-plenary":
+            p.built[seg.id] = _closing(
+                meeting,
+                seg,
+                p.built,
+                p.runs,
+                overflowing,
+                record.meeting_state(seg.id),
+                p.now if p.live else None,
+            )
+    return _in_venue_time(p, overflow)
+
+
+def _day_meetings(meeting: Meeting, record: Record, now: datetime) -> _Projection:
+    """Step 1, the day's meetings: every timed meeting in time order, room by room, and
+    each list followed across its meetings."""
     timed = [s for s in meeting.segments if s.kind != "closing-plenary"]
     timed.sort(key=lambda s: (scheduled(meeting, s)[0], s.room))
     # A meeting's actual opening ends whatever was still running in its room.
@@ -331,108 +429,170 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
         for s in timed
         if (opened_at := record.meeting_state(s.id).opened_at) is not None
     }
-    for k, seg in enumerate(timed):
-        s_start, s_end = scheduled(meeting, seg)
-        state = record.meeting_state(seg.id)
-        run = runs[holder[seg.id]] if seg.id in holder else None
-        actual = run.actual.get(seg.id, []) if run else []
-        opened = _utc(state.opened_at) if state.opened_at else None
-        if opened is None and actual:
-            assert actual[0].started_at is not None
-            opened = min(s_start, _utc(actual[0].started_at))
-        adjourned = _utc(state.adjourned_at) if state.adjourned_at else None
-        free = room_free.get(seg.room)
-        start = opened if opened is not None else max(s_start, free or s_start)
-        late = start > s_start
-        later_openings = [
-            openings[o.id] for o in timed[k + 1 :] if o.room == seg.room and o.id in openings
-        ]
-        cut = min(later_openings) if later_openings and adjourned is None else None
-        if cut is not None and cut < start:
-            start, late = cut, False
-        recorded_adjournment = adjourned is not None
-        if cut is not None and cut < s_end:
-            adjourned = cut  # ended when the next meeting in its room opened
-        notes: list[Remark] = []
-        if opened is None and late:
-            notes.append(
-                (
-                    N_("Starts late (projected): the room is in use until {time}"),
-                    {"time": _local(meeting, start)},
-                )
-            )
-        elif opened is not None and opened != s_start:
-            notes.append(
-                (
-                    N_("Opened at {time} (scheduled {scheduled})"),
-                    {"time": _local(meeting, opened), "scheduled": _local(meeting, s_start)},
-                )
-            )
+    return _Projection(
+        meeting=meeting,
+        record=record,
+        now=_utc(now),
+        live=is_live(meeting, now),
+        today=now.astimezone(meeting.tz).date(),
+        holder={sid: lst.id for lst in meeting.lists for sid in lst.segments},
+        runs={lst.id: _new_run(meeting, record, lst) for lst in meeting.lists},
+        timed=timed,
+        openings=openings,
+    )
 
-        before, after = _split(seg)
-        items: list[AgendaItem] = []
-        cursor = start
-        for it in before:
-            nxt = cursor + timedelta(minutes=it.minutes or 0)
-            items.append(AgendaItem(cursor, nxt, it.kind, it.label, True, item=it))
-            cursor = nxt
-        window_start = cursor
-        window_end = max(window_start, s_end - _minutes(after))
-        body: list[AgendaItem] = []
-        for s in actual:
-            assert s.started_at is not None
-            a_start = _utc(s.started_at)
-            if s.status == "spoken" and s.ended_at is not None:
-                a_end, projected = _utc(s.ended_at), False
+
+def _frame(p: _Projection, k: int, seg: Segment, actual: list[Speaker]) -> _Frame:
+    """When the meeting starts: opened (the record), else at its time or when its room
+    is free; ended early when the next meeting in its room opened."""
+    meeting = p.meeting
+    s_start, s_end = scheduled(meeting, seg)
+    state = p.record.meeting_state(seg.id)
+    opened = _utc(state.opened_at) if state.opened_at else None
+    if opened is None and actual:
+        assert actual[0].started_at is not None
+        opened = min(s_start, _utc(actual[0].started_at))
+    adjourned = _utc(state.adjourned_at) if state.adjourned_at else None
+    free = p.room_free.get(seg.room)
+    start = opened if opened is not None else max(s_start, free or s_start)
+    late = start > s_start
+    later_openings = [
+        p.openings[o.id] for o in p.timed[k + 1 :] if o.room == seg.room and o.id in p.openings
+    ]
+    cut = min(later_openings) if later_openings and adjourned is None else None
+    if cut is not None and cut < start:
+        start, late = cut, False
+    recorded_adjournment = adjourned is not None
+    if cut is not None and cut < s_end:
+        adjourned = cut  # ended when the next meeting in its room opened
+    notes: list[Remark] = []
+    if opened is None and late:
+        notes.append(
+            (
+                N_("Starts late (projected): the room is in use until {time}"),
+                {"time": _local(meeting, start)},
+            )
+        )
+    elif opened is not None and opened != s_start:
+        notes.append(
+            (
+                N_("Opened at {time} (scheduled {scheduled})"),
+                {"time": _local(meeting, opened), "scheduled": _local(meeting, s_start)},
+            )
+        )
+    return _Frame(s_start, s_end, start, late, opened, adjourned, recorded_adjournment, cut, notes)
+
+
+def _given(p: _Projection, seg: Segment, actual: list[Speaker]) -> list[AgendaItem]:
+    """The statements given (or under way) in the meeting, at their recorded times."""
+    body: list[AgendaItem] = []
+    for s in actual:
+        assert s.started_at is not None
+        a_start = _utc(s.started_at)
+        if s.status == "spoken" and s.ended_at is not None:
+            a_end, projected = _utc(s.ended_at), False
+        else:
+            limit = limit_seconds(p.meeting, s)
+            if p.live:
+                remaining = limit - (s.spoken_seconds(p.now) or 0.0)
+                a_end = max(p.now, p.now + timedelta(seconds=remaining))
             else:
-                limit = limit_seconds(meeting, s)
-                if live:
-                    remaining = limit - (s.spoken_seconds(now) or 0.0)
-                    a_end = max(now_u, now_u + timedelta(seconds=remaining))
-                else:
-                    a_end = a_start + timedelta(seconds=limit + s.paused_seconds)
-                projected = True
-            body.append(_item(a_start, a_end, s, projected))
-            placements[s.id] = Placement(a_start, a_end, seg.id)
+                a_end = a_start + timedelta(seconds=limit + s.paused_seconds)
+            projected = True
+        body.append(_item(a_start, a_end, s, projected))
+        p.placements[s.id] = Placement(a_start, a_end, seg.id)
+    return body
+
+
+def _list_run(
+    p: _Projection,
+    seg: Segment,
+    frame: _Frame,
+    run: _Run,
+    cursor: datetime,
+    window_end: datetime,
+    body: list[AgendaItem],
+) -> datetime:
+    """Step 2, the list's run: the waiting statements, in list order, that fit before
+    the meeting's end. A meeting not held, already adjourned or past its end takes no
+    new statement (unless the officer calls one: then it is a statement given)."""
+    never_held = p.live and frame.opened is None and p.now >= frame.scheduled_end
+    running_over = p.live and frame.opened is not None and p.now >= frame.scheduled_end
+    if frame.adjourned is not None or never_held or running_over or not run.statements:
+        return cursor
+    run.available.append(max(0.0, (window_end - cursor).total_seconds()))
+    while run.statements:
+        s = run.statements[0]
+        length = timedelta(seconds=limit_seconds(p.meeting, s))
+        if cursor + length > window_end:
+            break
+        body.append(_item(cursor, cursor + length, s, True))
+        p.placements[s.id] = Placement(cursor, cursor + length, seg.id)
+        cursor += length
+        run.statements.popleft()
+    return cursor
+
+
+def _replies(
+    p: _Projection,
+    seg: Segment,
+    frame: _Frame,
+    run: _Run,
+    cursor: datetime,
+    body: list[AgendaItem],
+) -> datetime:
+    """Step 3, the replies: at the end of the day's last meeting of their list, after
+    that day's statements (and those of earlier days not taken), even if it overruns."""
+    never_held = p.live and frame.opened is None and p.now >= frame.scheduled_end
+    day_over = p.live and seg.date is not None and seg.date < p.today
+    if frame.adjourned is not None or never_held or day_over or not _last_of_day(run, seg):
+        return cursor
+    for s in _replies_for(run, seg):
+        length = timedelta(seconds=limit_seconds(p.meeting, s))
+        body.append(_item(cursor, cursor + length, s, True))
+        p.placements[s.id] = Placement(cursor, cursor + length, seg.id)
+        cursor += length
+        run.replies = [(d, r) for d, r in run.replies if r is not s]
+    return cursor
+
+
+def _project_meeting(p: _Projection, k: int, seg: Segment) -> AgendaSegment:
+    """One meeting: its frame, the fixed items before its list, the statements given,
+    the list's run, the replies, then its end (step 4, the closing of the meeting)."""
+    meeting = p.meeting
+    run = p.runs[p.holder[seg.id]] if seg.id in p.holder else None
+    actual = run.actual.get(seg.id, []) if run else []
+    frame = _frame(p, k, seg, actual)
+    before, after = _split(seg)
+    state = p.record.meeting_state(seg.id)
+    items, cursor, not_taken = _lay_items(
+        seg,
+        len(before),
+        frame.start,
+        state.items,
+        now=p.now if p.live and frame.opened is not None and frame.adjourned is None else None,
+        adjourned=frame.adjourned if frame.recorded_adjournment else None,
+    )
+    window_start = cursor
+    window_end = max(window_start, frame.scheduled_end - _minutes(after))
+    body = _given(p, seg, actual)
+    last = max((i.end for i in body), default=None)
+
+    if run is not None:
+        cursor = max(t for t in (window_start, run.end, last) if t is not None)
+        if p.live:
+            cursor = max(cursor, p.now)
+        nothing_left = not run.statements and not _replies_for(run, seg)
+        cursor = _list_run(p, seg, frame, run, cursor, window_end, body)
+        _replies(p, seg, frame, run, cursor, body)
         last = max((i.end for i in body), default=None)
-
-        not_needed = False
-        if run is not None:
-            cursor = max(t for t in (window_start, run.end, last) if t is not None)
-            if live:
-                cursor = max(cursor, now_u)
-            never_held = live and opened is None and now_u >= s_end
-            running_over = live and opened is not None and now_u >= s_end
-            nothing_left = not run.statements and not _replies_for(run, seg)
-            if adjourned is None and not never_held and not running_over and run.statements:
-                run.available.append(max(0.0, (window_end - cursor).total_seconds()))
-                while run.statements:
-                    s = run.statements[0]
-                    length = timedelta(seconds=limit_seconds(meeting, s))
-                    if cursor + length > window_end:
-                        break
-                    body.append(_item(cursor, cursor + length, s, True))
-                    placements[s.id] = Placement(cursor, cursor + length, seg.id)
-                    cursor += length
-                    run.statements.popleft()
-            day_over = live and seg.date is not None and seg.date < today
-            if adjourned is None and not never_held and not day_over and _last_of_day(run, seg):
-                for s in _replies_for(run, seg):
-                    length = timedelta(seconds=limit_seconds(meeting, s))
-                    body.append(_item(cursor, cursor + length, s, True))
-                    placements[s.id] = Placement(cursor, cursor + length, seg.id)
-                    cursor += length
-                    run.replies = [(d, r) for d, r in run.replies if r is not s]
-            last = max((i.end for i in body), default=None)
-            if last is not None and (run.end is None or last >= run.end):
-                run.end, run.end_in = last, seg.id
-            not_needed = opened is None and not body and not seg.items and nothing_left
-
-        if not_needed:
-            built[seg.id] = AgendaSegment(
+        if last is not None and (run.end is None or last >= run.end):
+            run.end, run.end_in = last, seg.id
+        if frame.opened is None and not body and not seg.items and nothing_left:
+            return AgendaSegment(
                 seg,
-                _local(meeting, s_start),
-                _local(meeting, s_end),
+                _local(meeting, frame.scheduled_start),
+                _local(meeting, frame.scheduled_end),
                 True,
                 [],
                 remarks=[
@@ -440,96 +600,116 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
                 ],
                 status="not-needed",
             )
-            continue
+    built = _meeting_end(p, seg, frame, items, body, last, window_start, window_end, after, run)
+    if not_taken:
+        built.not_taken = not_taken
+        built.remarks.append(_not_taken_remark(not_taken))
+    return built
 
-        if adjourned is not None and recorded_adjournment:
-            end = adjourned
-            notes.append(
-                (
-                    N_("Adjourned at {time} (scheduled end {scheduled})"),
-                    {"time": _local(meeting, adjourned), "scheduled": _local(meeting, s_end)},
-                )
+
+def _meeting_end(
+    p: _Projection,
+    seg: Segment,
+    frame: _Frame,
+    items: list[AgendaItem],
+    body: list[AgendaItem],
+    last: datetime | None,
+    window_start: datetime,
+    window_end: datetime,
+    after: list[Item],
+    run: _Run | None,
+) -> AgendaSegment:
+    """Step 4, the meeting's end: adjourned (the record), cut short by the next meeting
+    in its room, or after its last statement and its closing items; an overrun said."""
+    meeting = p.meeting
+    s_end = frame.scheduled_end
+    notes = frame.notes
+    adjourned = frame.adjourned
+    if adjourned is not None and frame.recorded_adjournment:
+        end = adjourned
+        notes.append(
+            (
+                N_("Adjourned at {time} (scheduled end {scheduled})"),
+                {"time": _local(meeting, adjourned), "scheduled": _local(meeting, s_end)},
             )
-        else:
-            end = max(s_end, (last or window_start) + _minutes(after))
-        cut_short = cut is not None and cut < end
-        if cut is not None and cut_short:
-            end = cut
-            notes.append(
-                (
-                    N_("Ends at {time}: the next meeting in its room opened"),
-                    {"time": _local(meeting, end)},
-                )
-            )
-        overrun = end > s_end and adjourned is None
-        if overrun:
-            notes.append(
-                (
-                    N_("Overruns (projected): ends about {time}, scheduled {scheduled}"),
-                    {"time": _local(meeting, end), "scheduled": _local(meeting, s_end)},
-                )
-            )
-        tail: list[AgendaItem] = []
-        back = end
-        for it in reversed(after):
-            prev = back - timedelta(minutes=it.minutes or 0)
-            tail.insert(0, AgendaItem(prev, back, it.kind, it.label, True, item=it))
-            back = prev
-        body.sort(key=lambda i: i.start)
-        if run is not None:
-            slot = next((i for i in seg.items if i.kind == "list"), None)
-            label = slot.label if slot else run.lst.title
-            body.insert(
-                0,
-                AgendaItem(
-                    window_start, max(window_start, window_end), "list", label, True, item=slot
-                ),
-            )
-        room_free[seg.room] = end
-        status = "adjourned" if recorded_adjournment else ("open" if opened else "scheduled")
-        everything = items + body + tail
-        if cut_short:
-            for entry in everything:
-                entry.start, entry.end = min(entry.start, end), min(entry.end, end)
-        built[seg.id] = AgendaSegment(
-            seg,
-            _local(meeting, start),
-            _local(meeting, end),
-            (opened is None and late) or overrun or cut_short,
-            everything,
-            remarks=notes,
-            status=status,
-            late_start=late,
-            overrun=overrun,
-            early_end=cut_short,
         )
+    else:
+        end = max(s_end, (last or window_start) + _minutes(after))
+    cut = frame.cut
+    cut_short = cut is not None and cut < end
+    if cut is not None and cut_short:
+        end = cut
+        notes.append(
+            (
+                N_("Ends at {time}: the next meeting in its room opened"),
+                {"time": _local(meeting, end)},
+            )
+        )
+    overrun = end > s_end and adjourned is None
+    if overrun:
+        notes.append(
+            (
+                N_("Overruns (projected): ends about {time}, scheduled {scheduled}"),
+                {"time": _local(meeting, end), "scheduled": _local(meeting, s_end)},
+            )
+        )
+    tail: list[AgendaItem] = []
+    back = end
+    for it in reversed(after):
+        prev = back - timedelta(minutes=it.minutes or 0)
+        tail.insert(0, AgendaItem(prev, back, it.kind, it.label, True, item=it))
+        back = prev
+    body.sort(key=lambda i: i.start)
+    if run is not None:
+        slot = next((i for i in seg.items if i.kind == "list"), None)
+        label = slot.label if slot else run.lst.title
+        body.insert(
+            0,
+            AgendaItem(window_start, max(window_start, window_end), "list", label, True, item=slot),
+        )
+    p.room_free[seg.room] = end
+    status = (
+        "adjourned" if frame.recorded_adjournment else ("open" if frame.opened else "scheduled")
+    )
+    everything = items + body + tail
+    if cut_short:
+        for entry in everything:
+            entry.start, entry.end = min(entry.start, end), min(entry.end, end)
+    return AgendaSegment(
+        seg,
+        _local(meeting, frame.start),
+        _local(meeting, end),
+        (frame.opened is None and frame.late) or overrun or cut_short,
+        everything,
+        remarks=notes,
+        status=status,
+        late_start=frame.late,
+        overrun=overrun,
+        early_end=cut_short,
+    )
 
+
+def _not_reached(p: _Projection) -> list[Overflow]:
+    """The speakers no meeting reaches, list by list, and the limit that would fit them."""
     overflow: list[Overflow] = []
-    for run in runs.values():
+    for run in p.runs.values():
         lost = list(run.statements) + [r for _, r in run.replies]
         if lost:
             announced = announced_limit(run.available, run.waiting)
             overflow.append(Overflow(run.lst.id, lost, announced, run.waiting))
+    return overflow
 
-    overflowing = {o.list_id for o in overflow}
-    for seg in meeting.segments:
-        if seg.kind == "closing-plenary":
-            built[seg.id] = _closing(
-                meeting,
-                seg,
-                built,
-                runs,
-                overflowing,
-                record.meeting_state(seg.id),
-                now_u if live else None,
-            )
 
-    segments = sorted(built.values(), key=_segment_order)
+def _in_venue_time(p: _Projection, overflow: list[Overflow]) -> Agenda:
+    meeting = p.meeting
+    segments = sorted(p.built.values(), key=_segment_order)
     for a in segments:
         for entry in a.items:
             entry.start, entry.end = _local(meeting, entry.start), _local(meeting, entry.end)
-    for sid, p in placements.items():
-        placements[sid] = Placement(_local(meeting, p.start), _local(meeting, p.end), p.segment_id)
+    placements = {
+        sid: Placement(_local(meeting, pl.start), _local(meeting, pl.end), pl.segment_id)
+        for sid, pl in p.placements.items()
+    }
     return Agenda(meeting, segments, overflow, placements)
 
 
@@ -567,7 +747,7 @@ def _closing(
     """
     assert seg.after_list is not None
     if state.opened_at is not None:
-        return _closing_held(meeting, seg, built, runs, state)
+        return _closing_held(meeting, seg, built, runs, state, now)
     if seg.after_list in overflowing:
         return AgendaSegment(
             seg,
@@ -670,13 +850,54 @@ def _closing(
 
 def _closing_items(seg: Segment, start: datetime) -> tuple[list[AgendaItem], datetime]:
     """The closing plenary's items one after the other from ``start``, and its end."""
-    items: list[AgendaItem] = []
-    cursor = start
-    for it in seg.items:
-        nxt = cursor + timedelta(minutes=it.minutes or 0)
-        items.append(AgendaItem(cursor, nxt, it.kind, it.label, True, item=it))
-        cursor = nxt
+    items, cursor, _ = _lay_items(seg, len(seg.items), start, [], now=None, adjourned=None)
     return items, cursor
+
+
+def _lay_items(
+    seg: Segment,
+    count: int,
+    start: datetime,
+    given: list[ItemState],
+    *,
+    now: datetime | None,
+    adjourned: datetime | None,
+) -> tuple[list[AgendaItem], datetime, list[Item]]:
+    """The first ``count`` items of a meeting from ``start``: an item given (run with
+    `next`) at its recorded times, one being given until the later of its limit and
+    ``now`` (the clock, while the meeting runs), the others one after the other (from
+    ``now`` at the earliest once items are being given). After a recorded adjournment,
+    an item not taken is left out and returned apart. Returns the items, the end of
+    the last, and those not taken."""
+    states = {g.index: g for g in given}
+    items: list[AgendaItem] = []
+    not_taken: list[Item] = []
+    cursor = start
+    for i, it in enumerate(seg.items[:count]):
+        length = timedelta(minutes=it.minutes or 0)
+        g = states.get(i)
+        if g is not None:
+            begin = _utc(g.started_at)
+            if g.ended_at is not None:
+                end, projected = _utc(g.ended_at), False
+            else:
+                end, projected = max(now or begin, begin + length), True
+        else:
+            begin = max(cursor, now) if now is not None and states else cursor
+            end, projected = begin + length, True
+            if adjourned is not None and begin >= _utc(adjourned):
+                not_taken.append(it)
+                continue
+        items.append(AgendaItem(begin, end, it.kind, it.label, projected, item=it))
+        cursor = max(cursor, end)
+    return items, cursor, not_taken
+
+
+def _not_taken_remark(items: list[Item]) -> Remark:
+    return (
+        N_("Not taken before the adjournment: {items}"),
+        {"items": "; ".join(it.label for it in items)},
+    )
 
 
 def _closing_held(
@@ -685,12 +906,21 @@ def _closing_held(
     built: dict[str, AgendaSegment],
     runs: dict[str, _Run],
     state: MeetingState,
+    now: datetime | None,
 ) -> AgendaSegment:
     """The closing plenary as the record has it: opened, and perhaps adjourned."""
     assert state.opened_at is not None and seg.after_list is not None
     start = _utc(state.opened_at)
-    items, cursor = _closing_items(seg, start)
-    end = _utc(state.adjourned_at) if state.adjourned_at else cursor
+    adjourned = _utc(state.adjourned_at) if state.adjourned_at else None
+    items, cursor, not_taken = _lay_items(
+        seg,
+        len(seg.items),
+        start,
+        state.items,
+        now=now if adjourned is None else None,
+        adjourned=adjourned,
+    )
+    end = adjourned or cursor
     for lst_seg in runs[seg.after_list].segments:
         a = built[lst_seg.id]
         if (
@@ -704,6 +934,8 @@ def _closing_held(
     remarks: list[Remark] = [(N_("Opened at {time}"), {"time": _local(meeting, start)})]
     if state.adjourned_at:
         remarks.append((N_("Adjourned at {time}"), {"time": _local(meeting, end)}))
+    if not_taken:
+        remarks.append(_not_taken_remark(not_taken))
     return AgendaSegment(
         seg,
         _local(meeting, start),
@@ -712,6 +944,7 @@ def _closing_held(
         items,
         remarks=remarks,
         status=status,
+        not_taken=not_taken,
     )
 
 

@@ -147,11 +147,32 @@ class ListState(RecordModel):
         return self
 
 
+class ItemState(RecordModel):
+    """A fixed item of a meeting's programme (the Secretary-General's statement at the
+    opening) as `next` ran it: ``index`` among the meeting's items (0-based)."""
+
+    index: int = Field(ge=0, le=1000)
+    started_at: Time
+    ended_at: Time | None = None
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Self:
+        if self.ended_at is not None and self.ended_at < self.started_at:
+            raise ValueError("an item ends before it starts")
+        return self
+
+
+def _no_items() -> list[ItemState]:
+    return []
+
+
 class MeetingState(RecordModel):
-    """When a meeting (a segment) actually opened and was adjourned."""
+    """When a meeting (a segment) actually opened and was adjourned, and the times of
+    its fixed items."""
 
     opened_at: Time | None = None
     adjourned_at: Time | None = None
+    items: builtins.list[ItemState] = Field(default_factory=_no_items, max_length=1000)
 
     @model_validator(mode="after")
     def _in_order(self) -> Self:
@@ -277,6 +298,7 @@ class Record(RecordModel):
         times += [ls.closed_at for ls in self.lists.values() if ls.closed_at]
         for ms in self.meetings.values():
             times += [t for t in (ms.opened_at, ms.adjourned_at) if t]
+            times += [t for it in ms.items for t in (it.started_at, it.ended_at) if t]
         return max(times, default=None)
 
     def check_clock(self, now: datetime) -> Self:
@@ -358,6 +380,9 @@ def dump_record(record: Record) -> bytes:
                 del entry[key]
     if data.get("next_participant") == 1:
         del data["next_participant"]
+    for state in data.get("meetings", {}).values():
+        if state.get("items") == []:
+            del state["items"]
     for state in data["lists"].values():
         if state.get("closed") is False:
             del state["closed"]

@@ -866,10 +866,20 @@ def status_lines(data: dict[str, Any], lang: Lang | None = None) -> list[str]:
     cur = data["current"]
     if cur is None:
         lines.append(lang._("Nobody is speaking in {list!r}.").format(list=data["list"]))
-    else:
+    elif cur["kind"] == "item":
+        lines.append(
+            lang._("Speaking: {speaker} ({item})").format(
+                speaker=printable(cur["delegation"]), item=printable(cur["title"] or "")
+            )
+            if cur["title"]
+            else lang._("Speaking: {item}").format(item=printable(cur["delegation"]))
+        )
+    if cur is not None:
         who = speaker_who(lang, cur)
         deleg = speaker_delegation(lang, cur)
-        if who:
+        if cur["kind"] == "item":
+            pass  # said above
+        elif who:
             lines.append(
                 lang._("Speaking: {id} {delegation} - {speaker}").format(
                     id=cur["id"], delegation=deleg, speaker=who
@@ -900,7 +910,18 @@ def status_lines(data: dict[str, Any], lang: Lang | None = None) -> list[str]:
     if data["next"]:
         lines.append(
             lang._("Next: {speakers}").format(
-                speakers=lang.join(f"{n['id']} {speaker_delegation(lang, n)}" for n in data["next"])
+                speakers=lang.join(
+                    printable(n["delegation"])
+                    if n["kind"] == "item"
+                    else f"{n['id']} {speaker_delegation(lang, n)}"
+                    for n in data["next"]
+                )
+            )
+        )
+    elif data.get("continues"):
+        lines.append(
+            lang._("Nobody else is called in this meeting: {continues}").format(
+                continues=data["continues"]
             )
         )
     elif data.get("then"):

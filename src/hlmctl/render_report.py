@@ -65,8 +65,49 @@ def _label(lang: Lang, meeting: Meeting, dimension: str, row: dict[str, Any]) ->
 
 
 def summary_line(lang: Lang, data: dict[str, Any]) -> str:
+    """Statements and rights of reply counted apart: a reply is not a statement."""
     n = len(data["statements"])
-    return lang.n_("{n} statement was delivered.", "{n} statements were delivered.", n)
+    line = lang.n_("{n} statement was delivered.", "{n} statements were delivered.", n)
+    replies = len(data["replies"])
+    if replies:
+        line += " " + lang.n_(
+            "{n} right of reply was exercised.", "{n} rights of reply were exercised.", replies
+        )
+    return line
+
+
+def _total_line(lang: Lang, label: str, row: dict[str, Any]) -> str:
+    line = lang.n_(
+        "{label}: {n} statement, {time}; overruns: {overruns} {over}",
+        "{label}: {n} statements, {time}; overruns: {overruns} {over}",
+        row["statements"],
+        label=label,
+        time=format_duration(row["seconds"]),
+        overruns=row["overruns"],
+        over=_over(row["overrun_seconds"]),
+    ).rstrip()
+    if row["replies"]:
+        line += lang.n_(
+            "; {n} right of reply, {time}",
+            "; {n} rights of reply, {time}",
+            row["replies"],
+            time=format_duration(row["reply_seconds"]),
+        )
+    return line
+
+
+def _item_line(lang: Lang, meeting: Meeting, n: int, i: dict[str, Any]) -> str:
+    """A fixed item given: "1. Statement by the Secretary-General (Secretary-General);
+    started 13 May 09:13; spoke 12:30 of 12:00 (+0:30)"."""
+    item = meeting.segment(i["segment"]).items[i["index"]]
+    over = _over(i["over_seconds"])
+    return lang._("{n}. {label}; started {started}; spoke {spoken} of {limit}").format(
+        n=n,
+        label=lang.text(item.label, item.label_fr),
+        started=_started(lang, i["started_at"]),
+        spoken=format_duration(i["spoken_seconds"]),
+        limit=format_duration(i["limit_seconds"]),
+    ) + (f" ({over})" if over else "")
 
 
 def _absences(lang: Lang, s: dict[str, Any]) -> str:
@@ -137,22 +178,31 @@ def table(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> None:
         Column(lang._("Limit"), drop=3, justify="right"),
         Column(lang._("Over"), drop=4, justify="right"),
     ]
-    rows = [
-        [
-            s["id"],
-            s["list"],
-            printable(_who(lang, s)),
-            lang.level(meeting, s["level"]),
-            _started(lang, s["started_at"]),
-            format_duration(s["spoken_seconds"] or 0),
-            format_duration(s["limit_seconds"]),
-            _over(s["over_seconds"]),
+    for title, given in (
+        (lang._("Statements"), data["statements"]),
+        (lang._("Rights of reply"), data["replies"]),
+    ):
+        rows = [
+            [
+                s["id"],
+                s["list"],
+                printable(_who(lang, s)),
+                lang.level(meeting, s["level"]),
+                _started(lang, s["started_at"]),
+                format_duration(s["spoken_seconds"] or 0),
+                format_duration(s["limit_seconds"]),
+                _over(s["over_seconds"]),
+            ]
+            for s in given
         ]
-        for s in data["statements"]
-    ]
-    styles = ["red" if s["over_seconds"] > 0 else "" for s in data["statements"]]
-    if rows:
-        con.print(fitted_table(env, lang._("Statements"), columns, rows, styles))
+        styles = ["red" if s["over_seconds"] > 0 else "" for s in given]
+        if rows:
+            con.print(fitted_table(env, title, columns, rows, styles))
+    if data["items"]:
+        con.print(Text(lang._("Items of the programme"), style="bold"))
+        for n, i in enumerate(data["items"], start=1):
+            line = _item_line(lang, meeting, n, i)
+            con.print(Text(printable(line), style="red" if i["over_seconds"] > 0 else ""))
     for key, title in DIMENSIONS:
         cols = [
             Column("", wrap=True, min_width=12),
@@ -160,6 +210,8 @@ def table(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> None:
             Column(lang._("Time"), justify="right"),
             Column(lang._("Overruns"), drop=2, justify="right"),
             Column(lang._("Over by"), drop=1, justify="right"),
+            Column(lang._("Replies"), drop=3, justify="right"),
+            Column(lang._("Reply time"), drop=4, justify="right"),
         ]
         body = [
             [
@@ -168,6 +220,8 @@ def table(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> None:
                 format_duration(row["seconds"]),
                 str(row["overruns"]),
                 _over(row["overrun_seconds"]),
+                str(row["replies"]),
+                format_duration(row["reply_seconds"]) if row["replies"] else "",
             ]
             for row in data["totals"][key]
         ]
@@ -212,47 +266,42 @@ def text(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> None:
     out = env.stdout
     out.write(printable(lang._("Report: {title}").format(title=data["meeting"]["title"])) + "\n")
     out.write(summary_line(lang, data) + "\n")
-    if data["statements"]:
-        out.write("\n" + lang._("Statements") + "\n")
-    for n, s in enumerate(data["statements"], start=1):
-        over = _over(s["over_seconds"])
-        out.write(
-            printable(
-                lang._(
-                    "{n}. {id} {who} ({level}); started {started}; spoke {spoken} of {limit}"
-                ).format(
-                    n=n,
-                    id=s["id"],
-                    who=_who(lang, s),
-                    level=lang.level(meeting, s["level"]),
-                    started=_started(lang, s["started_at"]),
-                    spoken=format_duration(s["spoken_seconds"] or 0),
-                    limit=format_duration(s["limit_seconds"]),
+    for title, given in (
+        (lang._("Statements"), data["statements"]),
+        (lang._("Rights of reply"), data["replies"]),
+    ):
+        if given:
+            out.write("\n" + title + "\n")
+        for n, s in enumerate(given, start=1):
+            over = _over(s["over_seconds"])
+            out.write(
+                printable(
+                    lang._(
+                        "{n}. {id} {who} ({level}); started {started}; spoke {spoken} of {limit}"
+                    ).format(
+                        n=n,
+                        id=s["id"],
+                        who=_who(lang, s),
+                        level=lang.level(meeting, s["level"]),
+                        started=_started(lang, s["started_at"]),
+                        spoken=format_duration(s["spoken_seconds"] or 0),
+                        limit=format_duration(s["limit_seconds"]),
+                    )
+                    + (f" ({over})" if over else "")
                 )
-                + (f" ({over})" if over else "")
+                + "\n"
             )
-            + "\n"
-        )
+    if data["items"]:
+        out.write("\n" + lang._("Items of the programme") + "\n")
+    for n, i in enumerate(data["items"], start=1):
+        out.write(printable(_item_line(lang, meeting, n, i)) + "\n")
     for key, title in DIMENSIONS:
         rows = data["totals"][key]
         if not rows:
             continue
         out.write("\n" + lang._(title) + "\n")
         for row in rows:
-            out.write(
-                printable(
-                    lang.n_(
-                        "{label}: {n} statement, {time}; overruns: {overruns} {over}",
-                        "{label}: {n} statements, {time}; overruns: {overruns} {over}",
-                        row["statements"],
-                        label=_label(lang, meeting, key, row),
-                        time=format_duration(row["seconds"]),
-                        overruns=row["overruns"],
-                        over=_over(row["overrun_seconds"]),
-                    ).rstrip()
-                )
-                + "\n"
-            )
+            out.write(printable(_total_line(lang, _label(lang, meeting, key, row), row)) + "\n")
     if data["not_spoken"]:
         out.write("\n" + lang._("Inscribed but did not speak") + "\n")
         for s in data["not_spoken"]:
@@ -285,24 +334,41 @@ def markdown(env: Env, meeting: Meeting, data: dict[str, Any], lang: Lang) -> No
         lang._("Limit"),
         lang._("Over"),
     ]
-    out.write("### " + lang._("Statements") + f"\n\n| {' | '.join(heads)} |\n")
-    out.write("|---|---|---|---|---|---|---|\n")
-    for n, s in enumerate(data["statements"], start=1):
-        out.write(
-            f"| {n} | {md(_who(lang, s))} | {md(lang.level(meeting, s['level']))} | "
-            f"{_started(lang, s['started_at'])} | "
-            f"{format_duration(s['spoken_seconds'] or 0)} | "
-            f"{format_duration(s['limit_seconds'])} | {_over(s['over_seconds'])} |\n"
-        )
+    for n_section, (title, given) in enumerate(
+        ((lang._("Statements"), data["statements"]), (lang._("Rights of reply"), data["replies"]))
+    ):
+        if n_section and not given:
+            continue
+        out.write(("\n" if n_section else "") + f"### {title}\n\n| {' | '.join(heads)} |\n")
+        out.write("|---|---|---|---|---|---|---|\n")
+        for n, s in enumerate(given, start=1):
+            out.write(
+                f"| {n} | {md(_who(lang, s))} | {md(lang.level(meeting, s['level']))} | "
+                f"{_started(lang, s['started_at'])} | "
+                f"{format_duration(s['spoken_seconds'] or 0)} | "
+                f"{format_duration(s['limit_seconds'])} | {_over(s['over_seconds'])} |\n"
+            )
+    if data["items"]:
+        out.write("\n### " + lang._("Items of the programme") + "\n\n")
+        for n, i in enumerate(data["items"], start=1):
+            out.write(f"- {md(_item_line(lang, meeting, n, i))}\n")
     for key, title in DIMENSIONS:
-        cols = [lang._("Statements"), lang._("Time"), lang._("Overruns"), lang._("Over by")]
+        cols = [
+            lang._("Statements"),
+            lang._("Time"),
+            lang._("Overruns"),
+            lang._("Over by"),
+            lang._("Replies"),
+            lang._("Reply time"),
+        ]
         out.write("\n### " + lang._(title) + f"\n\n| | {' | '.join(cols)} |\n")
-        out.write("|---|---|---|---|---|\n")
+        out.write("|---|---|---|---|---|---|---|\n")
         for row in data["totals"][key]:
+            reply_time = format_duration(row["reply_seconds"]) if row["replies"] else ""
             out.write(
                 f"| {md(_label(lang, meeting, key, row))} | {row['statements']} | "
                 f"{format_duration(row['seconds'])} | {row['overruns']} | "
-                f"{_over(row['overrun_seconds'])} |\n"
+                f"{_over(row['overrun_seconds'])} | {row['replies']} | {reply_time} |\n"
             )
     if data["not_spoken"]:
         out.write("\n### " + lang._("Inscribed but did not speak") + "\n\n")

@@ -1,5 +1,6 @@
 """After the meeting: who spoke, for how long, against which limit, and the balance
-by list, level of representation, category and regional group."""
+by list, level of representation, category and regional group. Rights of reply are
+counted apart from statements (a reply is not a statement of the list)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from hlmctl import delegations
-from hlmctl.meeting import Meeting
+from hlmctl.meeting import Item, Meeting
 from hlmctl.projection import Agenda, limit_seconds, project
 from hlmctl.record import Record, Speaker
 
@@ -32,6 +33,8 @@ class Total:
     seconds: float = 0.0
     overruns: int = 0
     overrun_seconds: float = 0.0
+    replies: int = 0
+    reply_seconds: float = 0.0
 
 
 # The five regional groups of the General Assembly, in the order the UN lists them.
@@ -76,9 +79,30 @@ class ListSpread:
 
 
 @dataclass
+class ItemGiven:
+    """A fixed item of a meeting's programme as given (run with `next`)."""
+
+    segment: str
+    index: int
+    item: Item
+    started_at: datetime
+    ended_at: datetime
+
+    @property
+    def seconds(self) -> float:
+        return (self.ended_at - self.started_at).total_seconds()
+
+    @property
+    def limit(self) -> float:
+        return (self.item.minutes or 0) * 60
+
+
+@dataclass
 class Report:
     statements: list[Statement]
     not_spoken: list[Speaker]
+    replies: list[Statement] = field(default_factory=list)
+    items: list[ItemGiven] = field(default_factory=list)
     by: dict[str, list[Total]] = field(default_factory=dict)
     chairs: list[tuple[str, str, str]] = field(default_factory=list)
     panels: list[PanelBalance] = field(default_factory=list)
@@ -131,11 +155,11 @@ def balance(meeting: Meeting, record: Record) -> tuple[list[PanelBalance], list[
 def build(meeting: Meeting, record: Record, now: datetime) -> Report:
     spoken = [s for s in record.speakers if s.status == "spoken" and s.started_at is not None]
     spoken.sort(key=lambda s: s.started_at or now)
-    statements = [
-        Statement(s, s.spoken_seconds(now) or 0.0, limit_seconds(meeting, s)) for s in spoken
-    ]
+    given = [Statement(s, s.spoken_seconds(now) or 0.0, limit_seconds(meeting, s)) for s in spoken]
+    statements = [st for st in given if st.speaker.kind != "reply"]
+    replies = [st for st in given if st.speaker.kind == "reply"]
     not_spoken = [s for s in record.speakers if s.status in ("waiting", "withdrawn")]
-    report = Report(statements, not_spoken, agenda=project(meeting, record, now))
+    report = Report(statements, not_spoken, replies, agenda=project(meeting, record, now))
 
     def group(s: Speaker) -> str:
         return delegations.group_of(s.delegation)
@@ -156,7 +180,12 @@ def build(meeting: Meeting, record: Record, now: datetime) -> Report:
             if st.over > 0:
                 total.overruns += 1
                 total.overrun_seconds += st.over
-        report.by[name] = sorted(totals.values(), key=lambda t: -t.statements)
+        for st in replies:
+            key = key_of(st.speaker)
+            total = totals.setdefault(key, Total(key, label_of(key)))
+            total.replies += 1
+            total.reply_seconds += st.seconds
+        report.by[name] = sorted(totals.values(), key=lambda t: (-t.statements, -t.replies))
     for seg in meeting.segments:
         for person in seg.chairs:
             if person.delegation:
@@ -168,4 +197,13 @@ def build(meeting: Meeting, record: Record, now: datetime) -> Report:
                     )
                 )
     report.panels, report.spread = balance(meeting, record)
+    for seg in meeting.segments:
+        for done in record.meeting_state(seg.id).items:
+            if done.ended_at is not None and done.index < len(seg.items):
+                report.items.append(
+                    ItemGiven(
+                        seg.id, done.index, seg.items[done.index], done.started_at, done.ended_at
+                    )
+                )
+    report.items.sort(key=lambda i: i.started_at)
     return report

@@ -449,7 +449,7 @@ def import_rows(
             raise InputError(f"row {number}: {exc.message}") from None
         lst = meeting.speaker_list(speaker.list)
         if speaker.kind == "reply" and speaker.meeting is None:
-            from hlmctl.live import reply_meeting
+            from hlmctl.projection import reply_meeting
 
             speaker.meeting = reply_meeting(meeting, lst.id, speaker.inscribed_at)
         if speaker.kind == "statement" and speaker.minutes == lst.limit_minutes(

@@ -14,11 +14,12 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from hlmctl.clock import format_duration
 from hlmctl.live import status
+from hlmctl.projection import project
 from hlmctl.render import console, printable
 
 if TYPE_CHECKING:
@@ -27,10 +28,12 @@ if TYPE_CHECKING:
     from hlmctl.context import Env
     from hlmctl.i18n import Lang
     from hlmctl.meeting import Meeting
+    from hlmctl.projection import Agenda
     from hlmctl.record import Record
     from hlmctl.store import RecordStore
 
 Phase = Literal["normal", "amber", "red", "over", "paused"]
+AGENDA_EVERY = timedelta(seconds=5)
 PHASES: tuple[Phase, ...] = ("normal", "amber", "red", "over", "paused")
 
 # A five-line font for the countdown, readable from the podium.
@@ -101,8 +104,10 @@ def frame(
     *,
     large: bool = False,
     lang: Lang | None = None,
+    agenda: Agenda | None = None,
 ) -> tuple[RenderableType, Phase | None]:
-    """The screen at ``now``, and the countdown's phase."""
+    """The screen at ``now``, and the countdown's phase (``agenda``: the projection
+    that says who is next, when the caller keeps one)."""
     from rich.align import Align
     from rich.console import Group
     from rich.panel import Panel
@@ -111,28 +116,36 @@ def frame(
     from hlmctl.i18n import english
 
     lang = lang or english()
-    st = status(meeting, record, list_id, now)
+    st = status(meeting, record, list_id, now, agenda=agenda)
     ph = phase(st.remaining_seconds, paused=st.paused, amber_seconds=meeting.rules.amber_seconds)
     lines: list[RenderableType] = []
-    if st.current is None:
+    if st.current is None and st.item is None:
         lines.append(Text(lang._("Nobody is speaking"), style="bold"))
     else:
-        cur = st.current
-        name = printable(lang.delegation(cur.delegation))
-        if cur.kind == "reply":
-            name = lang._("Right of reply: {delegation}").format(delegation=name)
-        lines.append(Text(name, style="bold"))
-        person = " ".join(x for x in (cur.courtesy, cur.name) if x)
-        who = ", ".join(printable(x) for x in (person, lang.title(cur.title, cur.courtesy)) if x)
-        if who:
-            lines.append(Text(who))
-        if cur.on_behalf_of:
-            lines.append(
-                Text(
-                    lang._("on behalf of {group}").format(group=printable(cur.on_behalf_of)),
-                    style="italic",
+        if st.item is not None:  # a fixed item of the programme (the opening statements)
+            item = st.item.item
+            lines.append(Text(printable(item.speaker or item.label), style="bold"))
+            if item.speaker:
+                lines.append(Text(printable(lang.text(item.label, item.label_fr))))
+        else:
+            cur = st.current
+            assert cur is not None
+            name = printable(lang.delegation(cur.delegation))
+            if cur.kind == "reply":
+                name = lang._("Right of reply: {delegation}").format(delegation=name)
+            lines.append(Text(name, style="bold"))
+            person = " ".join(x for x in (cur.courtesy, cur.name) if x)
+            function = lang.title(cur.title, cur.courtesy)
+            who = ", ".join(printable(x) for x in (person, function) if x)
+            if who:
+                lines.append(Text(who))
+            if cur.on_behalf_of:
+                lines.append(
+                    Text(
+                        lang._("on behalf of {group}").format(group=printable(cur.on_behalf_of)),
+                        style="italic",
+                    )
                 )
-            )
         remaining = st.remaining_seconds or 0.0
         shown = countdown(remaining)
         label = (lang._("OVER TIME {time}") if ph == "over" else lang._("Remaining {time}")).format(
@@ -158,7 +171,10 @@ def frame(
             )
         )
     lines.append(Text(""))
-    if st.next:
+    if st.next_items:
+        names = lang.join(printable(i.item.speaker or i.item.label) for i in st.next_items)
+        lines.append(Text(lang._("Next: {speakers}").format(speakers=names), style="cyan"))
+    elif st.next:
         names = lang.join(printable(lang.delegation(s.delegation)) for s in st.next)
         lines.append(Text(lang._("Next: {speakers}").format(speakers=names), style="cyan"))
     body = Group(*[Align.center(line) for line in lines])
@@ -243,10 +259,18 @@ def run_timer(
             stack.enter_context(_keys())
         live = stack.enter_context(Live(console=con, screen=True, auto_refresh=False))
         last: Phase | None = None
+        # Who is next comes from the projection: made again when the record changes,
+        # and every AGENDA_SECONDS (it moves with the clock), not at every frame.
+        kept: tuple[Record, datetime, Agenda] | None = None
         try:
             while True:
                 now = datetime.now(meeting.tz) + offset
-                screen, ph = frame(meeting, follower.current(), list_id, now, large=True, lang=lang)
+                record = follower.current()
+                if kept is None or kept[0] is not record or now - kept[1] > AGENDA_EVERY:
+                    kept = (record, now, project(meeting, record, now))
+                screen, ph = frame(
+                    meeting, record, list_id, now, large=True, lang=lang, agenda=kept[2]
+                )
                 live.update(screen, refresh=True)
                 if bell and ph in ("red", "over") and last in ("normal", "amber"):
                     con.bell()

@@ -11,6 +11,7 @@ from hlmctl.projection import Agenda, AgendaSegment, Overflow, limit_minutes, li
 from hlmctl.record import Record, Speaker
 
 if TYPE_CHECKING:
+    from hlmctl.fixed_items import ItemCall
     from hlmctl.live import Status
     from hlmctl.report import Report, Total
 
@@ -119,6 +120,9 @@ def segment_view(meeting: Meeting, a: AgendaSegment) -> dict[str, Any]:
         "panelists": [_person(p) for p in seg.panelists],
         "source": seg.source,
         "note": a.note or seg.note,
+        "not_taken": [
+            {"kind": it.kind, "label": it.label, "speaker": it.speaker} for it in a.not_taken
+        ],
         "items": [
             {
                 "start": iso(i.start, meeting),
@@ -185,24 +189,78 @@ def agenda_view(
     }
 
 
+def item_view(meeting: Meeting, call: ItemCall, agenda: Agenda | None) -> dict[str, Any]:
+    """A fixed item of a meeting's programme (the Secretary-General's statement) in the
+    shape of a speaker object, so that `now`, the board and the caption show who speaks:
+    ``kind`` is ``item``, ``id`` null, ``delegation`` who gives it, ``title`` the item."""
+    item, state = call.item, call.state
+    shown = next(
+        (
+            i
+            for a in (agenda.segments if agenda else [])
+            if a.segment.id == call.segment.id
+            for i in a.items
+            if i.item is item
+        ),
+        None,
+    )
+    spoken = None
+    if state is not None and state.ended_at is not None:
+        spoken = round((state.ended_at - state.started_at).total_seconds(), 3)
+    status = "waiting" if state is None else ("spoken" if state.ended_at else "speaking")
+    return {
+        "id": None,
+        "list": None,
+        "position": None,
+        "delegation": item.speaker or item.label,
+        "category": None,
+        "level": None,
+        "courtesy": None,
+        "name": None,
+        "title": item.label if item.speaker else None,
+        "on_behalf_of": None,
+        "minutes": item.minutes,
+        "kind": "item",
+        "placed": False,
+        "status": status,
+        "inscribed_at": None,
+        "estimated_start": iso(shown.start, meeting) if shown and state is None else None,
+        "estimated_end": iso(shown.end, meeting) if shown and status != "spoken" else None,
+        "started_at": iso(state.started_at, meeting) if state else None,
+        "ended_at": iso(state.ended_at, meeting) if state else None,
+        "spoken_seconds": spoken,
+        "segment": call.segment.id,
+        "regional_group": None,
+        "absences": [],
+        "item": {"segment": call.segment.id, "index": call.item_index, "kind": item.kind},
+    }
+
+
 def status_view(
     meeting: Meeting, record: Record, st: Status, agenda: Agenda, *, groups: bool = True
 ) -> dict[str, Any]:
     def one(s: Speaker | None) -> dict[str, Any] | None:
         return speaker_view(meeting, record, s, agenda, groups=groups) if s else None
 
+    upcoming: list[dict[str, Any] | None]
+    if st.item is not None or st.next_items:
+        current = item_view(meeting, st.item, agenda) if st.item else None
+        upcoming = [item_view(meeting, i, agenda) for i in st.next_items]
+    else:
+        current, upcoming = one(st.current), [one(s) for s in st.next]
     return {
         "list": st.list_id,
-        "current": one(st.current),
+        "current": current,
         "elapsed_seconds": round(st.elapsed_seconds, 3) if st.elapsed_seconds is not None else None,
         "remaining_seconds": round(st.remaining_seconds, 3)
         if st.remaining_seconds is not None
         else None,
         "limit_seconds": st.limit_seconds,
         "paused": st.paused,
-        "next": [one(s) for s in st.next],
-        "ended": one(st.ended),
+        "next": upcoming,
+        "ended": item_view(meeting, st.ended_item, agenda) if st.ended_item else one(st.ended),
         "then": st.then,
+        "continues": st.continues,
     }
 
 
@@ -214,6 +272,8 @@ def _total(t: Total) -> dict[str, Any]:
         "seconds": round(t.seconds, 3),
         "overruns": t.overruns,
         "overrun_seconds": round(t.overrun_seconds, 3),
+        "replies": t.replies,
+        "reply_seconds": round(t.reply_seconds, 3),
     }
 
 
@@ -228,9 +288,32 @@ def report_view(meeting: Meeting, record: Record, report: Report) -> dict[str, A
             }
             for st in report.statements
         ],
+        "replies": [
+            {
+                **speaker_view(meeting, record, st.speaker, report.agenda),
+                "limit_seconds": st.limit,
+                "over_seconds": round(st.over, 3),
+            }
+            for st in report.replies
+        ],
         "totals": {name: [_total(t) for t in totals] for name, totals in report.by.items()},
         # One pass for the positions of all (speaker_view alone looks each one up).
         "not_spoken": speakers_view(meeting, record, report.not_spoken, report.agenda),
+        "items": [
+            {
+                "segment": i.segment,
+                "index": i.index,
+                "kind": i.item.kind,
+                "label": i.item.label,
+                "speaker": i.item.speaker,
+                "started_at": iso(i.started_at, meeting),
+                "ended_at": iso(i.ended_at, meeting),
+                "spoken_seconds": round(i.seconds, 3),
+                "limit_seconds": i.limit,
+                "over_seconds": round(i.seconds - i.limit, 3),
+            }
+            for i in report.items
+        ],
         "chairs": [
             {"segment": seg, "delegation": d, "regional_group": g} for seg, d, g in report.chairs
         ],

@@ -25,8 +25,9 @@ def now_view(meeting: Meeting, record: Record, list_id: str, at: datetime, upcom
     from hlmctl.projection import project
     from hlmctl.views import status_view
 
-    st = status(meeting, record, list_id, at, upcoming=upcoming)
-    return status_view(meeting, record, st, project(meeting, record, at))
+    agenda = project(meeting, record, at)
+    st = status(meeting, record, list_id, at, upcoming=upcoming, agenda=agenda)
+    return status_view(meeting, record, st, agenda)
 
 
 def agenda_view(meeting: Meeting, record: Record, day: str | None, at: datetime) -> Any:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from hlmctl.context import Env
     from hlmctl.live import Status
     from hlmctl.meeting import Meeting
+    from hlmctl.projection import Agenda
     from hlmctl.record import Record, Speaker
 
 ListArgument = Annotated[
@@ -61,6 +62,7 @@ def _show_status(
     now: datetime,
     fmt: NowFormat | None,
     lang: Language | None = None,
+    agenda: Agenda | None = None,
 ) -> None:
     from hlmctl import render
     from hlmctl.projection import project
@@ -68,7 +70,8 @@ def _show_status(
 
     kind = pick_format(env, fmt)
     # Only JSON shows the regional group (the table and text do not).
-    data = status_view(meeting, record, st, project(meeting, record, now), groups=kind == "json")
+    shown = agenda or project(meeting, record, now)
+    data = status_view(meeting, record, st, shown, groups=kind == "json")
     if kind == "json":
         render.write_json(env, data)
     elif kind == "table":
@@ -81,22 +84,56 @@ def _show_status(
 @handled
 def next_(
     ctx: typer.Context,
+    ref: Annotated[
+        str | None,
+        typer.Argument(
+            help="Call this waiting speaker (id or delegation) now: the meeting goes on "
+            "with it, wherever the projection had it.",
+            show_default=False,
+            autocompletion=complete.speaker_ids,
+        ),
+    ] = None,
     list_id: ListOption = None,
+    goes_on: Annotated[
+        bool,
+        typer.Option(
+            "--continue",
+            help="The meeting goes on: call the next speaker although the projection "
+            "has moved them to a later meeting.",
+        ),
+    ] = False,
     fmt: NowFormatOption = None,
     lang: LangOption = None,
 ) -> None:
-    """End the current statement and call the next speaker."""
+    """End the current statement and call the next speaker: the first the projection
+    places in the meeting in progress."""
     from hlmctl.live import next_speaker
+    from hlmctl.speakers import resolve_ref
 
     def apply(meeting: Meeting, record: Record, now: datetime) -> Status:
-        return next_speaker(meeting, record, meeting.speaker_list(list_id).id, now)
+        lid = meeting.speaker_list(list_id).id
+        chosen = None
+        if ref is not None:
+            chosen = resolve_ref(record, ref, list_id=lid, statuses=("waiting",))
+        return next_speaker(meeting, record, lid, now, goes_on=goes_on, chosen=chosen)
 
     def describe(st: Status) -> str:
         parts = []
+        if st.ended_item:
+            ended = st.ended_item
+            parts.append(
+                f"{ended.segment.id} item {ended.item_index + 1} ({ended.item.label}) ended"
+            )
+        if st.item:
+            parts.append(
+                f"{st.item.segment.id} item {st.item.item_index + 1} ({st.item.item.label}) called"
+            )
         if st.ended:
             parts.append(f"{st.ended.id} {st.ended.delegation} ended")
         if st.current:
             parts.append(f"{st.current.id} {st.current.delegation} called")
+        if goes_on or ref is not None:
+            parts.append("the meeting goes on")
         return "; ".join(parts)
 
     env, _, meeting, record, now, st = change(ctx, "next", apply, describe)
@@ -113,11 +150,14 @@ def now_(
 ) -> None:
     """Who speaks, elapsed and remaining time, who is next."""
     from hlmctl.live import status
+    from hlmctl.projection import project
 
     env, store, meeting, now = open_meeting(ctx, write=False)
     record = store.read_record(meeting)
     lst = meeting.speaker_list(list_id)
-    _show_status(env, meeting, record, status(meeting, record, lst.id, now), now, fmt, lang)
+    agenda = project(meeting, record, now)  # one projection for who is next and the times
+    st = status(meeting, record, lst.id, now, agenda=agenda)
+    _show_status(env, meeting, record, st, now, fmt, lang, agenda)
 
 
 @app.command()

@@ -279,9 +279,18 @@ class Store:
                 problems.append(f"speaker {s.id}: no category {s.category!r} in the meeting")
             if s.meeting is not None and s.meeting not in segments:
                 problems.append(f"speaker {s.id}: no meeting {s.meeting!r} in the meeting file")
-        for seg_id in record.meetings:
+        for seg_id, state in record.meetings.items():
             if seg_id not in segments:
                 problems.append(f"meetings.{seg_id}: no segment {seg_id!r} in the meeting file")
+            else:
+                fixed = [
+                    i for i, it in enumerate(meeting.segment(seg_id).items) if it.kind != "list"
+                ]
+                problems += [
+                    f"meetings.{seg_id}.items: no fixed item {given.index} in the meeting file"
+                    for given in state.items
+                    if given.index not in fixed
+                ]
         if problems:
             raise InvalidFileError(name, problems, what="record")
         return record
