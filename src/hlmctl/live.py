@@ -37,7 +37,7 @@ def status(
     if current is None:
         return Status(list_id, None, None, None, None, False, waiting)
     elapsed = current.spoken_seconds(now) or 0.0
-    limit = limit_seconds(meeting, current)
+    limit = limit_seconds(meeting, current, record)
     return Status(
         list_id, current, elapsed, limit - elapsed, limit, current.paused_at is not None, waiting
     )
@@ -158,6 +158,8 @@ def _end_statement(speaker: Speaker, now: datetime) -> None:
 def _call(meeting: Meeting, record: Record, speaker: Speaker, now: datetime) -> None:
     seg_id = meeting_for_call(meeting, record, speaker.list, now)
     _open_if_needed(meeting, record, seg_id, now)
+    speaker.limit_seconds = None
+    speaker.limit_seconds = limit_seconds(meeting, speaker, record)  # kept from now on
     speaker.status = "speaking"
     speaker.started_at = now
     speaker.ended_at = None
@@ -251,6 +253,7 @@ def absent(
     speaker.paused_at = None
     speaker.paused_seconds = 0
     speaker.meeting = None
+    speaker.limit_seconds = None  # given again when it is called
     speaker.absences.append(now)
     speaker.placed = True
     record.speakers.remove(speaker)

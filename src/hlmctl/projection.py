@@ -142,19 +142,36 @@ def speaker_label(speaker: Speaker) -> str:
     return text
 
 
-def limit_minutes(meeting: Meeting, speaker: Speaker) -> float:
+def limit_minutes(meeting: Meeting, speaker: Speaker, record: Record) -> float:
+    """A statement's time limit: the one it was given when called; else its own
+    (``--minutes``, a right of reply's); else the list's (``list_limit_minutes``)."""
+    if speaker.limit_seconds is not None:
+        return speaker.limit_seconds / 60
     if speaker.minutes is not None:
         return speaker.minutes
-    return meeting.speaker_list(speaker.list).limit_minutes(speaker.on_behalf_of)
+    return list_limit_minutes(meeting, record, speaker.list, speaker.on_behalf_of, speaker.category)
 
 
-def limit_seconds(meeting: Meeting, speaker: Speaker) -> float:
-    return limit_minutes(meeting, speaker) * 60
+def list_limit_minutes(
+    meeting: Meeting, record: Record, list_id: str, on_behalf_of: str | None, category: str
+) -> float:
+    """The list's limit for a statement called now: the President's last announcement
+    (``lists limit``), else the meeting file's (by group statement, by category)."""
+    announced = record.announced(list_id)
+    if announced is not None:
+        if on_behalf_of and announced.group_minutes is not None:
+            return announced.group_minutes
+        return announced.minutes
+    return meeting.speaker_list(list_id).limit_minutes(on_behalf_of, category)
+
+
+def limit_seconds(meeting: Meeting, speaker: Speaker, record: Record) -> float:
+    return limit_minutes(meeting, speaker, record) * 60
 
 
 def is_live(meeting: Meeting, now: datetime) -> bool:
     """The clock is on one of the meeting's days: project from now."""
-    return now.astimezone(meeting.tz).date() in meeting.meeting.days
+    return now.astimezone(meeting.tz).date() in meeting.held_days
 
 
 def _utc(value: datetime) -> datetime:
@@ -385,7 +402,7 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
             if s.status == "spoken" and s.ended_at is not None:
                 a_end, projected = _utc(s.ended_at), False
             else:
-                limit = limit_seconds(meeting, s)
+                limit = limit_seconds(meeting, s, record)
                 if live:
                     remaining = limit - (s.spoken_seconds(now) or 0.0)
                     a_end = max(now_u, now_u + timedelta(seconds=remaining))
@@ -408,7 +425,7 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
                 run.available.append(max(0.0, (window_end - cursor).total_seconds()))
                 while run.statements:
                     s = run.statements[0]
-                    length = timedelta(seconds=limit_seconds(meeting, s))
+                    length = timedelta(seconds=limit_seconds(meeting, s, record))
                     if cursor + length > window_end:
                         break
                     body.append(_item(cursor, cursor + length, s, True))
@@ -418,7 +435,7 @@ def project(meeting: Meeting, record: Record, now: datetime) -> Agenda:
             day_over = live and seg.date is not None and seg.date < today
             if adjourned is None and not never_held and not day_over and _last_of_day(run, seg):
                 for s in _replies_for(run, seg):
-                    length = timedelta(seconds=limit_seconds(meeting, s))
+                    length = timedelta(seconds=limit_seconds(meeting, s, record))
                     body.append(_item(cursor, cursor + length, s, True))
                     placements[s.id] = Placement(cursor, cursor + length, seg.id)
                     cursor += length

@@ -132,7 +132,8 @@ def build(meeting: Meeting, record: Record, now: datetime) -> Report:
     spoken = [s for s in record.speakers if s.status == "spoken" and s.started_at is not None]
     spoken.sort(key=lambda s: s.started_at or now)
     statements = [
-        Statement(s, s.spoken_seconds(now) or 0.0, limit_seconds(meeting, s)) for s in spoken
+        Statement(s, s.spoken_seconds(now) or 0.0, limit_seconds(meeting, s, record))
+        for s in spoken
     ]
     not_spoken = [s for s in record.speakers if s.status in ("waiting", "withdrawn")]
     report = Report(statements, not_spoken, agenda=project(meeting, record, now))

@@ -430,6 +430,8 @@ def import_rows(
     Rows that carry ``position`` (as ``speakers export`` writes them) keep the order
     of the file; other rows are inscribed one by one in protocol order.
     """
+    from hlmctl.projection import list_limit_minutes
+
     added: list[Speaker] = []
     skipped = 0
     # An export (rows with a position) keeps its order in a list that has no waiting
@@ -452,8 +454,8 @@ def import_rows(
             from hlmctl.live import reply_meeting
 
             speaker.meeting = reply_meeting(meeting, lst.id, speaker.inscribed_at)
-        if speaker.kind == "statement" and speaker.minutes == lst.limit_minutes(
-            speaker.on_behalf_of
+        if speaker.kind == "statement" and speaker.minutes == list_limit_minutes(
+            meeting, record, lst.id, speaker.on_behalf_of, speaker.category
         ):
             speaker.minutes = None  # the list's own limit, not one of its own
         inscribed.add(speaker)

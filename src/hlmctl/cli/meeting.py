@@ -183,8 +183,8 @@ def agenda(
             day = dt.date.fromisoformat(day).isoformat()
         except ValueError:
             raise InputError(f"--day: {day!r} is not a date (YYYY-MM-DD)") from None
-        if dt.date.fromisoformat(day) not in meeting.meeting.days:
-            days = ", ".join(d.isoformat() for d in meeting.meeting.days)
+        if dt.date.fromisoformat(day) not in meeting.held_days:
+            days = ", ".join(d.isoformat() for d in meeting.held_days)
             raise InputError(f"--day {day} is not a day of the meeting ({days})")
     record = store.read_record(meeting)
     result = project(meeting, record, now)
