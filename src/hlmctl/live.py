@@ -196,7 +196,7 @@ def pause(record: Record, list_id: str, now: datetime) -> Speaker:
     if current is None:
         raise InputError(f"nobody is speaking in list {list_id!r}: nothing to pause")
     if current.paused_at is not None:
-        raise InputError(f"{current.id} ({current.delegation}) is already paused")
+        raise NothingToDo(f"{current.id} ({current.delegation}) is already paused")
     _not_before(current, now)
     current.paused_at = now
     return current
@@ -204,8 +204,10 @@ def pause(record: Record, list_id: str, now: datetime) -> Speaker:
 
 def resume(record: Record, list_id: str, now: datetime) -> Speaker:
     current = record.current(list_id)
-    if current is None or current.paused_at is None:
-        raise InputError(f"no paused statement in list {list_id!r}: nothing to resume")
+    if current is None:
+        raise InputError(f"nobody is speaking in list {list_id!r}: nothing to resume")
+    if current.paused_at is None:
+        raise NothingToDo(f"{current.id} ({current.delegation}) is not paused: nothing to resume")
     _not_before(current, now)
     current.paused_seconds += max(0.0, (now - current.paused_at).total_seconds())
     current.paused_at = None

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from hlmctl import delegations
-from hlmctl.errors import InputError
+from hlmctl.errors import InputError, NothingToDo
 from hlmctl.meeting import Meeting
 from hlmctl.ordering import (
     insert_all_in_protocol_order,
@@ -239,10 +239,14 @@ def move(
 ) -> int:
     if sum(x is not None for x in (to, before, after)) != 1:
         raise InputError("move needs exactly one of --to, --before, --after")
+    waiting = record.waiting(speaker.list)
+    here = waiting.index(speaker) + 1
     if to is not None:
-        count = len(record.waiting(speaker.list))
+        count = len(waiting)
         if not 1 <= to <= count:
             raise InputError(f"--to {to} is not a position of the list (1 to {count})")
+        if to == here:
+            _same_place(speaker, here)
         place_at(record, speaker, to)
     else:
         anchor = before or after
@@ -251,12 +255,22 @@ def move(
             raise InputError("a speaker cannot be moved relative to itself")
         if anchor.list != speaker.list:
             raise InputError(f"{anchor.id} is in list {anchor.list!r}, not {speaker.list!r}")
+        there = waiting.index(anchor) + 1 if anchor in waiting else None
+        if there is not None and there == (here - 1 if after is not None else here + 1):
+            _same_place(speaker, here)
         place_relative(record, speaker, anchor, after=after is not None)
     from hlmctl.ordering import waiting_position
 
     position = waiting_position(record, speaker)
     assert position is not None
     return position
+
+
+def _same_place(speaker: Speaker, position: int) -> None:
+    raise NothingToDo(
+        f"{speaker.id} ({speaker.delegation}) is already at position {position} of "
+        f"{speaker.list}: nothing to move"
+    )
 
 
 def swap_speakers(record: Record, a: Speaker, b: Speaker) -> None:
@@ -296,10 +310,12 @@ EXPORT_ONLY = (
     "limit_minutes",
     "regional_group",
     "absences",
+    "limit_seconds",
 )
 
 
 STATUSES = ("waiting", "speaking", "spoken", "withdrawn")
+MAX_ROW_PROBLEMS = 50  # an import names this many bad rows, then says how many more
 KINDS = ("statement", "reply")
 
 
@@ -425,7 +441,8 @@ def _times(value: Any, column: str, meeting: Meeting) -> list[datetime]:
 def import_rows(
     meeting: Meeting, record: Record, rows: list[tuple[int, Mapping[str, Any]]], now: datetime
 ) -> tuple[list[Speaker], int]:
-    """All or nothing: the first bad row refuses the whole import, naming it.
+    """All or nothing: a bad row refuses the whole import; every bad row is named
+    (up to ``MAX_ROW_PROBLEMS``, then how many more), in one line.
 
     Rows that carry ``position`` (as ``speakers export`` writes them) keep the order
     of the file; other rows are inscribed one by one in protocol order.
@@ -440,7 +457,17 @@ def import_rows(
     busy = {s.list for s in record.speakers if s.status == "waiting"}
     inscribed = Inscribed(record)
     placing: list[tuple[Speaker, bool]] = []  # (speaker, at the end)
+    problems: list[str] = []
+    unknown_seen: set[str] = set()
     for number, row in rows:
+        # An unknown column is named once, at the first row that has it.
+        unknown = [k for k in row if k not in IMPORT_FIELDS and k not in EXPORT_ONLY]
+        if unknown:
+            fresh = [k for k in unknown if k not in unknown_seen]
+            unknown_seen.update(unknown)
+            if fresh:
+                problems.append(f"row {number}: unknown column {fresh[0]!r}")
+            continue
         try:
             req = row_to_inscription(row, meeting)
             if req is None:
@@ -448,7 +475,8 @@ def import_rows(
                 continue
             speaker = build_speaker(meeting, record, req, now, inscribed)
         except InputError as exc:
-            raise InputError(f"row {number}: {exc.message}") from None
+            problems.append(f"row {number}: {exc.message}")
+            continue
         lst = meeting.speaker_list(speaker.list)
         if speaker.kind == "reply" and speaker.meeting is None:
             from hlmctl.live import reply_meeting
@@ -461,8 +489,14 @@ def import_rows(
         inscribed.add(speaker)
         placing.append((speaker, (from_export and speaker.list not in busy) or speaker.placed))
         added.append(speaker)
+    if problems:
+        shown = "; ".join(problems[:MAX_ROW_PROBLEMS])
+        more = len(problems) - MAX_ROW_PROBLEMS
+        count = f"{len(problems)} bad rows: " if len(problems) > 1 else ""
+        tail = f"; and {more} more bad rows" if more > 0 else ""
+        raise InputError(f"{count}{shown}{tail}")
     if not added:
-        raise InputError("nothing to import: the file has no waiting speaker")
+        raise NothingToDo("nothing to import: the file has no waiting speaker")
     # The rows only look the record up, never its order: place them all at once, as
     # one by one.
     insert_all_in_protocol_order(meeting, record, placing)
