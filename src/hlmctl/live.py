@@ -321,6 +321,8 @@ def add_reply(
     list_id: str,
     now: datetime,
     category: str | None = None,
+    *,
+    force: bool = False,
 ) -> Speaker:
     """A right of reply under decision 34/401 (limits from the meeting file)."""
     from hlmctl import delegations
@@ -329,7 +331,7 @@ def add_reply(
 
     text = clean_text("delegation", typed, required=True)
     assert text is not None
-    delegation, cat = resolve_delegation(meeting, text, category)
+    delegation, cat = resolve_delegation(meeting, text, category, force=force)
     seg_id = reply_meeting(meeting, list_id, now)
     key = delegations.normalize(delegation)
     earlier = [
