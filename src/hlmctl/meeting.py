@@ -532,7 +532,23 @@ def _cross_problems_of_parts(data: dict[str, object]) -> list[tuple[Loc, str]]:
         segments=segments,
     )
     # An entry that failed its own validation still exists: references to it stand.
-    return _cross_problems(stand_in, seg_index=_ids(raw_segments), list_index=_ids(raw_lists))
+    problems = _cross_problems(stand_in, seg_index=_ids(raw_segments), list_index=_ids(raw_lists))
+    # ... and its category limits still name categories (a valid list is checked above).
+    category_ids = {c.id for c in stand_in.categories}
+    for i, raw in enumerate(raw_lists):
+        limits = raw.get("category_minutes") if isinstance(raw, dict) else None
+        if _valid(SpeakerList, raw) is not None or not isinstance(limits, dict):
+            continue
+        for cat in limits:
+            if cat not in category_ids:
+                problems.append(
+                    (
+                        ("lists", i, "category_minutes", str(cat)),
+                        f"{cat!r} is not a category of this meeting "
+                        f"({', '.join(sorted(category_ids))})",
+                    )
+                )
+    return problems
 
 
 def _ids(raw: list[object]) -> dict[str, int]:
