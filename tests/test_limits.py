@@ -97,6 +97,7 @@ def test_the_same_limit_again_is_nothing_to_do(hlm: Path, isolated: Path) -> Non
         (("lists", "limit", "plenary", "nan"), "more than 0"),
         (("lists", "limit", "plenary", "600"), "longer than the time"),
         (("lists", "limit", "nowhere", "3"), "unknown list"),
+        (("lists", "limit"), "needs MINUTES"),
         (("lists", "limit", "plenary", "3", "--group", "-1"), "more than 0"),
     ],
 )

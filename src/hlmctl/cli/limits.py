@@ -21,14 +21,21 @@ if TYPE_CHECKING:
 def limit(
     ctx: typer.Context,
     first: Annotated[
-        str,
+        str | None,
         typer.Argument(
-            help="LIST then MINUTES, or MINUTES alone for the meeting's first list.",
-            metavar="[LIST] MINUTES",
+            help="The list of speakers, then MINUTES; or MINUTES alone for the meeting's "
+            "first list.",
+            metavar="LIST",
+            show_default=False,
             autocompletion=complete.list_ids,
         ),
-    ],
-    second: Annotated[str | None, typer.Argument(hidden=True, show_default=False)] = None,
+    ] = None,
+    second: Annotated[
+        str | None,
+        typer.Argument(
+            help="The new limit of a statement, in minutes.", metavar="MINUTES", show_default=False
+        ),
+    ] = None,
     group: Annotated[
         float | None,
         typer.Option(
@@ -44,6 +51,8 @@ def limit(
     from hlmctl.lists import announce_limit, describe_announcement
     from hlmctl.projection import limit_words
 
+    if first is None:
+        raise InputError("lists limit needs MINUTES: `hlmctl lists limit [LIST] MINUTES`")
     list_id, typed = (first, second) if second is not None else (None, first)
     try:
         minutes = float(typed)
