@@ -38,6 +38,7 @@ COMMANDS: dict[str, list[str]] = {
     "speakers add": ["speakers", "add", "Peru"],
     "speakers list": ["speakers", "list", "--format", "json"],
     "speakers remove": ["speakers", "remove", "S3"],
+    "speakers edit": ["speakers", "edit", "S3", "--level", "minister"],
     "speakers move": ["speakers", "move", "S3", "--to", "1"],
     "speakers swap": ["speakers", "swap", "S2", "S3"],
     "speakers import": ["speakers", "import", "rows.csv"],
@@ -70,6 +71,7 @@ COMMANDS: dict[str, list[str]] = {
 WRITERS = {
     "speakers add",
     "speakers remove",
+    "speakers edit",
     "speakers move",
     "speakers swap",
     "speakers import",
