@@ -180,3 +180,28 @@ def test_pause_resume_nothing_to_do_on_the_bundled_meeting(isolated: Path) -> No
     assert paused != before
     assert hl("10:03", "pause").exit_code == 3
     assert record_bytes(isolated) == paused
+
+
+def test_removing_a_speaker_withdrawn_already_is_nothing_to_do(hlm: Path, isolated: Path) -> None:
+    ok("09:30", "speakers", "add", "Austria")
+    ok("09:31", "speakers", "remove", "S1")
+    before = record_bytes(isolated)
+    again = hl("09:32", "speakers", "remove", "s1")
+    assert again.exit_code == 3 and "withdrawn already" in again.stderr
+    assert record_bytes(isolated) == before
+    # A delegation name matches only waiting speakers: still a wrong reference.
+    assert hl("09:32", "speakers", "remove", "Austria").exit_code == 2
+
+
+def test_a_speaker_absent_when_called_is_given_the_limit_of_its_new_call(hlm: Path) -> None:
+    """Called under 5 minutes, absent, called again after a limit of 3 is announced:
+    the limit is the one of the call at which it speaks."""
+    for d in ("Austria", "Belarus"):
+        ok("09:30", "speakers", "add", d)
+    first = ok("10:00", "next", "--format", "json").json()
+    assert first["limit_seconds"] == 300
+    ok("10:01", "absent")
+    ok("10:02", "lists", "limit", "3")
+    ok("10:05", "next")
+    again = ok("10:06", "now", "--format", "json").json()
+    assert again["current"]["delegation"] == "Austria" and again["limit_seconds"] == 180

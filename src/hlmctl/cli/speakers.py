@@ -321,9 +321,19 @@ def remove(
     from hlmctl.speakers import resolve_ref
 
     def apply(meeting: Meeting, record: Record, now: datetime) -> Speaker:
+        from hlmctl.errors import InputError, NothingToDo
+
         if list_id:
             meeting.speaker_list(list_id)
-        speaker = resolve_ref(record, ref, list_id=list_id)
+        try:
+            speaker = resolve_ref(record, ref, list_id=list_id)
+        except InputError:
+            gone = record.speaker(ref.strip().upper())
+            if gone is not None and gone.status == "withdrawn" and list_id in (None, gone.list):
+                raise NothingToDo(
+                    f"{gone.id} ({gone.delegation}) was withdrawn already: nothing to remove"
+                ) from None
+            raise
         remove_speaker(record, speaker)
         return speaker
 
