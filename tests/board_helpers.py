@@ -24,8 +24,12 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 def inscribe(*delegations: str, at: str = f"{DAY}T09:00") -> None:
     """Inscribe ``delegations`` in the plenary list of ./meeting.toml."""
+    from hlmctl.delegations import match
+
     for d in delegations:
-        result = run("--now", at, "speakers", "add", d, "--category", "member-state")
+        # A State must be one of the reference data: other names are of category "other".
+        category = "member-state" if match(d) else "other"
+        result = run("--now", at, "speakers", "add", d, "--category", category)
         assert result.exit_code == 0, result.stderr
 
 

@@ -151,6 +151,20 @@ def build_speaker(
     courtesy = clean_text("courtesy", req.courtesy)
     title = clean_text("title", req.title)
     group = clean_text("on-behalf-of", req.on_behalf_of)
+    # First, so that a look-alike of a delegation inscribed is named as its duplicate.
+    if (
+        meeting.rules.duplicates == "refuse"
+        and not group
+        and not req.force
+        and req.kind == "statement"
+    ):
+        key = delegations.identity(typed)
+        other = (inscribed or Inscribed(record)).find(lst.id, key)
+        if other is not None:
+            raise InputError(
+                f"{other.delegation} is already inscribed in {lst.id!r} as {other.id}: "
+                "use --on-behalf-of for a group statement, or --force"
+            )
     delegation, category = resolve_delegation(meeting, typed, req.category, force=req.force)
     level = id_of(req.level, ((lv.id, lv.label) for lv in meeting.levels)) or default_level(
         meeting, category
@@ -171,19 +185,6 @@ def build_speaker(
             f"the list {lst.id!r} was closed{when} (rule 73): no new inscription; "
             f"`hlmctl lists reopen {lst.id}` reopens it"
         )
-    if (
-        meeting.rules.duplicates == "refuse"
-        and not group
-        and not req.force
-        and req.kind == "statement"
-    ):
-        key = delegations.identity(delegation)
-        other = (inscribed or Inscribed(record)).find(lst.id, key)
-        if other is not None:
-            raise InputError(
-                f"{delegation} is already inscribed in {lst.id!r} as {other.id}: "
-                "use --on-behalf-of for a group statement, or --force"
-            )
     return Speaker(
         id=record.new_id(),
         list=lst.id,
