@@ -29,6 +29,7 @@ def problem_lines(stderr: str) -> list[str]:
 # --- validate -----------------------------------------------------------------------
 
 
+@pytest.mark.file_store  # the test edits the files themselves
 def test_validate_reports_the_meeting_file_and_the_record_in_one_run(
     hlm: Path, isolated: Path
 ) -> None:
@@ -54,6 +55,7 @@ def test_validate_reports_the_meeting_file_and_the_record_in_one_run(
     assert any("colour" in p for p in found) and any("inscribed_at" in p for p in found)
 
 
+@pytest.mark.file_store  # the test edits the files themselves
 def test_validate_gives_the_line_of_a_speaker_the_meeting_does_not_know(
     hlm: Path, isolated: Path
 ) -> None:
@@ -74,6 +76,7 @@ def test_validate_gives_the_line_of_a_speaker_the_meeting_does_not_know(
         assert lines[number - 1].strip() == f'id = "{sid}"', problem
 
 
+@pytest.mark.file_store  # the test edits the files themselves
 def test_validate_of_a_broken_meeting_still_checks_its_record(hlm: Path, isolated: Path) -> None:
     ok("09:30", "speakers", "add", "Austria")
     record = isolated / "meeting.state.toml"

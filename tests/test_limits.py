@@ -112,6 +112,7 @@ def test_a_wrong_limit_is_refused_with_exit_2(
     assert record_bytes(isolated) == before
 
 
+@pytest.mark.file_store  # the test edits the files themselves
 def test_editing_the_meeting_file_changes_only_what_was_not_called(hlm: Path) -> None:
     """A statement keeps the limit it was given at its call, whatever the file says
     afterwards; validate says nothing since no limit was announced."""
@@ -130,6 +131,7 @@ def test_editing_the_meeting_file_changes_only_what_was_not_called(hlm: Path) ->
     assert [s["limit_seconds"] for s in report["statements"]] == [300, 300]
 
 
+@pytest.mark.file_store  # the test edits the files themselves
 def test_validate_notes_an_announced_limit_the_file_does_not_say(hlm: Path) -> None:
     ok("09:40", "lists", "limit", "plenary", "3")
     checked = run("validate")
