@@ -24,9 +24,22 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 def inscribe(*delegations: str, at: str = f"{DAY}T09:00") -> None:
     """Inscribe ``delegations`` in the plenary list of ./meeting.toml."""
+    from hlmctl.delegations import match
+
+    ids: list[str] = []
     for d in delegations:
-        result = run("--now", at, "speakers", "add", d, "--category", "member-state")
+        # A State must be one of the reference data: another name (the hostile one) is
+        # of category "other", and is then moved to the place of its inscription.
+        category = "member-state" if match(d) else "other"
+        result = run("--now", at, "speakers", "add", d, "--category", category)
         assert result.exit_code == 0, result.stderr
+        ids.append(result.stdout.split("\t")[0])
+    for n, d in enumerate(delegations):
+        if match(d) or len(ids) == 1:
+            continue
+        place = ("--after", ids[n - 1]) if n else ("--before", ids[1])
+        moved = run("--now", at, "speakers", "move", ids[n], *place)
+        assert moved.exit_code in (0, 3), moved.stderr
 
 
 def set_rules(meeting: Path, **rules: Any) -> None:

@@ -180,6 +180,10 @@ class ListMachine(RuleBasedStateMachine):
         def apply(r: Record) -> int:
             return speakers.move(r, speakers.resolve_ref(r, target), to=position)
 
+        if [s.id for s in waiting].index(target) + 1 == position:
+            # Already there: nothing to do (exit 3), nothing written.
+            assert self.change("speakers move", apply) == (False, None)
+            return
         assert self.change("speakers move", apply) == (True, position)
         record = self.record()
         speaker = record.speaker(target)
@@ -212,8 +216,10 @@ class ListMachine(RuleBasedStateMachine):
                 return speakers.move(r, me, after=them)
             return speakers.move(r, me, before=them)
 
+        ids = [s.id for s in waiting]
+        already = ids.index(target) == ids.index(other) + (1 if after else -1)
         landed, _ = self.change("speakers move", apply)
-        assert landed
+        assert landed != already  # already there: nothing to do, nothing written
         order = [s.id for s in self.waiting(list_id)]
         assert order.index(target) == order.index(other) + (1 if after else -1)
         assert [sid for sid in order if sid != target] == rest

@@ -128,25 +128,37 @@ def test_pause_with_nobody_speaking_exits_2(hlm: Path) -> None:
     assert state(hlm.parent) == before
 
 
-def test_pause_twice_exits_2(hlm: Path) -> None:
-    """A statement already paused cannot be paused again."""
+def test_pause_twice_is_nothing_to_do(hlm: Path) -> None:
+    """A statement already paused: nothing to do (exit 3), no log entry."""
     inscribe("Austria")
     ok("10:00", "next")
     ok("10:01", "pause")
     before = state(hlm.parent)
     result = hl("10:02", "pause")
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert "already paused" in result.stderr
     assert state(hlm.parent) == before
 
 
-def test_resume_when_not_paused_exits_2(hlm: Path) -> None:
-    """Nothing to resume: exit 2."""
+def test_resume_when_running_is_nothing_to_do(hlm: Path) -> None:
+    """A statement whose clock runs: nothing to resume (exit 3), no log entry."""
     inscribe("Austria")
     ok("10:00", "next")
+    before = state(hlm.parent)
+    result = hl("10:01", "resume")
+    assert result.exit_code == 3
+    assert "not paused" in result.stderr
+    assert state(hlm.parent) == before
+
+
+def test_resume_with_nobody_speaking_exits_2(hlm: Path) -> None:
+    """No statement at all: the command is wrong (exit 2), not merely needless."""
+    inscribe("Austria")
+    before = state(hlm.parent)
     result = hl("10:01", "resume")
     assert result.exit_code == 2
-    assert "resume" in result.stderr
+    assert "nobody is speaking" in result.stderr
+    assert state(hlm.parent) == before
 
 
 def test_paused_time_is_not_speaking_time(hlm: Path) -> None:

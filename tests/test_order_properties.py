@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLES
 from hlmctl import speakers
-from hlmctl.errors import InputError
+from hlmctl.errors import InputError, NothingToDo
 from hlmctl.meeting import Meeting, load_meeting
 from hlmctl.ordering import protocol_key
 from hlmctl.record import Record, Speaker, empty_record
@@ -37,6 +38,20 @@ def meeting() -> Meeting:
     # The order alone: an NGO in a panel needs no approved list of participants here
     # (that rule is test_participants.py's).
     return load_meeting(EXAMPLES / "hlm-2013.toml").model_copy(update={"participant_lists": []})
+
+
+@cache
+def state_names() -> tuple[str, ...]:
+    from hlmctl.delegations import reference
+
+    return tuple(d.name for d in reference().delegations)
+
+
+def name_for(n: int, category: str) -> str:
+    """A State is a State of the reference data (each n its own); others are made up."""
+    if category in speakers.STATES:
+        return state_names()[n % len(state_names())]
+    return f"Delegation {n}"
 
 
 @dataclass(frozen=True)
@@ -92,7 +107,7 @@ class Desk:
     def add(self, op: Add) -> Speaker:
         self.count += 1
         req = speakers.Inscription(
-            delegation=f"Delegation {self.count}",
+            delegation=name_for(self.count, op.category),
             list_id=op.list_id,
             level=op.level,
             category=op.category,
@@ -126,20 +141,25 @@ class Desk:
             if a is not None and b is not None and a.id != b.id:
                 speakers.swap_speakers(self.record, a, b)
         else:
-            who = self.pick(op.who)
-            if who is None:
-                return
-            if op.how == "to":
-                size = len(self.waiting(who.list))
-                speakers.move(self.record, who, to=(op.to - 1) % size + 1)
-                return
-            anchor = self.pick(op.anchor, who.list)
-            if anchor is None or anchor.id == who.id:
-                return
-            if op.how == "before":
-                speakers.move(self.record, who, before=anchor)
-            else:
-                speakers.move(self.record, who, after=anchor)
+            # Already there: nothing to do, and the record is as it was.
+            with contextlib.suppress(NothingToDo):
+                self.move(op)
+
+    def move(self, op: Move) -> None:
+        who = self.pick(op.who)
+        if who is None:
+            return
+        if op.how == "to":
+            size = len(self.waiting(who.list))
+            speakers.move(self.record, who, to=(op.to - 1) % size + 1)
+            return
+        anchor = self.pick(op.anchor, who.list)
+        if anchor is None or anchor.id == who.id:
+            return
+        if op.how == "before":
+            speakers.move(self.record, who, before=anchor)
+        else:
+            speakers.move(self.record, who, after=anchor)
 
 
 def fcfs_key(m: Meeting, s: Speaker) -> tuple[int, int, int]:
@@ -251,6 +271,14 @@ def test_move_to_puts_the_speaker_there_and_keeps_everyone_else_in_order(
         return
     others = [s.id for s in desk.waiting(speaker.list) if s.id != speaker.id]
     position = (to - 1) % (len(others) + 1) + 1
+    before = [s.id for s in desk.waiting(speaker.list)]
+    if before.index(speaker.id) + 1 == position:
+        try:
+            speakers.move(desk.record, speaker, to=position)
+        except NothingToDo:
+            assert [s.id for s in desk.waiting(speaker.list)] == before
+            return
+        raise AssertionError("a move to the place it has should be nothing to do")
     reported = speakers.move(desk.record, speaker, to=position)
     waiting = [s.id for s in desk.waiting(speaker.list)]
     assert reported == position

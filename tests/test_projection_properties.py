@@ -156,7 +156,7 @@ def check(meeting: Meeting, record: Record, agenda: Agenda, strict_fit: bool) ->
         p = agenda.placements.get(s.id)
         if p is not None:
             real = (p.end.astimezone(UTC) - p.start.astimezone(UTC)).total_seconds()
-            assert abs(real - limit_seconds(meeting, s)) < 1e-6
+            assert abs(real - limit_seconds(meeting, s, record)) < 1e-6
     # Before the meeting, a statement ends by its meeting's scheduled end.
     if strict_fit:
         for s in waiting:
@@ -174,12 +174,12 @@ def check(meeting: Meeting, record: Record, agenda: Agenda, strict_fit: bool) ->
             # b went to a later meeting only because it could not end in a's.
             seg = meeting.segment(pa.segment_id)
             _, end = scheduled(meeting, seg)
-            need = timedelta(seconds=limit_seconds(meeting, b))
+            need = timedelta(seconds=limit_seconds(meeting, b, record))
             assert pa.end.astimezone(UTC) + need > end
     # The first projected statement is in the earliest meeting that could take it.
     if strict_fit and statements:
         first = agenda.placements[statements[0].id]
-        need = timedelta(seconds=limit_seconds(meeting, statements[0]))
+        need = timedelta(seconds=limit_seconds(meeting, statements[0], record))
         for sid in order[: order.index(first.segment_id)]:
             start, end = scheduled(meeting, meeting.segment(sid))
             assert start + need > end

@@ -274,3 +274,44 @@ def with_article(name: str, article: str) -> str:
     if article == "l'":
         return "l'" + name
     return f"{article} {name}" if article else name
+
+
+# --- near misses: a typo is not a new delegation -----------------------------------------
+
+
+def near_miss(text: str) -> str | None:
+    """The official name of a known delegation that ``text`` is a typo of: within an
+    edit distance of 1 (names of 4 to 7 letters) or 2 (8 letters or more), counting a
+    swap of two neighbouring letters as one edit. None for an exact match or no match."""
+    key = normalize(text)
+    allowed = 2 if len(key) >= 8 else 1 if len(key) >= 4 else 0
+    if not allowed or key in reference().by_key:
+        return None
+    best: tuple[int, str] | None = None
+    for candidate, entry in reference().by_key.items():
+        if len(candidate) <= 3:  # ISO codes: too short to be typos of
+            continue
+        distance = _edits(key, candidate, allowed)
+        if distance <= allowed and (best is None or distance < best[0]):
+            best = (distance, entry.name)
+    return best[1] if best else None
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment), ``limit + 1`` when
+    it is sure to be more than ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]

@@ -1,4 +1,5 @@
-"""Each list of speakers at a glance: open or closed, waiting and spoken, its meetings."""
+"""Each list of speakers at a glance: open or closed, waiting and spoken, its meetings;
+and the time limits the President announces for it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from hlmctl.meeting import Meeting, SpeakerList
-from hlmctl.record import Record
+from hlmctl.record import LimitAnnouncement, Record
 
 
 @dataclass
@@ -45,3 +46,63 @@ def summaries(meeting: Meeting, record: Record) -> list[ListSummary]:
             )
         )
     return out
+
+
+def announce_limit(
+    meeting: Meeting,
+    record: Record,
+    list_id: str | None,
+    minutes: float,
+    group_minutes: float | None,
+    operator: str,
+    now: datetime,
+) -> LimitAnnouncement:
+    """The President announces a new time limit for a list (rule 72): a fact of the
+    record, which applies to every statement not yet begun. Statements already called
+    keep the limit they were given (``Speaker.limit_seconds``)."""
+    from hlmctl.errors import InputError, NothingToDo
+    from hlmctl.projection import limit_words, refuse_longer_than_slots
+
+    lst = meeting.speaker_list(list_id)
+    for value, option in ((minutes, "MINUTES"), (group_minutes, "--group")):
+        if value is not None and not 0 < value <= 24 * 60:
+            raise InputError(f"{option} must be more than 0 and at most 1440, not {value:g}")
+        if value is not None:
+            refuse_longer_than_slots(meeting, lst.id, value)
+    before = record.announced(lst.id)
+    old = before.minutes if before else lst.minutes
+    old_group = before.group_minutes if before else lst.group_minutes
+    new_group = group_minutes if group_minutes is not None else old_group
+    # Category limits of the meeting file give way to the first announcement.
+    by_category = before is None and bool(lst.category_minutes)
+    if minutes == old and new_group == old_group and not by_category:
+        group = f", {limit_words(new_group * 60)} for a group" if new_group else ""
+        raise NothingToDo(
+            f"the limit of the list {lst.id!r} is already {limit_words(minutes * 60)} "
+            f"per statement{group}"
+        )
+    announcement = LimitAnnouncement(
+        list=lst.id,
+        at=now,
+        operator=operator,
+        minutes=minutes,
+        old_minutes=old,
+        group_minutes=new_group,
+        old_group_minutes=old_group,
+    )
+    record.limits.append(announcement)
+    return announcement
+
+
+def describe_announcement(a: LimitAnnouncement) -> str:
+    """The announcement in words, as the log keeps it."""
+    from hlmctl.projection import limit_words
+
+    text = (
+        f"limit of {a.list} announced: {limit_words(a.minutes * 60)} per statement "
+        f"(was {limit_words(a.old_minutes * 60)})"
+    )
+    if a.group_minutes is not None and a.group_minutes != a.old_group_minutes:
+        was = limit_words(a.old_group_minutes * 60) if a.old_group_minutes else "as any statement"
+        text += f", {limit_words(a.group_minutes * 60)} for a group (was {was})"
+    return text

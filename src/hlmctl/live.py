@@ -90,7 +90,7 @@ def status(
     if current is None:
         return Status(list_id, None, None, None, None, False, waiting, continues=continues)
     elapsed = current.spoken_seconds(now) or 0.0
-    limit = limit_seconds(meeting, current)
+    limit = limit_seconds(meeting, current, record)
     return Status(
         list_id,
         current,
@@ -241,6 +241,8 @@ def _end_statement(speaker: Speaker, now: datetime) -> None:
 def _call(meeting: Meeting, record: Record, speaker: Speaker, now: datetime) -> None:
     seg_id = meeting_for_call(meeting, record, speaker.list, now)
     _open_if_needed(meeting, record, seg_id, now)
+    speaker.limit_seconds = None
+    speaker.limit_seconds = limit_seconds(meeting, speaker, record)  # kept from now on
     speaker.status = "speaking"
     speaker.started_at = now
     speaker.ended_at = None
@@ -368,7 +370,7 @@ def pause(record: Record, list_id: str, now: datetime) -> Speaker:
     if current is None:
         raise InputError(f"nobody is speaking in list {list_id!r}: nothing to pause")
     if current.paused_at is not None:
-        raise InputError(f"{current.id} ({current.delegation}) is already paused")
+        raise NothingToDo(f"{current.id} ({current.delegation}) is already paused")
     _not_before(current, now)
     current.paused_at = now
     return current
@@ -376,8 +378,10 @@ def pause(record: Record, list_id: str, now: datetime) -> Speaker:
 
 def resume(record: Record, list_id: str, now: datetime) -> Speaker:
     current = record.current(list_id)
-    if current is None or current.paused_at is None:
-        raise InputError(f"no paused statement in list {list_id!r}: nothing to resume")
+    if current is None:
+        raise InputError(f"nobody is speaking in list {list_id!r}: nothing to resume")
+    if current.paused_at is None:
+        raise NothingToDo(f"{current.id} ({current.delegation}) is not paused: nothing to resume")
     _not_before(current, now)
     current.paused_seconds += max(0.0, (now - current.paused_at).total_seconds())
     current.paused_at = None
@@ -425,6 +429,7 @@ def absent(
     speaker.paused_at = None
     speaker.paused_seconds = 0
     speaker.meeting = None
+    speaker.limit_seconds = None  # given again when it is called
     speaker.absences.append(now)
     speaker.placed = True
     record.speakers.remove(speaker)
@@ -478,6 +483,8 @@ def add_reply(
     list_id: str,
     now: datetime,
     category: str | None = None,
+    *,
+    force: bool = False,
 ) -> Speaker:
     """A right of reply under decision 34/401 (limits from the meeting file)."""
     from hlmctl import delegations
@@ -486,7 +493,7 @@ def add_reply(
 
     text = clean_text("delegation", typed, required=True)
     assert text is not None
-    delegation, cat = resolve_delegation(meeting, text, category)
+    delegation, cat = resolve_delegation(meeting, text, category, force=force)
     seg_id = reply_meeting(meeting, list_id, now)
     key = delegations.normalize(delegation)
     earlier = [

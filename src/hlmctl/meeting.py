@@ -29,7 +29,9 @@ from hlmctl.text import SafeText as Text
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Minutes = Annotated[float, Field(gt=0, le=24 * 60), AfterValidator(checked_minutes)]
 
-SegmentKind = Literal["opening-plenary", "plenary", "panel", "closing-plenary"]
+# A "hearing" is an informal meeting (an interactive multi-stakeholder hearing, as
+# resolution 71/287 asked for one): it may be held on a day outside ``days``.
+SegmentKind = Literal["opening-plenary", "plenary", "panel", "closing-plenary", "hearing"]
 ItemKind = Literal["statement", "presentation", "discussion", "summary", "remarks", "other", "list"]
 
 
@@ -222,13 +224,22 @@ class SpeakerList(Model):
     group_minutes: Minutes | None = Field(
         default=None, description="Time limit of a statement on behalf of a group."
     )
+    category_minutes: dict[Id, Minutes] = Field(
+        default={},
+        description="Time limit of a statement by category of participant (category id "
+        "-> minutes); a category not named has 'minutes'.",
+    )
     assumed: bool = Field(default=False, description="The limits are an assumption.")
     note: Text | None = None
     title_fr: Text | None = Field(default=None, description="The title in French.")
 
-    def limit_minutes(self, on_behalf_of: str | None) -> float:
+    def limit_minutes(self, on_behalf_of: str | None, category: str | None = None) -> float:
+        """A group statement has ``group_minutes``; else the category's limit; else
+        ``minutes``."""
         if on_behalf_of and self.group_minutes is not None:
             return self.group_minutes
+        if category is not None and category in self.category_minutes:
+            return self.category_minutes[category]
         return self.minutes
 
 
@@ -314,6 +325,12 @@ class Meeting(Model):
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.meeting.timezone)
+
+    @cached_property
+    def held_days(self) -> list[date]:
+        """The meeting's days and the days of its hearings (which may be others)."""
+        hearings = {s.date for s in self.segments if s.kind == "hearing" and s.date}
+        return sorted(set(self.meeting.days) | hearings)
 
     def segment(self, segment_id: str) -> Segment:
         return next(s for s in self.segments if s.id == segment_id)
@@ -403,12 +420,13 @@ def _cross_problems(
                 )
     for seg in m.segments:
         i = segs.get(seg.id, 0)
-        if seg.date is not None and seg.date not in days:
+        if seg.date is not None and seg.date not in days and seg.kind != "hearing":
             problems.append(
                 (
                     ("segments", i, "date"),
                     f"{seg.date.isoformat()} is not one of the meeting's days "
-                    f"({', '.join(d.isoformat() for d in sorted(days))})",
+                    f"({', '.join(d.isoformat() for d in sorted(days))}); only a meeting "
+                    "of kind 'hearing' may be held on another day",
                 )
             )
         if seg.kind == "closing-plenary":
@@ -425,6 +443,17 @@ def _cross_problems(
         for ref in seg.after:
             if ref not in segs:
                 problems.append((("segments", i, "after"), f"no segment {ref!r}"))
+    category_ids = set(id_lists["categories"])
+    for lst in m.lists:
+        for cat in lst.category_minutes:
+            if cat not in category_ids:
+                problems.append(
+                    (
+                        ("lists", lsts.get(lst.id, 0), "category_minutes", cat),
+                        f"{cat!r} is not a category of this meeting "
+                        f"({', '.join(sorted(category_ids))})",
+                    )
+                )
     for lst in m.lists:
         slots = []
         for sid in lst.segments:
@@ -435,7 +464,7 @@ def _cross_problems(
             length = datetime.combine(day, found.end) - datetime.combine(day, found.start)
             slots.append(length.total_seconds() / 60 - sum(i.minutes or 0 for i in found.items))
         else:
-            limits = [lst.minutes, lst.group_minutes or 0]
+            limits = [lst.minutes, lst.group_minutes or 0, *lst.category_minutes.values()]
             if slots and max(limits) > max(slots):
                 problems.append(
                     (
@@ -551,7 +580,23 @@ def _cross_problems_of_parts(data: dict[str, object]) -> list[tuple[Loc, str]]:
         ],
     )
     # An entry that failed its own validation still exists: references to it stand.
-    return _cross_problems(stand_in, seg_index=_ids(raw_segments), list_index=_ids(raw_lists))
+    problems = _cross_problems(stand_in, seg_index=_ids(raw_segments), list_index=_ids(raw_lists))
+    # ... and its category limits still name categories (a valid list is checked above).
+    category_ids = {c.id for c in stand_in.categories}
+    for i, raw in enumerate(raw_lists):
+        limits = raw.get("category_minutes") if isinstance(raw, dict) else None
+        if _valid(SpeakerList, raw) is not None or not isinstance(limits, dict):
+            continue
+        for cat in limits:
+            if cat not in category_ids:
+                problems.append(
+                    (
+                        ("lists", i, "category_minutes", str(cat)),
+                        f"{cat!r} is not a category of this meeting "
+                        f"({', '.join(sorted(category_ids))})",
+                    )
+                )
+    return problems
 
 
 def _ids(raw: list[object]) -> dict[str, int]:

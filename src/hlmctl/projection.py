@@ -144,19 +144,36 @@ def speaker_label(speaker: Speaker) -> str:
     return text
 
 
-def limit_minutes(meeting: Meeting, speaker: Speaker) -> float:
+def limit_minutes(meeting: Meeting, speaker: Speaker, record: Record) -> float:
+    """A statement's time limit: the one it was given when called; else its own
+    (``--minutes``, a right of reply's); else the list's (``list_limit_minutes``)."""
+    if speaker.limit_seconds is not None:
+        return speaker.limit_seconds / 60
     if speaker.minutes is not None:
         return speaker.minutes
-    return meeting.speaker_list(speaker.list).limit_minutes(speaker.on_behalf_of)
+    return list_limit_minutes(meeting, record, speaker.list, speaker.on_behalf_of, speaker.category)
 
 
-def limit_seconds(meeting: Meeting, speaker: Speaker) -> float:
-    return limit_minutes(meeting, speaker) * 60
+def list_limit_minutes(
+    meeting: Meeting, record: Record, list_id: str, on_behalf_of: str | None, category: str
+) -> float:
+    """The list's limit for a statement called now: the President's last announcement
+    (``lists limit``), else the meeting file's (by group statement, by category)."""
+    announced = record.announced(list_id)
+    if announced is not None:
+        if on_behalf_of and announced.group_minutes is not None:
+            return announced.group_minutes
+        return announced.minutes
+    return meeting.speaker_list(list_id).limit_minutes(on_behalf_of, category)
+
+
+def limit_seconds(meeting: Meeting, speaker: Speaker, record: Record) -> float:
+    return limit_minutes(meeting, speaker, record) * 60
 
 
 def is_live(meeting: Meeting, now: datetime) -> bool:
     """The clock is on one of the meeting's days: project from now."""
-    return now.astimezone(meeting.tz).date() in meeting.meeting.days
+    return now.astimezone(meeting.tz).date() in meeting.held_days
 
 
 def _utc(value: datetime) -> datetime:
@@ -492,7 +509,7 @@ def _given(p: _Projection, seg: Segment, actual: list[Speaker]) -> list[AgendaIt
         if s.status == "spoken" and s.ended_at is not None:
             a_end, projected = _utc(s.ended_at), False
         else:
-            limit = limit_seconds(p.meeting, s)
+            limit = limit_seconds(p.meeting, s, p.record)
             if p.live:
                 remaining = limit - (s.spoken_seconds(p.now) or 0.0)
                 a_end = max(p.now, p.now + timedelta(seconds=remaining))
@@ -523,7 +540,7 @@ def _list_run(
     run.available.append(max(0.0, (window_end - cursor).total_seconds()))
     while run.statements:
         s = run.statements[0]
-        length = timedelta(seconds=limit_seconds(p.meeting, s))
+        length = timedelta(seconds=limit_seconds(p.meeting, s, p.record))
         if cursor + length > window_end:
             break
         body.append(_item(cursor, cursor + length, s, True))
@@ -548,7 +565,7 @@ def _replies(
     if frame.adjourned is not None or never_held or day_over or not _last_of_day(run, seg):
         return cursor
     for s in _replies_for(run, seg):
-        length = timedelta(seconds=limit_seconds(p.meeting, s))
+        length = timedelta(seconds=limit_seconds(p.meeting, s, p.record))
         body.append(_item(cursor, cursor + length, s, True))
         p.placements[s.id] = Placement(cursor, cursor + length, seg.id)
         cursor += length

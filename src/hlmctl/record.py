@@ -93,6 +93,9 @@ class Speaker(RecordModel):
     paused_at: Time | None = None
     absences: builtins.list[Time] = Field(default_factory=_no_absences, max_length=10_000)
     meeting: str | None = None
+    # The limit the statement was given when it was called (``next``): later
+    # announcements and edits of the meeting file leave it as it was.
+    limit_seconds: float | None = Field(default=None, gt=0, le=24 * 3600)
 
     @model_validator(mode="after")
     def _times_fit_status(self) -> Self:
@@ -183,6 +186,19 @@ class MeetingState(RecordModel):
         return self
 
 
+class LimitAnnouncement(RecordModel):
+    """The President announces a new time limit for a list (``lists limit``): it
+    applies to the statements not yet begun."""
+
+    list: str
+    at: Time
+    operator: ShortText
+    minutes: float = Field(gt=0, le=24 * 60)
+    old_minutes: float = Field(gt=0, le=24 * 60)
+    group_minutes: float | None = Field(default=None, gt=0, le=24 * 60)
+    old_group_minutes: float | None = Field(default=None, gt=0, le=24 * 60)
+
+
 class LogEntry(RecordModel):
     at: Time
     operator: ShortText
@@ -242,6 +258,7 @@ class Record(RecordModel):
     lists: dict[str, ListState] = {}
     meetings: dict[str, MeetingState] = {}
     speakers: list[Speaker] = []
+    limits: list[LimitAnnouncement] = []  # in the order announced
     log: list[LogEntry] = []
     participants: list[Participant] = []
     circulations: dict[str, Circulation] = {}
@@ -285,6 +302,10 @@ class Record(RecordModel):
     def meeting_state(self, segment_id: str) -> MeetingState:
         return self.meetings.get(segment_id) or MeetingState()
 
+    def announced(self, list_id: str) -> LimitAnnouncement | None:
+        """The list's last announced limit, if the President announced one."""
+        return next((a for a in reversed(self.limits) if a.list == list_id), None)
+
     def latest_time(self) -> datetime | None:
         """The latest time the record holds: no writer may record an earlier one."""
         times: builtins.list[datetime] = [e.at for e in self.log]
@@ -296,6 +317,7 @@ class Record(RecordModel):
         times += [s.paused_at for s in speakers if s.paused_at is not None]
         times += [a for s in speakers if s.absences for a in s.absences]
         times += [ls.closed_at for ls in self.lists.values() if ls.closed_at]
+        times += [a.at for a in self.limits]
         for ms in self.meetings.values():
             times += [t for t in (ms.opened_at, ms.adjourned_at) if t]
             times += [t for it in ms.items for t in (it.started_at, it.ended_at) if t]
@@ -383,6 +405,8 @@ def dump_record(record: Record) -> bytes:
     for state in data.get("meetings", {}).values():
         if state.get("items") == []:
             del state["items"]
+    if not data.get("limits"):
+        data.pop("limits", None)
     for state in data["lists"].values():
         if state.get("closed") is False:
             del state["closed"]

@@ -155,7 +155,10 @@ def balance(meeting: Meeting, record: Record) -> tuple[list[PanelBalance], list[
 def build(meeting: Meeting, record: Record, now: datetime) -> Report:
     spoken = [s for s in record.speakers if s.status == "spoken" and s.started_at is not None]
     spoken.sort(key=lambda s: s.started_at or now)
-    given = [Statement(s, s.spoken_seconds(now) or 0.0, limit_seconds(meeting, s)) for s in spoken]
+    given = [
+        Statement(s, s.spoken_seconds(now) or 0.0, limit_seconds(meeting, s, record))
+        for s in spoken
+    ]
     statements = [st for st in given if st.speaker.kind != "reply"]
     replies = [st for st in given if st.speaker.kind == "reply"]
     not_spoken = [s for s in record.speakers if s.status in ("waiting", "withdrawn")]

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from hlmctl import delegations
-from hlmctl.errors import InputError
+from hlmctl.errors import InputError, NothingToDo
 from hlmctl.meeting import Meeting
 from hlmctl.ordering import (
     insert_all_in_protocol_order,
@@ -61,8 +61,18 @@ def id_of(typed: str | None, choices: Iterable[tuple[str, str]]) -> str | None:
     return typed
 
 
-def resolve_delegation(meeting: Meeting, typed: str, category: str | None) -> tuple[str, str]:
-    """The official name and category of a delegation, from the reference data."""
+# Categories that only a delegation of the reference data can have.
+STATES = ("member-state", "observer-state")
+
+
+def resolve_delegation(
+    meeting: Meeting, typed: str, category: str | None, *, force: bool = False
+) -> tuple[str, str]:
+    """The official name and category of a delegation, from the reference data.
+
+    A State is a State of the reference data: ``member-state`` and ``observer-state``
+    are refused for any other name. A name a typo away from a known delegation
+    (``delegations.near_miss``) is refused in any category unless ``force``."""
     category = id_of(category, ((c.id, c.label) for c in meeting.categories))
     if category is not None and category not in {c.id for c in meeting.categories}:
         known = ", ".join(c.id for c in meeting.categories)
@@ -70,7 +80,23 @@ def resolve_delegation(meeting: Meeting, typed: str, category: str | None) -> tu
     entry = delegations.match(typed)
     if entry is not None:
         return delegations.recorded_name(typed, entry), category or entry.category
+    if category in STATES:
+        hint = delegations.suggestions(typed)
+        near = delegations.near_miss(typed)
+        if near is not None and near not in hint:
+            hint.insert(0, near)
+        maybe = f" (did you mean {' or '.join(repr(h) for h in hint)}?)" if hint else ""
+        raise InputError(
+            f"{typed!r} is not a State of the reference data{maybe}: --category {category} "
+            "is only for the Member States and observer States it lists"
+        )
     if category is not None:
+        near = delegations.near_miss(typed)
+        if near is not None and not force:
+            raise InputError(
+                f"{typed!r} is a letter or two away from {near!r} (did you mean {near!r}?): "
+                f"use the delegation's own name, or --force to inscribe {typed!r} as it is"
+            )
         return typed, category
     hint = delegations.suggestions(typed)
     maybe = f" (did you mean {' or '.join(repr(h) for h in hint)}?)" if hint else ""
@@ -125,7 +151,21 @@ def build_speaker(
     courtesy = clean_text("courtesy", req.courtesy)
     title = clean_text("title", req.title)
     group = clean_text("on-behalf-of", req.on_behalf_of)
-    delegation, category = resolve_delegation(meeting, typed, req.category)
+    # First, so that a look-alike of a delegation inscribed is named as its duplicate.
+    if (
+        meeting.rules.duplicates == "refuse"
+        and not group
+        and not req.force
+        and req.kind == "statement"
+    ):
+        key = delegations.identity(typed)
+        other = (inscribed or Inscribed(record)).find(lst.id, key)
+        if other is not None:
+            raise InputError(
+                f"{other.delegation} is already inscribed in {lst.id!r} as {other.id}: "
+                "use --on-behalf-of for a group statement, or --force"
+            )
+    delegation, category = resolve_delegation(meeting, typed, req.category, force=req.force)
     if category == "ngo" and meeting.participant_lists and req.kind == "statement":
         # An NGO speaks from an approved list of participants (paras. 8, 9), as it spells it.
         from hlmctl.participants import check_speaker
@@ -150,19 +190,6 @@ def build_speaker(
             f"the list {lst.id!r} was closed{when} (rule 73): no new inscription; "
             f"`hlmctl lists reopen {lst.id}` reopens it"
         )
-    if (
-        meeting.rules.duplicates == "refuse"
-        and not group
-        and not req.force
-        and req.kind == "statement"
-    ):
-        key = delegations.identity(delegation)
-        other = (inscribed or Inscribed(record)).find(lst.id, key)
-        if other is not None:
-            raise InputError(
-                f"{delegation} is already inscribed in {lst.id!r} as {other.id}: "
-                "use --on-behalf-of for a group statement, or --force"
-            )
     return Speaker(
         id=record.new_id(),
         list=lst.id,
@@ -186,6 +213,135 @@ def add(meeting: Meeting, record: Record, req: Inscription, now: datetime) -> Sp
     speaker = build_speaker(meeting, record, req, now)
     insert_in_protocol_order(meeting, record, speaker)
     return speaker
+
+
+@dataclass
+class Edit:
+    """``speakers edit``: the fields to change (None: leave as it is; "" clears a
+    text field)."""
+
+    level: str | None = None
+    category: str | None = None
+    name: str | None = None
+    title: str | None = None
+    courtesy: str | None = None
+    on_behalf_of: str | None = None
+    minutes: float | None = None
+    force: bool = False
+
+
+# The descriptive fields: the only ones a statement already called can have corrected.
+DESCRIPTIVE = ("name", "title", "courtesy")
+
+
+def edit(meeting: Meeting, record: Record, speaker: Speaker, req: Edit) -> list[str]:
+    """Correct an inscription in place: its id and time of inscription (its first-come
+    place) stay. A waiting speaker whose level or category changes goes where the
+    protocol order puts it, unless it was placed by hand. A statement called or given
+    can be corrected only in its descriptive fields. Returns what changed, in words."""
+    wanted: dict[str, object] = {}
+    for field_name in DESCRIPTIVE:
+        value = getattr(req, field_name)
+        if value is not None:
+            wanted[field_name] = clean_text(field_name, value)
+    if req.on_behalf_of is not None:
+        wanted["on_behalf_of"] = clean_text("on-behalf-of", req.on_behalf_of)
+    if req.category is not None:
+        # The State rule and the typo rule, as for an inscription.
+        _, category = resolve_delegation(meeting, speaker.delegation, req.category, force=req.force)
+        wanted["category"] = category
+    if req.level is not None:
+        level = id_of(req.level, ((lv.id, lv.label) for lv in meeting.levels))
+        if level not in {lv.id for lv in meeting.levels}:
+            known = ", ".join(lv.id for lv in meeting.levels)
+            raise InputError(f"unknown level {level!r} (this meeting's ladder: {known})")
+        wanted["level"] = level
+    if req.minutes is not None:
+        if not 0 < req.minutes <= 24 * 60:
+            raise InputError(f"minutes must be more than 0 and at most 1440, not {req.minutes:g}")
+        from hlmctl.projection import refuse_longer_than_slots
+
+        refuse_longer_than_slots(meeting, speaker.list, req.minutes)
+        wanted["minutes"] = req.minutes
+    changes = {k: v for k, v in wanted.items() if getattr(speaker, k) != v}
+    if not changes:
+        raise NothingToDo(f"{speaker.id} ({speaker.delegation}) already has what was given")
+    if speaker.status != "waiting":
+        fixed = [k.replace("_", "-") for k in changes if k not in DESCRIPTIVE]
+        if fixed:
+            raise InputError(
+                f"{speaker.id} ({speaker.delegation}) is {speaker.status}: only its name, "
+                f"title and courtesy can be corrected, not --{', --'.join(fixed)}"
+            )
+    # A group statement becoming the delegation's own: the duplicate rule.
+    if (
+        "on_behalf_of" in changes
+        and not changes["on_behalf_of"]
+        and meeting.rules.duplicates == "refuse"
+        and not req.force
+    ):
+        key = delegations.identity(speaker.delegation)
+        other = next(
+            (
+                s
+                for s in record.speakers
+                if s is not speaker
+                and s.list == speaker.list
+                and s.status in ("waiting", "speaking")
+                and s.on_behalf_of is None
+                and s.kind == "statement"
+                and delegations.identity(s.delegation) == key
+            ),
+            None,
+        )
+        if other is not None:
+            raise InputError(
+                f"{speaker.delegation} is already inscribed in {speaker.list!r} as "
+                f"{other.id}: keep --on-behalf-of, or --force"
+            )
+    said = [
+        f"{k.replace('_', '-')} {_shown(getattr(speaker, k))} -> {_shown(v)}"
+        for k, v in changes.items()
+    ]
+    for key, value in changes.items():
+        setattr(speaker, key, value)
+    if (
+        speaker.status == "waiting"
+        and not speaker.placed
+        and ("level" in changes or "category" in changes)
+    ):
+        _replace_in_protocol_order(meeting, record, speaker)
+    return said
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, float):
+        return f"{value:g} min"
+    return repr(value) if isinstance(value, str) and " " in value else str(value)
+
+
+def _replace_in_protocol_order(meeting: Meeting, record: Record, speaker: Speaker) -> None:
+    """Put a waiting speaker not placed by hand back where the protocol order puts it,
+    with its own time of inscription (its first-come place among its equals)."""
+    from datetime import UTC
+
+    from hlmctl.ordering import protocol_key
+
+    record.speakers.remove(speaker)
+    mine = (protocol_key(meeting, speaker), speaker.inscribed_at.astimezone(UTC))
+    first: int | None = None
+    index: int | None = None
+    for i, s in enumerate(record.speakers):
+        if s.list == speaker.list and s.status == "waiting" and not s.placed:
+            if first is None:
+                first = i
+            if (protocol_key(meeting, s), s.inscribed_at.astimezone(UTC)) <= mine:
+                index = i + 1
+    if index is None:
+        index = first if first is not None else len(record.speakers)
+    record.speakers.insert(index, speaker)
 
 
 def resolve_ref(
@@ -243,10 +399,14 @@ def move(
 ) -> int:
     if sum(x is not None for x in (to, before, after)) != 1:
         raise InputError("move needs exactly one of --to, --before, --after")
+    waiting = record.waiting(speaker.list)
+    here = waiting.index(speaker) + 1
     if to is not None:
-        count = len(record.waiting(speaker.list))
+        count = len(waiting)
         if not 1 <= to <= count:
             raise InputError(f"--to {to} is not a position of the list (1 to {count})")
+        if to == here:
+            _same_place(speaker, here)
         place_at(record, speaker, to)
     else:
         anchor = before or after
@@ -255,12 +415,22 @@ def move(
             raise InputError("a speaker cannot be moved relative to itself")
         if anchor.list != speaker.list:
             raise InputError(f"{anchor.id} is in list {anchor.list!r}, not {speaker.list!r}")
+        there = waiting.index(anchor) + 1 if anchor in waiting else None
+        if there is not None and there == (here - 1 if after is not None else here + 1):
+            _same_place(speaker, here)
         place_relative(record, speaker, anchor, after=after is not None)
     from hlmctl.ordering import waiting_position
 
     position = waiting_position(record, speaker)
     assert position is not None
     return position
+
+
+def _same_place(speaker: Speaker, position: int) -> None:
+    raise NothingToDo(
+        f"{speaker.id} ({speaker.delegation}) is already at position {position} of "
+        f"{speaker.list}: nothing to move"
+    )
 
 
 def swap_speakers(record: Record, a: Speaker, b: Speaker) -> None:
@@ -300,10 +470,12 @@ EXPORT_ONLY = (
     "limit_minutes",
     "regional_group",
     "absences",
+    "limit_seconds",
 )
 
 
 STATUSES = ("waiting", "speaking", "spoken", "withdrawn")
+MAX_ROW_PROBLEMS = 50  # an import names this many bad rows, then says how many more
 KINDS = ("statement", "reply")
 
 
@@ -423,13 +595,21 @@ def _times(value: Any, column: str, meeting: Meeting) -> list[datetime]:
 
 
 def import_rows(
-    meeting: Meeting, record: Record, rows: list[tuple[int, Mapping[str, Any]]], now: datetime
+    meeting: Meeting,
+    record: Record,
+    rows: list[tuple[int, Mapping[str, Any]]],
+    now: datetime,
+    *,
+    force: bool = False,
 ) -> tuple[list[Speaker], int]:
-    """All or nothing: the first bad row refuses the whole import, naming it.
+    """All or nothing: a bad row refuses the whole import; every bad row is named
+    (up to ``MAX_ROW_PROBLEMS``, then how many more), in one line.
 
     Rows that carry ``position`` (as ``speakers export`` writes them) keep the order
     of the file; other rows are inscribed one by one in protocol order.
     """
+    from hlmctl.projection import list_limit_minutes
+
     added: list[Speaker] = []
     skipped = 0
     # An export (rows with a position) keeps its order in a list that has no waiting
@@ -438,29 +618,47 @@ def import_rows(
     busy = {s.list for s in record.speakers if s.status == "waiting"}
     inscribed = Inscribed(record)
     placing: list[tuple[Speaker, bool]] = []  # (speaker, at the end)
+    problems: list[str] = []
+    unknown_seen: set[str] = set()
     for number, row in rows:
+        # An unknown column is named once, at the first row that has it.
+        unknown = [k for k in row if k not in IMPORT_FIELDS and k not in EXPORT_ONLY]
+        if unknown:
+            fresh = [k for k in unknown if k not in unknown_seen]
+            unknown_seen.update(unknown)
+            if fresh:
+                problems.append(f"row {number}: unknown column {fresh[0]!r}")
+            continue
         try:
             req = row_to_inscription(row, meeting)
             if req is None:
                 skipped += 1
                 continue
+            req.force = force
             speaker = build_speaker(meeting, record, req, now, inscribed)
         except InputError as exc:
-            raise InputError(f"row {number}: {exc.message}") from None
+            problems.append(f"row {number}: {exc.message}")
+            continue
         lst = meeting.speaker_list(speaker.list)
         if speaker.kind == "reply" and speaker.meeting is None:
             from hlmctl.projection import reply_meeting
 
             speaker.meeting = reply_meeting(meeting, lst.id, speaker.inscribed_at)
-        if speaker.kind == "statement" and speaker.minutes == lst.limit_minutes(
-            speaker.on_behalf_of
+        if speaker.kind == "statement" and speaker.minutes == list_limit_minutes(
+            meeting, record, lst.id, speaker.on_behalf_of, speaker.category
         ):
             speaker.minutes = None  # the list's own limit, not one of its own
         inscribed.add(speaker)
         placing.append((speaker, (from_export and speaker.list not in busy) or speaker.placed))
         added.append(speaker)
+    if problems:
+        shown = "; ".join(problems[:MAX_ROW_PROBLEMS])
+        more = len(problems) - MAX_ROW_PROBLEMS
+        count = f"{len(problems)} bad rows: " if len(problems) > 1 else ""
+        tail = f"; and {more} more bad rows" if more > 0 else ""
+        raise InputError(f"{count}{shown}{tail}")
     if not added:
-        raise InputError("nothing to import: the file has no waiting speaker")
+        raise NothingToDo("nothing to import: the file has no waiting speaker")
     # The rows only look the record up, never its order: place them all at once, as
     # one by one.
     insert_all_in_protocol_order(meeting, record, placing)

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from hlmctl.meeting import Meeting, Person
 from hlmctl.ordering import waiting_position
-from hlmctl.projection import Agenda, AgendaSegment, Overflow, limit_minutes, limit_words
+from hlmctl.projection import (
+    Agenda,
+    AgendaSegment,
+    Overflow,
+    limit_minutes,
+    limit_seconds,
+    limit_words,
+)
 from hlmctl.record import Record, Speaker
 
 if TYPE_CHECKING:
@@ -44,7 +51,7 @@ def speaker_view(
         "name": speaker.name,
         "title": speaker.title,
         "on_behalf_of": speaker.on_behalf_of,
-        "minutes": limit_minutes(meeting, speaker),
+        "minutes": limit_minutes(meeting, speaker, record),
         "kind": speaker.kind,
         "placed": speaker.placed,
         "status": speaker.status,
@@ -61,6 +68,10 @@ def speaker_view(
         "segment": place.segment_id if place else None,
         "regional_group": _group_of(speaker.delegation) if groups else None,
         "absences": [iso(a, meeting) for a in speaker.absences],
+        # The limit the statement was given when called (null until then).
+        "limit_seconds": limit_seconds(meeting, speaker, record)
+        if speaker.status in ("speaking", "spoken")
+        else None,
     }
 
 

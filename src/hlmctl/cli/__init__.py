@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["COMMAND_MODULES", "app", "main"]
 
 # The modules of the commands, in the order of ``hlmctl --help``.
-MODULES = ("board", "live", "meeting", "participants", "publish", "speakers", "store")
+MODULES = ("board", "limits", "live", "meeting", "participants", "publish", "speakers", "store")
 # The modules that register each command or group of commands (tests/test_speed.py
 # checks this table against the commands themselves).
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
@@ -37,7 +37,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("examples", "init", "validate", "agenda"), ("meeting",)),
     **dict.fromkeys(("journal", "script"), ("publish",)),
     "speakers": ("speakers",),
-    "lists": ("live", "publish"),
+    "lists": ("live", "limits", "publish"),
     "reply": ("live",),
     "meeting": ("live",),
     "store": ("store",),

@@ -282,6 +282,9 @@ def reply_add(
             autocompletion=complete.category_ids,
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Accept a name close to a known delegation's.")
+    ] = False,
 ) -> None:
     """Inscribe a right of reply, within decision 34/401's limits."""
     from hlmctl.live import add_reply
@@ -290,7 +293,9 @@ def reply_add(
     env, _, _, record, _, speaker = change(
         ctx,
         "reply add",
-        lambda m, r, t: add_reply(m, r, delegation, m.speaker_list(list_id).id, t, category),
+        lambda m, r, t: add_reply(
+            m, r, delegation, m.speaker_list(list_id).id, t, category, force=force
+        ),
         lambda s: f"{s.id} right of reply of {s.delegation} ({s.minutes:g} min) in {s.list}",
     )
     ok(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,12 @@ from hlmctl.cli.common import (
     pick_format,
     with_excel_csv,
 )
+
+if TYPE_CHECKING:
+    from hlmctl.errors import HlmError
+    from hlmctl.meeting import Meeting
+    from hlmctl.record import Record
+    from hlmctl.store import RecordStore, Store
 
 # --- examples, init, validate, agenda -------------------------------------------------
 
@@ -116,23 +122,40 @@ def validate(
     ] = None,
 ) -> None:
     """Check a meeting file (and its record): exit 0 if valid, 2 with every problem listed."""
-    from hlmctl.errors import InvalidFileError
+    from hlmctl.errors import HlmError, InvalidFileError
     from hlmctl.meeting import load_meeting
-    from hlmctl.store import RecordStore, Store
+    from hlmctl.store import Store
 
     env = env_of(ctx)
     if path is not None and path.is_dir():
         path = path / "meeting.toml"
     store: RecordStore = Store(path) if path is not None else env.store(write=False)
+    # Every problem in one run: the meeting file's, the record's, the undo history's.
+    failures: list[HlmError] = []
+    meeting: Meeting | None = None
+    record: Record | None = None
     try:
         meeting = load_meeting(store.meeting_path, cached=False)
-        record = store.read_record(meeting)
-        problems = store.check_undo_history() if isinstance(store, Store) else []
-        if isinstance(store, Store) and problems:
-            raise InvalidFileError(str(store.undo_dir), problems, what="undo history")
     except InvalidFileError as exc:
-        env.warn(f"hlmctl: {exc.listing()}")  # validate lists each problem on its own line
-        raise typer.Exit(int(exc.code)) from None
+        failures.append(exc)
+    try:
+        if meeting is not None:
+            record = store.read_record(meeting)
+        elif isinstance(store, Store):
+            _record_alone(store)  # its own problems, without the modalities
+    except HlmError as exc:
+        failures.append(_with_speaker_lines(exc, store))
+    if isinstance(store, Store):
+        problems = store.check_undo_history()
+        if problems:
+            failures.append(InvalidFileError(str(store.undo_dir), problems, what="undo history"))
+    if failures:
+        for failure in failures:
+            # validate lists each problem on its own line
+            listing = failure.listing() if isinstance(failure, InvalidFileError) else None
+            env.warn(f"hlmctl: {listing or failure.message}")
+        raise typer.Exit(int(failures[0].code))
+    assert meeting is not None and record is not None
     stray = store.stray_undo_files() if isinstance(store, Store) else []
     if stray and isinstance(store, Store):
         shown = ", ".join(repr(name) for name in stray[:5]) + (" ..." if len(stray) > 5 else "")
@@ -140,6 +163,8 @@ def validate(
             f"hlmctl: note: {store.undo_dir} holds {len(stray)} files that are not hlmctl's "
             f"undo entries; they are ignored: {shown}"
         )
+    for note in _announced_limit_notes(meeting, record):
+        env.warn(f"hlmctl: note: {note}")
     from hlmctl.i18n import english
 
     en = english()
@@ -152,6 +177,73 @@ def validate(
             speakers=en.n_("{n} speaker", "{n} speakers", len(record.speakers)),
         ),
     )
+
+
+def _record_alone(store: Store) -> None:
+    """The record's own problems (its format), when the meeting file is invalid."""
+    from hlmctl.files import RECORD_MAX_BYTES, NotThere, read_bounded
+    from hlmctl.record import parse_record
+
+    try:
+        raw = read_bounded(store.record_path, RECORD_MAX_BYTES, "record")
+    except NotThere:
+        return
+    parse_record(raw, str(store.record_path))
+
+
+def _with_speaker_lines(exc: HlmError, store: RecordStore) -> HlmError:
+    """A record's problem about a speaker ("speaker S3: ...") with the line of the
+    record where that speaker is."""
+    import re
+
+    from hlmctl.errors import InvalidFileError
+    from hlmctl.store import Store
+
+    if not isinstance(exc, InvalidFileError) or not isinstance(store, Store):
+        return exc
+    try:
+        text = store.record_path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return exc
+    lines = {
+        m.group(1): n
+        for n, line in enumerate(text.splitlines(), start=1)
+        if (m := re.match(r'^\s*id\s*=\s*"(S[0-9]+)"', line))
+    }
+    problems = []
+    for problem in exc.problems:
+        found = re.match(r"^speaker (S[0-9]+): ", problem)
+        line = lines.get(found.group(1)) if found else None
+        problems.append(f"line {line}: {problem}" if line else problem)
+    return InvalidFileError(exc.path, problems, what="record")
+
+
+def _announced_limit_notes(meeting: Meeting, record: Record) -> list[str]:
+    """Where the President announced a limit that the meeting file does not say."""
+    from hlmctl.projection import limit_words
+
+    notes = []
+    for lst in meeting.lists:
+        a = record.announced(lst.id)
+        if a is None:
+            continue
+        group_differs = a.group_minutes is not None and a.group_minutes != lst.group_minutes
+        if a.minutes == lst.minutes and not group_differs and not lst.category_minutes:
+            continue
+        said = f"minutes = {lst.minutes:g}"
+        if lst.group_minutes is not None:
+            said += f", group_minutes = {lst.group_minutes:g}"
+        if lst.category_minutes:
+            said += ", category_minutes"
+        group = f", {limit_words(a.group_minutes * 60)} for a group" if a.group_minutes else ""
+        notes.append(
+            f"list {lst.id!r}: the limit announced at "
+            f"{a.at.astimezone(meeting.tz):%H:%M on %d %B %Y} by {a.operator} "
+            f"({limit_words(a.minutes * 60)} per statement{group}) differs from the meeting "
+            f"file ({said}); the announced limit applies to statements not yet begun "
+            "(`hlmctl undo` or a new `hlmctl lists limit` changes it)"
+        )
+    return notes
 
 
 @app.command()
@@ -186,8 +278,8 @@ def agenda(
             day = dt.date.fromisoformat(day).isoformat()
         except ValueError:
             raise InputError(f"--day: {day!r} is not a date (YYYY-MM-DD)") from None
-        if dt.date.fromisoformat(day) not in meeting.meeting.days:
-            days = ", ".join(d.isoformat() for d in meeting.meeting.days)
+        if dt.date.fromisoformat(day) not in meeting.held_days:
+            days = ", ".join(d.isoformat() for d in meeting.held_days)
             raise InputError(f"--day {day} is not a day of the meeting ({days})")
     record = store.read_record(meeting)
     result = project(meeting, record, now)

@@ -1,4 +1,5 @@
-"""Commands of the inscription desk: speakers add, list, remove, move, swap, import, export."""
+"""Commands of the inscription desk: speakers add, edit, list, remove, move, swap, import,
+export."""
 
 from __future__ import annotations
 
@@ -110,7 +111,11 @@ def add(
     ] = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Inscribe a delegation that is already waiting in the list."),
+        typer.Option(
+            "--force",
+            help="Inscribe a delegation that is already waiting in the list, or a name close "
+            "to a known delegation's.",
+        ),
     ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the speaker as JSON.")] = False,
 ) -> None:
@@ -162,6 +167,111 @@ def add(
         f"{speaker.id}\t{speaker.delegation} inscribed in {speaker.list} at position "
         f"{position}; {_estimate(env, meeting, record, speaker.id, now)}",
     )
+
+
+@speakers_app.command("edit")
+@handled
+def edit(
+    ctx: typer.Context,
+    ref: Annotated[
+        str,
+        typer.Argument(help="Speaker id (S12) or delegation.", autocompletion=complete.speaker_ids),
+    ],
+    list_id: ListOption = None,
+    level: Annotated[
+        str | None,
+        typer.Option(
+            help="The new level of representation (a waiting speaker only).",
+            show_default=False,
+            autocompletion=complete.level_ids,
+        ),
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            help="The new category (a waiting speaker only).",
+            show_default=False,
+            autocompletion=complete.category_ids,
+        ),
+    ] = None,
+    courtesy: Annotated[
+        str | None,
+        typer.Option(help='The courtesy title ("" clears it).', show_default=False),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help='The speaker\'s name ("" clears it).', show_default=False)
+    ] = None,
+    title: Annotated[
+        str | None,
+        typer.Option(help='The speaker\'s function or title ("" clears it).', show_default=False),
+    ] = None,
+    on_behalf_of: Annotated[
+        str | None,
+        typer.Option(
+            "--on-behalf-of",
+            help='The group the statement is made for ("" makes it the delegation\'s own; '
+            "a waiting speaker only).",
+            show_default=False,
+        ),
+    ] = None,
+    minutes: Annotated[
+        float | None,
+        typer.Option(
+            help="A time limit of its own for this statement (a waiting speaker only).",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Accept a category for a name close to a known delegation's, or a second "
+            "statement of the delegation.",
+        ),
+    ] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the speaker as JSON.")] = False,
+) -> None:
+    """Correct an inscription: its id and time of inscription are kept. A statement
+    called or given can be corrected only in its name, title and courtesy."""
+    from hlmctl.ordering import waiting_position
+    from hlmctl.speakers import Edit, resolve_ref
+    from hlmctl.speakers import edit as edit_speaker
+
+    req = Edit(
+        level=level,
+        category=category,
+        name=name,
+        title=title,
+        courtesy=courtesy,
+        on_behalf_of=on_behalf_of,
+        minutes=minutes,
+        force=force,
+    )
+
+    def apply(meeting: Meeting, record: Record, now: datetime) -> tuple[Speaker, list[str]]:
+        if list_id:
+            meeting.speaker_list(list_id)
+        speaker = resolve_ref(
+            record, ref, list_id=list_id, statuses=("waiting", "speaking", "spoken")
+        )
+        return speaker, edit_speaker(meeting, record, speaker, req)
+
+    env, _, meeting, record, now, (speaker, said) = change(
+        ctx,
+        "speakers edit",
+        apply,
+        lambda r: f"{r[0].id} {r[0].delegation} edited: {'; '.join(r[1])}",
+    )
+    if json_out:
+        from hlmctl.projection import project
+        from hlmctl.render import write_json
+        from hlmctl.views import speaker_view
+
+        write_json(env, speaker_view(meeting, record, speaker, project(meeting, record, now)))
+        return
+    position = waiting_position(record, speaker)
+    where = f"; position {position} of {speaker.list}" if position is not None else ""
+    ok(env, f"{speaker.id}\t{speaker.delegation} edited: {'; '.join(said)}{where}")
 
 
 @speakers_app.command("list")
@@ -234,9 +344,19 @@ def remove(
     from hlmctl.speakers import resolve_ref
 
     def apply(meeting: Meeting, record: Record, now: datetime) -> Speaker:
+        from hlmctl.errors import InputError, NothingToDo
+
         if list_id:
             meeting.speaker_list(list_id)
-        speaker = resolve_ref(record, ref, list_id=list_id)
+        try:
+            speaker = resolve_ref(record, ref, list_id=list_id)
+        except InputError:
+            gone = record.speaker(ref.strip().upper())
+            if gone is not None and gone.status == "withdrawn" and list_id in (None, gone.list):
+                raise NothingToDo(
+                    f"{gone.id} ({gone.delegation}) was withdrawn already: nothing to remove"
+                ) from None
+            raise
         remove_speaker(record, speaker)
         return speaker
 
@@ -337,6 +457,14 @@ def import_(
         ),
     ],
     list_id: ListOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Accept names close to a known delegation's, and delegations already "
+            "waiting in the list.",
+        ),
+    ] = False,
 ) -> None:
     """Inscribe many speakers at once: all or nothing."""
     from hlmctl.csvio import read_rows
@@ -357,7 +485,7 @@ def import_(
 
     def apply(meeting: Meeting, record: Record, now: datetime) -> tuple[list[Speaker], int]:
         try:
-            return import_rows(meeting, record, rows, now)
+            return import_rows(meeting, record, rows, now, force=force)
         except InputError as exc:
             raise InputError(f"{name}: {exc.message}; nothing was imported") from None
 
