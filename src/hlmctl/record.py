@@ -170,6 +170,18 @@ class LogEntry(RecordModel):
     host: ShortText | None = None  # the desk (host name); absent in older records
 
 
+MAX_MESSAGE = 120  # characters: a message is read at a glance from the podium
+
+
+class Message(RecordModel):
+    """A short message on the speaker's screen (``hlmctl message``), until cleared."""
+
+    text: ShortText = Field(min_length=1, max_length=MAX_MESSAGE)
+    to: Literal["speaker", "hall"] = "speaker"
+    flash: bool = False
+    at: Time
+
+
 class Record(RecordModel):
     format: int = Field(default=RECORD_FORMAT, ge=1, le=RECORD_FORMAT)
     meeting: str
@@ -178,6 +190,7 @@ class Record(RecordModel):
     meetings: dict[str, MeetingState] = {}
     speakers: list[Speaker] = []
     log: list[LogEntry] = []
+    message: Message | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -230,6 +243,8 @@ class Record(RecordModel):
         times += [ls.closed_at for ls in self.lists.values() if ls.closed_at]
         for ms in self.meetings.values():
             times += [t for t in (ms.opened_at, ms.adjourned_at) if t]
+        if self.message is not None:
+            times.append(self.message.at)
         return max(times, default=None)
 
     def check_clock(self, now: datetime) -> Self:

@@ -68,6 +68,19 @@ def _next(state: dict[str, Any]) -> str:
     return f'<ol class="next-list" data-next>{"".join(items)}</ol>'
 
 
+def _message(state: dict[str, Any], page: str) -> str:
+    """The message to the speaker (``hlmctl message``): on the speaker's page always,
+    on the hall's page when it was sent ``--to hall``. The script keeps it current."""
+    m = state["now"].get("message")
+    text = m["text"] if m and (page == "speaker" or m["to"] == "hall") else ""
+    flash = " data-flash" if text and m and m["flash"] else ""
+    empty = "" if text else " data-empty"
+    return (
+        f'<p class="message" role="status" aria-live="polite" data-message="{page}"'
+        f"{flash}{empty}>{escape(text)}</p>"
+    )
+
+
 def _shell(page: str, title: str, state: dict[str, Any], body: str, key: str) -> str:
     problem = state.get("problem") or ""
     return (
@@ -104,6 +117,7 @@ def hall(state: dict[str, Any], key: str) -> str:
 {_clock(state)}</div>
 </header>
 <main class="hall">
+{_message(state, "hall")}
 <section class="now" aria-label="Now speaking" data-current{"" if current else " data-empty"}>
 <p class="label">Now speaking</p>
 <p class="nobody">Nobody is speaking</p>
@@ -128,6 +142,7 @@ def speaker(state: dict[str, Any], key: str) -> str:
 {_countdown(state, "countdown-speaker")}
 <p class="speaker-line">{field(state, "now.current.delegation", "span", "delegation")}
 <span class="nobody">Nobody is speaking</span></p>
+{_message(state, "speaker")}
 </main>"""
     return _shell("speaker", "Countdown", state, body, key)
 

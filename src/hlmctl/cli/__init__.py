@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["COMMAND_MODULES", "app", "main"]
 
 # The modules of the commands, in the order of ``hlmctl --help``.
-MODULES = ("board", "live", "meeting", "publish", "speakers", "store")
+MODULES = ("board", "live", "meeting", "message", "podium", "publish", "speakers", "store")
 # The modules that register each command or group of commands (tests/test_speed.py
 # checks this table against the commands themselves).
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
@@ -41,6 +41,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "reply": ("live",),
     "meeting": ("live",),
     "store": ("store",),
+    "message": ("message",),
+    "podium": ("podium",),
 }
 
 

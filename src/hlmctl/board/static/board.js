@@ -177,6 +177,13 @@
         setText(el, state.list.closed ? "The list is closed" : "");
       }
       for (const el of document.querySelectorAll("[data-next]")) renderNext(el, now.next);
+      // The message to the speaker: the speaker's page always, the hall's when sent to it.
+      const m = now.message;
+      for (const el of document.querySelectorAll("[data-message]")) {
+        const shown = m && (el.dataset.message === "speaker" || m.to === "hall") ? m.text : "";
+        setText(el, shown);
+        el.toggleAttribute("data-flash", Boolean(shown && m.flash));
+      }
     }
     if (state.agenda) {
       for (const el of document.querySelectorAll("[data-agenda]")) renderAgenda(el, state.agenda);
