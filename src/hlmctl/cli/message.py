@@ -28,7 +28,7 @@ def message(
     text: Annotated[
         str | None,
         typer.Argument(
-            help="The message (at most 120 characters), e.g. \"Please conclude\".",
+            help='The message (at most 120 characters), e.g. "Please conclude".',
             show_default=False,
         ),
     ] = None,
