@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hlmctl.cli.common import LangOption, ListOption, app, handled, lang_of, open_meeting
+from hlmctl.cli.common import LangOption, ListOption, app, env_of, handled, lang_of
 
 
 @app.command()
@@ -16,15 +16,16 @@ def podium(ctx: typer.Context, list_id: ListOption = None, lang: LangOption = No
 
     from hlmctl.errors import InputError
 
-    env, store, meeting, now = open_meeting(ctx, write=True)
-    lst = meeting.speaker_list(list_id)
+    env = env_of(ctx)
     if not (sys.stdin.isatty() and env.stdout.isatty()):
         raise InputError(
             "the podium needs a terminal (its keys are read from it)",
             hint="in a script, type the commands themselves: `hlmctl next`, `hlmctl pause`...",
         )
-    gc.enable()  # it runs for the whole meeting (the console script starts with it off)
-    from hlmctl.podium.actions import Desk
-    from hlmctl.podium.app import Podium
+    from hlmctl.podium.app import open_console
 
-    Podium(Desk(env), store, meeting, lst.id, lang_of(env, lang), now).run()
+    console = open_console(env, list_id, lang_of(env, lang))
+    gc.enable()  # it runs for the whole meeting (the console script starts with it off)
+    console.run()
+    if console.return_code:  # Textual has shown the error (a bug): exit 1 says so
+        raise typer.Exit(console.return_code)

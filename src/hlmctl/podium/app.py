@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Static
@@ -28,6 +29,7 @@ from hlmctl.timer import STYLES, big
 if TYPE_CHECKING:
     from textual.events import Key, Resize
 
+    from hlmctl.context import Env
     from hlmctl.i18n import Lang
     from hlmctl.meeting import Meeting
     from hlmctl.record import Record
@@ -82,6 +84,14 @@ class Help(ModalScreen[None]):
         self.dismiss(None)
 
 
+class Prompt(Input):
+    """The console's one line of input: Tab (as Right) takes the completion offered."""
+
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("tab", "cursor_right", show=False),
+    ]
+
+
 class Podium(App[None]):
     """The console of the podium."""
 
@@ -97,8 +107,9 @@ class Podium(App[None]):
     #countdown { content-align: center middle; width: 100%; height: auto; }
     #message { color: $warning; text-style: bold; height: auto; }
     #warning { height: auto; max-height: 3; color: $warning; padding: 0 1; }
-    #log { height: auto; max-height: 4; color: $text-muted; padding: 0 1; }
-    #feedback { height: 1; padding: 0 1; }
+    #log { height: auto; max-height: 4; color: $text-muted; padding: 0 1;
+        text-wrap: nowrap; text-overflow: ellipsis; }
+    #feedback { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     #feedback.error { color: $error; text-style: bold; }
     #prompt { display: none; }
     #prompt.asking { display: block; }
@@ -131,7 +142,7 @@ class Podium(App[None]):
         _ = lang._
         keys = [
             ("n", "next", _("Next"), True),
-            ("p,space", "pause_resume", _("Pause/resume"), True),
+            ("p,space", "pause_resume", _("Pause"), True),
             ("a", "absent", _("Absent"), True),
             ("u", "undo", _("Undo"), True),
             ("r", "reply", _("Reply"), True),
@@ -162,8 +173,13 @@ class Podium(App[None]):
         yield Static(id="warning")
         yield Static(id="log")
         yield Static(id="feedback")
-        yield Input(id="prompt", disabled=True)
+        yield Prompt(id="prompt", disabled=True)
         yield Footer()
+
+    def part(self, name: str) -> Static:
+        """A part of the main screen (the app's ``query_one`` would look in a dialog
+        on top of it)."""
+        return self.screen_stack[0].query_one(f"#{name}", Static)
 
     def on_mount(self) -> None:
         self.reload()
@@ -218,8 +234,16 @@ class Podium(App[None]):
     # --- drawing --------------------------------------------------------------------
 
     def draw(self) -> None:
+        if self._stop.is_set() or not self.screen_stack:
+            return  # the console is closing
+        try:
+            self._draw()
+        except NoMatches:  # the console is closing: its parts are gone
+            return
+
+    def _draw(self) -> None:
         if self.record is None:
-            self.query_one("#feedback", Static).update(Text(self.problem))
+            self.part("feedback").update(Text(self.problem))
             return
         _ = self.lang._
         v = views.build(self.meeting, self.record, self.list_id, self.now(), self.lang)
@@ -230,7 +254,7 @@ class Podium(App[None]):
         top.append(f"  {self.now():%H:%M:%S}  ")
         top.append(v.meeting_title, style="dim")
         top.truncate(max(10, width - 2), overflow="ellipsis")
-        self.query_one("#top", Static).update(top)
+        self.part("top").update(top)
 
         speaker = Text()
         if v.current_id is None:
@@ -241,7 +265,7 @@ class Podium(App[None]):
             speaker.append(f"{v.current_id} {v.delegation}", style="bold")
             if v.who:
                 speaker.append("\n" + v.who)
-        self.query_one("#speaker", Static).update(speaker)
+        self.part("speaker").update(speaker)
 
         style = STYLES[v.phase or "normal"]
         if v.current_id is None:
@@ -253,20 +277,20 @@ class Podium(App[None]):
         if v.phase in ("over", "paused"):
             label = _("OVER TIME {time}") if v.phase == "over" else _("PAUSED {time}")
             shown.append("\n" + label.format(time=v.countdown), style=style)
-        self.query_one("#countdown", Static).update(shown)
-        self.query_one("#elapsed", Static).update(Text(v.elapsed, style="dim"))
+        self.part("countdown").update(shown)
+        self.part("elapsed").update(Text(v.elapsed, style="dim"))
 
         message = Text()
         if v.message:
             where = _("to the hall") if v.message_to_hall else _("to the speaker")
             message.append(f"✉ {where}: ", style="dim")
             message.append(v.message)
-        self.query_one("#message", Static).update(message)
+        self.part("message").update(message)
 
-        self.query_one("#upcoming", Static).update(self._upcoming(v))
+        self.part("upcoming").update(self._upcoming(v))
         warning = self.problem or self.warning
-        self.query_one("#warning", Static).update(Text(warning))
-        self.query_one("#log", Static).update(Text("\n".join(v.log), no_wrap=True))
+        self.part("warning").update(Text(warning))
+        self.part("log").update(Text("\n".join(v.log), no_wrap=True))
 
     def _upcoming(self, v: views.PodiumView) -> Text:
         _ = self.lang._
@@ -290,7 +314,7 @@ class Podium(App[None]):
 
     def show(self, outcome: Outcome) -> None:
         self.last = outcome
-        feedback = self.query_one("#feedback", Static)
+        feedback = self.part("feedback")
         feedback.set_class(not outcome.ok, "error")
         mark = "✓ " if outcome.ok else f"✗ ({outcome.code}) "
         feedback.update(Text(mark + outcome.line, no_wrap=True, overflow="ellipsis"))
@@ -368,7 +392,7 @@ class Podium(App[None]):
     # --- prompts --------------------------------------------------------------------
 
     def _ask(self, mode: str, placeholder: str, suggestions: list[str] | None = None) -> None:
-        prompt = self.query_one("#prompt", Input)
+        prompt = self.screen_stack[0].query_one("#prompt", Input)
         prompt.value = ""
         prompt.placeholder = placeholder
         prompt.suggester = (
@@ -380,7 +404,7 @@ class Podium(App[None]):
         prompt.focus()
 
     def _done_asking(self) -> None:
-        prompt = self.query_one("#prompt", Input)
+        prompt = self.screen_stack[0].query_one("#prompt", Input)
         prompt.remove_class("asking")
         prompt.disabled = True
         prompt.value = ""
@@ -443,3 +467,12 @@ class Podium(App[None]):
         if event.key == "escape" and self.asking is not None:
             event.stop()
             self._done_asking()
+
+
+def open_console(env: Env, list_id: str | None, lang: Lang) -> Podium:
+    """The console of a meeting, with the global options of ``env`` (--meeting, --now,
+    --store): the same as each of its keys runs with. It needs a meeting file."""
+    store = env.store(write=True)
+    meeting = store.load_meeting()
+    lst = meeting.speaker_list(list_id)
+    return Podium(Desk(env), store, meeting, lst.id, lang, env.now(meeting))
