@@ -444,8 +444,10 @@ class Podium(App[None]):
         assert s is not None
         from hlmctl.ordering import waiting_position
 
+        _ = self.lang._
         position = waiting_position(self.record, s)
-        where = f"#{position}" if position is not None else self.lang._(s.status)
+        states = {"speaking": _("speaking"), "spoken": _("spoken"), "withdrawn": _("withdrawn")}
+        where = f"#{position}" if position is not None else states.get(s.status, s.status)
         return f"{s.id} {self.lang.delegation(s.delegation)} ({where})"
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
