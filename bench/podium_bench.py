@@ -62,10 +62,11 @@ def hlmctl(folder: Path, env: dict[str, str], *args: str) -> None:
         raise SystemExit(f"hlmctl {' '.join(args)}: {done.stderr.decode().strip()}")
 
 
-def meeting(folder: Path, env: dict[str, str], speakers: int) -> None:
+def meeting(folder: Path, env: dict[str, str], speakers: int, server: Any = None) -> None:
     shutil.copy(EXAMPLES / "hlm-2013.toml", folder / "meeting.toml")
     if env.get("HLMCTL_STORE"):
         hlmctl(folder, env, "store", "init")
+        server.reset()  # the record of the last size goes
     rows = "delegation,category\n" + "".join(
         f"Delegation {i:04d},member-state\n" for i in range(speakers)
     )
@@ -226,11 +227,9 @@ def main() -> None:
     try:
         for label, env in stores:
             for size in (int(s) for s in args.sizes.split(",")):
-                if server is not None and env.get("HLMCTL_STORE"):
-                    server.reset()
                 with tempfile.TemporaryDirectory(prefix="hlmctl-podium-", dir=args.tmp) as tmp:
                     folder = Path(tmp)
-                    meeting(folder, env, size)
+                    meeting(folder, env, size, server)
                     # Each run in a fresh process: Textual keeps state per process.
                     one = ["--one", str(folder), str(args.cycles), str(args.pages)]
                     done = subprocess.run(

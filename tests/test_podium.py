@@ -444,11 +444,18 @@ def test_the_overflow_warning(monkeypatch: pytest.MonkeyPatch, hlm: Path) -> Non
     assert "does not fit its meetings" in seen["text"]
 
 
-def test_the_podium_needs_a_terminal_and_a_meeting_file(hlm: Path, tmp_path: Path) -> None:
+def test_the_podium_needs_a_terminal_and_a_meeting_file(isolated: Path) -> None:
     result = run("podium")
     assert result.exit_code == 2
     assert "needs a terminal" in result.stderr
     assert result.stdout == ""
+    from hlmctl.errors import InputError
+
+    with pytest.raises(InputError, match="no such meeting file"):
+        console(isolated)
+    env = Env(environ={})
+    with pytest.raises(InputError, match="no meeting file: this command changes the record"):
+        open_console(env, None, i18n.get("en"))
 
 
 def test_view_find_folds_case_and_accents() -> None:

@@ -16,15 +16,16 @@ import pytest
 from board_helpers import DAY, inscribe
 from conftest import run
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("tmux") is None and not os.environ.get("CI"),
-    reason="tmux is missing: apt-get install tmux (scripts/system-deps does it)",
-)
-
 
 @pytest.fixture
 def tmux(tmp_path: Path) -> Iterator[list[str]]:
-    """A tmux server of this test's own (its own socket), ended afterwards."""
+    """A tmux server of this test's own (its own socket), ended afterwards. Without
+    tmux: skipped with a message, or failed when $CI is set (scripts/system-deps)."""
+    if shutil.which("tmux") is None:
+        message = "tmux is missing: apt-get install tmux (or run scripts/system-deps)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     base = ["tmux", "-S", str(tmp_path / "tmux.sock")]
     try:
         yield base

@@ -132,6 +132,7 @@ class Podium(App[None]):
         # on; each key acts at the command's own clock, as the same command typed would.
         self.offset: timedelta = clock - datetime.now(meeting.tz)
         self.record: Record | None = None
+        self._raw: bytes | None = None  # the bytes ``record`` was read from
         self.problem = ""
         self.warning = ""
         self.asking: str | None = None  # "reply", "find" or "message" while a prompt is open
@@ -222,7 +223,12 @@ class Podium(App[None]):
     def reload(self) -> None:
         """Read the record again (after a key, or when the watch says it changed)."""
         try:
-            self.record = self.store.read_record(self.meeting)
+            # The watch also wakes the console for its own keys' changes, read already:
+            # the record's bytes tell, without parsing it again (50 ms at 1,000 speakers).
+            raw = self.store.raw_record(self.meeting)
+            if raw is None or raw != self._raw or self.record is None:
+                self.record = self.store.read_record(self.meeting)
+                self._raw = raw
             self.problem = ""
             self.warning = views.overflow_warning(
                 self.meeting, self.record, self.list_id, self.now()
