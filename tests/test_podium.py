@@ -376,7 +376,7 @@ def test_messages_from_the_keys_in_both_languages(
     drive(console(meeting_with_speakers, lang="fr"), french)
     assert seen["en"]["text"] == "Time is up"
     assert seen["typed"]["text"] == "Thank you" and seen["typed"]["to"] == "speaker"
-    assert "to the speaker: Thank you" in seen["screen"]
+    assert "Message to the speaker: Thank you" in seen["screen"]
     assert seen["fr"]["text"] == "Veuillez conclure"
 
 

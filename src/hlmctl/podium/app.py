@@ -132,7 +132,6 @@ class Podium(App[None]):
         # on; each key acts at the command's own clock, as the same command typed would.
         self.offset: timedelta = clock - datetime.now(meeting.tz)
         self.record: Record | None = None
-        self._raw: bytes | None = None  # the bytes ``record`` was read from
         self.problem = ""
         self.warning = ""
         self.asking: str | None = None  # "reply", "find" or "message" while a prompt is open
@@ -223,12 +222,7 @@ class Podium(App[None]):
     def reload(self) -> None:
         """Read the record again (after a key, or when the watch says it changed)."""
         try:
-            # The watch also wakes the console for its own keys' changes, read already:
-            # the record's bytes tell, without parsing it again (50 ms at 1,000 speakers).
-            raw = self.store.raw_record(self.meeting)
-            if raw is None or raw != self._raw or self.record is None:
-                self.record = self.store.read_record(self.meeting)
-                self._raw = raw
+            self.record = self.store.read_record(self.meeting)
             self.problem = ""
             self.warning = views.overflow_warning(
                 self.meeting, self.record, self.list_id, self.now()
@@ -254,10 +248,13 @@ class Podium(App[None]):
         _ = self.lang._
         v = views.build(self.meeting, self.record, self.list_id, self.now(), self.lang)
         width = self.size.width
-        top = Text(f"{v.list_title} ({v.list_id})", style="bold")
+        # What the officer needs first comes first: at 60 columns the rest is cut.
+        top = Text(f"{self.now():%H:%M:%S}  ")
         if v.closed:
-            top.append("  " + _("CLOSED"), style="bold reverse")
-        top.append(f"  {self.now():%H:%M:%S}  ")
+            top.append(_("CLOSED"), style="bold reverse")
+            top.append("  ")
+        top.append(f"{v.list_title} ({v.list_id})", style="bold")
+        top.append("  ")
         top.append(v.meeting_title, style="dim")
         top.truncate(max(10, width - 2), overflow="ellipsis")
         self.part("top").update(top)
@@ -288,9 +285,12 @@ class Podium(App[None]):
 
         message = Text()
         if v.message:
-            where = _("to the hall") if v.message_to_hall else _("to the speaker")
-            message.append(f"✉ {where}: ", style="dim")
-            message.append(v.message)
+            line = (
+                _("Message to the hall: {text}")
+                if v.message_to_hall
+                else _("Message to the speaker: {text}")
+            )
+            message.append("✉ " + line.format(text=v.message))
         self.part("message").update(message)
 
         self.part("upcoming").update(self._upcoming(v))
