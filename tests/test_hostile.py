@@ -64,6 +64,8 @@ COMMANDS: dict[str, list[str]] = {
     "board": ["board", "--port", "0"],
     "store init": ["store", "init"],
     "store copy": ["store", "copy", "--from", "file", "--to", "file"],
+    "message": ["message", "Please conclude"],
+    "podium": ["podium"],  # refused without a terminal, after every other check
 }
 # Commands that change the record (they take the lock and log an operator).
 WRITERS = {
@@ -79,6 +81,7 @@ WRITERS = {
     "reply add",
     "meeting open",
     "meeting adjourn",
+    "message",
 }
 NO_MEETING = {"examples", "init"}  # they read neither the meeting nor the record
 CLOCK_FREE = NO_MEETING | {"validate", "undo"}  # the clock is not read

@@ -240,6 +240,7 @@ def test_closing_asks_to_confirm_and_the_screen_says_closed(
     assert commands[-2:] == ["lists close", "lists reopen"]
 
 
+@pytest.mark.both_stores  # the console on PostgreSQL: its watch is LISTEN/NOTIFY
 def test_a_refused_key_says_why_with_the_exit_code_and_changes_nothing(
     monkeypatch: pytest.MonkeyPatch, meeting_with_speakers: Path
 ) -> None:
@@ -262,6 +263,7 @@ def test_a_refused_key_says_why_with_the_exit_code_and_changes_nothing(
     assert seen["0"][0].code == 3 and "no message" in seen["0"][0].line
 
 
+@pytest.mark.both_stores  # the console on PostgreSQL: its watch is LISTEN/NOTIFY
 def test_undo_is_one_key_away_and_refuses_another_operators_change(
     monkeypatch: pytest.MonkeyPatch, meeting_with_speakers: Path
 ) -> None:
@@ -285,6 +287,7 @@ def test_undo_is_one_key_away_and_refuses_another_operators_change(
     assert record_bytes(meeting_with_speakers) == before
 
 
+@pytest.mark.both_stores  # the console on PostgreSQL: its watch is LISTEN/NOTIFY
 def test_it_follows_changes_made_at_another_desk(
     monkeypatch: pytest.MonkeyPatch, meeting_with_speakers: Path
 ) -> None:
@@ -444,15 +447,27 @@ def test_the_overflow_warning(monkeypatch: pytest.MonkeyPatch, hlm: Path) -> Non
     assert "does not fit its meetings" in seen["text"]
 
 
-def test_the_podium_needs_a_terminal_and_a_meeting_file(isolated: Path) -> None:
+def test_the_podium_needs_a_terminal_and_a_meeting_file(isolated: Path, hlm: Path) -> None:
     result = run("podium")
     assert result.exit_code == 2
     assert "needs a terminal" in result.stderr
     assert result.stdout == ""
+    # The meeting file, the list and the clock are checked before the terminal.
+    for args, words in (
+        (["podium", "--list", "nope"], "nope"),
+        (["--now", "not a time", "podium"], "not a time"),
+        (["--meeting", "missing.toml", "podium"], "no such meeting file"),
+    ):
+        result = run(*args)
+        assert (result.exit_code, result.stdout) == (2, ""), args
+        assert words in result.stderr and "terminal" not in result.stderr, args
     from hlmctl.errors import InputError
 
+    empty = isolated / "empty"
+    empty.mkdir()
     with pytest.raises(InputError, match="no such meeting file"):
-        console(isolated)
+        console(empty)
+    os.chdir(empty)  # the test's own folder (the fixture puts it back)
     env = Env(environ={})
     with pytest.raises(InputError, match="no meeting file: this command changes the record"):
         open_console(env, None, i18n.get("en"))
