@@ -12,6 +12,7 @@ import html
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -37,12 +38,28 @@ def console(folder: Path, lang: str = "en", list_id: str | None = None) -> Podiu
 
 
 def drive(app: Podium, script: Script, size: tuple[int, int] = (80, 24)) -> None:
+    """Run ``script`` against the console in Textual's harness, in a thread of its own
+    with its own event loop (the browser tests' Playwright keeps one in this thread)."""
+
     async def main() -> None:
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             await script(app, pilot)
 
-    asyncio.run(main())
+    failed: list[BaseException] = []
+
+    def run_it() -> None:
+        try:
+            asyncio.run(main())
+        except BaseException as exc:
+            failed.append(exc)
+
+    thread = threading.Thread(target=run_it, name="podium-test")
+    thread.start()
+    thread.join(120)
+    assert not thread.is_alive(), "the console did not end within 2 minutes"
+    if failed:
+        raise failed[0]
 
 
 def screen_text(app: Podium) -> str:
