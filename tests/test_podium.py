@@ -533,3 +533,28 @@ def test_view_find_folds_case_and_accents() -> None:
     assert [s.id for s in podium_view.find(record, "plenary", "PEREZ")] == ["S2"]
     assert [s.id for s in podium_view.find(record, "plenary", "s2")] == ["S2"]
     assert podium_view.find(record, "plenary", "  ") == []
+
+
+@pytest.mark.file_store
+def test_a_damaged_record_keeps_the_last_good_screen_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, meeting_with_speakers: Path
+) -> None:
+    monkeypatch.setenv("HLMCTL_NOW", f"{DAY}T11:00")
+    assert run("next").exit_code == 0
+    path = meeting_with_speakers / "meeting.state.toml"
+    seen: dict[str, Any] = {}
+
+    async def script(app: Podium, pilot: Any) -> None:
+        path.write_bytes(path.read_bytes() + b"\nthis is = = not TOML\n")
+        await until(pilot, lambda: "not valid TOML" in screen_text(app))
+        seen["damaged"] = screen_text(app)
+        damaged = path.read_bytes()
+        await pilot.press("n")  # the command refuses the record: exit 2, nothing written
+        await pilot.pause()
+        seen["key"] = app.last
+        seen["unchanged"] = path.read_bytes() == damaged
+
+    drive(console(meeting_with_speakers), script)
+    assert "S1 France" in seen["damaged"]  # the last good record stays on screen
+    assert seen["key"].code == 2 and "not valid TOML" in seen["key"].line
+    assert seen["unchanged"]

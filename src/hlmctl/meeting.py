@@ -87,7 +87,7 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
 class UsualMessage(Model):
     """A message to the speaker that the podium sends with one key (``hlmctl podium``)."""
 
-    text: Text = Field(min_length=1, max_length=120)
+    text: Text = Field(min_length=1, max_length=120)  # record.MAX_MESSAGE, as `hlmctl message`
     text_fr: Text | None = Field(default=None, max_length=120, description="The text in French.")
 
 
