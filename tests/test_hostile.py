@@ -75,6 +75,8 @@ COMMANDS: dict[str, list[str]] = {
     "participants circulate": ["participants", "circulate", "press", "--deadline", "2013-06-30"],
     "participants object": ["participants", "object", "P1", "--by", "Chile"],
     "participants publish": ["participants", "publish", "--list", "ecosoc-ngos"],
+    "message": ["message", "Please conclude"],
+    "podium": ["podium"],  # refused without a terminal, after every other check
 }
 # Commands that change the record (they take the lock and log an operator).
 WRITERS = {
@@ -98,6 +100,7 @@ WRITERS = {
     "participants import",
     "participants circulate",
     "participants object",
+    "message",
 }
 NO_MEETING = {"examples", "init"}  # they read neither the meeting nor the record
 CLOCK_FREE = NO_MEETING | {"validate", "undo"}  # the clock is not read

@@ -87,6 +87,19 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
 )
 
 
+class UsualMessage(Model):
+    """A message to the speaker that the podium sends with one key (``hlmctl podium``)."""
+
+    text: Text = Field(min_length=1, max_length=120)  # record.MAX_MESSAGE, as `hlmctl message`
+    text_fr: Text | None = Field(default=None, max_length=120, description="The text in French.")
+
+
+DEFAULT_MESSAGES: tuple[UsualMessage, ...] = (
+    UsualMessage.model_construct(text="Please conclude", text_fr="Veuillez conclure"),
+    UsualMessage.model_construct(text="Time is up", text_fr="Le temps de parole est écoulé"),
+)
+
+
 class Rules(Model):
     """Rules that no written text fixes: each has the default of domain.md."""
 
@@ -108,6 +121,11 @@ class Rules(Model):
         description="The countdown turns amber this many seconds before the limit.",
     )
     bell: bool = Field(default=False, description="Sound a bell when the limit is reached.")
+    messages: tuple[UsualMessage, ...] = Field(
+        default=DEFAULT_MESSAGES,
+        max_length=9,
+        description="The usual messages to the speaker: the podium's keys 1 to 9.",
+    )
 
 
 class Person(Model):

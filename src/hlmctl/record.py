@@ -251,6 +251,18 @@ class Circulation(RecordModel):
     entries: builtins.list[str] = Field(default=[], max_length=100_000)
 
 
+MAX_MESSAGE = 120  # characters: a message is read at a glance from the podium
+
+
+class Message(RecordModel):
+    """A short message on the speaker's screen (``hlmctl message``), until cleared."""
+
+    text: ShortText = Field(min_length=1, max_length=MAX_MESSAGE)
+    to: Literal["speaker", "hall"] = "speaker"
+    flash: bool = False
+    at: Time
+
+
 class Record(RecordModel):
     format: int = Field(default=RECORD_FORMAT, ge=1, le=RECORD_FORMAT)
     meeting: str
@@ -263,6 +275,7 @@ class Record(RecordModel):
     participants: list[Participant] = []
     circulations: dict[str, Circulation] = {}
     next_participant: int = Field(default=1, ge=1, le=MAX_ID)
+    message: Message | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -321,6 +334,8 @@ class Record(RecordModel):
         for ms in self.meetings.values():
             times += [t for t in (ms.opened_at, ms.adjourned_at) if t]
             times += [t for it in ms.items for t in (it.started_at, it.ended_at) if t]
+        if self.message is not None:
+            times.append(self.message.at)
         return max(times, default=None)
 
     def check_clock(self, now: datetime) -> Self:

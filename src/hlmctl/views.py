@@ -272,7 +272,16 @@ def status_view(
         "ended": item_view(meeting, st.ended_item, agenda) if st.ended_item else one(st.ended),
         "then": st.then,
         "continues": st.continues,
+        "message": message_view(meeting, record),
     }
+
+
+def message_view(meeting: Meeting, record: Record) -> dict[str, Any] | None:
+    """The message on the speaker's screen (``hlmctl message``), or None."""
+    m = record.message
+    if m is None:
+        return None
+    return {"text": m.text, "to": m.to, "flash": m.flash, "at": iso(m.at, meeting)}
 
 
 def _total(t: Total) -> dict[str, Any]:

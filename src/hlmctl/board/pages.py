@@ -160,6 +160,19 @@ def _next(state: dict[str, Any]) -> str:
     return f'<ol class="next-list" data-next>{"".join(items)}</ol>'
 
 
+def _message(state: dict[str, Any], page: str) -> str:
+    """The message to the speaker (``hlmctl message``): on the speaker's page always,
+    on the hall's page when it was sent ``--to hall``. The script keeps it current."""
+    m = state["now"].get("message")
+    text = m["text"] if m and (page == "speaker" or m["to"] == "hall") else ""
+    flash = " data-flash" if text and m and m["flash"] else ""
+    empty = "" if text else " data-empty"
+    return (
+        f'<p class="message" role="status" aria-live="polite" data-message="{page}"'
+        f"{flash}{empty}>{escape(text)}</p>"
+    )
+
+
 def words(lang: Lang) -> dict[str, str]:
     return {key: lang._(text) for key, text in WORDS.items()}
 
@@ -216,6 +229,7 @@ def hall(state: dict[str, Any], key: str, lang: Lang) -> str:
 {_clock(state, lang)}</div>
 </header>
 <main class="hall">
+{_message(state, "hall")}
 <section class="now" aria-label="{speaking}" \
 data-current{"" if current else " data-empty"}>
 <h2 class="label">{speaking}</h2>
@@ -243,6 +257,7 @@ def speaker(state: dict[str, Any], key: str, lang: Lang) -> str:
 {_countdown(state, "countdown-speaker", lang)}
 <p class="speaker-line">{field(state, "now.current.delegation", "span", "delegation", name=True)}
 <span class="nobody">{nobody}</span></p>
+{_message(state, "speaker")}
 </main>"""
     return _shell("speaker", lang._("Countdown"), state, body, key, lang)
 

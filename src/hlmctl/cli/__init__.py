@@ -25,7 +25,18 @@ if TYPE_CHECKING:
 __all__ = ["COMMAND_MODULES", "app", "main"]
 
 # The modules of the commands, in the order of ``hlmctl --help``.
-MODULES = ("board", "limits", "live", "meeting", "participants", "publish", "speakers", "store")
+MODULES = (
+    "board",
+    "limits",
+    "live",
+    "meeting",
+    "message",
+    "participants",
+    "podium",
+    "publish",
+    "speakers",
+    "store",
+)
 # The modules that register each command or group of commands (tests/test_speed.py
 # checks this table against the commands themselves).
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
@@ -42,6 +53,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "meeting": ("live",),
     "store": ("store",),
     "participants": ("participants",),
+    "message": ("message",),
+    "podium": ("podium",),
 }
 
 

@@ -243,6 +243,13 @@
       for (const el of document.querySelectorAll("[data-next]")) {
         renderNext(el, shown("now.next") || []);
       }
+      // The message to the speaker: the speaker's page always, the hall's when sent to it.
+      const m = now.message;
+      for (const el of document.querySelectorAll("[data-message]")) {
+        const text = m && (el.dataset.message === "speaker" || m.to === "hall") ? m.text : "";
+        setText(el, text);
+        el.toggleAttribute("data-flash", Boolean(text && m.flash));
+      }
     }
     if (state.agenda) {
       for (const el of document.querySelectorAll("[data-agenda]")) renderAgenda(el, shown("agenda"));
