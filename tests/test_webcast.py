@@ -141,3 +141,28 @@ def test_a_bad_from_is_one_line_and_exit_2(hlm: Path, args: list[str], problem: 
     assert result.stdout == ""
     assert problem in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "second"),
+    [("en", "Statement by the Secretary-General"), ("fr", "Déclaration du Secrétaire général")],
+)
+def test_the_openings_fixed_items_given_are_cues_too(hlm: Path, lang: str, second: str) -> None:
+    """The opening's statements run with `next` are in the index, at their record's
+    times (the report's `items`), named by their label in the language asked; the
+    one still being given is not."""
+    for when in ("09:00:00", "09:11:00", "09:23:30"):
+        ok(when, "next")
+    report = ok("09:30", "report", "--format", "json").json()
+    given = [i for i in report["items"] if i["ended_at"] is not None]
+    assert len(given) == 2
+    result = ok("09:30", "--lang", lang, "report", "--format", "vtt")
+    cues = webvtt.from_buffer(io.StringIO(result.stdout)).captions
+    assert [c.identifier for c in cues] == ["opening-1", "opening-2"]
+    origin = datetime.fromisoformat(given[0]["started_at"])
+    for cue, item in zip(cues, given, strict=True):
+        assert cue.start_in_seconds == pytest.approx(seconds(item["started_at"], origin))
+        assert cue.end_in_seconds == pytest.approx(seconds(item["ended_at"], origin))
+    assert cues[1].text == second
+    chapters = ok("09:30", "--lang", lang, "report", "--format", "chapters").stdout
+    assert chapters.splitlines()[1] == f"00:11:00 {second}"

@@ -15,8 +15,12 @@ if TYPE_CHECKING:
 
 
 def title(lang: Lang, cue: Cue) -> str:
-    """ "Belarus, H.E. Mr. X, Minister for Foreign Affairs": one line."""
+    """ "Belarus, H.E. Mr. X, Minister for Foreign Affairs", or a fixed item's label
+    ("Statement by the Secretary-General"): one line."""
     s = cue.speaker
+    if s is None:
+        assert cue.item is not None
+        return " ".join(printable(lang.text(cue.item.label, cue.item.label_fr)).split())
     row = {
         "delegation": s.delegation,
         "on_behalf_of": s.on_behalf_of,
@@ -53,7 +57,7 @@ def vtt(env: Env, lang: Lang, cues: list[Cue]) -> None:
     out = ["WEBVTT", ""]
     for cue in cues:
         out += [
-            cue.speaker.id,
+            cue.ident,
             f"{stamp(cue.start, millis=True)} --> {stamp(cue.end, millis=True)}",
             _vtt_text(title(lang, cue)),
             "",

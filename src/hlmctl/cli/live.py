@@ -416,7 +416,7 @@ def _webcast(
 
     opened = webcast.opening(record)
     origin = opened if start is None else webcast.parse_start(start, meeting, opened)
-    cues = webcast.cues(record, origin) if origin is not None else []
+    cues = webcast.cues(meeting, record, origin) if origin is not None else []
     language = lang_of(env, lang)
     if kind == "vtt":
         render_webcast.vtt(env, language, cues)
