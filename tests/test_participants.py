@@ -648,3 +648,69 @@ def test_the_final_list_prints_to_pdf_in_french(hlm: Path, isolated: Path) -> No
         ["pdftoppm", "-r", "60", "-png", str(path), str(SHOTS / "participants-fr")], check=True
     )
     assert sorted(SHOTS.glob("participants-fr-*.png"))
+
+
+def test_the_journal_and_the_script_name_an_ngo_as_its_list_spells_it(
+    hlm: Path, isolated: Path
+) -> None:
+    """Issue 22 point 4: in French, an approved organization's French name from its
+    list; in English its English name as the list spells it; no French name on the
+    list: the English name, marked so in French."""
+    at = ("--now", PROPOSED)
+    ok(
+        *at,
+        "participants",
+        "add",
+        "Coalition Against Trafficking in Women",
+        "--list",
+        "ecosoc-ngos",
+        "--french-name",
+        "Coalition contre la traite des femmes",
+    )
+    ok(*at, "participants", "add", "Polaris Project", "--list", "ecosoc-ngos")
+    panel = ("speakers", "add", "--category", "ngo", "--list", "panel-1")
+    ok(*at, *panel, "coalition against trafficking in women")
+    ok(*at, *panel, "Polaris Project", "--name", "Jane Doe", "--courtesy", "Ms.")
+    day = ("--day", "2013-05-13")
+    script_fr = ok(*at, "script", *day, "--lang", "fr").stdout
+    assert (
+        "Je donne maintenant la parole à l'organisation non gouvernementale Coalition "
+        "contre la traite des femmes." in script_fr
+    )
+    assert "S1 Coalition contre la traite des femmes" in script_fr
+    assert "Je donne maintenant la parole à Mme Jane Doe, de Polaris Project [en anglais" in (
+        script_fr
+    )
+    assert "Coalition Against" not in script_fr
+    journal_fr = ok(*at, "journal", *day, "--lang", "fr").stdout
+    assert "1. Coalition contre la traite des femmes\n" in journal_fr
+    assert "2. Mme Jane Doe, Polaris Project [en anglais seulement]" in journal_fr
+    script_en = ok(*at, "script", *day).stdout
+    assert (
+        "I now give the floor to the non-governmental organization Coalition Against "
+        "Trafficking in Women." in script_en
+    )
+    assert "Coalition contre" not in script_en + ok(*at, "journal", *day).stdout
+    # Withdrawn from the list, the organization is no longer named by it.
+    ok(*at, "participants", "remove", "Coalition Against Trafficking in Women")
+    again = ok(*at, "script", *day, "--lang", "fr").stdout
+    assert "Coalition contre la traite des femmes" not in again
+
+
+def test_listed_names_in_the_spoken_module() -> None:
+    from hlmctl import spoken
+
+    names = spoken.listed([("Walk Free Foundation", "Fondation Walk Free"), ("Acme", None)])
+    found = spoken.participant("walk free foundation", listed=names)
+    assert (found.label(True), found.label(False), found.listed) == (
+        "Fondation Walk Free",
+        "Walk Free Foundation",
+        True,
+    )
+    assert spoken.participant("Fondation walk free", listed=names) == found
+    acme = spoken.participant("ACME", listed=names)
+    assert (acme.known, acme.listed, acme.label(True)) == (False, True, "Acme")
+    # A list without a French name does not hide the reference data's.
+    unicef = spoken.participant("UNICEF", listed=spoken.listed([("UNICEF", None)]))
+    assert unicef.known and not unicef.listed
+    assert not spoken.participant("Walk Free Foundation").listed

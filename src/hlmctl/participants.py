@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from hlmctl import delegations
 from hlmctl.errors import InputError
@@ -39,6 +39,9 @@ from hlmctl.record import (
     Speaker,
 )
 from hlmctl.text import clean_text, describe_unsafe, unsafe_character
+
+if TYPE_CHECKING:
+    from hlmctl.spoken import Spoken
 
 KINDS: tuple[str, ...] = get_args(ParticipantKind)
 ECOSOC_STATUSES = ("general", "special", "roster")
@@ -504,6 +507,20 @@ def approved_organization(
             ):
                 return entry
     return None
+
+
+def approved_names(meeting: Meeting, record: Record, now: datetime) -> dict[str, Spoken]:
+    """The organizations approved at ``now`` on any list, as their lists spell them in
+    English and French: what the Journal and the script name them by."""
+    from hlmctl import spoken
+
+    approved = [
+        (entry.organization, entry.organization_fr)
+        for entry in record.participants
+        if entry.list in {p.id for p in meeting.participant_lists}
+        and state_of(meeting, record, entry, now) == "approved"
+    ]
+    return spoken.listed(approved)
 
 
 def check_speaker(
