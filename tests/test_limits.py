@@ -291,3 +291,44 @@ def test_a_category_limit_names_a_category_of_the_meeting(isolated: Path) -> Non
     assert "category_minutes.observers" in checked.stderr
     assert "not a category of this meeting" in checked.stderr
     assert "category_minutes.ngo" in checked.stderr  # more than 1440: the same run
+
+
+def test_journal_script_and_board_take_a_hearing_day(isolated: Path) -> None:
+    """Issue 19: `journal --day`, `script --day` and the board's ``?day=`` take the
+    days a meeting is held, a hearing's day outside `days` among them."""
+    import httpx
+
+    from board_helpers import served
+
+    meeting = isolated / "meeting.toml"
+    meeting.write_text(MEETING)
+    at = ("--now", "2030-06-01T09:00")
+    add = ("speakers", "add", "Save the Children", "--category", "ngo", "--list", "hearing")
+    assert run(*at, *add).exit_code == 0
+    journal = run(*at, "journal", "--day", "2030-06-10")
+    assert journal.exit_code == 0, journal.stderr
+    assert "Informal interactive multi-stakeholder hearing" in journal.stdout
+    assert "1. Save the Children" in journal.stdout
+    assert "Plenary meeting" not in journal.stdout
+    script = run(*at, "script", "--day", "2030-06-10")
+    assert script.exit_code == 0, script.stderr
+    assert "Save the Children" in script.stdout
+    # A day neither of the meeting nor of a hearing is still refused, naming both.
+    refused = run(*at, "journal", "--day", "2030-06-11")
+    assert refused.exit_code == 2
+    assert "2030-06-10, 2030-09-23" in refused.stderr
+    from datetime import datetime
+
+    clock = datetime(2030, 6, 1, 9, 0, tzinfo=load_meeting(meeting).tz)
+    with served(meeting, clock=lambda: clock) as base:
+        day = httpx.get(f"{base}api/agenda?day=2030-06-10")
+        page = httpx.get(f"{base}agenda?day=2030-06-10")
+        other = httpx.get(f"{base}api/agenda?day=2030-06-11")
+    assert day.status_code == 200, day.text
+    assert [s["id"] for s in day.json()["segments"]] == ["hearing-1"]
+    cli = run(*at, "agenda", "--day", "2030-06-10", "--format", "json")
+    assert day.json() == cli.json()
+    assert page.status_code == 200
+    assert "Informal interactive multi-stakeholder hearing" in page.text
+    assert other.status_code == 404
+    assert "2030-06-10, 2030-09-23" in other.json()["error"]

@@ -51,15 +51,16 @@ DayOption = Annotated[
 
 
 def parse_day(value: str | None, meeting: Meeting) -> date | None:
-    """--day: a day of the meeting (as `agenda --day` takes it)."""
+    """--day: a day the meeting is held, its hearings' days too (as `agenda --day`
+    takes it)."""
     if value is None:
         return None
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
         raise InputError(f"--day: {value!r} is not a date (expected YYYY-MM-DD)") from None
-    if day not in meeting.meeting.days:
-        days = ", ".join(d.isoformat() for d in meeting.meeting.days)
+    if day not in meeting.held_days:
+        days = ", ".join(d.isoformat() for d in meeting.held_days)
         raise InputError(f"--day {day} is not a day of the meeting ({days})")
     return day
 
