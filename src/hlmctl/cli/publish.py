@@ -194,8 +194,8 @@ def lists(
     ] = None,
     lang: LangOption = None,
 ) -> None:
-    """Each list of speakers: open or closed, waiting and spoken, its meetings.
-    `lists close` and `lists reopen` change its state."""
+    """Each list of speakers: open or closed, waiting and spoken, the limit in force,
+    its meetings. `lists close`, `lists reopen` and `lists limit` change them."""
     if ctx.invoked_subcommand is not None:
         return
     from hlmctl import render
@@ -216,6 +216,10 @@ def lists(
             "withdrawn": s.withdrawn,
             "replies_waiting": s.replies_waiting,
             "segments": s.segments,
+            "limit_minutes": s.limit.minutes,
+            "limit_group_minutes": s.limit.group_minutes,
+            "limit_category_minutes": s.limit.category_minutes,
+            "limit_announced_at": iso(s.limit.announced_at, meeting),
         }
         for s in summaries(meeting, record)
     ]
