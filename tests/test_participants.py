@@ -21,6 +21,7 @@ DEADLINE = "2013-04-30T18:00"
 BEFORE_DEADLINE = "2013-04-30T17:59"
 AFTER_DEADLINE = "2013-04-30T18:00"  # the deadline itself: the list is final
 LATER = "2013-05-02T09:00"
+LIST9 = "other-stakeholders"
 
 # Twelve organizations proposed under paragraph 9, from every regional group but one
 # country left out (the last two have none).
@@ -714,3 +715,50 @@ def test_listed_names_in_the_spoken_module() -> None:
     unicef = spoken.participant("UNICEF", listed=spoken.listed([("UNICEF", None)]))
     assert unicef.known and not unicef.listed
     assert not spoken.participant("Walk Free Foundation").listed
+
+
+def test_validate_checks_civil_society_speakers_named_in_the_meeting_file(
+    hlm: Path, isolated: Path
+) -> None:
+    """The opening's NGO representative and a panelist named with their organization
+    in the meeting file: `validate` notes each one no list approves (still exit 0:
+    approval follows the clock), and says nothing once they are approved."""
+    text = hlm.read_text()
+    item = 'speaker = "to be identified by the President of the General Assembly (para. 2, 10)"'
+    last = text.rindex(item)  # the NGO representative's item, after the eminent person's
+    text = text[:last] + item + '\norganization = "Polaris Project"' + text[last + len(item) :]
+    panel = 'panelists = [{ role = "Panelists", note = "not named in the resolution" }]'
+    text = text.replace(
+        panel,
+        'panelists = [{ role = "Panelist", name = "A. Person", organization = "La Strada '
+        'International" }]',
+        1,
+    )
+    hlm.write_text(text)
+    checked = run("--now", PROPOSED, "validate")
+    assert checked.exit_code == 0, checked.stderr
+    notes = [line for line in checked.stderr.splitlines() if "hlmctl: note:" in line]
+    assert notes == [
+        "hlmctl: note: segment 'opening', item 5: organization 'Polaris Project' is not (yet) "
+        "approved on a list of participants (ecosoc-ngos, other-stakeholders; `hlmctl "
+        "participants list` shows them)",
+        "hlmctl: note: segment 'panel-1', panelists: organization 'La Strada International' "
+        "is not (yet) approved on a list of participants (ecosoc-ngos, other-stakeholders; "
+        "`hlmctl participants list` shows them)",
+    ]
+    # Paragraph 8's list is approved as drawn up; paragraph 9's once its deadline passed.
+    ok("--now", PROPOSED, "participants", "add", "polaris project", "--list", "ecosoc-ngos")
+    ok("--now", PROPOSED, "participants", "add", "La Strada International", "--list", LIST9)
+    ok(
+        "--now",
+        CIRCULATED,
+        "participants",
+        "circulate",
+        "other-stakeholders",
+        "--deadline",
+        DEADLINE,
+    )
+    before = run("--now", BEFORE_DEADLINE, "validate").stderr
+    assert "'Polaris Project'" not in before and "'La Strada International'" in before
+    after = run("--now", AFTER_DEADLINE, "validate")
+    assert after.exit_code == 0 and "note:" not in after.stderr, after.stderr
