@@ -291,3 +291,89 @@ def test_a_category_limit_names_a_category_of_the_meeting(isolated: Path) -> Non
     assert "category_minutes.observers" in checked.stderr
     assert "not a category of this meeting" in checked.stderr
     assert "category_minutes.ngo" in checked.stderr  # more than 1440: the same run
+
+
+def test_journal_script_and_board_take_a_hearing_day(isolated: Path) -> None:
+    """Issue 19: `journal --day`, `script --day` and the board's ``?day=`` take the
+    days a meeting is held, a hearing's day outside `days` among them."""
+    import httpx
+
+    from board_helpers import served
+
+    meeting = isolated / "meeting.toml"
+    meeting.write_text(MEETING)
+    at = ("--now", "2030-06-01T09:00")
+    add = ("speakers", "add", "Save the Children", "--category", "ngo", "--list", "hearing")
+    assert run(*at, *add).exit_code == 0
+    journal = run(*at, "journal", "--day", "2030-06-10")
+    assert journal.exit_code == 0, journal.stderr
+    assert "Informal interactive multi-stakeholder hearing" in journal.stdout
+    assert "1. Save the Children" in journal.stdout
+    assert "Plenary meeting" not in journal.stdout
+    script = run(*at, "script", "--day", "2030-06-10")
+    assert script.exit_code == 0, script.stderr
+    assert "Save the Children" in script.stdout
+    # A day neither of the meeting nor of a hearing is still refused, naming both.
+    refused = run(*at, "journal", "--day", "2030-06-11")
+    assert refused.exit_code == 2
+    assert "2030-06-10, 2030-09-23" in refused.stderr
+    from datetime import datetime
+
+    clock = datetime(2030, 6, 1, 9, 0, tzinfo=load_meeting(meeting).tz)
+    with served(meeting, clock=lambda: clock) as base:
+        day = httpx.get(f"{base}api/agenda?day=2030-06-10")
+        page = httpx.get(f"{base}agenda?day=2030-06-10")
+        other = httpx.get(f"{base}api/agenda?day=2030-06-11")
+    assert day.status_code == 200, day.text
+    assert [s["id"] for s in day.json()["segments"]] == ["hearing-1"]
+    cli = run(*at, "agenda", "--day", "2030-06-10", "--format", "json")
+    assert day.json() == cli.json()
+    assert page.status_code == 200
+    assert "Informal interactive multi-stakeholder hearing" in page.text
+    assert other.status_code == 404
+    assert "2030-06-10, 2030-09-23" in other.json()["error"]
+
+
+def test_lists_shows_the_limit_in_force(hlm: Path, isolated: Path) -> None:
+    """`lists` (json, text, table, csv): the meeting file's limit until the President
+    announces one; then the announced limit, when, and no category limits."""
+    (isolated / "meeting.toml").write_text(MEETING)
+    at = ("--now", "2030-09-23T09:00")
+    rows = {r["id"]: r for r in run(*at, "lists", "--format", "json").json()}
+    assert {k: v for k, v in rows["plenary"].items() if k.startswith("limit")} == {
+        "limit_minutes": 5,
+        "limit_group_minutes": 7,
+        "limit_category_minutes": {"observer": 3, "ngo": 3},
+        "limit_announced_at": None,
+    }
+    assert (rows["hearing"]["limit_minutes"], rows["hearing"]["limit_group_minutes"]) == (2, None)
+    text = run(*at, "lists", "--format", "text").stdout
+    by_category = "Observer 3 min, Non-governmental organization 3 min"
+    assert f"limit: 5 min, a group 7 min, {by_category};" in text
+    assert "hearing: Hearing (open); waiting: 0, spoken: 0; limit: 2 min; meetings" in text
+    assert run("--now", "2030-09-23T10:02", "lists", "limit", "plenary", "2.5").exit_code == 0
+    rows = {r["id"]: r for r in run(*at, "lists", "--format", "json").json()}
+    assert {k: v for k, v in rows["plenary"].items() if k.startswith("limit")} == {
+        "limit_minutes": 2.5,
+        "limit_group_minutes": 7,
+        "limit_category_minutes": {},
+        "limit_announced_at": "2030-09-23T10:02:00-04:00",
+    }
+    assert rows["hearing"]["limit_announced_at"] is None  # one list's announcement
+    text = run(*at, "lists", "--format", "text").stdout
+    assert "limit: 2.5 min, a group 7 min (announced at 10:02 on 23 September); meetings" in text
+    french = run(*at, "lists", "--format", "text", "--lang", "fr").stdout
+    assert "limite\u00a0: 2,5 min, pour un groupe 7 min (annoncée à 10 h 02 le 23 septembre)" in (
+        french
+    )
+    table = run(*at, "lists", "--format", "table").stdout
+    assert "Limit" in table and "2.5 min" in table
+    csv_text = run(*at, "lists", "--format", "csv").stdout
+    assert csv_text.splitlines()[0].endswith(
+        "limit_minutes,limit_group_minutes,limit_category_minutes,limit_announced_at"
+    )
+    # undo takes the announcement back: the file's limits are in force again.
+    assert run("undo").exit_code == 0
+    rows = {r["id"]: r for r in run(*at, "lists", "--format", "json").json()}
+    assert rows["plenary"]["limit_minutes"] == 5
+    assert rows["plenary"]["limit_category_minutes"] == {"observer": 3, "ngo": 3}

@@ -467,8 +467,8 @@ def test_status_counts_pauses_and_goes_negative(meeting: Meeting) -> None:
     """live.status: elapsed excludes pauses; remaining goes below zero past the limit."""
     record = small_record(meeting, "Austria", "Belarus")
     live.next_speaker(meeting, record, "plenary", t("10:00", meeting))
-    live.pause(record, "plenary", t("10:01", meeting))
-    live.resume(record, "plenary", t("10:03", meeting))
+    live.pause(meeting, record, "plenary", t("10:01", meeting))
+    live.resume(meeting, record, "plenary", t("10:03", meeting))
     st = live.status(meeting, record, "plenary", t("10:09", meeting))
     assert st.current is not None and st.current.delegation == "Austria"
     assert st.elapsed_seconds == 7 * 60

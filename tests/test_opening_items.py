@@ -241,3 +241,55 @@ def test_a_record_naming_an_item_the_meeting_file_lacks_is_refused(hlm: Path) ->
         result = run("--now", f"{DAY}T09:05", *args)
         assert result.exit_code == 2, (args, result.stderr)
         assert "meetings.opening.items: no fixed item 9 in the meeting file" in result.stderr
+
+
+def test_pause_and_resume_stop_and_restart_the_items_clock(hlm: Path, isolated: Path) -> None:
+    """The Secretary-General, called at 09:13, is paused at 09:15 (a point of order)
+    and resumed at 09:18: at 09:20 4 of 12 minutes are spoken; `now`, the timer and
+    the board say paused while paused; the report counts 12 minutes without the pause;
+    pausing twice or resuming a running item is nothing to do (exit 3)."""
+    import httpx
+
+    opening_statements(hlm)
+    paused = ok("09:15", "pause")
+    assert paused.stdout == (
+        "opening item 2\tSecretary-General: clock paused; `hlmctl resume` restarts it\n"
+    )
+    while_paused = now_json("09:17")
+    assert (while_paused["paused"], while_paused["elapsed_seconds"]) == (True, 120)
+    assert "paused" in ok("09:17", "timer", "--once").stdout.lower()
+    clock = datetime.fromisoformat(at("09:17"))
+    with served(hlm, clock=lambda: clock) as url:
+        api = httpx.get(url + "api/now").json()
+    assert (api["paused"], api["elapsed_seconds"]) == (True, 120)
+    before = record_bytes(isolated)
+    again = run("--now", f"{DAY}T09:16", "pause")
+    assert again.exit_code == 3 and "already paused" in again.stderr
+    assert record_bytes(isolated) == before
+    ok("09:18", "resume")
+    running = now_json("09:20")
+    assert running["paused"] is False
+    assert (running["elapsed_seconds"], running["remaining_seconds"]) == (240, 480)
+    not_paused = run("--now", f"{DAY}T09:21", "resume")
+    assert not_paused.exit_code == 3 and "not paused" in not_paused.stderr
+    # The agenda gives it its 12 minutes and the 3 of the pause: projected to 09:28.
+    assert segment("09:20", "opening")["items"][1]["end"] == at("09:28")
+    ok("09:28", "next")
+    report = ok("09:29", "report", "--format", "json").json()
+    given = [(i["speaker"], i["spoken_seconds"], i["over_seconds"]) for i in report["items"]]
+    assert given[1] == ("Secretary-General", 720, 0)
+    log = ok("09:29", "log", "--format", "json").json()
+    assert [e["change"] for e in log if e["command"] in ("pause", "resume")] == [
+        "opening item 2 Secretary-General paused",
+        "opening item 2 Secretary-General resumed",
+    ]
+    # undo takes back the call of the Executive Director, then the resume.
+    assert run("undo").exit_code == 0 and run("undo").exit_code == 0
+    assert now_json("09:30")["paused"] is True
+
+
+def test_pause_with_nobody_speaking_is_still_refused(hlm: Path, isolated: Path) -> None:
+    ok("08:00", "speakers", "add", "Austria")
+    refused = run("--now", f"{DAY}T08:30", "pause")
+    assert refused.exit_code == 2
+    assert refused.stderr == "hlmctl: nobody is speaking in list 'plenary': nothing to pause\n"

@@ -21,6 +21,7 @@ DEADLINE = "2013-04-30T18:00"
 BEFORE_DEADLINE = "2013-04-30T17:59"
 AFTER_DEADLINE = "2013-04-30T18:00"  # the deadline itself: the list is final
 LATER = "2013-05-02T09:00"
+LIST9 = "other-stakeholders"
 
 # Twelve organizations proposed under paragraph 9, from every regional group but one
 # country left out (the last two have none).
@@ -648,3 +649,116 @@ def test_the_final_list_prints_to_pdf_in_french(hlm: Path, isolated: Path) -> No
         ["pdftoppm", "-r", "60", "-png", str(path), str(SHOTS / "participants-fr")], check=True
     )
     assert sorted(SHOTS.glob("participants-fr-*.png"))
+
+
+def test_the_journal_and_the_script_name_an_ngo_as_its_list_spells_it(
+    hlm: Path, isolated: Path
+) -> None:
+    """Issue 22 point 4: in French, an approved organization's French name from its
+    list; in English its English name as the list spells it; no French name on the
+    list: the English name, marked so in French."""
+    at = ("--now", PROPOSED)
+    ok(
+        *at,
+        "participants",
+        "add",
+        "Coalition Against Trafficking in Women",
+        "--list",
+        "ecosoc-ngos",
+        "--french-name",
+        "Coalition contre la traite des femmes",
+    )
+    ok(*at, "participants", "add", "Polaris Project", "--list", "ecosoc-ngos")
+    panel = ("speakers", "add", "--category", "ngo", "--list", "panel-1")
+    ok(*at, *panel, "coalition against trafficking in women")
+    ok(*at, *panel, "Polaris Project", "--name", "Jane Doe", "--courtesy", "Ms.")
+    day = ("--day", "2013-05-13")
+    script_fr = ok(*at, "script", *day, "--lang", "fr").stdout
+    assert (
+        "Je donne maintenant la parole à l'organisation non gouvernementale Coalition "
+        "contre la traite des femmes." in script_fr
+    )
+    assert "S1 Coalition contre la traite des femmes" in script_fr
+    assert "Je donne maintenant la parole à Mme Jane Doe, de Polaris Project [en anglais" in (
+        script_fr
+    )
+    assert "Coalition Against" not in script_fr
+    journal_fr = ok(*at, "journal", *day, "--lang", "fr").stdout
+    assert "1. Coalition contre la traite des femmes\n" in journal_fr
+    assert "2. Mme Jane Doe, Polaris Project [en anglais seulement]" in journal_fr
+    script_en = ok(*at, "script", *day).stdout
+    assert (
+        "I now give the floor to the non-governmental organization Coalition Against "
+        "Trafficking in Women." in script_en
+    )
+    assert "Coalition contre" not in script_en + ok(*at, "journal", *day).stdout
+    # Withdrawn from the list, the organization is no longer named by it.
+    ok(*at, "participants", "remove", "Coalition Against Trafficking in Women")
+    again = ok(*at, "script", *day, "--lang", "fr").stdout
+    assert "Coalition contre la traite des femmes" not in again
+
+
+def test_listed_names_in_the_spoken_module() -> None:
+    from hlmctl import spoken
+
+    names = spoken.listed([("Walk Free Foundation", "Fondation Walk Free"), ("Acme", None)])
+    found = spoken.participant("walk free foundation", listed=names)
+    assert (found.label(True), found.label(False), found.listed) == (
+        "Fondation Walk Free",
+        "Walk Free Foundation",
+        True,
+    )
+    assert spoken.participant("Fondation walk free", listed=names) == found
+    acme = spoken.participant("ACME", listed=names)
+    assert (acme.known, acme.listed, acme.label(True)) == (False, True, "Acme")
+    # A list without a French name does not hide the reference data's.
+    unicef = spoken.participant("UNICEF", listed=spoken.listed([("UNICEF", None)]))
+    assert unicef.known and not unicef.listed
+    assert not spoken.participant("Walk Free Foundation").listed
+
+
+def test_validate_checks_civil_society_speakers_named_in_the_meeting_file(
+    hlm: Path, isolated: Path
+) -> None:
+    """The opening's NGO representative and a panelist named with their organization
+    in the meeting file: `validate` notes each one no list approves (still exit 0:
+    approval follows the clock), and says nothing once they are approved."""
+    text = hlm.read_text()
+    item = 'speaker = "to be identified by the President of the General Assembly (para. 2, 10)"'
+    last = text.rindex(item)  # the NGO representative's item, after the eminent person's
+    text = text[:last] + item + '\norganization = "Polaris Project"' + text[last + len(item) :]
+    panel = 'panelists = [{ role = "Panelists", note = "not named in the resolution" }]'
+    text = text.replace(
+        panel,
+        'panelists = [{ role = "Panelist", name = "A. Person", organization = "La Strada '
+        'International" }]',
+        1,
+    )
+    hlm.write_text(text)
+    checked = run("--now", PROPOSED, "validate")
+    assert checked.exit_code == 0, checked.stderr
+    notes = [line for line in checked.stderr.splitlines() if "hlmctl: note:" in line]
+    assert notes == [
+        "hlmctl: note: segment 'opening', item 5: organization 'Polaris Project' is not (yet) "
+        "approved on a list of participants (ecosoc-ngos, other-stakeholders; `hlmctl "
+        "participants list` shows them)",
+        "hlmctl: note: segment 'panel-1', panelists: organization 'La Strada International' "
+        "is not (yet) approved on a list of participants (ecosoc-ngos, other-stakeholders; "
+        "`hlmctl participants list` shows them)",
+    ]
+    # Paragraph 8's list is approved as drawn up; paragraph 9's once its deadline passed.
+    ok("--now", PROPOSED, "participants", "add", "polaris project", "--list", "ecosoc-ngos")
+    ok("--now", PROPOSED, "participants", "add", "La Strada International", "--list", LIST9)
+    ok(
+        "--now",
+        CIRCULATED,
+        "participants",
+        "circulate",
+        "other-stakeholders",
+        "--deadline",
+        DEADLINE,
+    )
+    before = run("--now", BEFORE_DEADLINE, "validate").stderr
+    assert "'Polaris Project'" not in before and "'La Strada International'" in before
+    after = run("--now", AFTER_DEADLINE, "validate")
+    assert after.exit_code == 0 and "note:" not in after.stderr, after.stderr

@@ -558,3 +558,27 @@ def test_a_damaged_record_keeps_the_last_good_screen_and_says_so(
     assert "S1 France" in seen["damaged"]  # the last good record stays on screen
     assert seen["key"].code == 2 and "not valid TOML" in seen["key"].line
     assert seen["unchanged"]
+
+
+def test_the_pause_key_toggles_an_opening_items_clock(
+    hlm: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """During the opening the Secretary-General's item pauses with `p` and resumes
+    with `p` again, as a statement does: the log says pause, then resume."""
+    monkeypatch.setenv("HLMCTL_NOW", "2013-05-13T08:59")
+
+    async def script(app: Podium, pilot: Any) -> None:
+        for at, key in (("09:00", "n"), ("09:13", "n"), ("09:15", "p"), ("09:18", "p")):
+            monkeypatch.setenv("HLMCTL_NOW", f"2013-05-13T{at}")
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.last is not None and app.last.ok, (at, key, app.last)
+
+    drive(console(isolated), script)
+    log = run("log", "--format", "json").json()
+    assert [(e["command"], e["change"]) for e in log[-2:]] == [
+        ("pause", "opening item 2 Secretary-General paused"),
+        ("resume", "opening item 2 Secretary-General resumed"),
+    ]
+    now = run("--now", "2013-05-13T09:20", "now", "--format", "json").json()
+    assert (now["paused"], now["elapsed_seconds"]) == (False, 240)

@@ -311,8 +311,8 @@ def test_lists_shows_state_counts_and_meetings(hlm: Path) -> None:
     _hlm_speakers()
     out = run("--now", HLM_NOW, "lists").stdout
     assert (
-        "plenary: Plenary list of speakers (closed); waiting: 9, spoken: 0; meetings: "
-        "plenary-1, plenary-2, plenary-3" in out
+        "plenary: Plenary list of speakers (closed); waiting: 9, spoken: 0; limit: 5 min, "
+        "a group 7 min; meetings: plenary-1, plenary-2, plenary-3" in out
     )
     assert "panel-1: Interactive panel 1: interventions from the floor (open)" in out
     data = run("--now", HLM_NOW, "lists", "-f", "json").json()

@@ -568,3 +568,39 @@ def test_a_closed_list_refuses_add_with_exit_2(hlm: Path, isolated: Path) -> Non
     assert other.exit_code == 0, other.stderr  # only the plenary list was closed
     moved = run("--now", "2013-05-13T10:32", "speakers", "move", "Chile", "--to", "1")
     assert moved.exit_code == 0, moved.stderr  # README rule 5: moving still works
+
+
+def test_on_behalf_of_a_group_close_to_a_known_one_says_did_you_mean(hlm: Path) -> None:
+    """Issue 20: a typo of a known group is warned of on stderr with "did you mean";
+    the text is kept as typed and the inscription made (exit 0). A known group, or
+    a name close to none, is not warned of; `speakers edit` warns alike."""
+    at = "2013-05-13T09:00"
+    typo = run("--now", at, "speakers", "add", "Chile", "--on-behalf-of", "Group of 77 and Chna")
+    assert typo.exit_code == 0, typo.stderr
+    assert typo.stderr == (
+        "hlmctl: warning: --on-behalf-of 'Group of 77 and Chna' is no group hlmctl knows: "
+        "did you mean 'Group of 77 and China'? (kept as typed)\n"
+    )
+    assert "S1\tChile inscribed in plenary" in typo.stdout
+    known = run("--now", at, "speakers", "add", "Cuba", "--on-behalf-of", "G77")
+    unknown = run("--now", at, "speakers", "add", "Peru", "--on-behalf-of", "Friends of Xyz")
+    assert (known.exit_code, known.stderr, unknown.exit_code, unknown.stderr) == (0, "", 0, "")
+    edited = run("--now", at, "speakers", "edit", "Peru", "--on-behalf-of", "Arab Grup")
+    assert edited.exit_code == 0, edited.stderr
+    assert "did you mean 'Group of Arab States'? (kept as typed)" in edited.stderr
+    rows = run("--now", at, "speakers", "list", "--format", "json").json()
+    assert {r["delegation"]: r["on_behalf_of"] for r in rows} == {
+        "Chile": "Group of 77 and Chna",
+        "Cuba": "G77",
+        "Peru": "Arab Grup",
+    }
+
+
+def test_group_warning_unit() -> None:
+    from hlmctl.entities import group_warning
+
+    assert group_warning("Group of 77 and China") is None
+    assert group_warning(None) is None and group_warning("  ") is None
+    assert group_warning("Nothing Like Any Group At All") is None
+    warning = group_warning("Afrian Group")
+    assert warning is not None and "'Group of African States'" in warning

@@ -175,3 +175,18 @@ def group_suggestions(text: str, limit: int = 3) -> list[str]:
         return []
     close = difflib.get_close_matches(key, ref.by_key.keys(), n=limit * 3, cutoff=0.75)
     return list(dict.fromkeys(ref.by_key[c].name for c in close))[:limit]
+
+
+def group_warning(text: str | None) -> str | None:
+    """What `speakers add --on-behalf-of` warns of when ``text`` names no known group
+    but is close to some ("did you mean"); None when it names one, or none is close.
+    The text is kept as typed either way: a group the data does not know is allowed."""
+    if not text or not text.strip() or match_group(text) is not None:
+        return None
+    close = group_suggestions(text)
+    if not close:
+        return None
+    names = " or ".join(repr(name) for name in close)
+    return (
+        f"--on-behalf-of {text!r} is no group hlmctl knows: did you mean {names}? (kept as typed)"
+    )

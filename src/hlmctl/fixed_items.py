@@ -112,7 +112,7 @@ def run_next(
                     f"the clock ({now:%Y-%m-%d %H:%M:%S}) is before the start of "
                     f"{seg.items[s.index].label!r}: check --now"
                 )
-            items[n] = s.model_copy(update={"ended_at": now})
+            items[n] = s.ended(now)
             ended = ItemCall(seg, s.index, seg.items[s.index], items[n])
     started = None
     remaining = left(record, seg)
@@ -126,7 +126,39 @@ def run_next(
 
 
 def seconds(call: ItemCall, now: datetime) -> tuple[float, float]:
-    """Elapsed seconds of an item being given (or given), and its limit in seconds."""
+    """Elapsed seconds of an item being given (or given), pauses left out, and its
+    limit in seconds."""
     assert call.state is not None
-    end = call.state.ended_at or now
-    return max(0.0, (end - call.state.started_at).total_seconds()), (call.item.minutes or 0) * 60
+    return call.state.spoken_seconds(now) or 0.0, (call.item.minutes or 0) * 60
+
+
+def set_paused(record: Record, call: ItemCall, now: datetime, *, paused: bool) -> ItemCall:
+    """`pause` (``paused``) or `resume` the item being given: its clock stops or
+    restarts, as a statement's does. Raises NothingToDo when it already is so."""
+    from hlmctl.errors import InputError, NothingToDo
+
+    state = call.state
+    assert state is not None and state.ended_at is None
+    label = call.item.speaker or call.item.label
+    if paused and state.paused_at is not None:
+        raise NothingToDo(f"{label!r} is already paused")
+    if not paused and state.paused_at is None:
+        raise NothingToDo(f"{label!r} is not paused: nothing to resume")
+    latest = state.paused_at or state.started_at
+    if now < latest:
+        raise InputError(
+            f"the clock ({now:%Y-%m-%d %H:%M:%S}) is before {label!r} (last recorded "
+            f"{latest.astimezone(now.tzinfo):%H:%M:%S}): check --now"
+        )
+    if paused:
+        new = state.model_copy(update={"paused_at": now})
+    else:
+        assert state.paused_at is not None
+        gone = max(0.0, (now - state.paused_at).total_seconds())
+        new = state.model_copy(
+            update={"paused_at": None, "paused_seconds": state.paused_seconds + gone}
+        )
+    meeting_state = record.meeting_state(call.segment.id)
+    items = [new if s is state else s for s in meeting_state.items]
+    record.meetings[call.segment.id] = meeting_state.model_copy(update={"items": items})
+    return call._replace(state=new)

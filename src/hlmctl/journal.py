@@ -10,12 +10,17 @@ English or French, is the renderer's (render_publish.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from hlmctl.meeting import Item, Meeting, Segment, SpeakerList
 from hlmctl.projection import Agenda, Remark, project
 from hlmctl.record import LogEntry, Record, Speaker
+
+if TYPE_CHECKING:
+    from hlmctl.spoken import Spoken
 
 
 @dataclass
@@ -39,6 +44,8 @@ class Journal:
     day: date | None
     as_at: datetime
     meetings: list[JournalMeeting]
+    # the organizations approved on the lists of participants then (spoken.listed)
+    names: Mapping[str, Spoken] = field(default_factory=dict)
 
 
 def list_of(meeting: Meeting, segment: Segment) -> SpeakerList | None:
@@ -181,4 +188,7 @@ def build(
                     if o.list_id == lst.id:
                         jm.speakers += [s for s in o.speakers if s.kind == "statement"]
         out.append(jm)
-    return Journal(meeting, day, as_at, out)
+    from hlmctl.participants import approved_names
+
+    names = approved_names(meeting, then, min(as_at, now)) if meeting.participant_lists else {}
+    return Journal(meeting, day, as_at, out, names)

@@ -3,7 +3,7 @@ and the time limits the President announces for it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from hlmctl.meeting import Meeting, SpeakerList
@@ -21,6 +21,29 @@ class ListSummary:
     withdrawn: int
     replies_waiting: int
     segments: list[str]
+    limit: Limit = field(default_factory=lambda: Limit(0))
+
+
+@dataclass
+class Limit:
+    """A list's limit in force for a statement called now: the President's last
+    announcement (``lists limit``), else the meeting file's."""
+
+    minutes: float
+    group_minutes: float | None = None
+    category_minutes: dict[str, float] = field(default_factory=dict)  # the file's only
+    announced_at: datetime | None = None  # None: the meeting file's
+
+
+def limit_in_force(meeting: Meeting, record: Record, list_id: str) -> Limit:
+    """As ``projection.list_limit_minutes`` applies it: an announcement replaces the
+    meeting file's limits, by category too; a group statement keeps the file's limit
+    for groups unless the announcement gives one."""
+    announced = record.announced(list_id)
+    if announced is not None:
+        return Limit(announced.minutes, announced.group_minutes, {}, announced.at)
+    lst = meeting.speaker_list(list_id)
+    return Limit(lst.minutes, lst.group_minutes, dict(lst.category_minutes))
 
 
 def summaries(meeting: Meeting, record: Record) -> list[ListSummary]:
@@ -43,6 +66,7 @@ def summaries(meeting: Meeting, record: Record) -> list[ListSummary]:
                 count["withdrawn"],
                 sum(1 for s in mine if s.status == "waiting" and s.kind == "reply"),
                 [s.id for s in meeting.list_segments(lst.id)],
+                limit_in_force(meeting, record, lst.id),
             )
         )
     return out

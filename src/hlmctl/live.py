@@ -115,7 +115,10 @@ def _items_status(
     if item is None:
         return Status(list_id, None, None, None, None, False, next_items=left)
     elapsed, limit = fixed_items.seconds(item, now)
-    return Status(list_id, None, elapsed, limit - elapsed, limit, False, item=item, next_items=left)
+    paused = item.state is not None and item.state.paused_at is not None
+    return Status(
+        list_id, None, elapsed, limit - elapsed, limit, paused, item=item, next_items=left
+    )
 
 
 def what_comes_next(meeting: Meeting, record: Record, list_id: str, now: datetime) -> str:
@@ -222,9 +225,7 @@ def _open_if_needed(meeting: Meeting, record: Record, seg_id: str, now: datetime
             )
         elif other.room == seg.room:
             at = max(o_state.opened_at, opened)
-            items = [
-                i if i.ended_at else i.model_copy(update={"ended_at": at}) for i in o_state.items
-            ]
+            items = [i if i.ended_at else i.ended(at) for i in o_state.items]
             record.meetings[other.id] = o_state.model_copy(
                 update={"adjourned_at": at, "items": items}
             )
@@ -365,9 +366,14 @@ def continues_at(meeting: Meeting, agenda: Agenda, waiting: list[Speaker], seg_i
     )
 
 
-def pause(record: Record, list_id: str, now: datetime) -> Speaker:
+def pause(meeting: Meeting, record: Record, list_id: str, now: datetime) -> Speaker | ItemCall:
+    """Stop the clock of the statement, or of the fixed item (the opening's), being
+    given."""
     current = record.current(list_id)
     if current is None:
+        item = fixed_items.speaking(meeting, record, list_id)
+        if item is not None:
+            return fixed_items.set_paused(record, item, now, paused=True)
         raise InputError(f"nobody is speaking in list {list_id!r}: nothing to pause")
     if current.paused_at is not None:
         raise NothingToDo(f"{current.id} ({current.delegation}) is already paused")
@@ -376,9 +382,13 @@ def pause(record: Record, list_id: str, now: datetime) -> Speaker:
     return current
 
 
-def resume(record: Record, list_id: str, now: datetime) -> Speaker:
+def resume(meeting: Meeting, record: Record, list_id: str, now: datetime) -> Speaker | ItemCall:
+    """Restart the clock of the statement, or of the fixed item, being given."""
     current = record.current(list_id)
     if current is None:
+        item = fixed_items.speaking(meeting, record, list_id)
+        if item is not None:
+            return fixed_items.set_paused(record, item, now, paused=False)
         raise InputError(f"nobody is speaking in list {list_id!r}: nothing to resume")
     if current.paused_at is None:
         raise NothingToDo(f"{current.id} ({current.delegation}) is not paused: nothing to resume")
@@ -664,7 +674,7 @@ def adjourn_segment(
             _end_statement(current, now)
             ended = current
     # An item being given ends with the meeting.
-    items = [i if i.ended_at else i.model_copy(update={"ended_at": now}) for i in state.items]
+    items = [i if i.ended_at else i.ended(now) for i in state.items]
     record.meetings[seg.id] = state.model_copy(
         update={"opened_at": opened, "adjourned_at": now, "items": items}
     )

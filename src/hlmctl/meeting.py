@@ -132,6 +132,11 @@ class Person(Model):
     role: Text = ""
     name: Text | None = None
     delegation: Text | None = None
+    organization: Text | None = Field(
+        default=None,
+        description="A civil-society speaker's organization: `validate` checks it against "
+        "the approved lists of participants.",
+    )
     note: Text | None = None
     note_fr: Text | None = Field(default=None, description="The note in French.")
 
@@ -149,6 +154,11 @@ class Item(Model):
     label: Text
     minutes: Minutes | None = None
     speaker: Text | None = None
+    organization: Text | None = Field(
+        default=None,
+        description="A civil-society speaker's organization: `validate` checks it against "
+        "the approved lists of participants.",
+    )
     assumed: bool = Field(default=False, description="The length is an assumption.")
     note: Text | None = None
     label_fr: Text | None = Field(default=None, description="The label in French.")

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from hlmctl import delegations
 from hlmctl.errors import InputError
@@ -39,6 +39,9 @@ from hlmctl.record import (
     Speaker,
 )
 from hlmctl.text import clean_text, describe_unsafe, unsafe_character
+
+if TYPE_CHECKING:
+    from hlmctl.spoken import Spoken
 
 KINDS: tuple[str, ...] = get_args(ParticipantKind)
 ECOSOC_STATUSES = ("general", "special", "roster")
@@ -504,6 +507,65 @@ def approved_organization(
             ):
                 return entry
     return None
+
+
+def approved_names(meeting: Meeting, record: Record, now: datetime) -> dict[str, Spoken]:
+    """The organizations approved at ``now`` on any list, as their lists spell them in
+    English and French: what the Journal and the script name them by."""
+    from hlmctl import spoken
+
+    approved = [
+        (entry.organization, entry.organization_fr)
+        for entry in record.participants
+        if entry.list in {p.id for p in meeting.participant_lists}
+        and state_of(meeting, record, entry, now) == "approved"
+    ]
+    return spoken.listed(approved)
+
+
+def named_in_meeting_file(meeting: Meeting) -> list[tuple[str, str]]:
+    """The civil-society speakers the meeting file names for its fixed items (the
+    opening's NGO representative) and its panels: (where, organization) each."""
+    named = []
+    for seg in meeting.segments:
+        for n, item in enumerate(seg.items):
+            if item.organization:
+                named.append((f"segment {seg.id!r}, item {n + 1}", item.organization))
+        people = [("chairs", p) for p in seg.chairs] + [("panelists", p) for p in seg.panelists]
+        if seg.moderator is not None:
+            people.append(("moderator", seg.moderator))
+        for role, person in people:
+            if person.organization:
+                named.append((f"segment {seg.id!r}, {role}", person.organization))
+    return named
+
+
+def unapproved_in_meeting_file(meeting: Meeting, record: Record, now: datetime) -> list[str]:
+    """The organizations the meeting file names for a civil-society speaker that no
+    list of participants approves at ``now``: one note each, for `validate`."""
+    notes = []
+    lists = ", ".join(p.id for p in meeting.participant_lists)
+    for where, organization in named_in_meeting_file(meeting):
+        key = _key(organization)
+        approved = any(
+            key in (_key(e.organization), _key(e.organization_fr or ""))
+            and state_of(meeting, record, e, now) == "approved"
+            for e in record.participants
+            if e.list in {p.id for p in meeting.participant_lists}
+        )
+        if approved:
+            continue
+        if not lists:
+            notes.append(
+                f"{where}: organization {organization!r} cannot be checked: the meeting "
+                "file defines no list of participants"
+            )
+        else:
+            notes.append(
+                f"{where}: organization {organization!r} is not (yet) approved on a list "
+                f"of participants ({lists}; `hlmctl participants list` shows them)"
+            )
+    return notes
 
 
 def check_speaker(

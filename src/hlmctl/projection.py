@@ -898,7 +898,11 @@ def _lay_items(
             if g.ended_at is not None:
                 end, projected = _utc(g.ended_at), False
             else:
-                end, projected = max(now or begin, begin + length), True
+                # its limit runs on from its start, its pauses added
+                paused = timedelta(seconds=g.paused_seconds)
+                if g.paused_at is not None and now is not None:
+                    paused += max(timedelta(0), now - _utc(g.paused_at))
+                end, projected = max(now or begin, begin + length + paused), True
         else:
             begin = max(cursor, now) if now is not None and states else cursor
             end, projected = begin + length, True

@@ -157,12 +157,36 @@ class ItemState(RecordModel):
     index: int = Field(ge=0, le=1000)
     started_at: Time
     ended_at: Time | None = None
+    # `pause` and `resume` during the item, as during a statement.
+    paused_at: Time | None = None
+    paused_seconds: float = Field(default=0, ge=0, le=366 * 24 * 3600)
 
     @model_validator(mode="after")
     def _in_order(self) -> Self:
         if self.ended_at is not None and self.ended_at < self.started_at:
             raise ValueError("an item ends before it starts")
         return self
+
+    def spoken_seconds(self, now: datetime | None = None) -> float | None:
+        """Its time without pauses: final once ended, running with ``now``."""
+        end = self.ended_at or now
+        if end is None:
+            return None
+        paused = self.paused_seconds
+        if self.paused_at is not None and self.ended_at is None:
+            paused += max(0.0, (_as_utc(end) - _as_utc(self.paused_at)).total_seconds())
+        return max(0.0, (_as_utc(end) - _as_utc(self.started_at)).total_seconds() - paused)
+
+    def ended(self, at: datetime) -> "ItemState":
+        """The item ended at ``at``, a pause in progress counted."""
+        paused = self.paused_seconds
+        if self.paused_at is not None:
+            paused += max(0.0, (_as_utc(at) - _as_utc(self.paused_at)).total_seconds())
+        return self.model_copy(update={"ended_at": at, "paused_at": None, "paused_seconds": paused})
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
 
 
 def _no_items() -> list[ItemState]:
@@ -420,6 +444,9 @@ def dump_record(record: Record) -> bytes:
     for state in data.get("meetings", {}).values():
         if state.get("items") == []:
             del state["items"]
+        for item in state.get("items", []):
+            if item.get("paused_seconds") == 0:
+                del item["paused_seconds"]
     if not data.get("limits"):
         data.pop("limits", None)
     for state in data["lists"].values():

@@ -953,6 +953,35 @@ def status_table(env: Env, data: dict[str, Any], lang: Lang | None = None) -> No
 # --- lists ----------------------------------------------------------------------------
 
 
+def _minutes(lang: Lang, minutes: float) -> str:
+    number = f"{minutes:g}"
+    return lang._("{minutes} min").format(
+        minutes=number.replace(".", ",") if lang.french else number
+    )
+
+
+def _limit_text(meeting: Meeting, row: dict[str, Any], lang: Lang) -> str:
+    """ "3 min, a group 5 min (announced at 10:02 on 13 May)"; "5 min, ngo 3 min"."""
+    parts = [_minutes(lang, row["limit_minutes"])]
+    if row["limit_group_minutes"] is not None:
+        parts.append(
+            lang._("a group {minutes}").format(minutes=_minutes(lang, row["limit_group_minutes"]))
+        )
+    for category, minutes in row["limit_category_minutes"].items():
+        parts.append(
+            lang._("{category} {minutes}").format(
+                category=lang.category(meeting, category), minutes=_minutes(lang, minutes)
+            )
+        )
+    text = ", ".join(parts)
+    if row["limit_announced_at"]:
+        at = datetime.fromisoformat(row["limit_announced_at"]).astimezone(meeting.tz)
+        text = lang._("{limit} (announced at {time} on {date})").format(
+            limit=text, time=lang.time(at), date=lang.short_date(at)
+        )
+    return text
+
+
 def lists_view(
     env: Env, meeting: Meeting, rows: list[dict[str, Any]], lang: Lang, *, table: bool
 ) -> None:
@@ -970,14 +999,22 @@ def lists_view(
                 lang.text(lst.title, lst.title_fr),
                 state,
                 counts,
+                _limit_text(meeting, r, lang),
                 ", ".join(r["segments"]),
             )
         )
     if not table:
-        for lid, title, state, counts, segs in lines:
+        for lid, title, state, counts, limit, segs in lines:
             env.stdout.write(
-                lang._("{id}: {title} ({state}); {counts}; meetings: {segments}").format(
-                    id=lid, title=printable(title), state=state, counts=counts, segments=segs
+                lang._(
+                    "{id}: {title} ({state}); {counts}; limit: {limit}; meetings: {segments}"
+                ).format(
+                    id=lid,
+                    title=printable(title),
+                    state=state,
+                    counts=counts,
+                    limit=limit,
+                    segments=segs,
                 )
                 + "\n"
             )
@@ -990,13 +1027,15 @@ def lists_view(
     t.add_column(lang._("List"), ratio=2, overflow="fold")
     t.add_column(lang._("State"), no_wrap=True)
     t.add_column(lang._("Speakers"))
+    t.add_column(lang._("Limit"), ratio=1, overflow="fold")
     t.add_column(lang._("Meetings"), ratio=1, overflow="fold")
-    for lid, title, state, counts, segs in lines:
+    for lid, title, state, counts, limit, segs in lines:
         t.add_row(
             Text(lid),
             Text(printable(title)),
             Text(state, style="bold red" if state == lang._("closed") else "green"),
             Text(counts),
+            Text(limit),
             Text(segs),
         )
     console(env).print(t)

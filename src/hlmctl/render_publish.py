@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from hlmctl.render import md, printable
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import datetime
 
     from hlmctl.context import Env
@@ -85,12 +86,23 @@ def _person(lang: Lang, s: Speaker) -> str:
     return f"{title} {_name(s.name)}" if title else _name(s.name)
 
 
-def journal_entry(lang: Lang, meeting: Meeting, s: Speaker) -> str:
-    """His Excellency Mr. X, Minister for Foreign Affairs, Belarus (on behalf of ...)."""
+def journal_entry(
+    lang: Lang, meeting: Meeting, s: Speaker, names: Mapping[str, Spoken] | None = None
+) -> str:
+    """His Excellency Mr. X, Minister for Foreign Affairs, Belarus (on behalf of ...).
+    An organization of an approved list of participants (``names``) as its list spells
+    it in this language."""
+    from hlmctl import spoken
+
+    listed = spoken.participant(s.delegation, listed=names) if names else None
+    if listed is not None and listed.listed:
+        delegation = _marked(lang, listed, listed.label(lang.french))
+    else:
+        delegation = lang.delegation(s.delegation)
     parts = [
         _person(lang, s),
         _title(lang, s),
-        _name(lang.delegation(s.delegation)),
+        _name(delegation),
     ]
     text = ", ".join(p for p in parts if p)
     if s.on_behalf_of:
@@ -123,15 +135,17 @@ def _of_group(lang: Lang, typed: str) -> str:
     return _marked(lang, group, group.of(lang.french))
 
 
-def _to_speaker(lang: Lang, s: Speaker) -> str:
+def _to_speaker(lang: Lang, s: Speaker, names: Mapping[str, Spoken] | None = None) -> str:
     """Whom the floor goes to, with its preposition ("to ..."; "à ...", "au ..."), as
     the verbatim records name a State's representative, an observer, a UN entity or
-    organization and an NGO."""
+    organization and an NGO (as its approved list of participants spells it)."""
     from hlmctl import spoken
     from hlmctl.delegations import reference
 
     person = _person(lang, s)
-    name = spoken.participant(s.delegation, formal=s.level in _FORMAL_LEVELS and bool(s.title))
+    name = spoken.participant(
+        s.delegation, formal=s.level in _FORMAL_LEVELS and bool(s.title), listed=names
+    )
     of_name = _marked(lang, name, name.of(lang.french))
     delegation = s.category in _STATES or (
         s.category == "observer" and reference().by_name(s.delegation) is not None
@@ -156,17 +170,20 @@ def _to_speaker(lang: Lang, s: Speaker) -> str:
         return lang._("to the representative {of_name}").format(of_name=of_name)
     if delegation:
         return lang._("to the observer {of_name}").format(of_name=of_name)
-    if s.category == "ngo" and not name.known:
+    if s.category == "ngo" and (name.listed or not name.known):
         return lang._("to the non-governmental organization {name}").format(
-            name=_marked(lang, name, s.delegation)
+            name=_marked(lang, name, name.label(lang.french) if name.listed else s.delegation)
         )
     return to_name
 
 
-def floor_words(lang: Lang, s: Speaker, reply_number: int = 1) -> str:
+def floor_words(
+    lang: Lang, s: Speaker, reply_number: int = 1, names: Mapping[str, Spoken] | None = None
+) -> str:
     """The words that give the floor to a speaker from the list, or to a reply (the
-    first or the second of its delegation at the meeting)."""
-    to_speaker = _to_speaker(lang, s)
+    first or the second of its delegation at the meeting); ``names``: the
+    organizations of the approved lists of participants (spoken.listed)."""
+    to_speaker = _to_speaker(lang, s, names)
     if s.kind == "reply" and reply_number >= 2:
         return lang._(
             "I now give the floor {to_speaker}, who wishes to speak in exercise of the "
@@ -221,7 +238,7 @@ def journal_blocks(lang: Lang, journal: Journal) -> list[Block]:
         if this_day != day:
             blocks.append(Block("heading", this_day))
             day = this_day
-        blocks += _journal_meeting(lang, m, jm)
+        blocks += _journal_meeting(lang, m, jm, journal.names)
     return blocks
 
 
@@ -240,7 +257,9 @@ def _not_needed(lang: Lang, seg: Segment, remarks: list[Remark]) -> list[Block]:
     ]
 
 
-def _journal_meeting(lang: Lang, m: Meeting, jm: JournalMeeting) -> list[Block]:
+def _journal_meeting(
+    lang: Lang, m: Meeting, jm: JournalMeeting, names: Mapping[str, Spoken] | None = None
+) -> list[Block]:
     seg = jm.segment
     if jm.status == "not-needed":
         return _not_needed(lang, seg, jm.remarks)
@@ -271,7 +290,7 @@ def _journal_meeting(lang: Lang, m: Meeting, jm: JournalMeeting) -> list[Block]:
     if not jm.speakers:
         blocks.append(Block("para", lang._("No speaker is inscribed.")))
     for n, s in enumerate(jm.speakers, start=1):
-        blocks.append(Block("entry", journal_entry(lang, m, s), n))
+        blocks.append(Block("entry", journal_entry(lang, m, s, names), n))
     return blocks
 
 
@@ -293,11 +312,11 @@ def script_blocks(lang: Lang, script: Script) -> list[Block]:
             if this_day != day:
                 blocks.append(Block("heading", this_day))
                 day = this_day
-        blocks += _step(lang, step)
+        blocks += _step(lang, step, script.names)
     return blocks
 
 
-def _step(lang: Lang, step: Step) -> list[Block]:
+def _step(lang: Lang, step: Step, names: Mapping[str, Spoken] | None = None) -> list[Block]:
     seg = step.segment
     if step.kind == "not-needed":
         return _not_needed(lang, seg, step.remarks)
@@ -328,11 +347,11 @@ def _step(lang: Lang, step: Step) -> list[Block]:
         head = lang._("[{time}] {id} {delegation}").format(
             time=lang.time(step.at),
             id=s.id,
-            delegation=spoken.participant(s.delegation).label(lang.french),
+            delegation=spoken.participant(s.delegation, listed=names).label(lang.french),
         )
         if s.title and lang.french:
             head = lang._("{line} ({title})").format(line=head, title=_title(lang, s))
-        return [Block("para", head), Block("words", floor_words(lang, s, step.reply_number))]
+        return [Block("para", head), Block("words", floor_words(lang, s, step.reply_number, names))]
     if step.kind == "replies":
         return [
             Block(

@@ -87,10 +87,12 @@ class ItemGiven:
     item: Item
     started_at: datetime
     ended_at: datetime
+    paused_seconds: float = 0.0
 
     @property
     def seconds(self) -> float:
-        return (self.ended_at - self.started_at).total_seconds()
+        """Its time without pauses."""
+        return max(0.0, (self.ended_at - self.started_at).total_seconds() - self.paused_seconds)
 
     @property
     def limit(self) -> float:
@@ -205,7 +207,12 @@ def build(meeting: Meeting, record: Record, now: datetime) -> Report:
             if done.ended_at is not None and done.index < len(seg.items):
                 report.items.append(
                     ItemGiven(
-                        seg.id, done.index, seg.items[done.index], done.started_at, done.ended_at
+                        seg.id,
+                        done.index,
+                        seg.items[done.index],
+                        done.started_at,
+                        done.ended_at,
+                        done.paused_seconds,
                     )
                 )
     report.items.sort(key=lambda i: i.started_at)

@@ -8,15 +8,19 @@ French, are the renderer's (render_publish.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from hlmctl.delegations import identity
 from hlmctl.journal import list_of
 from hlmctl.meeting import Item, Meeting, Segment, SpeakerList
 from hlmctl.projection import Remark, project
 from hlmctl.record import Record, Speaker
+
+if TYPE_CHECKING:
+    from hlmctl.spoken import Spoken
 
 StepKind = Literal[
     "open",  # the meeting is called to order
@@ -52,6 +56,8 @@ class Script:
     meeting: Meeting
     day: date | None
     steps: list[Step]
+    # the organizations approved on the lists of participants (spoken.listed)
+    names: Mapping[str, Spoken] = field(default_factory=dict)
 
 
 def build(meeting: Meeting, record: Record, now: datetime, *, day: date | None) -> Script:
@@ -112,7 +118,10 @@ def build(meeting: Meeting, record: Record, now: datetime, *, day: date | None) 
                     )
                 )
         steps.append(Step("adjourn", seg, a.end))
-    return Script(meeting, day, steps)
+    from hlmctl.participants import approved_names
+
+    names = approved_names(meeting, record, now) if meeting.participant_lists else {}
+    return Script(meeting, day, steps, names)
 
 
 def _after(starts: dict[str, datetime | None], other: Segment, seg: Segment) -> bool:

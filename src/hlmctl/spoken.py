@@ -8,10 +8,15 @@ from the reference data (delegations.toml, entities.toml, groups.toml); "de" and
 with the French article are made by delegations.of_form and delegations.to_form, in
 one place. A name the data does not know is kept as typed, with ``known`` False so
 that French output can say it is English.
+
+An organization on an approved list of participants (the President's lists,
+participants.py) is named as the list spells it: its French name where the list
+gives one (``listed``, built by ``participants.approved_names``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 
@@ -21,6 +26,7 @@ class Spoken(NamedTuple):
     french_article: str = ""
     french_of: str = ""  # "du Groupe des 77 et de la Chine": given where the rule cannot
     known: bool = True
+    listed: bool = False  # as an approved list of participants spells it
 
     def label(self, french: bool) -> str:
         """The name in natural order without its article, for a heading: "Plurinational
@@ -47,13 +53,36 @@ class Spoken(NamedTuple):
         return to_form(self.french, self.french_article)
 
 
-def participant(name: str, *, formal: bool = False) -> Spoken:
-    """A delegation or an entity as a sentence names it (its formal name if asked)."""
-    from hlmctl.delegations import match
+def listed(organizations: Iterable[tuple[str, str | None]]) -> dict[str, Spoken]:
+    """The organizations of approved lists of participants, (English name, French
+    name or None) each, found by either name forgiving case and accents; the first
+    entry of a name wins."""
+    from hlmctl.delegations import fold
 
+    names: dict[str, Spoken] = {}
+    for english, french in organizations:
+        spoken = Spoken(english, french or english, known=bool(french), listed=True)
+        for key in (fold(english), fold(french or "")):
+            if key:
+                names.setdefault(key, spoken)
+    return names
+
+
+def participant(
+    name: str, *, formal: bool = False, listed: Mapping[str, Spoken] | None = None
+) -> Spoken:
+    """A delegation or an entity as a sentence names it (its formal name if asked).
+    An organization of ``listed`` (``listed()``) is named as its list spells it when
+    the list gives its French name; else as the reference data names it; else as the
+    list spells it, or as typed."""
+    from hlmctl.delegations import fold, match
+
+    on_list = listed.get(fold(name)) if listed else None
+    if on_list is not None and on_list.known:
+        return on_list
     entry = match(name)
     if entry is None or not entry.spoken:
-        return Spoken(name, name, known=False)
+        return on_list or Spoken(name, name, known=False)
     if formal and entry.formal:
         return Spoken(entry.formal, entry.french_formal, entry.french_formal_article)
     return Spoken(entry.spoken, entry.french_spoken, entry.french_spoken_article)

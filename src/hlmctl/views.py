@@ -217,7 +217,7 @@ def item_view(meeting: Meeting, call: ItemCall, agenda: Agenda | None) -> dict[s
     )
     spoken = None
     if state is not None and state.ended_at is not None:
-        spoken = round((state.ended_at - state.started_at).total_seconds(), 3)
+        spoken = round(state.spoken_seconds() or 0.0, 3)
     status = "waiting" if state is None else ("spoken" if state.ended_at else "speaking")
     return {
         "id": None,

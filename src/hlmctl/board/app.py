@@ -57,9 +57,9 @@ def _list_of(board: Board, request: Request) -> str:
 
 
 def _day_of(board: Board, request: Request, *, default_today: bool) -> str:
-    """``?day=YYYY-MM-DD`` (a day of the meeting); else today when it is a day of the
-    meeting and ``default_today``; else "" (every day)."""
-    days = board.meeting.meeting.days
+    """``?day=YYYY-MM-DD`` (a day the meeting is held: its days and its hearings'); else
+    today when it is such a day and ``default_today``; else "" (every day)."""
+    days = board.meeting.held_days
     text = request.query_params.get("day") or None  # ``day=``: as if absent
     if text is None:
         today = board.now().date()

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from hlmctl.cli.common import Language
     from hlmctl.context import Env
+    from hlmctl.fixed_items import ItemCall
     from hlmctl.live import Status
     from hlmctl.meeting import Meeting
     from hlmctl.projection import Agenda
@@ -163,31 +164,42 @@ def now_(
 @app.command()
 @handled
 def pause(ctx: typer.Context, list_id: ListOption = None) -> None:
-    """Stop the current statement's clock (a point of order, rule 71)."""
+    """Stop the current statement's clock, or the opening's item's (a point of order,
+    rule 71)."""
     from hlmctl.live import pause as pause_statement
 
-    env, *_, speaker = change(
+    env, *_, who = change(
         ctx,
         "pause",
-        lambda m, r, t: pause_statement(r, m.speaker_list(list_id).id, t),
-        lambda s: f"{s.id} {s.delegation} paused",
+        lambda m, r, t: pause_statement(m, r, m.speaker_list(list_id).id, t),
+        lambda s: f"{_who(s, ' ')} paused",
     )
-    ok(env, f"{speaker.id}\t{speaker.delegation}: clock paused; `hlmctl resume` restarts it")
+    ok(env, f"{_who(who, chr(9))}: clock paused; `hlmctl resume` restarts it")
+
+
+def _who(given: Speaker | ItemCall, tab: str) -> str:
+    """ "S3<tab>France", or a fixed item: "item<tab>Secretary-General"."""
+    from hlmctl.fixed_items import ItemCall
+
+    if isinstance(given, ItemCall):
+        who = given.item.speaker or given.item.label
+        return f"{given.segment.id} item {given.item_index + 1}{tab}{who}"
+    return f"{given.id}{tab}{given.delegation}"
 
 
 @app.command()
 @handled
 def resume(ctx: typer.Context, list_id: ListOption = None) -> None:
-    """Restart the current statement's clock."""
+    """Restart the current statement's clock, or the opening's item's."""
     from hlmctl.live import resume as resume_statement
 
-    env, *_, speaker = change(
+    env, *_, who = change(
         ctx,
         "resume",
-        lambda m, r, t: resume_statement(r, m.speaker_list(list_id).id, t),
-        lambda s: f"{s.id} {s.delegation} resumed",
+        lambda m, r, t: resume_statement(m, r, m.speaker_list(list_id).id, t),
+        lambda s: f"{_who(s, ' ')} resumed",
     )
-    ok(env, f"{speaker.id}\t{speaker.delegation}: clock running")
+    ok(env, f"{_who(who, chr(9))}: clock running")
 
 
 @app.command()

@@ -163,7 +163,11 @@ def validate(
             f"hlmctl: note: {store.undo_dir} holds {len(stray)} files that are not hlmctl's "
             f"undo entries; they are ignored: {shown}"
         )
-    for note in _announced_limit_notes(meeting, record):
+    from hlmctl.participants import unapproved_in_meeting_file
+
+    notes = _announced_limit_notes(meeting, record)
+    notes += unapproved_in_meeting_file(meeting, record, env.now(meeting))
+    for note in notes:
         env.warn(f"hlmctl: note: {note}")
     from hlmctl.i18n import english
 

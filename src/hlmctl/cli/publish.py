@@ -51,15 +51,16 @@ DayOption = Annotated[
 
 
 def parse_day(value: str | None, meeting: Meeting) -> date | None:
-    """--day: a day of the meeting (as `agenda --day` takes it)."""
+    """--day: a day the meeting is held, its hearings' days too (as `agenda --day`
+    takes it)."""
     if value is None:
         return None
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
         raise InputError(f"--day: {value!r} is not a date (expected YYYY-MM-DD)") from None
-    if day not in meeting.meeting.days:
-        days = ", ".join(d.isoformat() for d in meeting.meeting.days)
+    if day not in meeting.held_days:
+        days = ", ".join(d.isoformat() for d in meeting.held_days)
         raise InputError(f"--day {day} is not a day of the meeting ({days})")
     return day
 
@@ -193,8 +194,8 @@ def lists(
     ] = None,
     lang: LangOption = None,
 ) -> None:
-    """Each list of speakers: open or closed, waiting and spoken, its meetings.
-    `lists close` and `lists reopen` change its state."""
+    """Each list of speakers: open or closed, waiting and spoken, the limit in force,
+    its meetings. `lists close`, `lists reopen` and `lists limit` change them."""
     if ctx.invoked_subcommand is not None:
         return
     from hlmctl import render
@@ -215,6 +216,10 @@ def lists(
             "withdrawn": s.withdrawn,
             "replies_waiting": s.replies_waiting,
             "segments": s.segments,
+            "limit_minutes": s.limit.minutes,
+            "limit_group_minutes": s.limit.group_minutes,
+            "limit_category_minutes": s.limit.category_minutes,
+            "limit_announced_at": iso(s.limit.announced_at, meeting),
         }
         for s in summaries(meeting, record)
     ]

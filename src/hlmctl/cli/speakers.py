@@ -154,6 +154,7 @@ def add(
     )
     if forced:
         env.warn(f"hlmctl: {speaker.delegation}{forced}")
+    _warn_of_group(env, on_behalf_of)
     position = waiting_position(record, speaker)
     if json_out:
         from hlmctl.projection import project
@@ -269,9 +270,19 @@ def edit(
 
         write_json(env, speaker_view(meeting, record, speaker, project(meeting, record, now)))
         return
+    _warn_of_group(env, on_behalf_of)
     position = waiting_position(record, speaker)
     where = f"; position {position} of {speaker.list}" if position is not None else ""
     ok(env, f"{speaker.id}\t{speaker.delegation} edited: {'; '.join(said)}{where}")
+
+
+def _warn_of_group(env: Env, on_behalf_of: str | None) -> None:
+    """A group name close to a known group's: "did you mean", on stderr."""
+    from hlmctl.entities import group_warning
+
+    warning = group_warning(on_behalf_of)
+    if warning:
+        env.warn(f"hlmctl: warning: {warning}")
 
 
 @speakers_app.command("list")

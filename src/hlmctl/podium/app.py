@@ -332,8 +332,21 @@ class Podium(App[None]):
         self.show(self.desk.next(self.list_id))
 
     def action_pause_resume(self) -> None:
-        current = self.record.current(self.list_id) if self.record else None
-        if current is not None and current.paused_at is not None:
+        paused = False
+        if self.record is not None:
+            current = self.record.current(self.list_id)
+            if current is not None:
+                paused = current.paused_at is not None
+            else:  # an item of the opening being given pauses as a statement does
+                from hlmctl import fixed_items
+
+                item = fixed_items.speaking(self.meeting, self.record, self.list_id)
+                paused = (
+                    item is not None
+                    and item.state is not None
+                    and (item.state.paused_at is not None)
+                )
+        if paused:
             self.show(self.desk.resume(self.list_id))
         else:
             self.show(self.desk.pause(self.list_id))
