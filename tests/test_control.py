@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import re
 import signal
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -402,6 +404,7 @@ def test_a_real_board_process_takes_a_post_with_the_secret(waiting: Path, isolat
         assert SECRET not in second
         refused = httpx.post(url + "control/next", headers={"authorization": "Bearer nope"})
         assert refused.status_code == 403
+        time.sleep(1.1)  # the rehearsal's clock (--now) runs on from AT
         answer = httpx.post(url + "control/next", headers=AUTH)
         assert answer.status_code == 200, answer.text
         assert answer.json()["now"]["current"]["delegation"] == "France"
@@ -414,3 +417,5 @@ def test_a_real_board_process_takes_a_post_with_the_secret(waiting: Path, isolat
     assert SECRET.encode() not in err
     entry = last_log()
     assert (entry["operator"], entry["command"]) == ("companion", "next")
+    started = datetime.fromisoformat(entry["at"]) - datetime.fromisoformat(f"{AT}:00-04:00")
+    assert timedelta(seconds=1) <= started < timedelta(minutes=1)

@@ -102,9 +102,11 @@ def board(
         from hlmctl.web.control import Control
 
         rehearsal = env.given_time(meeting) is not None
-        control = Control(
-            tokens, env, clock=(lambda: state.now().isoformat()) if rehearsal else None
-        )
+
+        def board_time() -> str:  # to the second, as the system clock is read
+            return state.now().replace(microsecond=0).isoformat()
+
+        control = Control(tokens, env, clock=board_time if rehearsal else None)
 
     def ready() -> None:
         env.warn(f"hlmctl board: serving {address} (Ctrl-C stops)")
