@@ -419,3 +419,23 @@ def test_a_real_board_process_takes_a_post_with_the_secret(waiting: Path, isolat
     assert (entry["operator"], entry["command"]) == ("companion", "next")
     started = datetime.fromisoformat(entry["at"]) - datetime.fromisoformat(f"{AT}:00-04:00")
     assert timedelta(seconds=1) <= started < timedelta(minutes=1)
+
+
+def test_on_the_network_the_board_warns_that_secrets_cross_it_in_clear(
+    hlm: Path, isolated: Path
+) -> None:
+    path = token_file(isolated)
+    args = ("board", "--host", "0.0.0.0", "--port", "0", "--control-token-file", str(path))
+    proc = hlmctl_process(*args, cwd=isolated)
+    try:
+        assert proc.stderr is not None
+        lines = [proc.stderr.readline().decode() for _ in range(4)]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=10)
+    assert "serving http://0.0.0.0:" in lines[0]
+    assert "can read these pages" in lines[1]
+    assert "control interface on" in lines[2]
+    assert "cross the network in clear" in lines[3]
+    assert SECRET not in "".join(lines) + err.decode()
+    assert proc.returncode == 0

@@ -5,7 +5,9 @@ Each action calls the function of the command of the same name (``hlmctl next``,
 with the console's global options, exactly as if it had been typed: the same
 domain function, the same change through the store (lock, clock, log with the
 operator and the desk, undo history), the same refusals with the same exit codes.
-What the command would print becomes the console's one line of feedback.
+What the command would print becomes the console's one line of feedback. The
+board's control interface (``hlmctl.web.control``) runs its actions through the
+same ``Desk``.
 """
 
 from __future__ import annotations
