@@ -161,6 +161,7 @@ def test_the_commands_refusals_become_statuses_and_change_nothing(hlm: Path) -> 
         assert record_bytes(hlm.parent) == after
 
 
+@pytest.mark.file_store  # holds the file store's lock
 def test_a_busy_meeting_is_503_with_retry_after(waiting: Path, isolated: Path) -> None:
     import filelock
 
