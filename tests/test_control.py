@@ -360,7 +360,7 @@ def test_the_rate_limit_refills_and_keeps_bounded_memory() -> None:
     ],
 )
 def test_a_bad_token_file_is_exit_2_in_one_line_without_the_secret(
-    hlm: Path, isolated: Path, text: str, mode: int, words: str
+    hlm: Path, isolated: Path, text: str, mode: int, words: str, no_serving: None
 ) -> None:
     path = token_file(isolated, text, mode)
     result = run("board", "--port", "0", "--control-token-file", str(path))
@@ -370,9 +370,35 @@ def test_a_bad_token_file_is_exit_2_in_one_line_without_the_secret(
     assert SECRET not in result.stderr and OTHER not in result.stderr
 
 
-def test_a_missing_token_file_is_exit_2(hlm: Path, isolated: Path) -> None:
-    result = run("board", "--control-token-file", str(isolated / "nope"))
-    assert result.exit_code == 2 and "no such file" in result.stderr
+@pytest.fixture
+def no_serving(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`board` stops where it would start serving (it has checked everything by then):
+    a file wrongly accepted fails its test rather than serve for ever."""
+    from hlmctl.board import server
+
+    monkeypatch.setattr(server.BoardServer, "run", lambda self, on_ready=None: None)
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("nope", "no such file"),
+        ("a\u202eb", "a\\u202eb: no such file"),
+        (".", "is not a regular file"),
+    ],
+)
+def test_a_token_file_that_is_not_one_is_exit_2(
+    hlm: Path, isolated: Path, no_serving: None, name: str, words: str
+) -> None:
+    result = run("board", "--port", "0", "--control-token-file", str(isolated / name))
+    assert result.exit_code == 2 and words in result.stderr, result.stderr
+    assert "\u202e" not in result.stderr
+
+
+def test_a_good_token_file_is_taken(hlm: Path, isolated: Path, no_serving: None) -> None:
+    path = token_file(isolated)
+    result = run("board", "--port", "0", "--control-token-file", str(path))
+    assert result.exit_code == 0, result.stderr
 
 
 def test_a_token_never_shows_its_secret() -> None:

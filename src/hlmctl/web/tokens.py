@@ -51,34 +51,37 @@ def secret_bits(secret: str) -> float:
 def load_tokens(path: Path, option: str = "--control-token-file") -> list[Token]:
     """The holders of ``path`` (see the module's docstring); InputError (exit 2) for
     a file others can read, a bad line, a short secret, a name or secret twice."""
+    from hlmctl.text import visible
+
+    shown = visible(str(path))  # quoted as typed, never replayed (a bidi override...)
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise InputError(f"{option} {path}: no such file") from None
+        raise InputError(f"{option} {shown}: no such file") from None
     except OSError as exc:
-        raise InputError(f"{option} {path}: {exc.strerror or exc}") from None
+        raise InputError(f"{option} {shown}: {exc.strerror or exc}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{option} {path} is not a regular file")
+        raise InputError(f"{option} {shown} is not a regular file")
     if info.st_mode & 0o077:
         raise InputError(
-            f"{option} {path} is open to others (mode {stat.S_IMODE(info.st_mode):03o}); "
-            f"`chmod 600 {path}` makes it readable by its owner only"
+            f"{option} {shown} is open to others (mode {stat.S_IMODE(info.st_mode):03o}); "
+            f"`chmod 600 {shown}` makes it readable by its owner only"
         )
     if info.st_size > MAX_FILE_BYTES:
-        raise InputError(f"{option} {path} is larger than {MAX_FILE_BYTES // 1024} KiB")
+        raise InputError(f"{option} {shown} is larger than {MAX_FILE_BYTES // 1024} KiB")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise InputError(f"{option} {path} is not UTF-8 text") from None
+        raise InputError(f"{option} {shown} is not UTF-8 text") from None
     except OSError as exc:
-        raise InputError(f"{option} {path}: {exc.strerror or exc}") from None
+        raise InputError(f"{option} {shown}: {exc.strerror or exc}") from None
     tokens: list[Token] = []
     names: set[str] = set()
     for number, line in enumerate(text.splitlines(), 1):
         fields = line.split()
         if not fields or fields[0].startswith("#"):
             continue
-        where = f"{option} {path} line {number}"
+        where = f"{option} {shown} line {number}"
         # The problems name the line, never show the secret.
         if len(fields) != 2:
             raise InputError(f"{where}: expected NAME SECRET, found {len(fields)} fields")
@@ -101,7 +104,7 @@ def load_tokens(path: Path, option: str = "--control-token-file") -> list[Token]
         names.add(name)
         tokens.append(Token(name, secret.encode()))
     if not tokens:
-        raise InputError(f"{option} {path} holds no NAME SECRET line")
+        raise InputError(f"{option} {shown} holds no NAME SECRET line")
     return tokens
 
 
