@@ -260,6 +260,18 @@ def test_a_replayed_next_is_a_second_next(waiting: Path) -> None:
     assert [e["command"] for e in run("log", "--format", "json").json()[-2:]] == ["next", "next"]
 
 
+def test_presses_at_once_are_each_one_change(waiting: Path) -> None:
+    """Three buttons pressed together: three changes, one after the other, none lost."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with controlled(waiting) as url, ThreadPoolExecutor(3) as pool:
+        answers = list(pool.map(lambda _: httpx.post(url + "control/next", headers=AUTH), range(3)))
+    assert sorted(a.status_code for a in answers) == [200, 200, 200]
+    called = sorted(a.json()["now"]["current"]["delegation"] for a in answers)
+    assert called == ["France", "Japan", "Kenya"]
+    assert [e["command"] for e in run("log", "--format", "json").json()[-3:]] == ["next"] * 3
+
+
 @pytest.mark.parametrize(
     ("body", "status", "words"),
     [
