@@ -58,10 +58,12 @@ def served(
     *,
     names: tuple[str, ...] = (),
     header_seconds: float | None = None,
+    control: Any = None,
     **options: Any,
 ) -> Iterator[str]:
     """``hlmctl board`` for ``meeting`` in this process; yields its address. ``names``:
-    as ``--host``/``--allow-host`` give them; ``header_seconds``: the headers' deadline."""
+    as ``--host``/``--allow-host`` give them; ``header_seconds``: the headers' deadline;
+    ``control``: the control interface (``hlmctl.web.control.Control``)."""
     from hlmctl.board.server import BoardServer, address_of, bind
     from hlmctl.board.state import Board
     from hlmctl.context import Env
@@ -77,7 +79,7 @@ def served(
     )
     sock = bind("127.0.0.1", 0)
     timing = {} if header_seconds is None else {"header_seconds": header_seconds}
-    server = BoardServer(board, sock, names=names, **timing)
+    server = BoardServer(board, sock, names=names, control=control, **timing)
     ready = threading.Event()
     thread = threading.Thread(target=server.run, kwargs={"on_ready": ready.set}, daemon=True)
     thread.start()

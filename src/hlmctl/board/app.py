@@ -1,6 +1,8 @@
 """The web application: four pages, the CLI's JSON, the event stream, two assets.
 
-Read-only by construction: every route answers GET (and HEAD) only, the assets are a
+Read-only by construction: every page's route answers GET (and HEAD) only (the one
+exception, POST /control/ACTION, exists only when the board is given a token file,
+and acts only for a request with a secret: ``hlmctl.web.control``), the assets are a
 fixed list read from the package (no directory is served), and every response
 carries a Content-Security-Policy that allows the page's own script and style sheet
 and nothing else: no inline script, nothing from outside (the hall has no internet).
@@ -33,6 +35,8 @@ from hlmctl.web.security import SECURITY_HEADERS, AllowedHosts, HostCheck, Secur
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
+
+    from hlmctl.web.control import Control
 
 __all__ = ["SECURITY_HEADERS", "create_app"]
 
@@ -82,9 +86,13 @@ def _lang_of(board: Board, request: Request) -> str:
     return text
 
 
-def create_app(board: Board, allowed: AllowedHosts | None = None) -> Starlette:
+def create_app(
+    board: Board, allowed: AllowedHosts | None = None, control: Control | None = None
+) -> Starlette:
     """The board's application; it answers only to the Host names ``allowed`` lists
-    (default: the loopback address and ``localhost``)."""
+    (default: the loopback address and ``localhost``). With ``control``, the control
+    interface too (POST /control/ACTION with a secret: ``hlmctl.web.control``); the
+    pages stay read-only."""
     assets = {
         name: (resources.files("hlmctl.board") / "static" / name).read_bytes() for name in ASSETS
     }
@@ -162,6 +170,7 @@ def create_app(board: Board, allowed: AllowedHosts | None = None) -> Starlette:
         Route("/api/events", api_events, methods=["GET"]),
         Route("/agenda.ics", CalendarFeed(board).handle, methods=["GET"]),
         Route("/static/{name}", asset, methods=["GET"]),
+        *(control.routes() if control is not None else []),
     ]
     app = Starlette(routes=routes)
     app.router.redirect_slashes = False  # /api/now/ is 404, not a redirect built from Host

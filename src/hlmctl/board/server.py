@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from hlmctl.board.state import Board
 from hlmctl.web.server import (
@@ -17,12 +18,15 @@ from hlmctl.web.server import (
     served_host,
 )
 
+if TYPE_CHECKING:
+    from hlmctl.web.control import Control
+
 __all__ = ["GRACE_SECONDS", "BoardServer", "address_of", "bind", "is_loopback"]
 
 
 class BoardServer(WebServer):
     """The board on ``sock``, answering to the address it serves and to ``names``
-    (``--host``, ``--allow-host``)."""
+    (``--host``, ``--allow-host``); with ``control``, the control interface too."""
 
     def __init__(
         self,
@@ -31,10 +35,12 @@ class BoardServer(WebServer):
         *,
         names: Iterable[str] = (),
         header_seconds: float = HEADER_SECONDS,
+        control: Control | None = None,
     ) -> None:
         from hlmctl.board.app import create_app
         from hlmctl.web.security import AllowedHosts
 
         self.board = board
         allowed = AllowedHosts(served_host(sock), names)
-        super().__init__(create_app(board, allowed), board, sock, header_seconds=header_seconds)
+        app = create_app(board, allowed, control)
+        super().__init__(app, board, sock, header_seconds=header_seconds)

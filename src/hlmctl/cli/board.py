@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -40,6 +41,17 @@ def board(
         typer.Option("--next", "-n", min=1, max=20, help="How many next speakers the hall shows."),
     ] = 3,
     lang: LangOption = None,
+    control_token_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--control-token-file",
+            help="Turn on the control interface (POST /control/next, pause, resume, "
+            "message, clear) for the holders of this file's secrets: one `NAME SECRET` "
+            "line each, the file readable by its owner only, each secret of 128 bits "
+            "or more. Without it, every page and URL is read-only.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve live, read-only pages: the hall (/), the speaker's countdown (/speaker),
     a webcast caption (/caption), the agenda (/agenda) and the CLI's JSON (/api/now,
@@ -53,6 +65,7 @@ def board(
     from hlmctl.board.server import BoardServer, address_of, bind, is_loopback
     from hlmctl.board.state import Board
     from hlmctl.web.security import host_name
+    from hlmctl.web.tokens import load_tokens
 
     gc.enable()  # a server runs for hours (the console script starts with it off)
     env = env_of(ctx)
@@ -70,6 +83,7 @@ def board(
         lst = meeting.speaker_list(list_id)
         store.read_record(meeting)  # a record it cannot read is refused now, in one line
         names = [host_name(name) for name in allow_host or []]
+        tokens = load_tokens(control_token_file) if control_token_file is not None else None
         sock = bind(host, port)
     except BaseException:
         env.stderr.write(held.getvalue())
@@ -83,6 +97,16 @@ def board(
         lang=lang_of(env, lang).code,
     )
     address = address_of(sock)
+    control = None
+    if tokens is not None:
+        from hlmctl.web.control import Control
+
+        rehearsal = env.given_time(meeting) is not None
+
+        def board_time() -> str:  # to the second, as the system clock is read
+            return state.now().replace(microsecond=0).isoformat()
+
+        control = Control(tokens, env, clock=board_time if rehearsal else None)
 
     def ready() -> None:
         env.warn(f"hlmctl board: serving {address} (Ctrl-C stops)")
@@ -91,7 +115,17 @@ def board(
                 f"hlmctl board: listening on {host}: every machine that can reach this one "
                 f"on port {sock.getsockname()[1]} can read these pages (they are read-only)"
             )
+        if tokens is not None:
+            env.warn(
+                f"hlmctl board: control interface on: POST {address}control/ACTION "
+                f"(next, pause, resume, message, clear) for {', '.join(t.name for t in tokens)}"
+            )
+            if not is_loopback(sock):
+                env.warn(
+                    "hlmctl board: the control secrets cross the network in clear over HTTP: "
+                    "serve the control interface on a network only the webcast team reaches"
+                )
         if held.getvalue():
             env.warn(held.getvalue().rstrip("\n"))
 
-    BoardServer(state, sock, names=[host, *names]).run(on_ready=ready)
+    BoardServer(state, sock, names=[host, *names], control=control).run(on_ready=ready)

@@ -5,7 +5,9 @@ Each action calls the function of the command of the same name (``hlmctl next``,
 with the console's global options, exactly as if it had been typed: the same
 domain function, the same change through the store (lock, clock, log with the
 operator and the desk, undo history), the same refusals with the same exit codes.
-What the command would print becomes the console's one line of feedback.
+What the command would print becomes the console's one line of feedback. The
+board's control interface (``hlmctl.web.control``) runs its actions through the
+same ``Desk``.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from hlmctl.context import Env
 
 class Outcome(NamedTuple):
     """What a key did: the command's exit code, and one line for the officer (the
-    change as the log records it, or the command's error line)."""
+    change as the log records it, or the command's error line); ``output``: what the
+    command printed on stdout (the control interface answers with it)."""
 
     code: int
     line: str
+    output: str = ""
 
     @property
     def ok(self) -> bool:
@@ -65,22 +69,23 @@ class Desk:
         done = env.committed or (said[-1] if said else "")
         if done.startswith("change ") and ": " in done:
             done = done.split(": ", 1)[1]  # "change 12 of `hlmctl log`: ..." -> the change
-        return Outcome(0, done)
+        return Outcome(0, done, out.getvalue())
 
     # --- the commands -------------------------------------------------------------
 
-    def next(self, list_id: str) -> Outcome:
+    def next(self, list_id: str | None, *, json: bool = False) -> Outcome:
         from hlmctl.cli.common import NowFormat
         from hlmctl.cli.live import next_
 
-        return self._run(next_, list_id=list_id, fmt=NowFormat.text)
+        fmt = NowFormat.json if json else NowFormat.text
+        return self._run(next_, list_id=list_id, fmt=fmt)
 
-    def pause(self, list_id: str) -> Outcome:
+    def pause(self, list_id: str | None) -> Outcome:
         from hlmctl.cli.live import pause
 
         return self._run(pause, list_id=list_id)
 
-    def resume(self, list_id: str) -> Outcome:
+    def resume(self, list_id: str | None) -> Outcome:
         from hlmctl.cli.live import resume
 
         return self._run(resume, list_id=list_id)
