@@ -522,7 +522,7 @@ def test_numbers_out_of_range_are_refused(seeded: Path) -> None:
 BAD_MINUTES = ["1e3", "1e-320", "nan", "-inf", "1.234", "0", "0.001", "1441", "1,5", "-2"]
 
 
-def test_minutes_in_imports_and_the_meeting_file_follow_the_same_rule(seeded: Path) -> None:
+def test_minutes_in_imports_limits_and_the_meeting_file_follow_the_same_rule(seeded: Path) -> None:
     clean = snapshot(seeded)
     problems: list[str] = []
     for value in BAD_MINUTES:
@@ -531,6 +531,10 @@ def test_minutes_in_imports_and_the_meeting_file_follow_the_same_rule(seeded: Pa
         problems += refused(result, command="speakers import", case=f"minutes {value}")
         if "minutes" not in result.stderr:
             problems.append(f"import minutes {value}: the column is not named: {result.stderr!r}")
+    for value in BAD_MINUTES:
+        for args in (["plenary", value], ["plenary", "4", "--group", value]):
+            result = run("--now", LATER, "lists", "limit", *args)
+            problems += refused(result, command="lists limit", case=" ".join(args))
     meeting = (seeded / "meeting.toml").read_bytes()
     for value in ["1e-320", "2.333", "0.001", "nan"]:
         _edit_meeting(
