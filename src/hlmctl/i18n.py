@@ -121,8 +121,8 @@ def french_typography(text: str) -> str:
     import re
 
     text = re.sub(r"(?<=[^\s\u00a0\u202f])[ \u202f]?([;:!?])(?=\s|$)", NBSP + r"\1", text)
-    text = re.sub(r"«[ \u202f]?", "«" + NBSP, text)
-    return re.sub(r"[ \u202f]?»", NBSP + "»", text)
+    text = re.sub(r"«[ \u00a0\u202f]?", "«" + NBSP, text)
+    return re.sub(r"[ \u00a0\u202f]?»", NBSP + "»", text)
 
 
 class Lang(NamedTuple):

@@ -865,7 +865,7 @@ def status_lines(data: dict[str, Any], lang: Lang | None = None) -> list[str]:
     lines = []
     cur = data["current"]
     if cur is None:
-        lines.append(lang._("Nobody is speaking in {list!r}.").format(list=data["list"]))
+        lines.append(lang._("Nobody is speaking in '{list}'.").format(list=data["list"]))
     elif cur["kind"] == "item":
         lines.append(
             lang._("Speaking: {speaker} ({item})").format(
@@ -931,6 +931,35 @@ def status_lines(data: dict[str, Any], lang: Lang | None = None) -> list[str]:
     else:
         lines.append(lang._("Nobody is waiting."))
     return lines
+
+
+def items_in(lang: Lang, meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
+    """The status view with its fixed items (the opening's statements) as the meeting
+    file words them in ``lang``: the view holds their English label and speaker."""
+    if not lang.french:
+        return data
+    items = {
+        (item.speaker or item.label, item.label if item.speaker else None): item
+        for seg in meeting.segments
+        for item in seg.items
+    }
+
+    def french(row: dict[str, Any] | None) -> dict[str, Any] | None:
+        if row is None or row.get("kind") != "item":
+            return row
+        item = items.get((row["delegation"], row["title"]))
+        if item is None:
+            return row
+        label = lang.text(item.label, item.label_fr)
+        if item.speaker is None:
+            return {**row, "delegation": label}
+        return {**row, "delegation": lang.text(item.speaker, item.speaker_fr), "title": label}
+
+    return {
+        **data,
+        "current": french(data["current"]),
+        "next": [french(row) for row in data["next"]],
+    }
 
 
 def status_text(env: Env, data: dict[str, Any], lang: Lang | None = None) -> None:
