@@ -493,7 +493,10 @@ def import_(
         ctx,
         "speakers import",
         apply,
-        lambda r: f"{len(r[0])} speakers imported ({r[0][0].id}-{r[0][-1].id})",
+        lambda r: (
+            f"{len(r[0])} speaker{'' if len(r[0]) == 1 else 's'} imported "
+            f"({r[0][0].id}-{r[0][-1].id})"
+        ),
     )
     from hlmctl.i18n import english
 
