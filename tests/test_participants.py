@@ -492,6 +492,21 @@ def test_an_ngo_speaks_from_an_approved_list(hlm: Path, isolated: Path) -> None:
     assert names == ["Some NGO", "Coalition Against Trafficking in Women", "Unlisted NGO"]
 
 
+def test_an_edit_to_category_ngo_follows_the_approved_lists(hlm: Path, isolated: Path) -> None:
+    """`speakers edit --category ngo` is the same claim as an inscription with it: in a
+    list the participant lists govern, refused for an organization on none (the record
+    left as it was), accepted with --force and logged as forced."""
+    panel = ("--list", "panel-1")
+    ok("--now", PROPOSED, "speakers", "add", "Fake Org", "--category", "other", *panel)
+    message = refused(isolated, "--now", PROPOSED, "speakers", "edit", "S1", "--category", "ngo")
+    assert "'Fake Org' is on no approved list of participants" in message
+    forced = ok("--now", PROPOSED, "speakers", "edit", "S1", "--category", "ngo", "--force")
+    assert "category other -> ngo" in forced.stdout
+    change = ok("log", "--format", "json").json()[-1]["change"]
+    assert change.endswith("(forced: on no approved list of participants: ecosoc-ngos, "
+                           "other-stakeholders)"), change  # fmt: skip
+
+
 def test_objecting_states_are_named_when_the_meeting_file_says_so(
     hlm: Path, isolated: Path
 ) -> None:

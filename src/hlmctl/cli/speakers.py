@@ -254,7 +254,7 @@ def edit(
         speaker = resolve_ref(
             record, ref, list_id=list_id, statuses=("waiting", "speaking", "spoken")
         )
-        return speaker, edit_speaker(meeting, record, speaker, req)
+        return speaker, edit_speaker(meeting, record, speaker, req, now)
 
     env, _, meeting, record, now, (speaker, said) = change(
         ctx,
