@@ -360,6 +360,12 @@ def test_french_typography_in_plurals_and_joins() -> None:
         f"Ouverte à 10 h 00{NBSP}; levée à 13 h 14"
     )
     assert i18n.get("en").clauses(["Opened", "Adjourned"]) == "Opened; Adjourned"
+    assert fr.clauses(["Australie", "Organisation de la société civile"]) == (
+        f"Australie{NBSP}; organisation de la société civile"
+    )
+    assert fr.clauses(["Pays-Bas", "ONG dotée du statut consultatif"]) == (
+        f"Pays-Bas{NBSP}; ONG dotée du statut consultatif"
+    )
     assert i18n.french_typography("« x »  a : b ; c ! d ?") == (
         f"«{NBSP}x{NBSP}»  a{NBSP}: b{NBSP}; c{NBSP}! d{NBSP}?"
     )

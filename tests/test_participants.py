@@ -145,6 +145,13 @@ def test_the_scripted_procedure_on_hlm_2013(hlm: Path, isolated: Path) -> None:
     numbered = [line for line in french.splitlines() if line[:5].strip().rstrip(".").isdigit()]
     assert len(numbered) == 11  # the ecosoc-ngos list, also final, has none
     assert "Pays-Bas" in french  # the country in French
+    # After the country's semicolon the kind goes on in lower case, an acronym as is.
+    kinds = [
+        line.split("(", 1)[1].split(")")[0].split("\u00a0; ", 1)[1]
+        for line in numbered
+        if "\u00a0; " in line.split("(", 1)[1].split(")")[0]
+    ]
+    assert kinds and all(k[:3] == "ONG" or k[:1].islower() for k in kinds), kinds
 
     report = ok("--now", LATER, "report", "--format", "json").json()
     stakeholders = next(p for p in report["participants"] if p["list"] == "other-stakeholders")
