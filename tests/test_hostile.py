@@ -706,6 +706,10 @@ IMPORTS: dict[str, Callable[[Path], None]] = {
     "a pipe": _fifo,
     "a folder": _folder,
     "line separator in a cell": _write("import.csv", "delegation\nGh\u2028ana\n".encode()),
+    # A file cut short inside a quoted cell (it was read as a whole cell), or text
+    # after a closing quote.
+    "a quote left open": _write("import.csv", b'delegation,name\nMalta,"Joseph\n'),
+    "text after a quote": _write("import.csv", b'delegation\n"Malta"x\n'),
 }
 
 
@@ -724,6 +728,16 @@ def test_hostile_import_files_are_refused_whole(seeded: Path) -> None:
         else:
             path.unlink()
     assert problems == [], "\n".join(problems)
+
+
+def test_a_participants_file_cut_inside_a_quote_is_refused_whole(seeded: Path) -> None:
+    clean = snapshot(seeded)
+    (seeded / "orgs.csv").write_bytes(b'organization\nWalk Free\n"Polaris Project\n')
+    result = run("--now", LATER, "participants", "import", "orgs.csv", "-l", "ecosoc-ngos")
+    assert refused(result, command="participants import", case="a quote left open") == []
+    assert "row 3: not valid CSV" in result.stderr, result.stderr
+    (seeded / "orgs.csv").unlink()
+    assert snapshot(seeded) == clean
 
 
 def test_import_from_stdin_is_bounded_while_reading(seeded: Path) -> None:

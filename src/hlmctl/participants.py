@@ -592,7 +592,7 @@ def read_rows(raw: bytes, name: str) -> list[tuple[int, dict[str, str]]]:
         raise InputError(f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     if not text.strip():
         raise InputError(f"{name}: the file is empty")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # a quote left open: refused
     rows: list[tuple[int, dict[str, str]]] = []
     try:
         columns = [h.strip() for h in next(reader)]
