@@ -670,3 +670,12 @@ def test_the_final_list_prints_to_pdf_in_french(hlm: Path, isolated: Path) -> No
         ["pdftoppm", "-r", "60", "-png", str(path), str(SHOTS / "participants-fr")], check=True
     )
     assert sorted(SHOTS.glob("participants-fr-*.png"))
+
+
+def test_a_one_row_import_is_logged_in_the_singular(hlm: Path, isolated: Path) -> None:
+    (isolated / "one.csv").write_text("organization\nWalk Free\n", encoding="utf-8")
+    ok("--now", PROPOSED, "participants", "import", "one.csv", "-l", "other-stakeholders")
+    (isolated / "one-speaker.csv").write_text("delegation\nMalta\n", encoding="utf-8")
+    ok("--now", PROPOSED, "speakers", "import", "one-speaker.csv")
+    changes = [e["change"] for e in ok("log", "--format", "json").json()]
+    assert changes == ["1 organization imported (P1-P1)", "1 speaker imported (S1-S1)"]
