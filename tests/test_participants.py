@@ -679,3 +679,13 @@ def test_a_one_row_import_is_logged_in_the_singular(hlm: Path, isolated: Path) -
     ok("--now", PROPOSED, "speakers", "import", "one-speaker.csv")
     changes = [e["change"] for e in ok("log", "--format", "json").json()]
     assert changes == ["1 organization imported (P1-P1)", "1 speaker imported (S1-S1)"]
+
+
+def test_removing_an_organization_withdrawn_already_is_nothing_to_do(
+    hlm: Path, isolated: Path
+) -> None:
+    """As `speakers remove` of a speaker withdrawn already: exit 3, nothing written."""
+    ok("--now", PROPOSED, "participants", "add", "Walk Free", "--list", "other-stakeholders")
+    ok("--now", PROPOSED, "participants", "remove", "P1")
+    message = refused(isolated, "--now", PROPOSED, "participants", "remove", "P1", code=3)
+    assert "P1 Walk Free was already withdrawn" in message

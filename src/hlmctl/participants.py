@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from typing import Any, get_args
 
 from hlmctl import delegations
-from hlmctl.errors import InputError
+from hlmctl.errors import InputError, NothingToDo
 from hlmctl.meeting import Meeting, ParticipantKind, ParticipantList
 from hlmctl.record import (
     MAX_ID,
@@ -360,8 +360,6 @@ def edit(meeting: Meeting, record: Record, entry: Participant, proposal: Proposa
         changes["representatives"] = _representatives(proposal.representatives)
     changed = [k for k, v in changes.items() if getattr(entry, k) != v]
     if not changed:
-        from hlmctl.errors import NothingToDo
-
         raise NothingToDo(f"{entry.id} {entry.organization}: nothing to change")
     updated = entry.model_copy(update={k: changes[k] for k in changed})
     _refuse_duplicate(record, plist, updated, itself=entry.id)
@@ -372,7 +370,8 @@ def edit(meeting: Meeting, record: Record, entry: Participant, proposal: Proposa
 
 def remove(record: Record, entry: Participant, now: datetime) -> None:
     if entry.withdrawn_at is not None:
-        raise InputError(f"{entry.id} {entry.organization} was already withdrawn")
+        # Nothing to do, as `speakers remove` of a speaker withdrawn already (exit 3).
+        raise NothingToDo(f"{entry.id} {entry.organization} was already withdrawn")
     entry.withdrawn_at = now
 
 
