@@ -360,11 +360,44 @@ def test_french_typography_in_plurals_and_joins() -> None:
         f"Ouverte à 10 h 00{NBSP}; levée à 13 h 14"
     )
     assert i18n.get("en").clauses(["Opened", "Adjourned"]) == "Opened; Adjourned"
+    assert fr.clauses(["Australie", "Organisation de la société civile"]) == (
+        f"Australie{NBSP}; organisation de la société civile"
+    )
+    assert fr.clauses(["Pays-Bas", "ONG dotée du statut consultatif"]) == (
+        f"Pays-Bas{NBSP}; ONG dotée du statut consultatif"
+    )
     assert i18n.french_typography("« x »  a : b ; c ! d ?") == (
         f"«{NBSP}x{NBSP}»  a{NBSP}: b{NBSP}; c{NBSP}! d{NBSP}?"
     )
     for untouched in ("{list!r}", "{n:>4}", "10:00", "http://example.org"):
         assert i18n.french_typography(untouched) == untouched
+    # A catalog that already has the no-break spaces keeps one of each, not two.
+    typed = f"la liste «{NBSP}{{list}}{NBSP}» ; a{NBSP}: b"
+    once = i18n.french_typography(typed)
+    assert once == f"la liste «{NBSP}{{list}}{NBSP}»{NBSP}; a{NBSP}: b"
+    assert i18n.french_typography(once) == once
+
+
+def test_nobody_speaking_names_the_list_in_french_quotes(hlm: Path) -> None:
+    """`now --lang fr` with nobody speaking: « plenary », one no-break space inside each."""
+    result = run("--meeting", str(hlm), "--now", "2013-05-13T10:00", "now", "--lang", "fr")
+    assert result.exit_code == 0, result.stderr
+    assert f"sur la liste «{NBSP}plenary{NBSP}»." in result.stdout, result.stdout
+
+
+def test_the_openings_statements_are_named_in_french(hlm: Path) -> None:
+    """`now --lang fr` during the opening names the item and its speaker as the meeting
+    file words them in French (label_fr, speaker_fr), not in English."""
+    assert run("--meeting", str(hlm), "--now", "2013-05-13T09:00", "next").exit_code == 0
+    result = run("--meeting", str(hlm), "--now", "2013-05-13T09:05", "now", "--lang", "fr")
+    assert result.exit_code == 0, result.stderr
+    first, _, then = result.stdout.splitlines()
+    assert first == (
+        f"À la parole{NBSP}: Président de l'Assemblée générale "
+        "(Déclaration du Président de l'Assemblée générale)"
+    )
+    assert then.startswith(f"Ensuite{NBSP}: Secrétaire général{NBSP}; Directeur exécutif")
+    assert "General Assembly" not in result.stdout and "English" not in result.stdout
 
 
 # --- the golden script and Journal of the suite's own meeting --------------------------------

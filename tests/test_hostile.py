@@ -522,7 +522,7 @@ def test_numbers_out_of_range_are_refused(seeded: Path) -> None:
 BAD_MINUTES = ["1e3", "1e-320", "nan", "-inf", "1.234", "0", "0.001", "1441", "1,5", "-2"]
 
 
-def test_minutes_in_imports_and_the_meeting_file_follow_the_same_rule(seeded: Path) -> None:
+def test_minutes_in_imports_limits_and_the_meeting_file_follow_the_same_rule(seeded: Path) -> None:
     clean = snapshot(seeded)
     problems: list[str] = []
     for value in BAD_MINUTES:
@@ -531,6 +531,10 @@ def test_minutes_in_imports_and_the_meeting_file_follow_the_same_rule(seeded: Pa
         problems += refused(result, command="speakers import", case=f"minutes {value}")
         if "minutes" not in result.stderr:
             problems.append(f"import minutes {value}: the column is not named: {result.stderr!r}")
+    for value in BAD_MINUTES:
+        for args in (["plenary", value], ["plenary", "4", "--group", value]):
+            result = run("--now", LATER, "lists", "limit", *args)
+            problems += refused(result, command="lists limit", case=" ".join(args))
     meeting = (seeded / "meeting.toml").read_bytes()
     for value in ["1e-320", "2.333", "0.001", "nan"]:
         _edit_meeting(
@@ -702,6 +706,10 @@ IMPORTS: dict[str, Callable[[Path], None]] = {
     "a pipe": _fifo,
     "a folder": _folder,
     "line separator in a cell": _write("import.csv", "delegation\nGh\u2028ana\n".encode()),
+    # A file cut short inside a quoted cell (it was read as a whole cell), or text
+    # after a closing quote.
+    "a quote left open": _write("import.csv", b'delegation,name\nMalta,"Joseph\n'),
+    "text after a quote": _write("import.csv", b'delegation\n"Malta"x\n'),
 }
 
 
@@ -720,6 +728,16 @@ def test_hostile_import_files_are_refused_whole(seeded: Path) -> None:
         else:
             path.unlink()
     assert problems == [], "\n".join(problems)
+
+
+def test_a_participants_file_cut_inside_a_quote_is_refused_whole(seeded: Path) -> None:
+    clean = snapshot(seeded)
+    (seeded / "orgs.csv").write_bytes(b'organization\nWalk Free\n"Polaris Project\n')
+    result = run("--now", LATER, "participants", "import", "orgs.csv", "-l", "ecosoc-ngos")
+    assert refused(result, command="participants import", case="a quote left open") == []
+    assert "row 3: not valid CSV" in result.stderr, result.stderr
+    (seeded / "orgs.csv").unlink()
+    assert snapshot(seeded) == clean
 
 
 def test_import_from_stdin_is_bounded_while_reading(seeded: Path) -> None:

@@ -93,12 +93,14 @@ def test_the_same_limit_again_is_nothing_to_do(hlm: Path, isolated: Path) -> Non
     ("args", "needle"),
     [
         (("lists", "limit", "plenary", "abc"), "not a number"),
-        (("lists", "limit", "plenary", "0"), "more than 0"),
-        (("lists", "limit", "plenary", "nan"), "more than 0"),
+        (("lists", "limit", "plenary", "0"), "is out of range"),
+        (("lists", "limit", "plenary", "0.001"), "not a number as a person types it"),
+        (("lists", "limit", "plenary", "nan"), "not a number as a person types it"),
         (("lists", "limit", "plenary", "600"), "longer than the time"),
         (("lists", "limit", "nowhere", "3"), "unknown list"),
         (("lists", "limit"), "needs MINUTES"),
-        (("lists", "limit", "plenary", "3", "--group", "-1"), "more than 0"),
+        (("lists", "limit", "plenary", "3", "--group", "-1"), "not a number as a person"),
+        (("lists", "limit", "plenary", "3", "--group", "1e-320"), "not a number as a person"),
     ],
 )
 def test_a_wrong_limit_is_refused_with_exit_2(

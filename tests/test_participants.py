@@ -146,6 +146,13 @@ def test_the_scripted_procedure_on_hlm_2013(hlm: Path, isolated: Path) -> None:
     numbered = [line for line in french.splitlines() if line[:5].strip().rstrip(".").isdigit()]
     assert len(numbered) == 11  # the ecosoc-ngos list, also final, has none
     assert "Pays-Bas" in french  # the country in French
+    # After the country's semicolon the kind goes on in lower case, an acronym as is.
+    kinds = [
+        line.split("(", 1)[1].split(")")[0].split("\u00a0; ", 1)[1]
+        for line in numbered
+        if "\u00a0; " in line.split("(", 1)[1].split(")")[0]
+    ]
+    assert kinds and all(k[:3] == "ONG" or k[:1].islower() for k in kinds), kinds
 
     report = ok("--now", LATER, "report", "--format", "json").json()
     stakeholders = next(p for p in report["participants"] if p["list"] == "other-stakeholders")
@@ -493,6 +500,21 @@ def test_an_ngo_speaks_from_an_approved_list(hlm: Path, isolated: Path) -> None:
     assert names == ["Some NGO", "Coalition Against Trafficking in Women", "Unlisted NGO"]
 
 
+def test_an_edit_to_category_ngo_follows_the_approved_lists(hlm: Path, isolated: Path) -> None:
+    """`speakers edit --category ngo` is the same claim as an inscription with it: in a
+    list the participant lists govern, refused for an organization on none (the record
+    left as it was), accepted with --force and logged as forced."""
+    panel = ("--list", "panel-1")
+    ok("--now", PROPOSED, "speakers", "add", "Fake Org", "--category", "other", *panel)
+    message = refused(isolated, "--now", PROPOSED, "speakers", "edit", "S1", "--category", "ngo")
+    assert "'Fake Org' is on no approved list of participants" in message
+    forced = ok("--now", PROPOSED, "speakers", "edit", "S1", "--category", "ngo", "--force")
+    assert "category other -> ngo" in forced.stdout
+    change = ok("log", "--format", "json").json()[-1]["change"]
+    assert change.endswith("(forced: on no approved list of participants: ecosoc-ngos, "
+                           "other-stakeholders)"), change  # fmt: skip
+
+
 def test_objecting_states_are_named_when_the_meeting_file_says_so(
     hlm: Path, isolated: Path
 ) -> None:
@@ -762,3 +784,22 @@ def test_validate_checks_civil_society_speakers_named_in_the_meeting_file(
     assert "'Polaris Project'" not in before and "'La Strada International'" in before
     after = run("--now", AFTER_DEADLINE, "validate")
     assert after.exit_code == 0 and "note:" not in after.stderr, after.stderr
+
+
+def test_a_one_row_import_is_logged_in_the_singular(hlm: Path, isolated: Path) -> None:
+    (isolated / "one.csv").write_text("organization\nWalk Free\n", encoding="utf-8")
+    ok("--now", PROPOSED, "participants", "import", "one.csv", "-l", "other-stakeholders")
+    (isolated / "one-speaker.csv").write_text("delegation\nMalta\n", encoding="utf-8")
+    ok("--now", PROPOSED, "speakers", "import", "one-speaker.csv")
+    changes = [e["change"] for e in ok("log", "--format", "json").json()]
+    assert changes == ["1 organization imported (P1-P1)", "1 speaker imported (S1-S1)"]
+
+
+def test_removing_an_organization_withdrawn_already_is_nothing_to_do(
+    hlm: Path, isolated: Path
+) -> None:
+    """As `speakers remove` of a speaker withdrawn already: exit 3, nothing written."""
+    ok("--now", PROPOSED, "participants", "add", "Walk Free", "--list", "other-stakeholders")
+    ok("--now", PROPOSED, "participants", "remove", "P1")
+    message = refused(isolated, "--now", PROPOSED, "participants", "remove", "P1", code=3)
+    assert "P1 Walk Free was already withdrawn" in message

@@ -210,9 +210,13 @@ def test_concurrent_writers_with_undo_keep_record_and_log_in_step(hlm: Path) -> 
     outcomes = start_many(hlm, commands)
 
     for cmd, (code, _, err) in zip(commands, outcomes, strict=True):
-        if "add" in cmd or "next" in cmd or "undo" in cmd:
-            # four seeded changes are always there to undo, and the list never runs dry
+        if "add" in cmd or "undo" in cmd:
+            # four seeded changes are always there to undo
             assert code == 0, (cmd, err)
+        elif "next" in cmd:
+            # The undos may take back the seeded inscriptions before the adds land: the
+            # list can run dry, and a `next` then finds nobody (exit 3: nothing to do).
+            assert code in (0, 3), (cmd, err)
         else:
             # a move may find the speaker already in place (exit 3: nothing to do)
             assert code in (0, 2, 3), (cmd, err)
@@ -247,8 +251,33 @@ def test_concurrent_writers_with_undo_keep_record_and_log_in_step(hlm: Path) -> 
     # An add that exited 0 is missing only if an undo took it back.
     missing = [d for d in added if d not in {s["delegation"] for s in speakers}]
     assert len(missing) <= undos
+    # Each speaker called is one `next` that says so; a `next` that found nobody
+    # waiting only ended the statement in progress ("S1 Belarus ended").
     called = [s for s in speakers if s["status"] in ("speaking", "spoken")]
-    assert len(called) == sum(1 for e in log if e["command"] == "next")
+    nexts = [e["change"] for e in log if e["command"] == "next"]
+    assert len(called) == sum(1 for change in nexts if change.endswith(" called"))
+    assert all(change.endswith((" called", " ended")) for change in nexts), nexts
+
+
+def test_a_next_that_finds_the_list_dry_ends_the_statement_and_calls_nobody(hlm: Path) -> None:
+    """What the concurrent test above met about once in ten runs (its undos started
+    first, being quicker to start, and took back three of the four seeded
+    inscriptions): the second `next` ends the only statement, calls nobody, exits 0
+    and is logged as such; a third finds nothing to do (exit 3, nothing written)."""
+    seed(hlm.parent)
+    for _ in range(3):
+        assert run("undo").exit_code == 0
+    assert run("--now", NOW, "next").exit_code == 0
+    second = run("--now", NOW, "next")
+    assert second.exit_code == 0, second.stderr
+    assert "exhausted" in second.stdout, second.stdout
+    before = record_of(hlm).read_bytes()
+    third = run("--now", NOW, "next")
+    assert third.exit_code == 3, third.stderr
+    assert record_of(hlm).read_bytes() == before
+    nexts = [e["change"] for e in log_json(hlm) if e["command"] == "next"]
+    assert nexts == ["S1 Belarus called", "S1 Belarus ended"]
+    assert [(s["id"], s["status"]) for s in speakers_json(hlm)] == [("S1", "spoken")]
 
 
 def test_undo_reports_the_change_it_actually_undid(hlm: Path) -> None:

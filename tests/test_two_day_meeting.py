@@ -192,12 +192,12 @@ def test_a_two_day_meeting_run_from_the_command_line(isolated: Path) -> None:
     assert [s["segment"] for s in report["statements"]] == (
         ["plenary-1"] * 4 + ["plenary-2"] * 4 + ["plenary-3"] * 3
     )
-    # The right of reply is counted apart from the statements (decision 34/401).
+    # The rights of reply are counted apart from the statements (README: `replies`).
     replies = [
-        (s["delegation"], s["kind"], s["spoken_seconds"], s["limit_seconds"], s["segment"])
+        (s["delegation"], s["kind"], s["spoken_seconds"], s["limit_seconds"], s["over_seconds"])
         for s in report["replies"]
     ]
-    assert replies == [("Chile", "reply", 420, 600, "plenary-2")]
+    assert replies == [("Chile", "reply", 420, 600, -180)]
     norway = report["statements"][2]
     assert (norway["id"], norway["level"], norway["name"]) == ("S3", "minister", "Kari Nordmann")
     assert norway["inscribed_at"] == iso("2031-09-21", "18:02")

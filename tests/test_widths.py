@@ -249,3 +249,24 @@ def test_timer_and_lists_in_french(forty: Path) -> None:
     assert "Écoulé" in frame and "Liste des orateurs des séances plénières" in frame
     listing = run("--now", NOW, "lists", "--lang", "fr").stdout
     assert "plenary\u00a0: Liste des orateurs des séances plénières (close)" in listing
+
+
+@pytest.mark.parametrize("width", [80, 100])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_participants_table_cuts_no_word(hlm: Path, width: int, lang: str) -> None:
+    """A column that wraps is cut between words: "Objections" and "consultative" stay
+    whole at 80 columns (a column gives way first), in both languages."""
+    added = run(
+        "--now", NOW, "participants", "add",
+        "Coalition Against Trafficking in Women International Federation",
+        "--list", "ecosoc-ngos",
+        "--country", "United Kingdom of Great Britain and Northern Ireland",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    out = _table(width, "participants", "list", "--list", "ecosoc-ngos", "--lang", lang)
+    words = _words(out)
+    if lang == "en":
+        expected = {"Organization", "Objections", "consultative", "International", "Federation"}
+    else:
+        expected = {"Organisation", "Objections", "consultatif", "International", "Federation"}
+    assert expected <= words, sorted(words)

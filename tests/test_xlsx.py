@@ -256,6 +256,36 @@ def test_a_bad_row_refuses_the_whole_sheet_naming_its_row(hlm: Path, tmp_path: P
     refused(import_bytes(data, tmp_path), "row 3", hlm)
 
 
+def _stale_dimension(data: bytes) -> bytes:
+    """The sheet says it is A1:A2 (<dimension>), as a program that appended rows
+    without updating it leaves it, and holds more rows than that."""
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            part = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                part = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:A2"', part)
+            target.writestr(name, part)
+    return out.getvalue()
+
+
+def test_rows_past_a_stale_sheet_size_are_read_not_dropped(hlm: Path, tmp_path: Path) -> None:
+    """Every row of the sheet is imported, whatever size the sheet states (only the
+    first row past its header was, silently); a bad one there still refuses it all."""
+    rows = [["delegation"], ["Egypt"], ["China"], ["Chile"]]
+    result = import_bytes(_stale_dimension(sheet(rows)), tmp_path)
+    assert result.exit_code == 0, result.stderr
+    listed = ok("09:00", "speakers", "list", "--format", "json").json()
+    assert [r["delegation"] for r in listed] == ["Egypt", "China", "Chile"]
+    assert ok("09:00", "undo").exit_code == 0
+    bad = _stale_dimension(sheet([["delegation", "level"], ["Egypt", "minister"], ["Chile", "x"]]))
+    refused(import_bytes(bad, tmp_path), "row 3", hlm)
+
+
 def test_a_formula_is_refused(hlm: Path, tmp_path: Path) -> None:
     data = sheet([["delegation", "minutes"], ["Egypt", "=1+2"]])
     refused(import_bytes(data, tmp_path), "row 2, column 2: a formula", hlm)

@@ -82,7 +82,7 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, Mapping[str, Any]]]:
     import csv
     import io
 
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # a quote left open: refused
     try:
         header = next(reader)
     except csv.Error as exc:

@@ -121,8 +121,8 @@ def french_typography(text: str) -> str:
     import re
 
     text = re.sub(r"(?<=[^\s\u00a0\u202f])[ \u202f]?([;:!?])(?=\s|$)", NBSP + r"\1", text)
-    text = re.sub(r"«[ \u202f]?", "«" + NBSP, text)
-    return re.sub(r"[ \u202f]?»", NBSP + "»", text)
+    text = re.sub(r"«[ \u00a0\u202f]?", "«" + NBSP, text)
+    return re.sub(r"[ \u00a0\u202f]?»", NBSP + "»", text)
 
 
 class Lang(NamedTuple):
@@ -160,7 +160,7 @@ class Lang(NamedTuple):
         parts = list(items)
         if not self.french:
             return "; ".join(parts)
-        lowered = [parts[0], *(p[:1].lower() + p[1:] for p in parts[1:])] if parts else []
+        lowered = [parts[0], *(_lower_first(p) for p in parts[1:])] if parts else []
         return self.join(lowered)
 
     # --- dates and times ----------------------------------------------------------
@@ -263,6 +263,15 @@ class Lang(NamedTuple):
 
 
 _translated: dict[str, str] = {}
+
+
+def _lower_first(text: str) -> str:
+    """A clause's first letter in lower case, unless its first word is an acronym
+    ("ONG dotée du statut...", "ECOSOC")."""
+    word = text.split(" ", 1)[0]
+    if len(word) > 1 and word.isupper():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _french(catalog: gettext.NullTranslations, message: str) -> str:

@@ -88,9 +88,12 @@ def announce_limit(
     from hlmctl.projection import limit_words, refuse_longer_than_slots
 
     lst = meeting.speaker_list(list_id)
+    from hlmctl.figures import RULE, minutes_problem
+
     for value, option in ((minutes, "MINUTES"), (group_minutes, "--group")):
-        if value is not None and not 0 < value <= 24 * 60:
-            raise InputError(f"{option} must be more than 0 and at most 1440, not {value:g}")
+        problem = minutes_problem(value) if value is not None else None
+        if problem is not None:
+            raise InputError(f"{option}: {value:g} {problem}: {RULE}")
         if value is not None:
             refuse_longer_than_slots(meeting, lst.id, value)
     before = record.announced(lst.id)

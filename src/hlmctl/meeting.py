@@ -162,6 +162,7 @@ class Item(Model):
     assumed: bool = Field(default=False, description="The length is an assumption.")
     note: Text | None = None
     label_fr: Text | None = Field(default=None, description="The label in French.")
+    speaker_fr: Text | None = Field(default=None, description="The speaker in French.")
 
     @model_validator(mode="after")
     def _needs_minutes(self) -> Self:

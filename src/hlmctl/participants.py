@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, get_args
 
 from hlmctl import delegations
-from hlmctl.errors import InputError
+from hlmctl.errors import InputError, NothingToDo
 from hlmctl.meeting import Meeting, ParticipantKind, ParticipantList
 from hlmctl.record import (
     MAX_ID,
@@ -363,8 +363,6 @@ def edit(meeting: Meeting, record: Record, entry: Participant, proposal: Proposa
         changes["representatives"] = _representatives(proposal.representatives)
     changed = [k for k, v in changes.items() if getattr(entry, k) != v]
     if not changed:
-        from hlmctl.errors import NothingToDo
-
         raise NothingToDo(f"{entry.id} {entry.organization}: nothing to change")
     updated = entry.model_copy(update={k: changes[k] for k in changed})
     _refuse_duplicate(record, plist, updated, itself=entry.id)
@@ -375,7 +373,8 @@ def edit(meeting: Meeting, record: Record, entry: Participant, proposal: Proposa
 
 def remove(record: Record, entry: Participant, now: datetime) -> None:
     if entry.withdrawn_at is not None:
-        raise InputError(f"{entry.id} {entry.organization} was already withdrawn")
+        # Nothing to do, as `speakers remove` of a speaker withdrawn already (exit 3).
+        raise NothingToDo(f"{entry.id} {entry.organization} was already withdrawn")
     entry.withdrawn_at = now
 
 
@@ -654,7 +653,7 @@ def read_rows(raw: bytes, name: str) -> list[tuple[int, dict[str, str]]]:
         raise InputError(f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     if not text.strip():
         raise InputError(f"{name}: the file is empty")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # a quote left open: refused
     rows: list[tuple[int, dict[str, str]]] = []
     try:
         columns = [h.strip() for h in next(reader)]

@@ -661,12 +661,27 @@ def _longest(col: Column, rows: list[list[str]], i: int) -> int:
     return max(cell_len(line) for line in lines)
 
 
+WORD_MAX = 16  # a longer word (an address, a long compound) may be cut
+
+
+def _longest_word(col: Column, rows: list[list[str]], i: int) -> int:
+    from rich.cells import cell_len
+
+    words = [w for text in (col.header, *(r[i] for r in rows)) for w in text.split()]
+    return min(WORD_MAX, max((cell_len(w) for w in words), default=0))
+
+
 def fit(columns: list[Column], rows: list[list[str]], width: int) -> dict[int, int]:
     """The columns that fit ``width`` and the width of each: a column that does not
     wrap gets its longest text; the others share what is left, none below its
     ``min_width``. Columns give way by ``drop`` (1 first) until the rest fit."""
     longest = [_longest(col, rows, i) for i, col in enumerate(columns)]
-    need = [min(n, c.min_width) if c.wrap else n for n, c in zip(longest, columns, strict=True)]
+    # A column that wraps is cut between words, never inside one ("Objectio/ns",
+    # "consultati/ve"): it needs its longest word (up to WORD_MAX), header included.
+    need = [
+        min(n, max(c.min_width, _longest_word(c, rows, i))) if c.wrap else n
+        for i, (n, c) in enumerate(zip(longest, columns, strict=True))
+    ]
     kept = list(range(len(columns)))
     order = sorted((c.drop, i) for i, c in enumerate(columns) if c.drop)
     while sum(need[i] + 3 for i in kept) + 1 > width and order:
@@ -865,7 +880,7 @@ def status_lines(data: dict[str, Any], lang: Lang | None = None) -> list[str]:
     lines = []
     cur = data["current"]
     if cur is None:
-        lines.append(lang._("Nobody is speaking in {list!r}.").format(list=data["list"]))
+        lines.append(lang._("Nobody is speaking in '{list}'.").format(list=data["list"]))
     elif cur["kind"] == "item":
         lines.append(
             lang._("Speaking: {speaker} ({item})").format(
@@ -931,6 +946,35 @@ def status_lines(data: dict[str, Any], lang: Lang | None = None) -> list[str]:
     else:
         lines.append(lang._("Nobody is waiting."))
     return lines
+
+
+def items_in(lang: Lang, meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
+    """The status view with its fixed items (the opening's statements) as the meeting
+    file words them in ``lang``: the view holds their English label and speaker."""
+    if not lang.french:
+        return data
+    items = {
+        (item.speaker or item.label, item.label if item.speaker else None): item
+        for seg in meeting.segments
+        for item in seg.items
+    }
+
+    def french(row: dict[str, Any] | None) -> dict[str, Any] | None:
+        if row is None or row.get("kind") != "item":
+            return row
+        item = items.get((row["delegation"], row["title"]))
+        if item is None:
+            return row
+        label = lang.text(item.label, item.label_fr)
+        if item.speaker is None:
+            return {**row, "delegation": label}
+        return {**row, "delegation": lang.text(item.speaker, item.speaker_fr), "title": label}
+
+    return {
+        **data,
+        "current": french(data["current"]),
+        "next": [french(row) for row in data["next"]],
+    }
 
 
 def status_text(env: Env, data: dict[str, Any], lang: Lang | None = None) -> None:

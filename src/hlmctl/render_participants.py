@@ -355,7 +355,7 @@ def _entry_text(lang: Lang, entry: dict[str, Any]) -> str:
     if entry["country"]:
         parts.insert(0, lang.delegation(entry["country"]))
     text = lang._("{organization} ({details})").format(
-        organization=organization(lang, entry), details=lang.join(parts)
+        organization=organization(lang, entry), details=lang.clauses(parts)
     )
     reps = [representative(lang, r) for r in entry["representatives"]]
     if reps:

@@ -234,7 +234,7 @@ class Edit:
 DESCRIPTIVE = ("name", "title", "courtesy")
 
 
-def edit(meeting: Meeting, record: Record, speaker: Speaker, req: Edit) -> list[str]:
+def edit(meeting: Meeting, record: Record, speaker: Speaker, req: Edit, now: datetime) -> list[str]:
     """Correct an inscription in place: its id and time of inscription (its first-come
     place) stay. A waiting speaker whose level or category changes goes where the
     protocol order puts it, unless it was placed by hand. A statement called or given
@@ -273,6 +273,17 @@ def edit(meeting: Meeting, record: Record, speaker: Speaker, req: Edit) -> list[
                 f"{speaker.id} ({speaker.delegation}) is {speaker.status}: only its name, "
                 f"title and courtesy can be corrected, not --{', --'.join(fixed)}"
             )
+    forced = ""
+    if changes.get("category") == "ngo" and speaker.kind == "statement":
+        # An NGO speaks from an approved list of participants, as for an inscription.
+        from hlmctl.participants import check_speaker, lists_for_speakers
+
+        _, by_force = check_speaker(
+            meeting, record, speaker.delegation, speaker.list, now, force=req.force
+        )
+        if by_force:
+            ids = ", ".join(p.id for p in lists_for_speakers(meeting, speaker.list))
+            forced = f" (forced: on no approved list of participants: {ids})"
     # A group statement becoming the delegation's own: the duplicate rule.
     if (
         "on_behalf_of" in changes
@@ -311,6 +322,8 @@ def edit(meeting: Meeting, record: Record, speaker: Speaker, req: Edit) -> list[
         and ("level" in changes or "category" in changes)
     ):
         _replace_in_protocol_order(meeting, record, speaker)
+    if forced:
+        said[-1] += forced
     return said
 
 

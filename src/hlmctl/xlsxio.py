@@ -82,6 +82,11 @@ def sheet_as_csv(raw: bytes, name: str, max_rows: int) -> str:
         if not book.worksheets:
             raise InputError(f"{name}: the spreadsheet has no sheet")
         sheet = book.worksheets[0]
+        # The sheet's stated size (<dimension>) may be stale or false: read every row
+        # there is, never only those it states (rows past it would be dropped unseen).
+        reset = getattr(sheet, "reset_dimensions", None)
+        if reset is not None:
+            reset()
         for number, cells in enumerate(sheet.iter_rows(), start=1):
             values = []
             for col, cell in enumerate(cells, start=1):

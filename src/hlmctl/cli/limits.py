@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hlmctl.cli import complete
-from hlmctl.cli.common import change, env_of, handled, lists_app, ok
+from hlmctl.cli.common import change, env_of, handled, lists_app, minutes_option, ok
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -42,6 +42,8 @@ def limit(
             "--group",
             help="The new limit of a statement on behalf of a group [default: unchanged].",
             show_default=False,
+            parser=minutes_option,
+            metavar="MINUTES",
         ),
     ] = None,
 ) -> None:
@@ -54,10 +56,14 @@ def limit(
     if first is None:
         raise InputError("lists limit needs MINUTES: `hlmctl lists limit [LIST] MINUTES`")
     list_id, typed = (first, second) if second is not None else (None, first)
-    try:
-        minutes = float(typed)
-    except ValueError:
-        raise InputError(f"MINUTES: {typed!r} is not a number of minutes") from None
+    from hlmctl.figures import RULE, minutes_problem
+
+    problem = minutes_problem(typed)
+    if problem is not None:
+        from hlmctl.text import visible
+
+        raise InputError(f"MINUTES: {visible(repr(typed)):.60} {problem}: {RULE}")
+    minutes = float(typed)
     operator = env_of(ctx).operator()
 
     def apply(meeting: Meeting, record: Record, now: datetime) -> LimitAnnouncement:

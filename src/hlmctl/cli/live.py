@@ -76,9 +76,11 @@ def _show_status(
     if kind == "json":
         render.write_json(env, data)
     elif kind == "table":
-        render.status_table(env, data, lang_of(env, lang))
+        words = lang_of(env, lang)
+        render.status_table(env, render.items_in(words, meeting, data), words)
     else:
-        render.status_text(env, data, lang_of(env, lang))
+        words = lang_of(env, lang)
+        render.status_text(env, render.items_in(words, meeting, data), words)
 
 
 @app.command("next")

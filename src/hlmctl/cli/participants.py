@@ -289,7 +289,9 @@ def import_(
         ctx,
         "participants import",
         apply,
-        lambda r: f"{len(r)} organizations imported ({r[0].id}-{r[-1].id})",
+        lambda r: (
+            f"{len(r)} organization{'' if len(r) == 1 else 's'} imported ({r[0].id}-{r[-1].id})"
+        ),
     )
     ok(env, f"imported {len(added)} organizations ({added[0].id}-{added[-1].id})")
 

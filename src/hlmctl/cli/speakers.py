@@ -255,7 +255,7 @@ def edit(
         speaker = resolve_ref(
             record, ref, list_id=list_id, statuses=("waiting", "speaking", "spoken")
         )
-        return speaker, edit_speaker(meeting, record, speaker, req)
+        return speaker, edit_speaker(meeting, record, speaker, req, now)
 
     env, _, meeting, record, now, (speaker, said) = change(
         ctx,
@@ -504,7 +504,10 @@ def import_(
         ctx,
         "speakers import",
         apply,
-        lambda r: f"{len(r[0])} speakers imported ({r[0][0].id}-{r[0][-1].id})",
+        lambda r: (
+            f"{len(r[0])} speaker{'' if len(r[0]) == 1 else 's'} imported "
+            f"({r[0][0].id}-{r[0][-1].id})"
+        ),
     )
     from hlmctl.i18n import english
 
