@@ -168,8 +168,8 @@ CASES: list[Case] = [
         "wrong type: text for a number",
         lambda t: edit(
             t,
-            'speaker = "Secretary-General"\nminutes = 12',
-            'speaker = "Secretary-General"\nminutes = "twelve"',
+            'speaker_fr = "Secrétaire général"\nminutes = 12',
+            'speaker_fr = "Secrétaire général"\nminutes = "twelve"',
         ),
         ("segments[0].items[1].minutes",),
         'minutes = "twelve"',
