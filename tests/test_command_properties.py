@@ -274,10 +274,11 @@ class ListMachine(RuleBasedStateMachine):
             called = record.current(list_id)
             if announced:
                 assert called is not None and called.id == announced[0].id
-            else:
+                assert called.started_at == self.now
+                assert [s.id for s in record.waiting(list_id)] == [s.id for s in waiting[1:]]
+            else:  # an item of the opening, or the day's replies: the list waits as it was
                 assert called is None
-            assert called.started_at == self.now
-            assert [s.id for s in record.waiting(list_id)] == [s.id for s in waiting[1:]]
+                assert [s.id for s in record.waiting(list_id)] == [s.id for s in waiting]
 
     @rule()
     def undo(self) -> None:
@@ -429,3 +430,19 @@ def test_cli_sequences_undo_exactly_and_project_forward(steps: list[tuple[Any, .
         assert run("--meeting", str(meeting), "undo").exit_code == 3
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_next_in_the_last_minutes_of_the_opening_runs_its_item_and_the_list_waits() -> None:
+    """The case Hypothesis found: at 09:55, in the opening, `next` of the plenary list
+    runs the opening's next item; the speaker inscribed waits, and nothing is lost."""
+    machine = ListMachine()
+    try:
+        machine.set_clock(start="2013-05-13T09:55")
+        machine.add(delegation="France", level="head-of-state", list_id="plenary", minutes=0)
+        machine.next_speaker(list_id="plenary", minutes=0)
+        machine.record_is_sound()
+        record = machine.record()
+        assert record.current("plenary") is None
+        assert [s.delegation for s in record.waiting("plenary")] == ["France"]
+    finally:
+        machine.teardown()
