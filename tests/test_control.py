@@ -447,8 +447,14 @@ def test_a_real_board_process_takes_a_post_with_the_secret(waiting: Path, isolat
         answer = httpx.post(url + "control/next", headers=AUTH)
         assert answer.status_code == 200, answer.text
         assert answer.json()["now"]["current"]["delegation"] == "France"
-        page = httpx.get(url + "api/now")
-        assert page.json()["current"]["delegation"] == "France"
+        # The pages learn of the change from the store's watch (and /api/now is served
+        # from memory for up to a second): read until they show it.
+        deadline = time.monotonic() + 15
+        current = httpx.get(url + "api/now").json()["current"]
+        while current is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            current = httpx.get(url + "api/now").json()["current"]
+        assert current is not None and current["delegation"] == "France"
     finally:
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=10)
