@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+# The board's: no form may be sent anywhere.
 SECURITY_HEADERS = [
     (
         b"content-security-policy",
@@ -30,14 +31,27 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"cross-origin-resource-policy", b"same-origin"),
 ]
+# A page with forms (the desk's): the board's policy, its forms sent to itself only,
+# and no other site may frame it.
+FORM_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        b"img-src 'self'; font-src 'self'; media-src 'self'; base-uri 'none'; "
+        b"form-action 'self'; frame-ancestors 'none'",
+    ),
+    *SECURITY_HEADERS[1:],
+    (b"x-frame-options", b"DENY"),
+]
 
 
 class SecurityHeaders:
     """Add the security headers to every response (a plain ASGI wrapper, which leaves
-    streamed responses streaming)."""
+    streamed responses streaming); ``headers``: others than the board's."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, headers: list[tuple[bytes, bytes]] | None = None) -> None:
         self.app = app
+        self.headers = SECURITY_HEADERS if headers is None else headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -46,7 +60,7 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                message["headers"] = [*message.get("headers", []), *self.headers]
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -119,8 +133,8 @@ class AllowedHosts:
 class HostCheck:
     """Answer 400 to a request whose Host header is not one the server answers to."""
 
-    def __init__(self, app: ASGIApp, allowed: AllowedHosts) -> None:
-        self.app, self.allowed = app, allowed
+    def __init__(self, app: ASGIApp, allowed: AllowedHosts, command: str = "hlmctl board") -> None:
+        self.app, self.allowed, self.command = app, allowed, command
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -131,7 +145,7 @@ class HostCheck:
 
                 response = PlainTextResponse(
                     "Bad Request: this server does not answer to that Host header "
-                    "(hlmctl board --allow-host NAME adds a name)\n",
+                    f"({self.command} --allow-host NAME adds a name)\n",
                     400,
                 )
                 await response(scope, receive, send)

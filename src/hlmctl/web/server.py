@@ -129,7 +129,14 @@ class WebServer:
         sock: socket.socket,
         *,
         header_seconds: float = HEADER_SECONDS,
+        ssl_certfile: str | None = None,
+        ssl_keyfile: str | None = None,
+        proxy_headers: bool = True,
     ) -> None:
+        """``ssl_certfile``/``ssl_keyfile``: serve HTTPS (Uvicorn's options).
+        ``proxy_headers=False``: Uvicorn believes no X-Forwarded-* header (by default
+        it believes them from 127.0.0.1); the application decides
+        (``hlmctl.web.proxy``)."""
         import uvicorn
 
         self.followed, self.sock = followed, sock
@@ -143,6 +150,9 @@ class WebServer:
             timeout_graceful_shutdown=GRACE_SECONDS,
             timeout_keep_alive=IDLE_SECONDS,
             server_header=False,
+            ssl_certfile=ssl_certfile,
+            ssl_keyfile=ssl_keyfile,
+            proxy_headers=proxy_headers,
         )
 
         class Server(uvicorn.Server):

@@ -1,0 +1,611 @@
+"""The desk's application: the link, the session, the pages and their forms.
+
+In order, every request is: refused with 400 when its Host is not one the server
+answers to (``hlmctl.web.security``); counted against its address (429 past the
+limit); a page or form without a live session is 403 (an invitation revoked or
+expired ends its sessions at once: it is checked on every request). A form (POST)
+is then refused with 403 when it does not come from a page of this server (Origin,
+else Referer), 429 past the session's limit, 413 over ``MAX_BODY`` bytes, 415
+when it is not ``application/x-www-form-urlencoded``, 400 for a field not of the
+form or given twice, 403 without the session's form token; then the domain checks
+every field (``hlmctl.requests``: all or nothing) and an error is shown in the
+form, next to its field. A request of another delegation is 404, as an unknown one.
+
+The secret of a link is never logged (Uvicorn's access log is off), compared in
+constant time (``requests.invite_for_secret``), and dropped from the address bar
+(303 to /) once exchanged for the session cookie.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from hlmctl.desk import pages
+from hlmctl.desk.state import HEARTBEAT_SECONDS, DeskState, rows
+from hlmctl.errors import HlmError
+from hlmctl.web.csrf import FormTokens, same_origin
+from hlmctl.web.events import event_stream
+from hlmctl.web.limits import RateLimit, TooLarge, read_body
+from hlmctl.web.proxy import TrustedProxy
+from hlmctl.web.security import (
+    FORM_HEADERS,
+    AllowedHosts,
+    HostCheck,
+    SecurityHeaders,
+    host_of,
+)
+from hlmctl.web.sessions import Session, Sessions
+
+if TYPE_CHECKING:
+    from hlmctl.i18n import Lang
+    from hlmctl.record import Invite, Record, SpeakRequest
+
+MAX_BODY = 16 * 1024
+MAX_SECRET = 128
+ASSETS = {
+    "desk.css": "text/css; charset=utf-8",
+    "desk.js": "text/javascript; charset=utf-8",
+}
+# The fields each form takes (the token aside).
+REQUEST_FIELDS = frozenset(pages.FIELDS)
+OBJECTION_FIELDS = frozenset({"entry", "action"})
+# Words of the domain's messages that name a field of the form.
+FIELD_WORDS = {
+    "preference": "first",
+    "meeting": "first",
+    "level": "level",
+    "courtesy": "courtesy",
+    "--name": "name",
+    "name": "name",
+    "--title": "title",
+    "title": "title",
+    "on behalf": "on_behalf_of",
+    "on_behalf_of": "on_behalf_of",
+    "group": "on_behalf_of",
+    "note": "note",
+    "reply": "kind",
+    "list": "list",
+}
+NO_STORE = {"cache-control": "no-store"}
+
+
+@dataclass
+class Limits:
+    """Requests an address may send (every page), forms a session may send, and
+    links an address may try."""
+
+    address: RateLimit = field(default_factory=lambda: RateLimit(50.0, 400))
+    session: RateLimit = field(default_factory=lambda: RateLimit(2.0, 20))
+    link: RateLimit = field(default_factory=lambda: RateLimit(1.0, 60))
+
+
+class Refused(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+@dataclass
+class Visitor:
+    """A request with a live session: its invitation, the record it was checked
+    against, its language and its form token."""
+
+    session: Session
+    invite: Invite
+    record: Record
+    lang: Lang
+    token: str
+    address: str
+
+
+def lang_of(state: DeskState, request: Request) -> Lang:
+    from hlmctl import i18n
+
+    text = request.query_params.get("lang") or state.lang
+    return i18n.get(text if text in ("en", "fr") else state.lang)
+
+
+def create_app(
+    state: DeskState,
+    allowed: AllowedHosts | None = None,
+    *,
+    base_url: str | None = None,
+    trusted_proxies: list[str] | None = None,
+    session_key: bytes | None = None,
+    limits: Limits | None = None,
+) -> Starlette:
+    """The desk's application on the followed ``state`` (see the module's docstring).
+    ``base_url``: the public address (links and the Origin check); ``trusted_proxies``:
+    addresses whose X-Forwarded-* headers are believed."""
+    from hlmctl import participants, requests
+
+    sessions = Sessions(session_key)
+    tokens = FormTokens(sessions.key)
+    limits = limits or Limits()
+    one_at_a_time = threading.Lock()
+    meeting = state.meeting
+    assets = {
+        name: (resources.files("hlmctl.desk") / "static" / name).read_bytes() for name in ASSETS
+    }
+
+    def html(text: str, status: int = 200) -> HTMLResponse:
+        return HTMLResponse(text, status, headers=NO_STORE)
+
+    def address_of(request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
+    def read_record() -> Record:
+        return state.store.read_record(meeting)
+
+    async def visitor(request: Request) -> Visitor:
+        lang = lang_of(state, request)
+        session = sessions.read(request)
+        if session is None:
+            raise Refused(403, "session")
+        record = await run_in_threadpool(read_record)
+        invite = requests.live_invite(record, session.subject, state.now())
+        if invite is None:
+            raise Refused(403, "session")
+        return Visitor(
+            session, invite, record, lang, tokens.token(session.sid), address_of(request)
+        )
+
+    def refusal(request: Request, exc: Refused) -> Response:
+        lang = lang_of(state, request)
+        if exc.message == "session":
+            return html(
+                pages.notice(
+                    lang,
+                    lang._("Your delegation’s link is needed"),
+                    lang._(
+                        "This page is for a delegation that opened its personal link. "
+                        "Open the link the Secretariat sent you again."
+                    ),
+                ),
+                403,
+            )
+        if exc.message == "not found":
+            return html(
+                pages.notice(lang, lang._("Not found"), lang._("There is no such page.")), 404
+            )
+        return Response(
+            exc.message + "\n",
+            exc.status,
+            media_type="text/plain; charset=utf-8",
+            headers={**NO_STORE, **exc.headers},
+        )
+
+    def guarded(
+        handler: Callable[[Request], Awaitable[Response]],
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def run(request: Request) -> Response:
+            wait = limits.address.allow(address_of(request))
+            if wait:
+                return refusal(request, _too_many(wait, "this address"))
+            try:
+                return await handler(request)
+            except Refused as exc:
+                return refusal(request, exc)
+
+        run.__name__ = handler.__name__
+        return run
+
+    async def form_of(request: Request, v: Visitor, known: frozenset[str]) -> dict[str, str]:
+        """The checked form of a POST (see the module's docstring)."""
+        if not same_origin(request, base_url):
+            raise Refused(403, "Forbidden: this form was not sent from a page of this desk")
+        wait = limits.session.allow(v.session.sid)
+        if wait:
+            raise _too_many(wait, "this session")
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind != "application/x-www-form-urlencoded":
+            raise Refused(415, "Unsupported Media Type: send application/x-www-form-urlencoded")
+        try:
+            body = await read_body(request, MAX_BODY)
+        except TooLarge:
+            raise Refused(413, f"Payload Too Large: at most {MAX_BODY} bytes") from None
+        try:
+            text = body.decode("utf-8")
+            pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=len(known) + 1)
+        except (UnicodeDecodeError, ValueError):
+            raise Refused(400, "Bad Request: the form is not UTF-8 form data") from None
+        form: dict[str, str] = {}
+        for key, value in pairs:
+            if key not in known and key != "csrf":
+                raise Refused(400, f"Bad Request: the form has no field {key[:40]!r}")
+            if key in form:
+                raise Refused(400, f"Bad Request: the field {key[:40]!r} is given twice")
+            form[key] = value
+        if not tokens.valid(form.pop("csrf", None), v.session.sid):
+            raise Refused(403, "Forbidden: the form's token is missing or not this session's")
+        return form
+
+    async def change(
+        v: Visitor,
+        command: str,
+        apply: Callable[[Record, datetime], Any],
+        describe: Callable[[Any], str],
+    ) -> tuple[Record, Any]:
+        def run() -> tuple[Record, Any]:
+            with one_at_a_time:
+                return state.store.change(
+                    meeting,
+                    apply,
+                    clock=state.change_clock(),
+                    operator=f"{v.invite.delegation} (desk)",
+                    command=command,
+                    describe=describe,
+                    host=v.address,
+                )
+
+        return await run_in_threadpool(run)
+
+    def open_lists(record: Record, now: datetime) -> tuple[list[str], list[tuple[str, str]]]:
+        opened: list[str] = []
+        closed: list[tuple[str, str]] = []
+        for lst in meeting.lists:
+            reason = requests.open_for_requests(meeting, record, lst.id, now)
+            if reason is None:
+                opened.append(lst.id)
+            else:
+                closed.append((lst.id, reason))
+        return opened, closed
+
+    def rows_of(v: Visitor, record: Record) -> list[dict[str, str]]:
+        now = state.now()
+        return rows(meeting, record, state.agenda_of(record, now), v.invite.delegation, v.lang)
+
+    def own_request(v: Visitor, record: Record, ref: str) -> SpeakRequest:
+        for req in requests.requests_of(record, v.invite.delegation):
+            if req.id == ref:
+                return req
+        raise Refused(404, "not found")
+
+    def draft_of(form: dict[str, str]) -> requests.Draft:
+        def given(key: str) -> str | None:
+            value = form.get(key, "")
+            return value if value.strip() else None
+
+        prefs = [p for p in (given("first"), given("second")) if p is not None]
+        return requests.Draft(
+            list_id=form.get("list", ""),
+            kind=form.get("kind") or "statement",
+            level=given("level"),
+            courtesy=given("courtesy"),
+            name=given("name"),
+            title=given("title"),
+            on_behalf_of=given("on_behalf_of"),
+            preferences=prefs,
+            note=given("note"),
+        )
+
+    def form_error(exc: HlmError, values: dict[str, str]) -> pages.Form:
+        lowered = exc.message.lower()
+        found = None
+        for word, name in FIELD_WORDS.items():
+            if word in lowered:
+                found = name
+                break
+        return pages.Form(values, exc.message, found)
+
+    def status_of(exc: HlmError) -> int:
+        return {2: 400, 3: 409, 4: 503}.get(int(exc.code), 400)
+
+    def home_page(v: Visitor, record: Record, form: pages.Form, status: int = 200) -> Response:
+        opened, closed = open_lists(record, state.now())
+        text = pages.home(
+            v.lang, meeting, v.invite.delegation, rows_of(v, record), opened, closed, form, v.token
+        )
+        return html(text, status)
+
+    # --- routes ---------------------------------------------------------------------
+
+    async def link(request: Request) -> Response:
+        lang = lang_of(state, request)
+        wait = limits.link.allow(address_of(request))
+        if wait:
+            raise _too_many(wait, "this address")
+        secret = request.path_params["secret"]
+        invite = None
+        if 0 < len(secret) <= MAX_SECRET and secret.isascii():
+            record = await run_in_threadpool(read_record)
+            invite = requests.invite_for_secret(record, secret, state.now())
+        if invite is None:  # the same page for a wrong, revoked or expired link
+            return html(
+                pages.notice(
+                    lang,
+                    lang._("This link is not valid"),
+                    lang._(
+                        "The link is not valid, or no longer: ask the Secretariat for a new one."
+                    ),
+                ),
+                404,
+            )
+        _, value = sessions.new(invite.id)
+        response = RedirectResponse("/" + ("?lang=fr" if lang.french else ""), 303, NO_STORE)
+        sessions.set_cookie(response, value, secure=request.url.scheme == "https")
+        return response
+
+    async def home(request: Request) -> Response:
+        v = await visitor(request)
+        return home_page(v, v.record, pages.Form())
+
+    async def submit(request: Request) -> Response:
+        v = await visitor(request)
+        form = await form_of(request, v, REQUEST_FIELDS)
+        draft = draft_of(form)
+        try:
+            _, req = await change(
+                v,
+                "desk request",
+                lambda record, now: requests.submit(meeting, record, v.invite, draft, now),
+                lambda r: f"request {r.id} of {r.delegation} for the list {r.list}",
+            )
+        except HlmError as exc:
+            record = await run_in_threadpool(read_record)
+            return home_page(v, record, form_error(exc, form), status_of(exc))
+        return _see(f"/receipt/{req.id}", v.lang)
+
+    async def receipt(request: Request) -> Response:
+        v = await visitor(request)
+        req = own_request(v, v.record, request.path_params["ref"])
+        shown = next((r for r in rows_of(v, v.record) if r["ref"] == req.id), None)
+        return html(
+            pages.receipt(v.lang, meeting, req, shown, v.token, can_change=req.status == "pending")
+        )
+
+    def values_of(req: SpeakRequest) -> dict[str, str]:
+        prefs = [*req.preferences, "", ""]
+        return {
+            "list": req.list,
+            "kind": req.kind,
+            "level": req.level or "",
+            "courtesy": req.courtesy or "",
+            "name": req.name or "",
+            "title": req.title or "",
+            "on_behalf_of": req.on_behalf_of or "",
+            "first": prefs[0],
+            "second": prefs[1],
+            "note": req.note or "",
+        }
+
+    async def change_form(request: Request) -> Response:
+        v = await visitor(request)
+        req = own_request(v, v.record, request.path_params["ref"])
+        if req.status != "pending":
+            return _see(f"/receipt/{req.id}", v.lang)
+        opened, _ = open_lists(v.record, state.now())
+        form = pages.Form(values_of(req))
+        return html(pages.change_page(v.lang, meeting, req, opened or [req.list], form, v.token))
+
+    async def change_request(request: Request) -> Response:
+        v = await visitor(request)
+        own_request(v, v.record, request.path_params["ref"])
+        form = await form_of(request, v, REQUEST_FIELDS)
+        draft = draft_of(form)
+        ref = request.path_params["ref"]
+        try:
+            _, req = await change(
+                v,
+                "desk change",
+                lambda record, now: requests.change(meeting, record, v.invite, ref, draft, now),
+                lambda r: f"request {r.id} of {r.delegation} changed",
+            )
+        except HlmError as exc:
+            record = await run_in_threadpool(read_record)
+            current = own_request(v, record, ref)
+            opened, _ = open_lists(record, state.now())
+            text = pages.change_page(
+                v.lang, meeting, current, opened or [current.list], form_error(exc, form), v.token
+            )
+            return html(text, status_of(exc))
+        return _see(f"/receipt/{req.id}", v.lang)
+
+    async def withdraw(request: Request) -> Response:
+        v = await visitor(request)
+        ref = request.path_params["ref"]
+        own_request(v, v.record, ref)
+        await form_of(request, v, frozenset())
+        try:
+            await change(
+                v,
+                "desk withdraw",
+                lambda record, now: requests.withdraw(meeting, record, v.invite, ref, now),
+                lambda r: f"request {r.id} of {r.delegation} withdrawn",
+            )
+        except HlmError as exc:
+            raise Refused(status_of(exc), exc.message) from None
+        return _see(f"/receipt/{ref}", v.lang)
+
+    def circulated(v: Visitor, record: Record) -> list[pages.Circulated]:
+        now = state.now()
+        shown: list[pages.Circulated] = []
+        for plist in meeting.participant_lists:
+            circulation = record.circulations.get(plist.id)
+            if circulation is None:
+                continue
+            deadline = circulation.deadline.astimezone(meeting.tz)
+            entries = [
+                pages.Entry(
+                    p.id,
+                    p.organization,
+                    v.lang._(participants.state_of(meeting, record, p, now)),
+                    any(o.by == v.invite.delegation for o in participants.active_objections(p)),
+                )
+                for p in participants.entries(record, plist.id)
+                if p.id in circulation.entries
+            ]
+            shown.append(
+                pages.Circulated(
+                    plist.id,
+                    v.lang.text(plist.title, plist.title_fr),
+                    f"{v.lang.date(deadline)} {v.lang.time(deadline)}",
+                    now < circulation.deadline,
+                    entries,
+                )
+            )
+        return shown
+
+    def objections_page(
+        v: Visitor,
+        record: Record,
+        done: str | None = None,
+        error: str | None = None,
+        status: int = 200,
+    ) -> Response:
+        text = pages.objections(
+            v.lang,
+            v.invite.delegation,
+            circulated(v, record),
+            v.token,
+            may_object=v.invite.category == "member-state",
+            done=done,
+            error=error,
+        )
+        return html(text, status)
+
+    async def objections(request: Request) -> Response:
+        v = await visitor(request)
+        return objections_page(v, v.record)
+
+    async def objection(request: Request) -> Response:
+        v = await visitor(request)
+        form = await form_of(request, v, OBJECTION_FIELDS)
+        if v.invite.category != "member-state":
+            raise Refused(403, "Forbidden: only Member States may object")
+        ref, action = form.get("entry", ""), form.get("action", "")
+        if action not in ("object", "withdraw"):
+            raise Refused(400, "Bad Request: action is object or withdraw")
+        withdrawing = action == "withdraw"
+
+        def apply(record: Record, now: datetime) -> tuple[str, str, datetime]:
+            entry = next((p for p in record.participants if p.id == ref), None)
+            circulation = record.circulations.get(entry.list) if entry is not None else None
+            if entry is None or circulation is None or entry.id not in circulation.entries:
+                raise Refused(404, "not found")
+            if withdrawing:
+                participants.withdraw_objection(meeting, record, entry, v.invite.delegation, now)
+            else:
+                participants.object_to(meeting, record, entry, v.invite.delegation, now)
+            return entry.id, entry.organization, now
+
+        what = "withdrew its objection to" if withdrawing else "objected to"
+        try:
+            record, (pid, name, at) = await change(
+                v,
+                "desk withdraw-objection" if withdrawing else "desk object",
+                apply,
+                lambda r: f"{v.invite.delegation} {what} {r[0]} {r[1]}",
+            )
+        except HlmError as exc:
+            record = await run_in_threadpool(read_record)
+            return objections_page(v, record, error=exc.message, status=status_of(exc))
+        when = at.astimezone(meeting.tz)
+        done = (
+            v.lang._("Your objection to {name} ({ref}) was recorded at {time}.")
+            if not withdrawing
+            else v.lang._("Your objection to {name} ({ref}) was withdrawn at {time}.")
+        ).format(name=name, ref=pid, time=f"{v.lang.date(when)} {v.lang.time(when)}")
+        return objections_page(v, record, done=done)
+
+    async def logout(request: Request) -> Response:
+        lang = lang_of(state, request)
+        session = sessions.read(request)
+        if session is not None:
+            if not same_origin(request, base_url):
+                raise Refused(403, "Forbidden: this form was not sent from a page of this desk")
+            try:
+                body = await read_body(request, 1024)
+            except TooLarge:
+                raise Refused(413, "Payload Too Large: at most 1024 bytes") from None
+            token = dict(parse_qsl(body.decode("utf-8", "replace"))).get("csrf")
+            if not tokens.valid(token, session.sid):
+                raise Refused(403, "Forbidden: the form's token is missing or not this session's")
+        response = html(
+            pages.notice(
+                lang,
+                lang._("Signed out"),
+                lang._("You are signed out. Your personal link signs you in again."),
+            )
+        )
+        sessions.clear_cookie(response, secure=request.url.scheme == "https")
+        return response
+
+    async def events(request: Request) -> Response:
+        v = await visitor(request)
+        return StreamingResponse(
+            _stream(state, v, request),
+            media_type="text/event-stream",
+            headers={"cache-control": "no-store", "x-accel-buffering": "no"},
+        )
+
+    async def asset(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in assets:
+            raise Refused(404, "not found")
+        return Response(
+            assets[name], media_type=ASSETS[name], headers={"cache-control": "no-cache"}
+        )
+
+    routes = [
+        Route("/k/{secret}", guarded(link), methods=["GET"]),
+        Route("/", guarded(home), methods=["GET"]),
+        Route("/request", guarded(submit), methods=["POST"]),
+        Route("/receipt/{ref}", guarded(receipt), methods=["GET"]),
+        Route("/change/{ref}", guarded(change_form), methods=["GET"]),
+        Route("/change/{ref}", guarded(change_request), methods=["POST"]),
+        Route("/withdraw/{ref}", guarded(withdraw), methods=["POST"]),
+        Route("/objections", guarded(objections), methods=["GET"]),
+        Route("/objections", guarded(objection), methods=["POST"]),
+        Route("/logout", guarded(logout), methods=["POST"]),
+        Route("/events", guarded(events), methods=["GET"]),
+        Route("/static/{name}", guarded(asset), methods=["GET"]),
+    ]
+    app = Starlette(routes=routes)
+    app.router.redirect_slashes = False
+    hosts = allowed or AllowedHosts("127.0.0.1")
+    if base_url:
+        name = host_of(urlsplit(base_url).netloc)
+        if name:
+            hosts.names.add(name)
+    app.add_middleware(HostCheck, allowed=hosts, command="hlmctl desk")
+    if trusted_proxies:
+        app.add_middleware(TrustedProxy, proxies=trusted_proxies)
+    app.add_middleware(SecurityHeaders, headers=FORM_HEADERS)
+    return app
+
+
+def _too_many(wait: float, whom: str) -> Refused:
+    return Refused(
+        429,
+        f"Too Many Requests from {whom}: try again in a moment",
+        {"retry-after": str(max(1, round(wait)))},
+    )
+
+
+def _see(path: str, lang: Lang) -> Response:
+    return RedirectResponse(path + ("?lang=fr" if lang.french else ""), 303, NO_STORE)
+
+
+async def _stream(state: DeskState, v: Visitor, request: Request) -> Any:
+    """The page's push stream, until the server closes or the invitation is revoked
+    or expires (its rows are no longer sent)."""
+    from hlmctl import requests
+
+    async for chunk in event_stream(
+        state, "mine", v.invite.delegation, HEARTBEAT_SECONDS, v.lang.code
+    ):
+        if requests.live_invite(state.current_record(), v.invite.id, state.now()) is None:
+            return
+        yield chunk

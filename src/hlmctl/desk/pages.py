@@ -1,0 +1,424 @@
+"""The desk's pages, rendered on the server in English or French.
+
+Every text from the meeting file, the record or the request goes through
+``html.escape``. The forms work without the script; the script (static/desk.js)
+only keeps the table of the delegation's requests up to date from the push stream,
+building its cells with ``textContent``. A polite live region says when the table
+changed; an error in a form is named next to its field (``aria-describedby``) and
+in an alert at the top of the form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from typing import TYPE_CHECKING
+
+from hlmctl.desk.state import list_title, meeting_title
+from hlmctl.i18n import N_
+
+if TYPE_CHECKING:
+    from hlmctl.i18n import Lang
+    from hlmctl.meeting import Meeting
+    from hlmctl.record import SpeakRequest
+
+# The form's fields, in order, with their labels.
+FIELDS: dict[str, str] = {
+    "list": N_("List of speakers"),
+    "kind": N_("Kind of statement"),
+    "level": N_("Level of representation"),
+    "courtesy": N_("Courtesy title"),
+    "name": N_("Name of the speaker"),
+    "title": N_("Title or function of the speaker"),
+    "on_behalf_of": N_("On behalf of (a group)"),
+    "first": N_("First preference of meeting"),
+    "second": N_("Second preference of meeting"),
+    "note": N_("Note to the Secretariat"),
+}
+
+
+@dataclass
+class Form:
+    """A request form as typed, and what was wrong with it."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    error_field: str | None = None
+
+
+def _q(lang: Lang) -> str:
+    return "?lang=fr" if lang.french else ""
+
+
+def page(
+    lang: Lang, title: str, body: str, *, delegation: str | None = None, token: str = ""
+) -> str:
+    """A whole page: skip link, header (the delegation, sign-out), main content."""
+    who = ""
+    if delegation is not None:
+        who = (
+            f'<p class="who">{escape(lang._("Signed in for"))} '
+            f'<strong dir="auto">{escape(delegation)}</strong></p>'
+            f'<nav aria-label="{escape(lang._("Desk"))}"><ul>'
+            f'<li><a href="/{_q(lang)}">{escape(lang._("Requests to speak"))}</a></li>'
+            f'<li><a href="/objections{_q(lang)}">'
+            f"{escape(lang._('Lists of participants'))}</a></li>"
+            "</ul></nav>"
+            f'<form method="post" action="/logout{_q(lang)}" class="logout">'
+            f'<input type="hidden" name="csrf" value="{escape(token)}">'
+            f'<button type="submit">{escape(lang._("Sign out"))}</button></form>'
+        )
+    return (
+        f'<!doctype html>\n<html lang="{lang.code}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="referrer" content="no-referrer">'
+        f"<title>{escape(title)}</title>"
+        '<link rel="stylesheet" href="/static/desk.css">'
+        '<script src="/static/desk.js" defer></script></head>'
+        f'<body><a class="skip" href="#main">{escape(lang._("Skip to the content"))}</a>'
+        f'<header><p class="app">{escape(lang._("Delegations’ desk"))}</p>{who}</header>'
+        f'<main id="main">{body}</main></body></html>\n'
+    )
+
+
+def notice(lang: Lang, title: str, text: str) -> str:
+    """A page that says one thing (a link not valid, signed out...)."""
+    return page(lang, title, f"<h1>{escape(title)}</h1><p>{escape(text)}</p>")
+
+
+def rows_table(lang: Lang, rows: list[dict[str, str]]) -> str:
+    heads = [
+        lang._("Reference"),
+        lang._("List"),
+        lang._("Kind"),
+        lang._("State"),
+        lang._("Place"),
+        lang._("Projected time"),
+        lang._("Meeting"),
+    ]
+    keys = ["ref", "list", "kind", "state", "place", "time", "meeting"]
+    body = "".join(
+        "<tr>"
+        + "".join(
+            (
+                f'<th scope="row"><a href="/receipt/{escape(r["ref"])}{_q(lang)}">'
+                f"{escape(r['ref'])}</a></th>"
+                if k == "ref" and r["ref"].startswith("R")
+                else f'<th scope="row">{escape(r[k])}</th>'
+                if k == "ref"
+                else f"<td>{escape(r[k])}</td>"
+            )
+            for k in keys
+        )
+        + "</tr>"
+        for r in rows
+    )
+    empty = " hidden" if rows else ""
+    return (
+        f'<table id="mine" data-lang="{lang.code}"{" hidden" if not rows else ""}>'
+        f"<caption>{escape(lang._('Your requests and inscriptions'))}</caption>"
+        "<thead><tr>"
+        + "".join(f'<th scope="col">{escape(h)}</th>' for h in heads)
+        + f"</tr></thead><tbody>{body}</tbody></table>"
+        f'<p id="none"{empty}>{escape(lang._("Your delegation has no request yet."))}</p>'
+        f'<p id="live" class="visually-hidden" role="status" aria-live="polite" '
+        f'data-words="{escape(lang._("Your requests were updated."))}"></p>'
+        f'<p id="lost" role="alert" hidden>'
+        f"{escape(lang._('Connection lost: reconnecting. This table may be out of date.'))}</p>"
+    )
+
+
+def _options(choices: list[tuple[str, str]], chosen: str) -> str:
+    return "".join(
+        f'<option value="{escape(v)}"{" selected" if v == chosen else ""}>{escape(t)}</option>'
+        for v, t in choices
+    )
+
+
+def request_form(
+    lang: Lang,
+    meeting: Meeting,
+    open_lists: list[str],
+    form: Form,
+    *,
+    action: str,
+    token: str,
+    submit: str,
+) -> str:
+    """The form to request the floor (or change a request): every field labelled; the
+    meetings to prefer are those of the lists open for requests."""
+    v = form.values
+
+    def label(name: str) -> str:
+        return escape(lang._(FIELDS[name]))
+
+    def described(name: str) -> str:
+        if form.error_field == name:
+            return f' aria-invalid="true" aria-describedby="error-{name}"'
+        return ""
+
+    def error_of(name: str) -> str:
+        if form.error_field != name or not form.error:
+            return ""
+        return f'<p class="error" id="error-{name}">{escape(form.error)}</p>'
+
+    def text_input(name: str, maxlength: int = 200) -> str:
+        return (
+            f'<p><label for="f-{name}">{label(name)}</label>'
+            f'<input id="f-{name}" name="{name}" value="{escape(v.get(name, ""))}" '
+            f'maxlength="{maxlength}" dir="auto" autocomplete="off"{described(name)}>'
+            f"{error_of(name)}</p>"
+        )
+
+    def select(name: str, choices: list[tuple[str, str]], *, required: bool = False) -> str:
+        req = " required" if required else ""
+        return (
+            f'<p><label for="f-{name}">{label(name)}</label>'
+            f'<select id="f-{name}" name="{name}"{req}{described(name)}>'
+            f"{_options(choices, v.get(name, ''))}</select>{error_of(name)}</p>"
+        )
+
+    lists = [(lid, list_title(meeting, lid, lang)) for lid in open_lists]
+    kinds = [("statement", lang._("Statement")), ("reply", lang._("Right of reply"))]
+    levels = [("", lang._("(the usual level of your delegation)"))] + [
+        (lv.id, lang.label(lv.label)) for lv in meeting.levels
+    ]
+    meetings: list[tuple[str, str]] = [("", lang._("(no preference)"))]
+    for lid in open_lists:
+        for seg in meeting.list_segments(lid):
+            meetings.append(
+                (
+                    seg.id,
+                    f"{meeting_title(meeting, seg.id, lang)} ({list_title(meeting, lid, lang)})",
+                )
+            )
+    alert = ""
+    if form.error:
+        alert = f'<div class="alert" role="alert"><p>{escape(form.error)}</p></div>'
+    return (
+        f'<form method="post" action="{escape(action)}" novalidate>{alert}'
+        f'<input type="hidden" name="csrf" value="{escape(token)}">'
+        + select("list", lists, required=True)
+        + select("kind", kinds)
+        + select("level", levels)
+        + text_input("courtesy", 40)
+        + text_input("name")
+        + text_input("title")
+        + text_input("on_behalf_of")
+        + select("first", meetings)
+        + select("second", meetings)
+        + f'<p><label for="f-note">{label("note")}</label>'
+        f'<textarea id="f-note" name="note" maxlength="500" rows="3" dir="auto"'
+        f"{described('note')}>{escape(v.get('note', ''))}</textarea>{error_of('note')}</p>"
+        f'<p><button type="submit">{escape(submit)}</button></p></form>'
+    )
+
+
+def home(
+    lang: Lang,
+    meeting: Meeting,
+    delegation: str,
+    rows: list[dict[str, str]],
+    open_lists: list[str],
+    closed: list[tuple[str, str]],
+    form: Form,
+    token: str,
+) -> str:
+    title = lang._("Requests to speak")
+    body = f"<h1>{escape(title)}</h1>" + rows_table(lang, rows)
+    body += f"<h2>{escape(lang._('Request the floor'))}</h2>"
+    for lid, reason in closed:
+        body += (
+            f'<p class="closed">{escape(list_title(meeting, lid, lang))}: '
+            f"{escape(lang._('closed for requests'))} ({escape(reason)})</p>"
+        )
+    if open_lists:
+        body += request_form(
+            lang,
+            meeting,
+            open_lists,
+            form,
+            action=f"/request{_q(lang)}",
+            token=token,
+            submit=lang._("Send the request"),
+        )
+    else:
+        body += f'<p class="closed">{escape(lang._("No list takes requests now."))}</p>'
+    return page(lang, f"{title} · {delegation}", body, delegation=delegation, token=token)
+
+
+def receipt(
+    lang: Lang,
+    meeting: Meeting,
+    req: SpeakRequest,
+    row: dict[str, str] | None,
+    token: str,
+    *,
+    can_change: bool,
+) -> str:
+    """The acknowledgement and printable receipt of a request."""
+    title = lang._("Request {ref}").format(ref=req.id)
+    fields: list[tuple[str, str]] = [
+        (lang._("Reference"), req.id),
+        (lang._("Delegation"), req.delegation),
+        (lang._("List"), list_title(meeting, req.list, lang)),
+        (lang._("Kind"), lang._("Right of reply") if req.kind == "reply" else lang._("Statement")),
+        (lang._("Level of representation"), lang.level(meeting, req.level) if req.level else ""),
+        (lang._("Speaker"), " ".join(x for x in (req.courtesy, req.name) if x)),
+        (lang._("Title or function of the speaker"), req.title or ""),
+        (lang._("On behalf of (a group)"), req.on_behalf_of or ""),
+        (
+            lang._("Preferences of meeting"),
+            lang.join(meeting_title(meeting, p, lang) for p in req.preferences),
+        ),
+        (lang._("Note to the Secretariat"), req.note or ""),
+        (
+            lang._("Received"),
+            f"{lang.date(req.requested_at.astimezone(meeting.tz))} "
+            f"{lang.time(req.requested_at.astimezone(meeting.tz))}",
+        ),
+    ]
+    if req.changed_at is not None:
+        at = req.changed_at.astimezone(meeting.tz)
+        fields.append((lang._("Changed"), f"{lang.date(at)} {lang.time(at)}"))
+    if row is not None:
+        fields += [
+            (lang._("State"), row["state"]),
+            (lang._("Place"), row["place"]),
+            (lang._("Projected time"), row["time"]),
+            (lang._("Meeting"), row["meeting"]),
+        ]
+    listing = "".join(
+        f'<dt>{escape(k)}</dt><dd dir="auto">{escape(val)}</dd>' for k, val in fields if val
+    )
+    ack = lang._("Your request was received. Its reference number is {ref}.")
+    body = (
+        f'<h1>{escape(title)}</h1><div class="receipt">'
+        f'<p class="ack" role="status">'
+        f"{escape(ack.format(ref=req.id))}"
+        f"</p><dl>{listing}</dl></div>"
+        f'<p class="noprint"><a href="/{_q(lang)}">'
+        f"{escape(lang._('Back to your requests'))}</a></p>"
+    )
+    if can_change:
+        body += (
+            f'<div class="noprint"><h2>{escape(lang._("Change or withdraw"))}</h2>'
+            f'<p><a href="/change/{escape(req.id)}{_q(lang)}">'
+            f"{escape(lang._('Change this request'))}</a></p>"
+            f'<form method="post" action="/withdraw/{escape(req.id)}{_q(lang)}">'
+            f'<input type="hidden" name="csrf" value="{escape(token)}">'
+            f'<button type="submit">{escape(lang._("Withdraw this request"))}</button></form></div>'
+        )
+    return page(lang, title, body, delegation=req.delegation, token=token)
+
+
+def change_page(
+    lang: Lang,
+    meeting: Meeting,
+    req: SpeakRequest,
+    open_lists: list[str],
+    form: Form,
+    token: str,
+) -> str:
+    title = lang._("Change request {ref}").format(ref=req.id)
+    body = f"<h1>{escape(title)}</h1>" + request_form(
+        lang,
+        meeting,
+        open_lists,
+        form,
+        action=f"/change/{req.id}{_q(lang)}",
+        token=token,
+        submit=lang._("Save the change"),
+    )
+    return page(lang, title, body, delegation=req.delegation, token=token)
+
+
+@dataclass
+class Entry:
+    """An organization of a circulated list, as a Member State sees it."""
+
+    id: str
+    organization: str
+    state: str
+    objected: bool  # by this Member State
+
+
+@dataclass
+class Circulated:
+    list_id: str
+    title: str
+    deadline: str
+    open: bool
+    entries: list[Entry]
+
+
+def objections(
+    lang: Lang,
+    delegation: str,
+    circulated: list[Circulated],
+    token: str,
+    *,
+    may_object: bool,
+    done: str | None = None,
+    error: str | None = None,
+) -> str:
+    title = lang._("Lists of participants")
+    body = f"<h1>{escape(title)}</h1>"
+    if done:
+        body += f'<div class="ack" role="status"><p>{escape(done)}</p></div>'
+    if error:
+        body += f'<div class="alert" role="alert"><p>{escape(error)}</p></div>'
+    if not may_object:
+        body += f"<p>{escape(lang._('Only Member States may object to an organization.'))}</p>"
+    if not circulated:
+        body += f"<p>{escape(lang._('No list of participants has been circulated.'))}</p>"
+    for c in circulated:
+        body += f"<h2>{escape(c.title)}</h2>"
+        if c.open:
+            body += (
+                "<p>"
+                + escape(
+                    lang._("Objections are received until {deadline}.").format(deadline=c.deadline)
+                )
+                + "</p>"
+            )
+        else:
+            body += (
+                "<p>"
+                + escape(
+                    lang._(
+                        "The deadline for objections passed at {deadline}: the list is final."
+                    ).format(deadline=c.deadline)
+                )
+                + "</p>"
+            )
+        body += (
+            f"<table><caption>{escape(c.title)}</caption><thead><tr>"
+            f'<th scope="col">{escape(lang._("Reference"))}</th>'
+            f'<th scope="col">{escape(lang._("Organization"))}</th>'
+            f'<th scope="col">{escape(lang._("State"))}</th>'
+            f'<th scope="col">{escape(lang._("Your objection"))}</th></tr></thead><tbody>'
+        )
+        for e in c.entries:
+            cell = escape(lang._("objected") if e.objected else "")
+            if c.open and may_object:
+                action, word = (
+                    ("withdraw", lang._("Withdraw the objection to {name}"))
+                    if e.objected
+                    else ("object", lang._("Object to {name}"))
+                )
+                cell = (
+                    f'<form method="post" action="/objections{_q(lang)}">'
+                    f'<input type="hidden" name="csrf" value="{escape(token)}">'
+                    f'<input type="hidden" name="entry" value="{escape(e.id)}">'
+                    f'<input type="hidden" name="action" value="{action}">'
+                    f'<button type="submit">{escape(word.format(name=e.organization))}</button>'
+                    "</form>"
+                )
+            body += (
+                f'<tr><th scope="row">{escape(e.id)}</th>'
+                f'<td dir="auto">{escape(e.organization)}</td>'
+                f"<td>{escape(e.state)}</td><td>{cell}</td></tr>"
+            )
+        body += "</tbody></table>"
+    return page(lang, title, body, delegation=delegation, token=token)
