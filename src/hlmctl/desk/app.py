@@ -291,12 +291,19 @@ def create_app(
         )
 
     def form_error(exc: HlmError, values: dict[str, str]) -> pages.Form:
+        """The domain's refusal, next to the field it is about: the field whose value
+        it quotes, else the first field it names."""
         lowered = exc.message.lower()
-        found = None
-        for word, name in FIELD_WORDS.items():
-            if word in lowered:
-                found = name
-                break
+        found = next(
+            (
+                name
+                for name in pages.FIELDS
+                if len(values.get(name, "").strip()) > 1 and values[name].strip().lower() in lowered
+            ),
+            None,
+        )
+        if found is None:
+            found = next((n for w, n in FIELD_WORDS.items() if w in lowered), None)
         return pages.Form(values, exc.message, found)
 
     def status_of(exc: HlmError) -> int:
@@ -333,7 +340,8 @@ def create_app(
                 404,
             )
         _, value = sessions.new(invite.id)
-        response = RedirectResponse("/" + ("?lang=fr" if lang.french else ""), 303, NO_STORE)
+        asked = request.query_params.get("lang") == "fr"
+        response = RedirectResponse("/?lang=fr" if asked else "/", 303, NO_STORE)
         sessions.set_cookie(response, value, secure=request.url.scheme == "https")
         return response
 

@@ -37,6 +37,44 @@ FIELDS: dict[str, str] = {
 }
 
 
+# The words of the pages (marked here for the catalog: the pages write them inside
+# f-strings, where the extractor does not look).
+TEXTS = frozenset(
+    {
+        N_("Signed in for"),
+        N_("Desk"),
+        N_("Requests to speak"),
+        N_("Lists of participants"),
+        N_("Sign out"),
+        N_("Skip to the content"),
+        N_("Delegations’ desk"),
+        N_("Your requests and inscriptions"),
+        N_("Your delegation has no request yet."),
+        N_("Your requests were updated."),
+        N_("Connection lost: reconnecting. This table may be out of date."),
+        N_("Request the floor"),
+        N_("closed for requests"),
+        N_("No list takes requests now."),
+        N_("Back to your requests"),
+        N_("Change or withdraw"),
+        N_("Change this request"),
+        N_("Withdraw this request"),
+        N_("Only Member States may object to an organization."),
+        N_("No list of participants has been circulated."),
+        N_("Reference"),
+        N_("Organization"),
+        N_("State"),
+        N_("Your objection"),
+    }
+)
+
+
+def _t(lang: Lang, text: str) -> str:
+    """One of ``TEXTS`` in the page's language, escaped."""
+    assert text in TEXTS, text
+    return escape(lang._(text))
+
+
 @dataclass
 class Form:
     """A request form as typed, and what was wrong with it."""
@@ -57,16 +95,16 @@ def page(
     who = ""
     if delegation is not None:
         who = (
-            f'<p class="who">{escape(lang._("Signed in for"))} '
+            f'<p class="who">{_t(lang, "Signed in for")} '
             f'<strong dir="auto">{escape(delegation)}</strong></p>'
-            f'<nav aria-label="{escape(lang._("Desk"))}"><ul>'
-            f'<li><a href="/{_q(lang)}">{escape(lang._("Requests to speak"))}</a></li>'
+            f'<nav aria-label="{_t(lang, "Desk")}"><ul>'
+            f'<li><a href="/{_q(lang)}">{_t(lang, "Requests to speak")}</a></li>'
             f'<li><a href="/objections{_q(lang)}">'
-            f"{escape(lang._('Lists of participants'))}</a></li>"
+            f"{_t(lang, 'Lists of participants')}</a></li>"
             "</ul></nav>"
             f'<form method="post" action="/logout{_q(lang)}" class="logout">'
             f'<input type="hidden" name="csrf" value="{escape(token)}">'
-            f'<button type="submit">{escape(lang._("Sign out"))}</button></form>'
+            f'<button type="submit">{_t(lang, "Sign out")}</button></form>'
         )
     return (
         f'<!doctype html>\n<html lang="{lang.code}"><head><meta charset="utf-8">'
@@ -75,8 +113,8 @@ def page(
         f"<title>{escape(title)}</title>"
         '<link rel="stylesheet" href="/static/desk.css">'
         '<script src="/static/desk.js" defer></script></head>'
-        f'<body><a class="skip" href="#main">{escape(lang._("Skip to the content"))}</a>'
-        f'<header><p class="app">{escape(lang._("Delegations’ desk"))}</p>{who}</header>'
+        f'<body><a class="skip" href="#main">{_t(lang, "Skip to the content")}</a>'
+        f'<header><p class="app">{_t(lang, "Delegations’ desk")}</p>{who}</header>'
         f'<main id="main">{body}</main></body></html>\n'
     )
 
@@ -116,15 +154,15 @@ def rows_table(lang: Lang, rows: list[dict[str, str]]) -> str:
     empty = " hidden" if rows else ""
     return (
         f'<table id="mine" data-lang="{lang.code}"{" hidden" if not rows else ""}>'
-        f"<caption>{escape(lang._('Your requests and inscriptions'))}</caption>"
+        f"<caption>{_t(lang, 'Your requests and inscriptions')}</caption>"
         "<thead><tr>"
         + "".join(f'<th scope="col">{escape(h)}</th>' for h in heads)
         + f"</tr></thead><tbody>{body}</tbody></table>"
-        f'<p id="none"{empty}>{escape(lang._("Your delegation has no request yet."))}</p>'
+        f'<p id="none"{empty}>{_t(lang, "Your delegation has no request yet.")}</p>'
         f'<p id="live" class="visually-hidden" role="status" aria-live="polite" '
-        f'data-words="{escape(lang._("Your requests were updated."))}"></p>'
+        f'data-words="{_t(lang, "Your requests were updated.")}"></p>'
         f'<p id="lost" role="alert" hidden>'
-        f"{escape(lang._('Connection lost: reconnecting. This table may be out of date.'))}</p>"
+        f"{_t(lang, 'Connection lost: reconnecting. This table may be out of date.')}</p>"
     )
 
 
@@ -226,11 +264,11 @@ def home(
 ) -> str:
     title = lang._("Requests to speak")
     body = f"<h1>{escape(title)}</h1>" + rows_table(lang, rows)
-    body += f"<h2>{escape(lang._('Request the floor'))}</h2>"
+    body += f"<h2>{_t(lang, 'Request the floor')}</h2>"
     for lid, reason in closed:
         body += (
             f'<p class="closed">{escape(list_title(meeting, lid, lang))}: '
-            f"{escape(lang._('closed for requests'))} ({escape(reason)})</p>"
+            f"{_t(lang, 'closed for requests')} ({escape(reason)})</p>"
         )
     if open_lists:
         body += request_form(
@@ -243,7 +281,7 @@ def home(
             submit=lang._("Send the request"),
         )
     else:
-        body += f'<p class="closed">{escape(lang._("No list takes requests now."))}</p>'
+        body += f'<p class="closed">{_t(lang, "No list takes requests now.")}</p>'
     return page(lang, f"{title} · {delegation}", body, delegation=delegation, token=token)
 
 
@@ -298,16 +336,16 @@ def receipt(
         f"{escape(ack.format(ref=req.id))}"
         f"</p><dl>{listing}</dl></div>"
         f'<p class="noprint"><a href="/{_q(lang)}">'
-        f"{escape(lang._('Back to your requests'))}</a></p>"
+        f"{_t(lang, 'Back to your requests')}</a></p>"
     )
     if can_change:
         body += (
-            f'<div class="noprint"><h2>{escape(lang._("Change or withdraw"))}</h2>'
+            f'<div class="noprint"><h2>{_t(lang, "Change or withdraw")}</h2>'
             f'<p><a href="/change/{escape(req.id)}{_q(lang)}">'
-            f"{escape(lang._('Change this request'))}</a></p>"
+            f"{_t(lang, 'Change this request')}</a></p>"
             f'<form method="post" action="/withdraw/{escape(req.id)}{_q(lang)}">'
             f'<input type="hidden" name="csrf" value="{escape(token)}">'
-            f'<button type="submit">{escape(lang._("Withdraw this request"))}</button></form></div>'
+            f'<button type="submit">{_t(lang, "Withdraw this request")}</button></form></div>'
         )
     return page(lang, title, body, delegation=req.delegation, token=token)
 
@@ -369,9 +407,9 @@ def objections(
     if error:
         body += f'<div class="alert" role="alert"><p>{escape(error)}</p></div>'
     if not may_object:
-        body += f"<p>{escape(lang._('Only Member States may object to an organization.'))}</p>"
+        body += f"<p>{_t(lang, 'Only Member States may object to an organization.')}</p>"
     if not circulated:
-        body += f"<p>{escape(lang._('No list of participants has been circulated.'))}</p>"
+        body += f"<p>{_t(lang, 'No list of participants has been circulated.')}</p>"
     for c in circulated:
         body += f"<h2>{escape(c.title)}</h2>"
         if c.open:
@@ -394,10 +432,10 @@ def objections(
             )
         body += (
             f"<table><caption>{escape(c.title)}</caption><thead><tr>"
-            f'<th scope="col">{escape(lang._("Reference"))}</th>'
-            f'<th scope="col">{escape(lang._("Organization"))}</th>'
-            f'<th scope="col">{escape(lang._("State"))}</th>'
-            f'<th scope="col">{escape(lang._("Your objection"))}</th></tr></thead><tbody>'
+            f'<th scope="col">{_t(lang, "Reference")}</th>'
+            f'<th scope="col">{_t(lang, "Organization")}</th>'
+            f'<th scope="col">{_t(lang, "State")}</th>'
+            f'<th scope="col">{_t(lang, "Your objection")}</th></tr></thead><tbody>'
         )
         for e in c.entries:
             cell = escape(lang._("objected") if e.objected else "")

@@ -1,0 +1,262 @@
+"""The delegations' desk, in-process (Starlette's TestClient): the link exchanged for a
+session, a request with its first and second preference, its acknowledgement and
+receipt, a change, a withdrawal, an error shown next to its field, the decision
+shown, a list closed for requests, the non-objection procedure before and after the
+deadline, the pages in French."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import record_bytes, run
+from desk_helpers import (
+    DAY,
+    T0,
+    change,
+    desk_client,
+    invite,
+    post,
+    read_record,
+    request_form,
+    sign_in,
+    token_of,
+)
+
+pytestmark = pytest.mark.both_stores
+
+
+def test_the_link_becomes_a_session_and_leaves_the_address_bar(hlm: Path) -> None:
+    secret, _ = invite(hlm, "Brazil")
+    with desk_client(hlm) as (client, _):
+        assert client.get("/").status_code == 403  # no session yet
+        response = client.get(f"/k/{secret}")
+        assert response.status_code == 303
+        assert response.headers["location"] == "/"
+        assert response.headers["cache-control"] == "no-store"
+        assert response.headers["referrer-policy"] == "no-referrer"
+        cookie = response.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie
+        assert "secure" not in cookie  # plain HTTP here: see the HTTPS test
+        assert secret not in response.headers["set-cookie"]
+        page = client.get("/")
+        assert page.status_code == 200
+        assert "Brazil" in page.text
+        assert "form-action 'self'" in page.headers["content-security-policy"]
+        # Signing out ends the session in this browser.
+        token = token_of(client)
+        assert post(client, "/logout", {}, token=token).status_code == 200
+        assert client.get("/").status_code == 403
+
+
+def test_a_request_with_two_preferences_is_acknowledged_with_its_reference(hlm: Path) -> None:
+    secret, invite_id = invite(hlm, "Brazil")
+    with desk_client(hlm) as (client, _):
+        sign_in(client, secret)
+        response = post(client, "/request", request_form(), token=token_of(client))
+        assert response.status_code == 303, response.text
+        assert response.headers["location"] == "/receipt/R1"
+        receipt = client.get("/receipt/R1")
+        assert receipt.status_code == 200
+        assert "Its reference number is R1." in receipt.text
+        assert "Plenary meeting" in receipt.text or "plenary" in receipt.text.lower()
+        assert 'media="print"' not in receipt.text  # the print rules are in desk.css
+        assert "@media print" in client.get("/static/desk.css").text
+        home = client.get("/")
+        assert ">R1</a>" in home.text
+    record = read_record(hlm)
+    (req,) = record.requests
+    assert (req.id, req.delegation, req.status, req.invite) == (
+        "R1",
+        "Brazil",
+        "pending",
+        invite_id,
+    )
+    assert req.preferences == ["plenary-2", "plenary-3"]
+    assert (req.courtesy, req.name) == ("H.E. Mr.", "Antonio Patriota")
+    assert record.log[-1].operator == "Brazil (desk)"
+    assert record.log[-1].command == "desk request"
+
+
+def test_change_and_withdraw_a_pending_request(hlm: Path) -> None:
+    secret, _ = invite(hlm, "Brazil")
+    with desk_client(hlm) as (client, clock):
+        sign_in(client, secret)
+        token = token_of(client)
+        assert post(client, "/request", request_form(), token=token).status_code == 303
+        form = client.get("/change/R1")
+        assert form.status_code == 200 and 'value="Antonio Patriota"' in form.text
+        clock.move(minutes=1)
+        changed = post(
+            client, "/change/R1", request_form(name="Maria Luiza Viotti", second=""), token=token
+        )
+        assert changed.status_code == 303, changed.text
+        req = read_record(hlm).requests[0]
+        assert (req.name, req.preferences, req.status) == (
+            "Maria Luiza Viotti",
+            ["plenary-2"],
+            "pending",
+        )
+        clock.move(minutes=1)
+        assert post(client, "/withdraw/R1", {}, token=token).status_code == 303
+        assert read_record(hlm).requests[0].status == "withdrawn"
+        # Withdrawn: nothing left to change.
+        assert "Withdraw this request" not in client.get("/receipt/R1").text
+        assert client.get("/change/R1").status_code == 303
+
+
+def test_a_wrong_field_is_shown_next_to_it_and_nothing_is_recorded(hlm: Path) -> None:
+    secret, _ = invite(hlm, "Brazil")
+    with desk_client(hlm) as (client, _):
+        sign_in(client, secret)
+        before = record_bytes(hlm.parent)
+        response = post(client, "/request", request_form(level="emperor"), token=token_of(client))
+        assert response.status_code == 400
+        assert 'role="alert"' in response.text
+        assert 'aria-invalid="true" aria-describedby="error-level"' in response.text
+        assert 'value="Antonio Patriota"' in response.text  # what was typed stays
+        assert record_bytes(hlm.parent) == before
+
+
+def test_the_decision_and_the_place_are_shown(hlm: Path) -> None:
+    from hlmctl import requests
+
+    secret, _ = invite(hlm, "Brazil")
+    with desk_client(hlm) as (client, clock):
+        sign_in(client, secret)
+        assert post(client, "/request", request_form(), token=token_of(client)).status_code == 303
+        change(
+            hlm,
+            lambda m, r, now: requests.accept(m, r, "R1", now, operator="secretariat"),
+            f"{DAY}T08:05",
+        )
+        clock.move(minutes=10)
+        page = client.get("/")
+        speaker = read_record(hlm).requests[0].speaker
+        assert speaker is not None
+        row = page.text.split(">R1</a>")[1].split("</tr>")[0]
+        assert "<td>accepted</td><td>1</td>" in row  # first waiting in the plenary list
+        assert "May" in row  # its projected date and time
+        receipt = client.get("/receipt/R1")
+        assert "accepted" in receipt.text
+        # A declined request shows the reason.
+        assert (
+            post(
+                client,
+                "/request",
+                request_form(list="panel-1", first="", second=""),
+                token=token_of(client),
+            ).status_code
+            == 303
+        )
+        change(
+            hlm,
+            lambda m, r, now: requests.decline(r, "R2", "the panel is full", now, operator="s"),
+            f"{DAY}T08:20",
+        )
+        clock.move(minutes=20)
+        assert "declined: the panel is full" in client.get("/").text
+
+
+def test_a_closed_list_has_no_form_but_a_sentence(hlm: Path) -> None:
+    secret, _ = invite(hlm, "Brazil")
+    for list_id in ("plenary", "panel-1", "panel-2"):
+        assert run("--now", T0, "lists", "close", list_id).exit_code == 0
+    with desk_client(hlm, at=f"{DAY}T08:01") as (client, _):
+        sign_in(client, secret)
+        page = client.get("/")
+        assert "No list takes requests now." in page.text
+        assert 'action="/request"' not in page.text
+        assert "closed for requests" in page.text
+        before = record_bytes(hlm.parent)
+        refused = post(client, "/request", request_form(), token=token_of(client))
+        assert refused.status_code == 409
+        assert record_bytes(hlm.parent) == before
+
+
+def circulate(meeting: Path) -> None:
+    from hlmctl import participants
+
+    def apply(m: Any, record: Any, now: datetime) -> Any:
+        for name in ("Polaris Project", "Walk Free Foundation"):
+            participants.add(
+                m,
+                record,
+                participants.Proposal(organization=name, list_id="other-stakeholders", kind="ngo"),
+                now,
+            )
+        deadline = datetime.fromisoformat("2013-04-30T18:00").replace(tzinfo=m.tz)
+        return participants.circulate(m, record, "other-stakeholders", deadline, now)
+
+    change(meeting, apply, "2013-04-20T10:00")
+
+
+def test_a_member_state_objects_before_the_deadline_and_not_after(hlm: Path) -> None:
+    circulate(hlm)
+    secret, _ = invite(hlm, "Brazil", at="2013-04-21T10:00")
+    with desk_client(hlm, at="2013-04-22T10:00") as (client, clock):
+        sign_in(client, secret)
+        page = client.get("/objections")
+        assert "Object to Polaris Project" in page.text
+        done = post(
+            client,
+            "/objections",
+            {"entry": "P1", "action": "object"},
+            token=token_of(client, "/objections"),
+        )
+        assert done.status_code == 200
+        assert "Your objection to Polaris Project (P1) was recorded" in done.text
+        listed = run("--now", "2013-04-22T11:00", "participants", "list", "--format", "json")
+        entry = listed.json()["lists"][-1]["participants"][0]
+        assert entry["state"] == "objected"
+        clock.move(minutes=1)
+        back = post(
+            client,
+            "/objections",
+            {"entry": "P1", "action": "withdraw"},
+            token=token_of(client, "/objections"),
+        )
+        assert "was withdrawn" in back.text
+        clock.at = datetime.fromisoformat("2013-04-30T18:00").replace(tzinfo=clock.at.tzinfo)
+        after = client.get("/objections")
+        assert "the list is final" in after.text and "Object to" not in after.text
+        before = record_bytes(hlm.parent)
+        late = post(
+            client,
+            "/objections",
+            {"entry": "P2", "action": "object"},
+            token=token_of(client, "/objections"),
+        )
+        assert late.status_code == 400 and "deadline" in late.text
+        assert record_bytes(hlm.parent) == before
+
+
+def test_only_member_states_may_object(hlm: Path) -> None:
+    circulate(hlm)
+    secret, _ = invite(hlm, "Holy See", at="2013-04-21T10:00")
+    with desk_client(hlm, at="2013-04-22T10:00") as (client, _):
+        sign_in(client, secret)
+        page = client.get("/objections")
+        assert "Only Member States may object" in page.text and "Object to" not in page.text
+        token = token_of(client, "/objections")
+        refused = post(client, "/objections", {"entry": "P1", "action": "object"}, token=token)
+        assert refused.status_code == 403
+
+
+def test_the_pages_in_french(hlm: Path) -> None:
+    secret, _ = invite(hlm, "France")
+    with desk_client(hlm, lang="fr") as (client, _):
+        wrong = client.get("/k/" + "x" * 43)
+        assert wrong.status_code == 404 and '<html lang="fr">' in wrong.text
+        sign_in(client, secret)
+        page = client.get("/")
+        assert '<html lang="fr">' in page.text
+        assert "Demandes d’inscription" in page.text or "Demandes" in page.text
+        assert "Liste des orateurs des séances plénières" in page.text
+    with desk_client(hlm) as (client, _):
+        sign_in(client, secret)
+        assert '<html lang="fr">' in client.get("/?lang=fr").text
+        assert '<html lang="en">' in client.get("/").text
