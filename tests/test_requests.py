@@ -304,7 +304,10 @@ def test_a_preference_never_holds_a_statement_back(
     req = rq.submit(meeting, record, inv, rq.Draft("plenary", preferences=["plenary-3"]), now)
     result = rq.accept_request(meeting, record, req.id, now, operator="chief")
     assert placed_in(meeting, record, result.speaker.id, now) == "plenary-1"
-    assert result.placement.startswith("in protocol order: projected in plenary-1")
+    assert result.placement == (
+        "in protocol order: projected in plenary-1, before its first preference plenary-3 "
+        "(a preference never holds a statement back)"
+    )
     assert not result.speaker.placed
 
 

@@ -621,11 +621,16 @@ def place_by_preference(
         return ""
     for rank, pref in enumerate(wanted):
         mine = project(meeting, record, now).placements.get(speaker.id)
-        if mine is not None and index.get(mine.segment_id, len(index)) <= index[pref]:
-            which = "first" if rank == 0 else "second"
-            return f"in protocol order: projected in {mine.segment_id}, by its {which} preference"
+        which = "first" if rank == 0 else "second"
+        here = index.get(mine.segment_id, len(index)) if mine is not None else len(index)
+        if mine is not None and here == index[pref]:
+            return f"in protocol order: projected in {pref}, its {which} preference"
+        if mine is not None and here < index[pref]:
+            return (
+                f"in protocol order: projected in {mine.segment_id}, before its {which} "
+                f"preference {pref} (a preference never holds a statement back)"
+            )
         if _try_pin(meeting, record, speaker, pref, now):
-            which = "first" if rank == 0 else "second"
             return f"placed in {pref}, its {which} preference"
     return f"in protocol order: neither preferred meeting ({', '.join(wanted)}) can still hold it"
 
