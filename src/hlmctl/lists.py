@@ -133,3 +133,25 @@ def describe_announcement(a: LimitAnnouncement) -> str:
         was = limit_words(a.old_group_minutes * 60) if a.old_group_minutes else "as any statement"
         text += f", {limit_words(a.group_minutes * 60)} for a group (was {was})"
     return text
+
+
+def close_requests_at(record: Record, list_id: str, deadline: datetime, now: datetime) -> None:
+    """``lists close --at``: requests to speak from the desk are taken until
+    ``deadline``; the list itself stays open for the Secretariat."""
+    from datetime import UTC
+
+    from hlmctl.errors import InputError, NothingToDo
+
+    state = record.list_state(list_id)
+    if state.closed:
+        raise NothingToDo(f"the list {list_id!r} is closed already")
+    if deadline.astimezone(UTC) <= now.astimezone(UTC):
+        raise InputError(
+            f"--at {deadline:%Y-%m-%d %H:%M} is not after now ({now:%Y-%m-%d %H:%M}): "
+            f"`hlmctl lists close {list_id}` closes the list now"
+        )
+    if state.requests_close_at is not None and state.requests_close_at == deadline:
+        raise NothingToDo(
+            f"requests to speak in {list_id!r} are already taken until {deadline:%Y-%m-%d %H:%M}"
+        )
+    record.lists[list_id] = state.model_copy(update={"requests_close_at": deadline})

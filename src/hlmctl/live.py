@@ -481,7 +481,10 @@ def close_list(record: Record, list_id: str, now: datetime) -> None:
 
 
 def reopen_list(record: Record, list_id: str) -> None:
-    if not record.list_state(list_id).closed:
+    """Reopen a closed list; a deadline for requests to speak (``lists close --at``)
+    is cleared too."""
+    state = record.list_state(list_id)
+    if not state.closed and state.requests_close_at is None:
         raise NothingToDo(f"the list {list_id!r} is open already")
     record.lists[list_id] = ListState(closed=False)
 

@@ -261,6 +261,11 @@ class SpeakerList(Model):
     assumed: bool = Field(default=False, description="The limits are an assumption.")
     note: Text | None = None
     title_fr: Text | None = Field(default=None, description="The title in French.")
+    requests: Literal["secretariat", "auto"] = Field(
+        default="secretariat",
+        description="Requests to speak from the delegations' desk: decided by the "
+        "Secretariat (`requests accept`), or accepted at once while the list is open.",
+    )
 
     def limit_minutes(self, on_behalf_of: str | None, category: str | None = None) -> float:
         """A group statement has ``group_minutes``; else the category's limit; else

@@ -142,6 +142,8 @@ class Speaker(RecordModel):
 class ListState(RecordModel):
     closed: bool = False
     closed_at: Time | None = None
+    # `lists close --at`: requests to speak (the delegations' desk) are taken until then.
+    requests_close_at: Time | None = None
 
     @model_validator(mode="after")
     def _closed_at_only_when_closed(self) -> Self:
@@ -287,6 +289,56 @@ class Message(RecordModel):
     at: Time
 
 
+# --- the delegations' desk (requests.py): invitations and requests to speak ----------
+
+
+class Invite(RecordModel):
+    """A personal link of a delegation to the desk. The secret itself is never kept:
+    only its SHA-256, to recognize it."""
+
+    id: str = Field(pattern=r"^I[1-9][0-9]{0,8}$")
+    delegation: ShortText = Field(min_length=1)
+    category: str
+    secret_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    issued_by: ShortText
+    issued_at: Time
+    expires_at: Time | None = None
+    revoked_at: Time | None = None
+    revoked_by: ShortText | None = None
+
+
+RequestStatus = Literal["pending", "accepted", "declined", "withdrawn"]
+MAX_NOTE = 500  # characters of a request's note
+
+
+class SpeakRequest(RecordModel):
+    """A delegation's request to speak, until the Secretariat decides (or the list's
+    ``requests = "auto"`` accepts it at once). Its id is the reference number."""
+
+    id: str = Field(pattern=r"^R[1-9][0-9]{0,8}$")
+    delegation: ShortText = Field(min_length=1)
+    category: str
+    invite: str | None = None  # the Invite it came through; None when imported
+    source: Literal["desk", "import"] = "desk"
+    external_ref: ShortText | None = None  # the other system's reference (import)
+    list: str
+    kind: SpeakerKind = "statement"
+    level: str | None = None
+    courtesy: ShortText | None = None
+    name: ShortText | None = None
+    title: ShortText | None = None
+    on_behalf_of: ShortText | None = None
+    preferences: builtins.list[str] = Field(default=[], max_length=2)  # meeting ids
+    note: SafeText | None = Field(default=None, max_length=MAX_NOTE)
+    status: RequestStatus = "pending"
+    requested_at: Time
+    changed_at: Time | None = None
+    decided_at: Time | None = None
+    decided_by: ShortText | None = None
+    reason: SafeText | None = None  # of a decline
+    speaker: str | None = None  # the Speaker id once accepted
+
+
 class Record(RecordModel):
     format: int = Field(default=RECORD_FORMAT, ge=1, le=RECORD_FORMAT)
     meeting: str
@@ -300,6 +352,10 @@ class Record(RecordModel):
     circulations: dict[str, Circulation] = {}
     next_participant: int = Field(default=1, ge=1, le=MAX_ID)
     message: Message | None = None
+    invites: list[Invite] = []
+    requests: list[SpeakRequest] = []
+    next_invite: int = Field(default=1, ge=1, le=MAX_ID)
+    next_request: int = Field(default=1, ge=1, le=MAX_ID)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -360,6 +416,10 @@ class Record(RecordModel):
             times += [t for it in ms.items for t in (it.started_at, it.ended_at) if t]
         if self.message is not None:
             times.append(self.message.at)
+        for invite in self.invites:
+            times += [t for t in (invite.issued_at, invite.revoked_at) if t]
+        for req in self.requests:
+            times += [t for t in (req.requested_at, req.changed_at, req.decided_at) if t]
         return max(times, default=None)
 
     def check_clock(self, now: datetime) -> Self:
@@ -432,15 +492,20 @@ def dump_record(record: Record) -> bytes:
             del speaker["absences"]
     if not data.get("meetings"):
         data.pop("meetings", None)
-    for key in ("participants", "circulations"):  # only in records that have them
+    for key in ("participants", "circulations", "invites", "requests"):  # only if any
         if not data.get(key):
             data.pop(key, None)
     for entry in data.get("participants", []):
         for key in ("representatives", "objections"):
             if entry.get(key) == []:
                 del entry[key]
-    if data.get("next_participant") == 1:
-        del data["next_participant"]
+    for key in ("next_participant", "next_invite", "next_request"):
+        if data.get(key) == 1:
+            del data[key]
+    for entry in data.get("requests", []):
+        for key, default in (("preferences", []), ("kind", "statement"), ("source", "desk")):
+            if entry.get(key) == default:
+                del entry[key]
     for state in data.get("meetings", {}).values():
         if state.get("items") == []:
             del state["items"]

@@ -27,6 +27,7 @@ __all__ = ["COMMAND_MODULES", "app", "main"]
 # The modules of the commands, in the order of ``hlmctl --help``.
 MODULES = (
     "board",
+    "desk",
     "limits",
     "live",
     "meeting",
@@ -34,6 +35,7 @@ MODULES = (
     "participants",
     "podium",
     "publish",
+    "requests",
     "speakers",
     "store",
 )
@@ -55,6 +57,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "participants": ("participants",),
     "message": ("message",),
     "podium": ("podium",),
+    "requests": ("requests",),
+    "desk": ("desk",),
 }
 
 

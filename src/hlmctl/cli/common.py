@@ -544,6 +544,22 @@ def change(
     return env, store, meeting, record, record.log[-1].at.astimezone(meeting.tz), result
 
 
+def read_import(file: str) -> tuple[bytes, str]:
+    """The bytes of a file to import, and its name for messages: ``-`` is stdin (named
+    "stdin"). Bounded by ``files.IMPORT_MAX_BYTES``, as every import is."""
+    import sys
+
+    from hlmctl.errors import InputError
+    from hlmctl.files import IMPORT_MAX_BYTES, read_bounded, read_stream
+
+    if file == "-":
+        stdin = sys.stdin.buffer if sys.stdin is not None else None
+        if stdin is None:
+            raise InputError("stdin: there is no standard input to import from")
+        return read_stream(stdin, IMPORT_MAX_BYTES, "stdin", "import"), "stdin"
+    return read_bounded(Path(file), IMPORT_MAX_BYTES, "import file"), file
+
+
 def pick_format(
     env: Env, chosen: Enum | None, *, default_tty: str = "table", default_pipe: str = "text"
 ) -> str:

@@ -251,23 +251,57 @@ def absent(
 
 @lists_app.command("close")
 @handled
-def close(ctx: typer.Context, list_id: ListArgument = None) -> None:
-    """Close a list (rule 73): no new inscription; replies stay open."""
+def close(
+    ctx: typer.Context,
+    list_id: ListArgument = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="Not now: the deadline for requests to speak from the delegations' desk "
+            "(ISO 8601; venue time without an offset). The list stays open until the "
+            "Secretariat closes it.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Close a list (rule 73): no new inscription; replies stay open. With --at, set
+    the deadline for requests to speak instead."""
+    from hlmctl.lists import close_requests_at
     from hlmctl.live import close_list
 
-    def apply(meeting: Meeting, record: Record, now: datetime) -> str:
+    def apply(meeting: Meeting, record: Record, now: datetime) -> tuple[str, datetime | None]:
         lid = meeting.speaker_list(list_id).id
-        close_list(record, lid, now)
-        return lid
+        if at is None:
+            close_list(record, lid, now)
+            return lid, None
+        from hlmctl.clock import parse_now
 
-    env, *_, lid = change(ctx, "lists close", apply, lambda lid: f"list {lid} closed")
-    ok(env, f"the list {lid!r} is closed: no new inscription (rule 73)")
+        deadline = parse_now(at, meeting.tz, source="--at")
+        close_requests_at(record, lid, deadline, now)
+        return lid, deadline
+
+    def describe(r: tuple[str, datetime | None]) -> str:
+        if r[1] is None:
+            return f"list {r[0]} closed"
+        return f"requests to speak in {r[0]} taken until {r[1].isoformat()}"
+
+    env, _, meeting, *_, (lid, deadline) = change(ctx, "lists close", apply, describe)
+    if deadline is None:
+        ok(env, f"the list {lid!r} is closed: no new inscription (rule 73)")
+    else:
+        shown = deadline.astimezone(meeting.tz)
+        ok(
+            env,
+            f"requests to speak in {lid!r} are taken until {shown:%H:%M on %d %B %Y}; "
+            "the list stays open",
+        )
 
 
 @lists_app.command("reopen")
 @handled
 def reopen(ctx: typer.Context, list_id: ListArgument = None) -> None:
-    """Reopen a closed list."""
+    """Reopen a closed list; a deadline for requests to speak is cleared."""
     from hlmctl.live import reopen_list
 
     def apply(meeting: Meeting, record: Record, now: datetime) -> str:

@@ -3,9 +3,7 @@ participants add, edit, remove, list, import, circulate, object, publish."""
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -21,6 +19,7 @@ from hlmctl.cli.common import (
     ok,
     open_meeting,
     pick_format,
+    read_import,
 )
 
 if TYPE_CHECKING:
@@ -268,15 +267,8 @@ def import_(
     """Propose many organizations at once from CSV: all or nothing."""
     from hlmctl import participants
     from hlmctl.errors import InputError
-    from hlmctl.files import IMPORT_MAX_BYTES, read_bounded, read_stream
 
-    if file == "-":
-        stdin = sys.stdin.buffer if sys.stdin is not None else None
-        if stdin is None:
-            raise InputError("stdin: there is no standard input to import from")
-        raw, name = read_stream(stdin, IMPORT_MAX_BYTES, "stdin", "import"), "stdin"
-    else:
-        raw, name = read_bounded(Path(file), IMPORT_MAX_BYTES, "import file"), file
+    raw, name = read_import(file)
     rows = participants.read_rows(raw, name)
 
     def apply(meeting: Meeting, record: Record, now: datetime) -> list[Participant]:

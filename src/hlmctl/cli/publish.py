@@ -220,6 +220,10 @@ def lists(
             "limit_group_minutes": s.limit.group_minutes,
             "limit_category_minutes": s.limit.category_minutes,
             "limit_announced_at": iso(s.limit.announced_at, meeting),
+            "requests": s.speaker_list.requests,
+            "requests_close_at": iso(
+                record.list_state(s.speaker_list.id).requests_close_at, meeting
+            ),
         }
         for s in summaries(meeting, record)
     ]
@@ -234,4 +238,9 @@ def lists(
         sheet = render_xlsx.Sheet("lists", tuple(rows[0]), rows)
         render_xlsx.write(env, render_xlsx.workbook([sheet]))
     else:
-        render.lists_view(env, meeting, rows, lang_of(env, lang), table=kind == "table")
+        from hlmctl.render_requests import deadline_lines
+
+        language = lang_of(env, lang)
+        render.lists_view(env, meeting, rows, language, table=kind == "table")
+        for line in deadline_lines(meeting, record, language):
+            env.stdout.write(line + "\n")

@@ -3,8 +3,6 @@ export."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -23,6 +21,7 @@ from hlmctl.cli.common import (
     ok,
     open_meeting,
     pick_format,
+    read_import,
     speakers_app,
     with_excel_csv,
 )
@@ -480,16 +479,9 @@ def import_(
     """Inscribe many speakers at once: all or nothing."""
     from hlmctl.csvio import read_rows
     from hlmctl.errors import InputError
-    from hlmctl.files import IMPORT_MAX_BYTES, read_bounded, read_stream
     from hlmctl.speakers import import_rows
 
-    if file == "-":
-        stdin = sys.stdin.buffer if sys.stdin is not None else None
-        if stdin is None:
-            raise InputError("stdin: there is no standard input to import from")
-        raw, name = read_stream(stdin, IMPORT_MAX_BYTES, "stdin", "import"), "stdin"
-    else:
-        raw, name = read_bounded(Path(file), IMPORT_MAX_BYTES, "import file"), file
+    raw, name = read_import(file)
     rows = read_rows(raw, name)
     if list_id:
         rows = [(n, {**r, "list": r.get("list") or list_id}) for n, r in rows]

@@ -1,0 +1,799 @@
+"""Requests to speak from the delegations, and the personal links (invitations) through
+which they reach the delegations' desk; the Secretariat's decisions on them.
+
+A request is checked when it is made by building the speaker it would become, with the
+rules of ``speakers add`` (``speakers.build_speaker``): text, lengths, level, list,
+group, the duplicate rule, a closed list, an NGO's approved list. All or nothing: a
+request that would be refused as an inscription is refused as a request. When the
+Secretariat accepts it, it is inscribed by the same code as ``speakers add``.
+
+The secret of an invitation is never kept: the record holds its SHA-256 only, and
+compares hashes in constant time.
+
+Each function changes a ``Record`` in memory or raises an ``HlmError`` having changed
+nothing that counts (``Store.change`` keeps the record only when it returns).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from hlmctl import delegations
+from hlmctl.errors import InputError, NothingToDo
+from hlmctl.meeting import Meeting
+from hlmctl.record import MAX_ID, MAX_NOTE, Invite, Record, Speaker, SpeakRequest
+from hlmctl.text import clean_text
+
+KINDS = ("statement", "reply")
+STATUSES = ("pending", "accepted", "declined", "withdrawn")
+INVITE_STATES = ("live", "expired", "revoked")
+AUTO_DECIDER = "auto (requests = auto)"  # who decided a request accepted at once
+
+
+class RequestRefused(NothingToDo):
+    """The state of the list or of the request refuses it (exit 3): the list is closed,
+    the deadline for requests passed, the request was decided already."""
+
+
+@dataclass
+class Draft:
+    """What a delegation types (strings as typed; None: not given)."""
+
+    list_id: str
+    kind: str = "statement"  # "statement" | "reply"
+    level: str | None = None
+    courtesy: str | None = None
+    name: str | None = None
+    title: str | None = None
+    on_behalf_of: str | None = None
+    preferences: list[str] = field(default_factory=list)
+    note: str | None = None
+
+
+@dataclass
+class Adjust:
+    """``requests accept``: what the Secretariat changes as it accepts (None: as the
+    delegation asked)."""
+
+    list_id: str | None = None
+    level: str | None = None
+    category: str | None = None
+    courtesy: str | None = None
+    name: str | None = None
+    title: str | None = None
+    on_behalf_of: str | None = None
+    minutes: float | None = None
+    meeting: str | None = None  # place the statement in this meeting of the list
+    force: bool = False
+
+
+# --- secrets --------------------------------------------------------------------------
+
+
+def new_secret() -> str:
+    """A personal link's secret: 32 random bytes (256 bits), URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+# --- invitations ----------------------------------------------------------------------
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def invite_state(invite: Invite, now: datetime) -> str:
+    """live, expired or revoked."""
+    if invite.revoked_at is not None:
+        return "revoked"
+    if invite.expires_at is not None and _utc(invite.expires_at) <= _utc(now):
+        return "expired"
+    return "live"
+
+
+def resolve_requester(
+    meeting: Meeting,
+    record: Record,
+    typed: str,
+    now: datetime,
+    *,
+    category: str | None = None,
+    force: bool = False,
+) -> tuple[str, str]:
+    """The official name and category of a delegation that may request the floor: a
+    State, an observer or an entity of the reference data, an organization approved on
+    one of the President's lists of participants (category ngo), or, with a category,
+    any other name (the rules of ``speakers add``)."""
+    from hlmctl.speakers import resolve_delegation
+
+    text = clean_text("delegation", typed, required=True)
+    assert text is not None
+    if delegations.match(text) is None and category is None:
+        from hlmctl.participants import state_of
+
+        key = delegations.identity(text)
+        for entry in record.participants:
+            names = (entry.organization, entry.organization_fr or "")
+            if key in {delegations.identity(n) for n in names if n} and (
+                state_of(meeting, record, entry, now) == "approved"
+            ):
+                return entry.organization, "ngo"
+    return resolve_delegation(meeting, text, category, force=force)
+
+
+def issue_invite(
+    meeting: Meeting,
+    record: Record,
+    delegation: str,
+    now: datetime,
+    *,
+    operator: str,
+    expires_at: datetime | None = None,
+    force: bool = False,
+    category: str | None = None,
+) -> tuple[Invite, str]:
+    """A new personal link for a delegation: the invitation kept in the record, and the
+    secret, which is shown once and never kept. A delegation may hold several links
+    (each revocable)."""
+    name, cat = resolve_requester(meeting, record, delegation, now, category=category, force=force)
+    if expires_at is not None and _utc(expires_at) <= _utc(now):
+        raise InputError(
+            f"the link would expire at {expires_at:%Y-%m-%d %H:%M}, which is not after now "
+            f"({now:%Y-%m-%d %H:%M})"
+        )
+    if record.next_invite >= MAX_ID:
+        raise InputError(f"the record has used every invitation id (up to I{MAX_ID - 1})")
+    secret = new_secret()
+    invite = Invite(
+        id=f"I{record.next_invite}",
+        delegation=name,
+        category=cat,
+        secret_hash=hash_secret(secret),
+        issued_by=operator,
+        issued_at=now,
+        expires_at=expires_at,
+    )
+    record.next_invite += 1
+    record.invites.append(invite)
+    return invite, secret
+
+
+def revoke_invite(record: Record, ref: str, now: datetime, *, operator: str) -> list[Invite]:
+    """Revoke an invitation by its id (``I3``), or every live one of a delegation."""
+    text = clean_text("invitation", ref, required=True)
+    assert text is not None
+    if text[:1] in "iI" and text[1:].isdigit():
+        wanted = text.upper()
+        found = next((i for i in record.invites if i.id == wanted), None)
+        if found is None:
+            raise InputError(f"no invitation {wanted} in the record")
+        if found.revoked_at is not None:
+            raise NothingToDo(f"{found.id} ({found.delegation}) was revoked already")
+        chosen = [found]
+    else:
+        key = delegations.identity(text)
+        mine = [i for i in record.invites if delegations.identity(i.delegation) == key]
+        if not mine:
+            raise InputError(f"no invitation of {text!r} in the record")
+        chosen = [i for i in mine if invite_state(i, now) == "live"]
+        if not chosen:
+            raise NothingToDo(f"{mine[0].delegation} has no live invitation to revoke")
+    for invite in chosen:
+        invite.revoked_at = now
+        invite.revoked_by = operator
+    return chosen
+
+
+def invite_for_secret(record: Record, secret: str, now: datetime) -> Invite | None:
+    """The live invitation whose secret this is, or None. Every invitation is compared,
+    in constant time, whether or not an earlier one matched."""
+    given = hash_secret(secret)
+    found: Invite | None = None
+    for invite in record.invites:
+        if hmac.compare_digest(invite.secret_hash, given) and found is None:
+            found = invite
+    if found is None or invite_state(found, now) != "live":
+        return None
+    return found
+
+
+def live_invite(record: Record, invite_id: str, now: datetime) -> Invite | None:
+    """The invitation of a session, while it is live (not revoked, not expired)."""
+    invite = next((i for i in record.invites if i.id == invite_id), None)
+    if invite is None or invite_state(invite, now) != "live":
+        return None
+    return invite
+
+
+def describe_invite(invite: Invite) -> str:
+    """The log line of a new invitation (never its secret nor its hash)."""
+    until = f", expires {invite.expires_at.isoformat()}" if invite.expires_at else ""
+    return f"invitation {invite.id} issued to {invite.delegation} ({invite.category}){until}"
+
+
+def describe_revoked(invites: Sequence[Invite]) -> str:
+    ids = ", ".join(i.id for i in invites)
+    return f"invitation{'s' if len(invites) > 1 else ''} {ids} of {invites[0].delegation} revoked"
+
+
+# --- the state of a list --------------------------------------------------------------
+
+
+def open_for_requests(meeting: Meeting, record: Record, list_id: str, now: datetime) -> str | None:
+    """None when the list takes requests; else why not, in words."""
+    lst = meeting.speaker_list(list_id)
+    state = record.list_state(lst.id)
+    if state.closed:
+        return f"the list {lst.id!r} is closed (rule 73): no new inscription"
+    if state.requests_close_at is not None and _utc(state.requests_close_at) <= _utc(now):
+        return (
+            f"the deadline for requests to speak in {lst.id!r} passed at "
+            f"{state.requests_close_at:%Y-%m-%d %H:%M}"
+        )
+    segments = meeting.list_segments(lst.id)
+    if segments and all(record.meeting_state(s.id).adjourned_at for s in segments):
+        return f"every meeting of the list {lst.id!r} is over"
+    return None
+
+
+# --- requests -------------------------------------------------------------------------
+
+
+def _new_request_id(record: Record) -> str:
+    if record.next_request >= MAX_ID:
+        raise InputError(f"the record has used every request id (up to R{MAX_ID - 1})")
+    rid = f"R{record.next_request}"
+    record.next_request += 1
+    return rid
+
+
+def _preferences(meeting: Meeting, list_id: str, typed: Sequence[str]) -> list[str]:
+    chosen = [p.strip() for p in typed if p is not None and p.strip()]
+    if len(chosen) > 2:
+        raise InputError(f"at most two preferences of meeting, not {len(chosen)}")
+    ids = [s.id for s in meeting.list_segments(list_id)]
+    for pref in chosen:
+        if pref not in ids:
+            raise InputError(
+                f"preference {pref!r} is not a meeting of the list {list_id!r} "
+                f"(its meetings: {', '.join(ids)})"
+            )
+    if len(chosen) == 2 and chosen[0] == chosen[1]:
+        raise InputError(f"the second preference is the first one again ({chosen[0]!r})")
+    return chosen
+
+
+def _sandbox(record: Record) -> Record:
+    """A copy of the record whose list of speakers and counters can be changed freely:
+    a check builds the speaker there (the speakers themselves are not changed)."""
+    return record.model_copy(update={"speakers": list(record.speakers)})
+
+
+def check_draft(
+    meeting: Meeting,
+    record: Record,
+    delegation: str,
+    category: str,
+    draft: Draft,
+    now: datetime,
+    *,
+    replacing: str | None = None,
+    force: bool = False,
+) -> dict[str, Any]:
+    """Every field of a request, checked by building the speaker it would become (the
+    record is left as it was). Returns the request's fields."""
+    from hlmctl.speakers import Inscription, build_speaker
+
+    if not isinstance(draft.list_id, str) or not draft.list_id.strip():
+        raise InputError("the list is required")
+    lst = meeting.speaker_list(draft.list_id.strip())
+    if draft.kind not in KINDS:
+        raise InputError(f"unknown kind {draft.kind!r} (statement or reply)")
+    note = clean_text("note", draft.note)
+    if note is not None and len(note) > MAX_NOTE:
+        raise InputError(f"note is too long ({len(note)} characters; at most {MAX_NOTE})")
+    preferences = _preferences(meeting, lst.id, draft.preferences)
+    courtesy = clean_text("courtesy", draft.courtesy)
+    name = clean_text("name", draft.name)
+    title = clean_text("title", draft.title)
+    group = clean_text("on-behalf-of", draft.on_behalf_of)
+    sandbox = _sandbox(record)
+    if draft.kind == "reply":
+        from hlmctl.live import add_reply
+
+        if preferences:
+            raise InputError("a right of reply is taken at the end of the day: no preference")
+        speaker = add_reply(meeting, sandbox, delegation, lst.id, now, category, force=force)
+        level = None
+    else:
+        key = delegations.identity(delegation)
+        if not group and meeting.rules.duplicates == "refuse" and not force:
+            twin = next(
+                (
+                    r
+                    for r in record.requests
+                    if r.status == "pending"
+                    and r.id != replacing
+                    and r.list == lst.id
+                    and r.kind == "statement"
+                    and r.on_behalf_of is None
+                    and delegations.identity(r.delegation) == key
+                ),
+                None,
+            )
+            if twin is not None:
+                raise InputError(
+                    f"{twin.delegation} has already requested to speak in {lst.id!r} "
+                    f"({twin.id}, pending): change that request"
+                )
+        speaker = build_speaker(
+            meeting,
+            sandbox,
+            Inscription(
+                delegation=delegation,
+                list_id=lst.id,
+                level=draft.level,
+                category=category,
+                name=name,
+                title=title,
+                on_behalf_of=group,
+                courtesy=courtesy,
+                force=force,
+            ),
+            now,
+        )
+        level = speaker.level if draft.level is not None and draft.level.strip() else None
+    return {
+        "delegation": speaker.delegation,
+        "category": speaker.category,
+        "list": lst.id,
+        "kind": draft.kind,
+        "level": level,
+        "courtesy": courtesy,
+        "name": name,
+        "title": title,
+        "on_behalf_of": group,
+        "preferences": preferences,
+        "note": note,
+    }
+
+
+def _refuse_unless_open(meeting: Meeting, record: Record, list_id: str, now: datetime) -> None:
+    reason = open_for_requests(meeting, record, list_id, now)
+    if reason is not None:
+        raise RequestRefused(f"{reason}: no request to speak is taken")
+
+
+def submit(
+    meeting: Meeting, record: Record, invite: Invite, draft: Draft, now: datetime
+) -> SpeakRequest:
+    """A delegation's request, from the desk: checked whole; accepted at once when the
+    list's ``requests = "auto"``."""
+    if not isinstance(draft.list_id, str) or not draft.list_id.strip():
+        raise InputError("the list is required")
+    lst = meeting.speaker_list(draft.list_id.strip())
+    _refuse_unless_open(meeting, record, lst.id, now)
+    fields = check_draft(meeting, record, invite.delegation, invite.category, draft, now)
+    request = SpeakRequest(
+        id=_new_request_id(record),
+        invite=invite.id,
+        source="desk",
+        requested_at=now,
+        **fields,
+    )
+    record.requests.append(request)
+    if lst.requests == "auto":
+        accept(meeting, record, request.id, now, operator=AUTO_DECIDER)
+    return request
+
+
+def _own(record: Record, invite: Invite, request_id: str) -> SpeakRequest:
+    """The delegation's own request: another delegation's id gets the same answer as an
+    id that does not exist."""
+    wanted = (request_id or "").strip().upper()
+    key = delegations.identity(invite.delegation)
+    found = next((r for r in record.requests if r.id == wanted), None)
+    if found is None or delegations.identity(found.delegation) != key:
+        shown = wanted if wanted[:1] == "R" and wanted[1:].isdigit() else "that reference"
+        raise InputError(f"no request {shown} of {invite.delegation}")
+    return found
+
+
+def change(
+    meeting: Meeting,
+    record: Record,
+    invite: Invite,
+    request_id: str,
+    draft: Draft,
+    now: datetime,
+) -> SpeakRequest:
+    """A delegation changes its own pending request (its reference number stays)."""
+    request = _own(record, invite, request_id)
+    if request.status != "pending":
+        raise RequestRefused(
+            f"{request.id} is {request.status}: only a pending request can be changed"
+        )
+    if not isinstance(draft.list_id, str) or not draft.list_id.strip():
+        raise InputError("the list is required")
+    lst = meeting.speaker_list(draft.list_id.strip())
+    _refuse_unless_open(meeting, record, lst.id, now)
+    fields = check_draft(
+        meeting, record, invite.delegation, invite.category, draft, now, replacing=request.id
+    )
+    current = {k: getattr(request, k) for k in fields}
+    if current == fields:
+        raise NothingToDo(f"{request.id} already says that")
+    for key, value in fields.items():
+        setattr(request, key, value)
+    request.changed_at = now
+    if lst.requests == "auto":
+        accept(meeting, record, request.id, now, operator=AUTO_DECIDER)
+    return request
+
+
+def withdraw(
+    meeting: Meeting, record: Record, invite: Invite, request_id: str, now: datetime
+) -> SpeakRequest:
+    """A delegation withdraws its request; accepted and still waiting, its speaker is
+    withdrawn from the list too."""
+    request = _own(record, invite, request_id)
+    if request.status in ("declined", "withdrawn"):
+        raise RequestRefused(f"{request.id} is {request.status} already")
+    if request.status == "accepted":
+        speaker = record.speaker(request.speaker or "")
+        if speaker is not None and speaker.status != "waiting":
+            raise RequestRefused(
+                f"{request.id} is accepted and its speaker {speaker.id} is {speaker.status}: "
+                "it can no longer be withdrawn"
+            )
+        if speaker is not None:
+            speaker.status = "withdrawn"
+    request.status = "withdrawn"
+    request.changed_at = now
+    return request
+
+
+def requests_of(record: Record, delegation: str) -> list[SpeakRequest]:
+    key = delegations.identity(delegation)
+    return [r for r in record.requests if delegations.identity(r.delegation) == key]
+
+
+def find(record: Record, request_id: str) -> SpeakRequest:
+    wanted = (request_id or "").strip().upper()
+    found = next((r for r in record.requests if r.id == wanted), None)
+    if found is None:
+        raise InputError(f"no request {wanted or '(empty)'} in the record")
+    return found
+
+
+# --- the Secretariat's decisions ------------------------------------------------------
+
+
+@dataclass
+class Acceptance:
+    speaker: Speaker
+    request: SpeakRequest
+    placement: str  # how the preference was used, in words ("" when it did not arise)
+
+
+def accept(
+    meeting: Meeting,
+    record: Record,
+    request_id: str,
+    now: datetime,
+    *,
+    operator: str,
+    adjust: Adjust | None = None,
+) -> Speaker:
+    return accept_request(
+        meeting, record, request_id, now, operator=operator, adjust=adjust
+    ).speaker
+
+
+def accept_request(
+    meeting: Meeting,
+    record: Record,
+    request_id: str,
+    now: datetime,
+    *,
+    operator: str,
+    adjust: Adjust | None = None,
+) -> Acceptance:
+    """Inscribe a pending request by the code of ``speakers add`` (protocol order), with
+    the Secretariat's adjustments; then use its preferences (``place_by_preference``)."""
+    from hlmctl.speakers import Inscription
+    from hlmctl.speakers import add as add_speaker
+
+    request = find(record, request_id)
+    if request.status != "pending":
+        raise RequestRefused(f"{request.id} of {request.delegation} is {request.status} already")
+    how = adjust or Adjust()
+    list_id = how.list_id or request.list
+    lst = meeting.speaker_list(list_id)
+
+    def pick(given: str | None, asked: str | None) -> str | None:
+        return asked if given is None else (given if given.strip() else None)
+
+    if request.kind == "reply":
+        from hlmctl.live import add_reply
+
+        speaker = add_reply(
+            meeting,
+            record,
+            request.delegation,
+            lst.id,
+            now,
+            how.category or request.category,
+            force=how.force,
+        )
+        for key in ("courtesy", "name", "title"):
+            value = clean_text(key, pick(getattr(how, key), getattr(request, key)))
+            setattr(speaker, key, value)
+        placement = ""
+    else:
+        speaker = add_speaker(
+            meeting,
+            record,
+            Inscription(
+                delegation=request.delegation,
+                list_id=lst.id,
+                level=pick(how.level, request.level),
+                category=how.category or request.category,
+                name=pick(how.name, request.name),
+                title=pick(how.title, request.title),
+                on_behalf_of=pick(how.on_behalf_of, request.on_behalf_of),
+                courtesy=pick(how.courtesy, request.courtesy),
+                minutes=how.minutes,
+                force=how.force,
+            ),
+            now,
+        )
+        if how.meeting is not None:
+            placement = place_in_meeting(meeting, record, speaker, how.meeting, now)
+        elif lst.id == request.list:
+            placement = place_by_preference(meeting, record, speaker, request.preferences, now)
+        else:
+            placement = "in protocol order (the preferences were for another list)"
+    request.status = "accepted"
+    request.decided_at = now
+    request.decided_by = operator
+    request.speaker = speaker.id
+    return Acceptance(speaker, request, placement)
+
+
+def _segment_index(meeting: Meeting, list_id: str) -> dict[str, int]:
+    return {s.id: k for k, s in enumerate(meeting.list_segments(list_id))}
+
+
+def _try_pin(
+    meeting: Meeting, record: Record, speaker: Speaker, seg_id: str, now: datetime
+) -> bool:
+    """Put the speaker just before the last statement the projection gives to
+    ``seg_id``; kept only if the projection then gives it that meeting."""
+    from hlmctl.ordering import place_relative
+    from hlmctl.projection import project
+
+    placements = project(meeting, record, now).placements
+    held = [
+        s
+        for s in record.waiting(speaker.list)
+        if s is not speaker
+        and s.kind == "statement"
+        and (p := placements.get(s.id)) is not None
+        and p.segment_id == seg_id
+    ]
+    if not held:
+        return False
+    order, placed = list(record.speakers), speaker.placed
+    place_relative(record, speaker, held[-1], after=False)
+    mine = project(meeting, record, now).placements.get(speaker.id)
+    if mine is not None and mine.segment_id == seg_id:
+        return True
+    record.speakers[:] = order
+    speaker.placed = placed
+    return False
+
+
+def place_by_preference(
+    meeting: Meeting, record: Record, speaker: Speaker, preferences: Sequence[str], now: datetime
+) -> str:
+    """The rule of the README ("How preferences are used"): inscribed in protocol order;
+    if the projection then puts the statement after its first preferred meeting, it is
+    placed as the last statement that meeting can still hold, else the second preferred
+    one's; else it stays in protocol order. A preference never holds a statement back.
+    Returns what happened, in words ("" when the list has one meeting or no preference
+    was given)."""
+    from hlmctl.projection import project
+
+    index = _segment_index(meeting, speaker.list)
+    wanted = [p for p in preferences if p in index]
+    if not wanted or len(index) < 2:
+        return ""
+    for rank, pref in enumerate(wanted):
+        mine = project(meeting, record, now).placements.get(speaker.id)
+        which = "first" if rank == 0 else "second"
+        here = index.get(mine.segment_id, len(index)) if mine is not None else len(index)
+        if mine is not None and here == index[pref]:
+            return f"in protocol order: projected in {pref}, its {which} preference"
+        if mine is not None and here < index[pref]:
+            return (
+                f"in protocol order: projected in {mine.segment_id}, before its {which} "
+                f"preference {pref} (a preference never holds a statement back)"
+            )
+        if _try_pin(meeting, record, speaker, pref, now):
+            return f"placed in {pref}, its {which} preference"
+    return f"in protocol order: neither preferred meeting ({', '.join(wanted)}) can still hold it"
+
+
+def place_in_meeting(
+    meeting: Meeting, record: Record, speaker: Speaker, seg_id: str, now: datetime
+) -> str:
+    """``requests accept --meeting``: as a preference the Secretariat gives."""
+    index = _segment_index(meeting, speaker.list)
+    if seg_id not in index:
+        raise InputError(
+            f"--meeting {seg_id!r} is not a meeting of the list {speaker.list!r} "
+            f"(its meetings: {', '.join(index)})"
+        )
+    from hlmctl.projection import project
+
+    mine = project(meeting, record, now).placements.get(speaker.id)
+    if mine is not None and mine.segment_id == seg_id:
+        return f"in protocol order: projected in {seg_id}"
+    if mine is not None and index.get(mine.segment_id, len(index)) < index[seg_id]:
+        raise InputError(
+            f"in protocol order {speaker.delegation} is projected in {mine.segment_id}, "
+            f"before {seg_id}: a statement is not held back (`speakers move` places it by hand)"
+        )
+    if not _try_pin(meeting, record, speaker, seg_id, now):
+        raise InputError(f"the projection cannot place {speaker.delegation} in {seg_id}")
+    return f"placed in {seg_id}"
+
+
+def decline(
+    record: Record, request_id: str, reason: str, now: datetime, *, operator: str
+) -> SpeakRequest:
+    request = find(record, request_id)
+    text = clean_text("--reason", reason, required=True)
+    if request.status != "pending":
+        raise RequestRefused(f"{request.id} of {request.delegation} is {request.status} already")
+    request.status = "declined"
+    request.reason = text
+    request.decided_at = now
+    request.decided_by = operator
+    return request
+
+
+def describe_request(request: SpeakRequest, verb: str = "requested") -> str:
+    """The log line of a request made, changed or withdrawn (``verb``)."""
+    what = "a right of reply" if request.kind == "reply" else "to speak"
+    group = f" on behalf of {request.on_behalf_of}" if request.on_behalf_of else ""
+    prefs = f"; preferences {', '.join(request.preferences)}" if request.preferences else ""
+    line = f"{request.id} {request.delegation} {verb} {what} in {request.list}{group}{prefs}"
+    if request.status == "accepted" and request.speaker:
+        line += f"; accepted at once as {request.speaker} (requests = auto)"
+    return line
+
+
+def describe_acceptance(result: Acceptance) -> str:
+    s = result.speaker
+    how = f"; {result.placement}" if result.placement else ""
+    return (
+        f"accepted {result.request.id} of {result.request.delegation} as {s.id} in "
+        f"{s.list} ({s.level}, {s.category}){how}"
+    )
+
+
+def describe_decline(request: SpeakRequest) -> str:
+    return f"declined {request.id} of {request.delegation}: {request.reason}"
+
+
+# --- import (another inscription system's export) -------------------------------------
+
+IMPORT_COLUMNS = (
+    "delegation",
+    "category",
+    "list",
+    "kind",
+    "level",
+    "name",
+    "title",
+    "courtesy",
+    "on_behalf_of",
+    "preference_1",
+    "preference_2",
+    "note",
+    "reference",
+)
+MAX_ROW_PROBLEMS = 50
+
+
+def _cell(row: Mapping[str, Any], key: str) -> str | None:
+    value = row.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        value = str(value)
+    return value if value.strip() else None
+
+
+def import_rows(
+    meeting: Meeting,
+    record: Record,
+    rows: Sequence[tuple[int, Mapping[str, Any]]],
+    now: datetime,
+    *,
+    list_id: str | None = None,
+    force: bool = False,
+) -> list[SpeakRequest]:
+    """Rows of another system's export, as pending requests (source "import"): all or
+    nothing, every bad row named (up to ``MAX_ROW_PROBLEMS``). A closed list refuses
+    them as it refuses an inscription; the deadline for requests is the desk's only."""
+    problems: list[str] = []
+    added: list[SpeakRequest] = []
+    unknown_seen: set[str] = set()
+    for number, row in rows:
+        unknown = [k for k in row if k not in IMPORT_COLUMNS]
+        fresh = [k for k in unknown if k not in unknown_seen]
+        unknown_seen.update(unknown)
+        if fresh:
+            problems.append(f"row {number}: unknown column {fresh[0]!r}")
+            continue
+        if unknown:
+            continue
+        try:
+            typed = _cell(row, "delegation")
+            if typed is None:
+                raise InputError("column 'delegation': it is empty")
+            delegation, category = resolve_requester(
+                meeting, record, typed, now, category=_cell(row, "category"), force=force
+            )
+            chosen = _cell(row, "list") or list_id
+            draft = Draft(
+                list_id=chosen or meeting.speaker_list(None).id,
+                kind=(_cell(row, "kind") or "statement").strip().lower(),
+                level=_cell(row, "level"),
+                courtesy=_cell(row, "courtesy"),
+                name=_cell(row, "name"),
+                title=_cell(row, "title"),
+                on_behalf_of=_cell(row, "on_behalf_of"),
+                preferences=[
+                    p for p in (_cell(row, "preference_1"), _cell(row, "preference_2")) if p
+                ],
+                note=_cell(row, "note"),
+            )
+            if _cell(row, "preference_2") and not _cell(row, "preference_1"):
+                raise InputError("column 'preference_2' is given without 'preference_1'")
+            fields = check_draft(meeting, record, delegation, category, draft, now, force=force)
+            reference = clean_text("reference", _cell(row, "reference"))
+            request = SpeakRequest(
+                id=_new_request_id(record),
+                source="import",
+                external_ref=reference,
+                requested_at=now,
+                **fields,
+            )
+        except InputError as exc:
+            problems.append(f"row {number}: {exc.message}")
+            continue
+        record.requests.append(request)  # so that a second row of it is a duplicate
+        added.append(request)
+    if problems:
+        shown = "; ".join(problems[:MAX_ROW_PROBLEMS])
+        more = len(problems) - MAX_ROW_PROBLEMS
+        count = f"{len(problems)} bad rows: " if len(problems) > 1 else ""
+        tail = f"; and {more} more bad rows" if more > 0 else ""
+        raise InputError(f"{count}{shown}{tail}")
+    if not added:
+        raise NothingToDo("nothing to import: the file has no request")
+    return added

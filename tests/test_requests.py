@@ -1,0 +1,356 @@
+"""Requests to speak and invitations to the desk: the domain (requests.py), on the
+bundled 2013 meeting, with records in memory."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES
+from hlmctl import requests as rq
+from hlmctl.delegations import reference
+from hlmctl.errors import InputError, NothingToDo
+from hlmctl.meeting import Meeting, load_meeting
+from hlmctl.record import Invite, Record, dump_record, empty_record, parse_record
+from hlmctl.speakers import Inscription
+from hlmctl.speakers import add as add_speaker
+
+
+@pytest.fixture
+def meeting(tmp_path: Path) -> Meeting:
+    shutil.copy(EXAMPLES / "hlm-2013.toml", tmp_path / "meeting.toml")
+    return load_meeting(tmp_path / "meeting.toml", cached=False)
+
+
+def at(meeting: Meeting, text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=meeting.tz)
+
+
+@pytest.fixture
+def now(meeting: Meeting) -> datetime:
+    return at(meeting, "2013-05-10T09:00")
+
+
+@pytest.fixture
+def record(meeting: Meeting) -> Record:
+    return empty_record(meeting.meeting.id)
+
+
+def invite(meeting: Meeting, record: Record, now: datetime, who: str = "Brazil") -> Invite:
+    inv, secret = rq.issue_invite(meeting, record, who, now, operator="desk officer")
+    assert rq.invite_for_secret(record, secret, now) is inv
+    return inv
+
+
+# --- invitations ----------------------------------------------------------------------
+
+
+def test_an_invitation_keeps_only_the_hash_of_its_secret(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    inv, secret = rq.issue_invite(meeting, record, "brazil", now, operator="desk officer")
+    assert (inv.id, inv.delegation, inv.category) == ("I1", "Brazil", "member-state")
+    assert (inv.issued_by, inv.issued_at) == ("desk officer", now)
+    assert len(secret) >= 43  # 32 random bytes, URL-safe: 256 bits
+    assert inv.secret_hash == rq.hash_secret(secret) and secret not in inv.secret_hash
+    text = dump_record(record).decode()
+    assert secret not in text and inv.secret_hash in text
+    assert parse_record(dump_record(record), "r").invites == [inv]
+    other, other_secret = rq.issue_invite(meeting, record, "Brazil", now, operator="x")
+    assert other.id == "I2" and other_secret != secret  # a second link, each revocable
+
+
+def test_live_expired_and_revoked(meeting: Meeting, record: Record, now: datetime) -> None:
+    later = now + timedelta(days=1)
+    inv, secret = rq.issue_invite(meeting, record, "Kenya", now, operator="o", expires_at=later)
+    assert rq.invite_state(inv, now) == "live"
+    assert rq.live_invite(record, "I1", now) is inv
+    assert rq.invite_for_secret(record, secret, later) is None
+    assert rq.invite_state(inv, later) == "expired"
+    assert rq.invite_for_secret(record, "not the secret", now) is None
+    revoked = rq.revoke_invite(record, "kenya", now, operator="chief")
+    assert revoked == [inv] and (inv.revoked_by, inv.revoked_at) == ("chief", now)
+    assert rq.invite_for_secret(record, secret, now) is None
+    assert rq.live_invite(record, "I1", now) is None
+    with pytest.raises(NothingToDo):
+        rq.revoke_invite(record, "I1", now, operator="chief")
+    with pytest.raises(InputError, match="no invitation I9"):
+        rq.revoke_invite(record, "i9", now, operator="chief")
+    with pytest.raises(InputError, match="not after now"):
+        rq.issue_invite(meeting, record, "Kenya", now, operator="o", expires_at=now)
+
+
+def test_an_invitation_is_for_a_known_delegation(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    with pytest.raises(InputError, match="unknown delegation"):
+        rq.issue_invite(meeting, record, "Atlantis", now, operator="o")
+    with pytest.raises(InputError, match="not a State"):
+        rq.issue_invite(meeting, record, "Atlantis", now, operator="o", category="member-state")
+    inv, _ = rq.issue_invite(
+        meeting, record, "Friends of Atlantis", now, operator="o", category="ngo"
+    )
+    assert inv.category == "ngo"
+    assert record.invites == [inv] and record.next_invite == 2
+
+
+# --- requests -------------------------------------------------------------------------
+
+
+def test_a_request_is_checked_whole_and_kept_pending(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    inv = invite(meeting, record, now)
+    draft = rq.Draft(
+        "plenary",
+        level="minister",
+        courtesy="H.E. Mr.",
+        name="Antonio Patriota",
+        title="Minister for Foreign Affairs",
+        preferences=["plenary-2", "plenary-3"],
+        note="Arrives on 14 May.",
+    )
+    req = rq.submit(meeting, record, inv, draft, now)
+    assert (req.id, req.status, req.delegation, req.invite) == ("R1", "pending", "Brazil", "I1")
+    assert (req.level, req.preferences, req.requested_at) == (
+        "minister",
+        ["plenary-2", "plenary-3"],
+        now,
+    )
+    assert record.speakers == [] and record.next_id == 1  # nothing inscribed yet
+    assert rq.requests_of(record, "brazil") == [req]
+    assert parse_record(dump_record(record), "r").requests == [req]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"list_id": "nowhere"}, "unknown list"),
+        ({"level": "emperor"}, "unknown level"),
+        ({"name": "x" * 501}, "name is too long"),
+        ({"title": "bad\x07bell"}, "title contains"),
+        ({"note": "n" * 501}, "note is too long"),
+        ({"preferences": ["panel-1"]}, "not a meeting of the list"),
+        ({"preferences": ["plenary-1", "plenary-2", "plenary-3"]}, "at most two"),
+        ({"preferences": ["plenary-2", "plenary-2"]}, "first one again"),
+        ({"kind": "speech"}, "unknown kind"),
+    ],
+)
+def test_every_field_is_checked_and_nothing_is_kept(
+    meeting: Meeting, record: Record, now: datetime, change: dict[str, object], message: str
+) -> None:
+    inv = invite(meeting, record, now)
+    before = dump_record(record)
+    fields: dict[str, object] = {"list_id": "plenary", "name": "A. Person", **change}
+    with pytest.raises(InputError, match=message):
+        rq.submit(meeting, record, inv, rq.Draft(**fields), now)  # type: ignore[arg-type]
+    assert dump_record(record) == before
+
+
+def test_the_rules_of_speakers_add_apply(meeting: Meeting, record: Record, now: datetime) -> None:
+    inv = invite(meeting, record, now)
+    add_speaker(meeting, record, Inscription("Brazil", "plenary"), now)
+    with pytest.raises(InputError, match="already inscribed"):
+        rq.submit(meeting, record, inv, rq.Draft("plenary"), now)
+    group = rq.submit(meeting, record, inv, rq.Draft("plenary", on_behalf_of="Group of 77"), now)
+    assert group.on_behalf_of == "Group of 77"
+    first = rq.submit(meeting, record, inv, rq.Draft("panel-1"), now)
+    with pytest.raises(InputError, match=f"already requested.*{first.id}"):
+        rq.submit(meeting, record, inv, rq.Draft("panel-1"), now)
+
+
+def test_closed_lists_and_deadlines_refuse(meeting: Meeting, record: Record, now: datetime) -> None:
+    from hlmctl.live import close_list
+    from hlmctl.record import ListState
+
+    inv = invite(meeting, record, now)
+    record.lists["panel-1"] = ListState(requests_close_at=now + timedelta(hours=1))
+    assert rq.open_for_requests(meeting, record, "panel-1", now) is None
+    rq.submit(meeting, record, inv, rq.Draft("panel-1"), now + timedelta(minutes=59))
+    later = now + timedelta(hours=1)
+    assert "deadline" in (rq.open_for_requests(meeting, record, "panel-1", later) or "")
+    with pytest.raises(rq.RequestRefused, match="deadline"):
+        rq.submit(meeting, record, inv, rq.Draft("panel-1", on_behalf_of="G77"), later)
+    close_list(record, "panel-2", now)
+    with pytest.raises(rq.RequestRefused, match="rule 73") as refused:
+        rq.submit(meeting, record, inv, rq.Draft("panel-2"), now)
+    assert refused.value.code == 3
+
+
+def test_change_and_withdraw_only_ones_own(meeting: Meeting, record: Record, now: datetime) -> None:
+    brazil = invite(meeting, record, now)
+    kenya = invite(meeting, record, now, "Kenya")
+    req = rq.submit(meeting, record, brazil, rq.Draft("plenary"), now)
+    later = now + timedelta(minutes=5)
+    changed = rq.change(meeting, record, brazil, "r1", rq.Draft("plenary", level="minister"), later)
+    assert (changed.id, changed.level, changed.changed_at) == ("R1", "minister", later)
+    with pytest.raises(NothingToDo):
+        rq.change(meeting, record, brazil, "R1", rq.Draft("plenary", level="minister"), later)
+    errors = []
+    for ref in ("R1", "R99"):  # Kenya's view of Brazil's request and of none: the same
+        with pytest.raises(InputError) as caught:
+            rq.withdraw(meeting, record, kenya, ref, later)
+        errors.append(caught.value.message.replace(ref, "R?"))
+        with pytest.raises(InputError) as caught_change:
+            rq.change(meeting, record, kenya, ref, rq.Draft("plenary"), later)
+        errors.append(caught_change.value.message.replace(ref, "R?"))
+    assert errors[0] == errors[2] and errors[1] == errors[3]
+    assert req.status == "pending"
+    assert rq.withdraw(meeting, record, brazil, "R1", later).status == "withdrawn"
+    with pytest.raises(rq.RequestRefused):
+        rq.withdraw(meeting, record, brazil, "R1", later)
+
+
+def test_auto_accepts_at_once_while_the_list_is_open(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    lst = meeting.speaker_list("panel-1")
+    object.__setattr__(lst, "requests", "auto")
+    inv = invite(meeting, record, now)
+    req = rq.submit(meeting, record, inv, rq.Draft("panel-1", name="A. Person"), now)
+    assert req.status == "accepted" and req.speaker == "S1"
+    speaker = record.speaker("S1")
+    assert speaker is not None and (speaker.delegation, speaker.name) == ("Brazil", "A. Person")
+    assert "accepted at once as S1" in rq.describe_request(req)
+    # Withdrawn by the delegation: its speaker too, while waiting.
+    rq.withdraw(meeting, record, inv, req.id, now)
+    assert speaker.status == "withdrawn"
+
+
+# --- decisions ------------------------------------------------------------------------
+
+
+def test_accept_inscribes_in_protocol_order_and_decline_keeps_a_reason(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    for name in ("Kenya", "Chile"):
+        add_speaker(meeting, record, Inscription(name, "panel-1"), now)
+    inv = invite(meeting, record, now)
+    req = rq.submit(meeting, record, inv, rq.Draft("panel-1", level="head-of-state"), now)
+    result = rq.accept_request(meeting, record, req.id, now, operator="chief")
+    assert [s.delegation for s in record.waiting("panel-1")] == ["Brazil", "Kenya", "Chile"]
+    assert (req.status, req.decided_by, req.speaker) == ("accepted", "chief", result.speaker.id)
+    assert rq.describe_acceptance(result).startswith(f"accepted R1 of Brazil as {req.speaker}")
+    with pytest.raises(rq.RequestRefused):
+        rq.accept(meeting, record, "R1", now, operator="chief")
+    other = rq.submit(
+        meeting, record, invite(meeting, record, now, "Peru"), rq.Draft("panel-1"), now
+    )
+    declined = rq.decline(record, other.id, "the list is full", now, operator="chief")
+    assert (declined.status, declined.reason, declined.decided_by) == (
+        "declined",
+        "the list is full",
+        "chief",
+    )
+    assert rq.describe_decline(declined) == "declined R2 of Peru: the list is full"
+    with pytest.raises(InputError, match="no request R7"):
+        rq.decline(record, "R7", "x", now, operator="chief")
+
+
+def test_accept_takes_the_secretariats_adjustments(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    inv = invite(meeting, record, now)
+    req = rq.submit(meeting, record, inv, rq.Draft("plenary", name="Wrong Name"), now)
+    speaker = rq.accept(
+        meeting,
+        record,
+        req.id,
+        now,
+        operator="chief",
+        adjust=rq.Adjust(list_id="panel-2", name="Right Name", level="minister", minutes=2),
+    )
+    assert (speaker.list, speaker.name, speaker.level, speaker.minutes) == (
+        "panel-2",
+        "Right Name",
+        "minister",
+        2,
+    )
+
+
+def fill_plenary(meeting: Meeting, record: Record, now: datetime, count: int) -> None:
+    names = [d.name for d in reference().delegations if d.category == "member-state"]
+    for name in names[:count]:
+        add_speaker(meeting, record, Inscription(name, "plenary"), now)
+
+
+def placed_in(meeting: Meeting, record: Record, speaker_id: str, now: datetime) -> str:
+    from hlmctl.projection import project
+
+    place = project(meeting, record, now).placements.get(speaker_id)
+    return place.segment_id if place else "not reached"
+
+
+def test_a_first_preference_brings_a_statement_forward(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    fill_plenary(meeting, record, now, 90)
+    inv = invite(meeting, record, now, "Zimbabwe")
+    req = rq.submit(meeting, record, inv, rq.Draft("plenary", preferences=["plenary-1"]), now)
+    result = rq.accept_request(meeting, record, req.id, now, operator="chief")
+    assert result.placement == "placed in plenary-1, its first preference"
+    assert placed_in(meeting, record, result.speaker.id, now) == "plenary-1"
+    assert result.speaker.placed  # kept there as later inscriptions arrive
+
+
+def test_a_preference_never_holds_a_statement_back(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    fill_plenary(meeting, record, now, 5)
+    inv = invite(meeting, record, now, "Zimbabwe")
+    req = rq.submit(meeting, record, inv, rq.Draft("plenary", preferences=["plenary-3"]), now)
+    result = rq.accept_request(meeting, record, req.id, now, operator="chief")
+    assert placed_in(meeting, record, result.speaker.id, now) == "plenary-1"
+    assert result.placement == (
+        "in protocol order: projected in plenary-1, before its first preference plenary-3 "
+        "(a preference never holds a statement back)"
+    )
+    assert not result.speaker.placed
+
+
+def test_a_meeting_over_cannot_hold_a_preference(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    from hlmctl.record import MeetingState
+
+    fill_plenary(meeting, record, now, 90)
+    later = at(meeting, "2013-05-13T14:00")
+    record.meetings["plenary-1"] = MeetingState(
+        opened_at=at(meeting, "2013-05-13T10:00"), adjourned_at=at(meeting, "2013-05-13T13:00")
+    )
+    inv = invite(meeting, record, now, "Zimbabwe")
+    draft = rq.Draft("plenary", preferences=["plenary-1", "plenary-2"])
+    req = rq.submit(meeting, record, inv, draft, later)
+    result = rq.accept_request(meeting, record, req.id, later, operator="chief")
+    assert result.placement == "placed in plenary-2, its second preference"
+
+
+def test_import_all_or_nothing_naming_every_bad_row(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    rows = [
+        (2, {"delegation": "Brazil", "list": "plenary", "preference_1": "plenary-2"}),
+        (3, {"delegation": "Atlantis", "list": "plenary"}),
+        (4, {"delegation": "Kenya", "list": "plenary", "level": "emperor"}),
+        (5, {"delegation": "Chile", "list": "plenary", "reference": "ES-12"}),
+    ]
+    before = dump_record(record)
+    with pytest.raises(InputError) as caught:
+        rq.import_rows(meeting, _copy(record), rows, now)
+    assert caught.value.message.startswith("2 bad rows: row 3: unknown delegation")
+    assert "row 4: unknown level" in caught.value.message
+    assert dump_record(record) == before
+    good = [rows[0], rows[3]]
+    added = rq.import_rows(meeting, record, good, now)
+    assert [(r.id, r.source, r.external_ref, r.status) for r in added] == [
+        ("R1", "import", None, "pending"),
+        ("R2", "import", "ES-12", "pending"),
+    ]
+    assert added[0].preferences == ["plenary-2"] and added[0].invite is None
+
+
+def _copy(record: Record) -> Record:
+    return parse_record(dump_record(record), "copy")
