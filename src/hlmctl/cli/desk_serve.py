@@ -8,8 +8,8 @@ not an address) is one line and exit 2, as ``hlmctl board`` does.
 
 from __future__ import annotations
 
-import os
 import stat
+from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,7 +72,7 @@ def check_certificate(certfile: Path | None, keyfile: Path | None) -> None:
         ) from None
 
 
-def session_key(environ: dict[str, str] | os._Environ[str]) -> bytes | None:
+def session_key(environ: Mapping[str, str]) -> bytes | None:
     """The key sessions are signed with: $HLMCTL_DESK_KEY_FILE's bytes (several desks
     behind one address share it), else None (a random key for this start)."""
     given = environ.get(KEY_FILE_VARIABLE)

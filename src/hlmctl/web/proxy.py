@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from hlmctl.errors import InputError
 
@@ -44,7 +44,7 @@ class TrustedProxy:
 
         self.proxies = [proxy_address(p) for p in proxies]
         self.app = app
-        self._forwarded: Any = ProxyHeadersMiddleware(self._with_host, self.proxies)
+        self._forwarded: Any = ProxyHeadersMiddleware(cast(Any, self._with_host), self.proxies)
         self._networks = [ipaddress.ip_network(p) for p in self.proxies]
 
     def trusted(self, address: str | None) -> bool:
