@@ -89,7 +89,12 @@ def read_record(meeting: Path) -> Any:
 
 @contextmanager
 def desk_client(
-    meeting: Path, *, at: str = T0, lang: str = "en", **options: Any
+    meeting: Path,
+    *,
+    at: str = T0,
+    lang: str = "en",
+    address: tuple[str, int] = ("testclient", 50000),
+    **options: Any,
 ) -> Iterator[tuple[TestClient, Any]]:
     """The desk's application for ``meeting`` in-process, answering to ``testserver``;
     yields the client and the desk's clock."""
@@ -101,7 +106,7 @@ def desk_client(
     clock = Clock(m.tz, at)
     state = DeskState(store, m, clock=clock, lang=lang, rehearsal=True)
     app = create_app(state, AllowedHosts("127.0.0.1", ["testserver"]), **options)
-    with TestClient(app, follow_redirects=False) as client:
+    with TestClient(app, follow_redirects=False, client=address) as client:
         yield client, clock
 
 

@@ -358,7 +358,7 @@ def create_app(
                 v,
                 "desk request",
                 lambda record, now: requests.submit(meeting, record, v.invite, draft, now),
-                lambda r: f"request {r.id} of {r.delegation} for the list {r.list}",
+                requests.describe_request,
             )
         except HlmError as exc:
             record = await run_in_threadpool(read_record)
@@ -370,7 +370,16 @@ def create_app(
         req = own_request(v, v.record, request.path_params["ref"])
         shown = next((r for r in rows_of(v, v.record) if r["ref"] == req.id), None)
         return html(
-            pages.receipt(v.lang, meeting, req, shown, v.token, can_change=req.status == "pending")
+            pages.receipt(
+                v.lang,
+                meeting,
+                req,
+                shown,
+                v.token,
+                can_change=req.status == "pending",
+                can_withdraw=req.status == "pending"
+                or (req.status == "accepted" and shown is not None and shown["place"] != ""),
+            )
         )
 
     def values_of(req: SpeakRequest) -> dict[str, str]:
@@ -408,7 +417,7 @@ def create_app(
                 v,
                 "desk change",
                 lambda record, now: requests.change(meeting, record, v.invite, ref, draft, now),
-                lambda r: f"request {r.id} of {r.delegation} changed",
+                lambda r: requests.describe_request(r, "changed its request"),
             )
         except HlmError as exc:
             record = await run_in_threadpool(read_record)
@@ -430,7 +439,7 @@ def create_app(
                 v,
                 "desk withdraw",
                 lambda record, now: requests.withdraw(meeting, record, v.invite, ref, now),
-                lambda r: f"request {r.id} of {r.delegation} withdrawn",
+                lambda r: requests.describe_request(r, "withdrew its request"),
             )
         except HlmError as exc:
             raise Refused(status_of(exc), exc.message) from None

@@ -293,6 +293,7 @@ def receipt(
     token: str,
     *,
     can_change: bool,
+    can_withdraw: bool,
 ) -> str:
     """The acknowledgement and printable receipt of a request."""
     title = lang._("Request {ref}").format(ref=req.id)
@@ -338,11 +339,14 @@ def receipt(
         f'<p class="noprint"><a href="/{_q(lang)}">'
         f"{_t(lang, 'Back to your requests')}</a></p>"
     )
-    if can_change:
+    if can_change or can_withdraw:
+        body += f'<div class="noprint"><h2>{_t(lang, "Change or withdraw")}</h2>'
+        if can_change:
+            body += (
+                f'<p><a href="/change/{escape(req.id)}{_q(lang)}">'
+                f"{_t(lang, 'Change this request')}</a></p>"
+            )
         body += (
-            f'<div class="noprint"><h2>{_t(lang, "Change or withdraw")}</h2>'
-            f'<p><a href="/change/{escape(req.id)}{_q(lang)}">'
-            f"{_t(lang, 'Change this request')}</a></p>"
             f'<form method="post" action="/withdraw/{escape(req.id)}{_q(lang)}">'
             f'<input type="hidden" name="csrf" value="{escape(token)}">'
             f'<button type="submit">{_t(lang, "Withdraw this request")}</button></form></div>'
