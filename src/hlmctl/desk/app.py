@@ -79,6 +79,8 @@ FIELD_WORDS = {
     "list": "list",
 }
 NO_STORE = {"cache-control": "no-store"}
+# The link's answers: the secret is in their address; no Referer ever carries it.
+NO_REFERRER = {**NO_STORE, "referrer-policy": "no-referrer"}
 
 
 @dataclass
@@ -139,8 +141,8 @@ def create_app(
         name: (resources.files("hlmctl.desk") / "static" / name).read_bytes() for name in ASSETS
     }
 
-    def html(text: str, status: int = 200) -> HTMLResponse:
-        return HTMLResponse(text, status, headers=NO_STORE)
+    def html(text: str, status: int = 200, headers: dict[str, str] = NO_STORE) -> HTMLResponse:
+        return HTMLResponse(text, status, headers=headers)
 
     def address_of(request: Request) -> str:
         return request.client.host if request.client else "unknown"
@@ -338,10 +340,11 @@ def create_app(
                     ),
                 ),
                 404,
+                NO_REFERRER,
             )
         _, value = sessions.new(invite.id)
         asked = request.query_params.get("lang") == "fr"
-        response = RedirectResponse("/?lang=fr" if asked else "/", 303, NO_STORE)
+        response = RedirectResponse("/?lang=fr" if asked else "/", 303, NO_REFERRER)
         sessions.set_cookie(response, value, secure=request.url.scheme == "https")
         return response
 

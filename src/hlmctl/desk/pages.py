@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING
 
-from hlmctl.desk.state import list_title, meeting_title
+from hlmctl.desk.state import list_title, meeting_label
 from hlmctl.i18n import N_
 
 if TYPE_CHECKING:
@@ -109,7 +109,6 @@ def page(
     return (
         f'<!doctype html>\n<html lang="{lang.code}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="referrer" content="no-referrer">'
         f"<title>{escape(title)}</title>"
         '<link rel="stylesheet" href="/static/desk.css">'
         '<script src="/static/desk.js" defer></script></head>'
@@ -227,7 +226,7 @@ def request_form(
             meetings.append(
                 (
                     seg.id,
-                    f"{meeting_title(meeting, seg.id, lang)} ({list_title(meeting, lid, lang)})",
+                    f"{meeting_label(meeting, seg.id, lang)} ({list_title(meeting, lid, lang)})",
                 )
             )
     alert = ""
@@ -308,7 +307,7 @@ def receipt(
         (lang._("On behalf of (a group)"), req.on_behalf_of or ""),
         (
             lang._("Preferences of meeting"),
-            lang.join(meeting_title(meeting, p, lang) for p in req.preferences),
+            lang.join(meeting_label(meeting, p, lang) for p in req.preferences),
         ),
         (lang._("Note to the Secretariat"), req.note or ""),
         (

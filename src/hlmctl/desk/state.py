@@ -48,6 +48,24 @@ def meeting_title(meeting: Meeting, segment_id: str, lang: Lang) -> str:
     return segment_id
 
 
+def meeting_label(meeting: Meeting, segment_id: str, lang: Lang) -> str:
+    """A meeting as a delegation chooses it: its title, day and hour (several plenary
+    meetings share one title)."""
+    for seg in meeting.segments:
+        if seg.id == segment_id:
+            when = " ".join(
+                x
+                for x in (
+                    lang.short_date(seg.date) if seg.date else "",
+                    lang.time(seg.start) if seg.start else "",
+                )
+                if x
+            )
+            title = lang.text(seg.title, seg.title_fr)
+            return f"{title}, {when}" if when else title
+    return segment_id
+
+
 def rows(
     meeting: Meeting, record: Record, agenda: Agenda, delegation: str, lang: Lang
 ) -> list[dict[str, str]]:

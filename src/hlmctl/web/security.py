@@ -32,7 +32,9 @@ SECURITY_HEADERS = [
     (b"cross-origin-resource-policy", b"same-origin"),
 ]
 # A page with forms (the desk's): the board's policy, its forms sent to itself only,
-# and no other site may frame it.
+# no other site may frame it; the Referer is sent to itself only (with
+# "no-referrer", Chromium sends a form's Origin as "null", and the Origin check needs
+# it), to no other site.
 FORM_HEADERS = [
     (
         b"content-security-policy",
@@ -40,7 +42,9 @@ FORM_HEADERS = [
         b"img-src 'self'; font-src 'self'; media-src 'self'; base-uri 'none'; "
         b"form-action 'self'; frame-ancestors 'none'",
     ),
-    *SECURITY_HEADERS[1:],
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 ]
 
@@ -60,7 +64,11 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *self.headers]
+                given = list(message.get("headers", []))
+                named = {k.lower() for k, _ in given}
+                # A response's own header (a stricter one) stays: the default is added
+                # only where the response has none.
+                message["headers"] = given + [(k, v) for k, v in self.headers if k not in named]
             await send(message)
 
         await self.app(scope, receive, with_headers)
