@@ -160,10 +160,11 @@ def request_form(**fields: str) -> dict[str, str]:
 
 @contextmanager
 def desk_process(
-    cwd: Path, *args: str, env: dict[str, str] | None = None
+    cwd: Path, *args: str, env: dict[str, str] | None = None, extra: tuple[str, ...] = ()
 ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """A real ``hlmctl desk`` process on a free port; yields it and its address."""
-    proc = hlmctl_process(*args, "desk", "--port", "0", cwd=cwd, env=env)
+    """A real ``hlmctl desk`` process on a free port (``args``: global options,
+    ``extra``: the desk's); yields it and its address."""
+    proc = hlmctl_process(*args, "desk", "--port", "0", *extra, cwd=cwd, env=env)
     try:
         assert proc.stderr is not None
         first = proc.stderr.readline().decode()

@@ -260,3 +260,80 @@ def test_the_pages_in_french(hlm: Path) -> None:
         sign_in(client, secret)
         assert '<html lang="fr">' in client.get("/?lang=fr").text
         assert '<html lang="en">' in client.get("/").text
+
+
+def test_problems_before_serving_are_one_line_and_exit_2(hlm: Path, tmp_path: Path) -> None:
+    import socket
+
+    (tmp_path / "bad.pem").write_text("not a certificate\n")
+    cases = [
+        (["--base-url", "ftp://desk.example.org"], "--base-url"),
+        (["--base-url", "https://desk.example.org/desk"], "--base-url"),
+        (["--ssl-certfile", str(tmp_path / "none.pem"), "--ssl-keyfile", "k.pem"], "no such"),
+        (["--ssl-certfile", str(tmp_path / "bad.pem")], "both"),
+        (
+            [
+                "--ssl-certfile",
+                str(tmp_path / "bad.pem"),
+                "--ssl-keyfile",
+                str(tmp_path / "bad.pem"),
+            ],
+            "not a certificate",
+        ),
+        (["--trusted-proxy", "proxy.example.org"], "--trusted-proxy"),
+        (["--allow-host", "http://x/"], "--allow-host"),
+    ]
+    for options, said in cases:
+        result = run("--now", T0, "desk", "--port", "0", *options)
+        assert result.exit_code == 2, (options, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and said in lines[0], (options, result.stderr)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = run("--now", T0, "desk", "--port", port)
+        assert result.exit_code == 2 and "port" in result.stderr, result.stderr
+
+
+def test_over_https_the_cookie_is_secure(hlm: Path, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    import httpx
+
+    from desk_helpers import desk_process
+
+    openssl = shutil.which("openssl")
+    assert openssl is not None, "openssl is part of the system's packages (scripts/system-deps)"
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    secret, _ = invite(hlm, "Brazil")
+    https = ("--ssl-certfile", str(cert), "--ssl-keyfile", str(key))
+    with desk_process(hlm.parent, "--now", T0, extra=https) as (_, url):
+        assert url.startswith("https://")
+        with httpx.Client(base_url=url, verify=False, follow_redirects=False) as client:
+            answer = client.get(f"/k/{secret}")
+            assert answer.status_code == 303
+            cookie = answer.headers["set-cookie"].lower()
+            assert "secure" in cookie and "httponly" in cookie and "samesite=strict" in cookie
+            assert client.get("/").status_code == 200
