@@ -82,6 +82,25 @@ def revoke(meeting: Path, ref: str, at: str = T0) -> None:
     change(meeting, lambda m, r, now: requests.revoke_invite(r, ref, now, operator="t"), at)
 
 
+def circulate(meeting: Path) -> None:
+    """Two organizations proposed for the list of paragraph 9, circulated on 20 April
+    2013 with objections due by 30 April 18:00."""
+    from hlmctl import participants
+
+    def apply(m: Any, record: Any, now: datetime) -> Any:
+        for name in ("Polaris Project", "Walk Free Foundation"):
+            participants.add(
+                m,
+                record,
+                participants.Proposal(organization=name, list_id="other-stakeholders", kind="ngo"),
+                now,
+            )
+        deadline = datetime.fromisoformat("2013-04-30T18:00").replace(tzinfo=m.tz)
+        return participants.circulate(m, record, "other-stakeholders", deadline, now)
+
+    change(meeting, apply, "2013-04-20T10:00")
+
+
 def read_record(meeting: Path) -> Any:
     store, m = store_and_meeting(meeting)
     return store.read_record(m)

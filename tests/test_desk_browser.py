@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, hlmctl_process
-from desk_helpers import DAY, desk_process, invite
+from conftest import ROOT, hlmctl_process, run
+from desk_helpers import DAY, circulate, desk_process, invite
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -148,3 +148,21 @@ def test_the_pages_pass_axe_in_french_and_narrow(hlm: Path, browser: Any) -> Non
             axe(page, "wrong-link-fr-narrow")
     finally:
         context.close()
+
+
+def test_a_member_state_objects_from_its_page(hlm: Path, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    circulate(hlm)
+    secret, _ = invite(hlm, "Brazil", at="2013-04-21T10:00")
+    with desk_process(hlm.parent, "--now", "2013-04-22T10:00") as (_, url):
+        page.goto(f"{url}k/{secret}")
+        page.get_by_role("link", name="Lists of participants").click()
+        axe(page, "objections")
+        page.get_by_role("button", name="Object to Polaris Project").click()
+        expect(page.locator(".ack")).to_contain_text("Your objection to Polaris Project (P1)")
+        expect(page.get_by_role("button", name="Withdraw the objection to Polaris Project"))
+        axe(page, "objections-acknowledged")
+    listed = run("--now", "2013-04-22T11:00", "participants", "list", "--format", "json")
+    entry = listed.json()["lists"][-1]["participants"][0]
+    assert entry["state"] == "objected"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -17,6 +16,7 @@ from desk_helpers import (
     DAY,
     T0,
     change,
+    circulate,
     desk_client,
     invite,
     post,
@@ -175,23 +175,6 @@ def test_a_closed_list_has_no_form_but_a_sentence(hlm: Path) -> None:
         refused = post(client, "/request", request_form(), token=token_of(client))
         assert refused.status_code == 409
         assert record_bytes(hlm.parent) == before
-
-
-def circulate(meeting: Path) -> None:
-    from hlmctl import participants
-
-    def apply(m: Any, record: Any, now: datetime) -> Any:
-        for name in ("Polaris Project", "Walk Free Foundation"):
-            participants.add(
-                m,
-                record,
-                participants.Proposal(organization=name, list_id="other-stakeholders", kind="ngo"),
-                now,
-            )
-        deadline = datetime.fromisoformat("2013-04-30T18:00").replace(tzinfo=m.tz)
-        return participants.circulate(m, record, "other-stakeholders", deadline, now)
-
-    change(meeting, apply, "2013-04-20T10:00")
 
 
 def test_a_member_state_objects_before_the_deadline_and_not_after(hlm: Path) -> None:

@@ -414,7 +414,7 @@ def objections(
     if not circulated:
         body += f"<p>{_t(lang, 'No list of participants has been circulated.')}</p>"
     for c in circulated:
-        body += f"<h2>{escape(c.title)}</h2>"
+        body += f'<h2 id="plist-{escape(c.list_id)}">{escape(c.title)}</h2>'
         if c.open:
             body += (
                 "<p>"
@@ -434,7 +434,7 @@ def objections(
                 + "</p>"
             )
         body += (
-            f"<table><caption>{escape(c.title)}</caption><thead><tr>"
+            f'<table aria-labelledby="plist-{escape(c.list_id)}"><thead><tr>'
             f'<th scope="col">{_t(lang, "Reference")}</th>'
             f'<th scope="col">{_t(lang, "Organization")}</th>'
             f'<th scope="col">{_t(lang, "State")}</th>'
