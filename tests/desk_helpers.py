@@ -198,3 +198,29 @@ def desk_process(
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@contextmanager
+def desk_served(meeting: Path, clock: Any = None) -> Iterator[str]:
+    """``hlmctl desk`` for ``meeting`` in this process (Uvicorn in a thread, on a free
+    port, following the record); yields its address."""
+    import threading
+
+    from hlmctl.desk.server import DeskServer
+    from hlmctl.desk.state import DeskState
+    from hlmctl.web.server import address_of, bind
+
+    store, m = store_and_meeting(meeting)
+    state = DeskState(store, m, clock=clock or Clock(m.tz), rehearsal=True)
+    sock = bind("127.0.0.1", 0)
+    server = DeskServer(state, sock, names=["127.0.0.1"])
+    ready = threading.Event()
+    thread = threading.Thread(target=server.run, kwargs={"on_ready": ready.set}, daemon=True)
+    thread.start()
+    assert ready.wait(10)
+    try:
+        yield address_of(sock)
+    finally:
+        server.stop()
+        thread.join(10)
+        assert not thread.is_alive()

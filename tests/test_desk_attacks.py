@@ -337,3 +337,22 @@ def test_200_requests_at_once_from_50_delegations_each_acknowledged_once(hlm: Pa
     assert listed.exit_code == 0, listed.stderr
     ids = [r["id"] for r in listed.json()]
     assert sorted(ids) == sorted(refs)  # each in `requests list` once
+
+
+def test_a_revoked_link_ends_its_live_stream(hlm: Path) -> None:
+    import json
+
+    from desk_helpers import desk_served
+
+    secret, invite_id = invite(hlm, "Brazil")
+    with desk_served(hlm) as url, httpx.Client(base_url=url, follow_redirects=False) as client:
+        assert client.get(f"/k/{secret}").status_code == 303
+        with client.stream("GET", "/events", timeout=30) as stream:
+            lines = stream.iter_lines()
+            first = next(line for line in lines if line.startswith("data: "))
+            assert json.loads(first[6:])["rows"] == []
+            revoke(hlm, invite_id, f"{DAY}T08:01")
+            after = [line for line in lines if line.startswith("event: ")]
+        # The stream ended (the loop above returned) with no state sent after the revocation.
+        assert "event: state" not in after
+        assert client.get("/events").status_code == 403

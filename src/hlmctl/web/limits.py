@@ -1,4 +1,14 @@
-"""Limits on what a client may send: requests per address, bytes per body."""
+"""Limits on what a client may send: requests per address (or per session), bytes
+per body.
+
+The rate limit is a token bucket of our own rather than the ``limits`` library's:
+``limits`` offers fixed, moving and sliding windows, not a bucket (a burst, then a
+steady rate, and the seconds until the next request is allowed for Retry-After); its
+memory storage reads the system clock itself, where this one takes the clock it is
+given (the tests step a fake clock instead of sleeping); and this one holds at most
+``addresses`` buckets, the least recently seen dropped first, under a flood from
+many addresses. Each server keeps its own buckets in memory (several desks behind
+one address each count apart)."""
 
 from __future__ import annotations
 
