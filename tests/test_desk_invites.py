@@ -50,8 +50,9 @@ def test_the_link_is_shown_once_and_kept_nowhere(hlm: Path, isolated: Path) -> N
     digest = hash_secret(secret)
     for text in outputs[:-1]:  # only the record holds the hash
         assert digest not in text
-    assert "invitation I1 issued to Brazil (member-state), expires 2013-05-14T18:00:00-04:00" in (
-        outputs[0]
+    assert (
+        "invitation I1 issued to Brazil (member-state), expires 2013-05-14T18:00:00-04:00"
+        in (outputs[0])
     )
 
 
@@ -122,9 +123,7 @@ def test_bad_invitations_change_nothing(
 def test_an_approved_organization_gets_a_link(hlm: Path) -> None:
     """Paragraph 8's list is drawn up by the President: approved at once."""
     csv = "organization,kind,ecosoc_status\nPolaris Project,ecosoc-ngo,special\n"
-    listed = run(
-        "--now", NOW, "participants", "import", "-", "--list", "ecosoc-ngos", input=csv
-    )
+    listed = run("--now", NOW, "participants", "import", "-", "--list", "ecosoc-ngos", input=csv)
     assert listed.exit_code == 0, listed.stderr
     invite("polaris project")
     rows = run("desk", "invites", "--format", "json").json()
