@@ -354,3 +354,40 @@ def test_import_all_or_nothing_naming_every_bad_row(
 
 def _copy(record: Record) -> Record:
     return parse_record(dump_record(record), "copy")
+
+
+def test_a_right_of_reply_may_be_asked_on_a_closed_list(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    from hlmctl.live import close_list
+
+    inv = invite(meeting, record, now)
+    close_list(record, "plenary", now)
+    with pytest.raises(rq.RequestRefused):
+        rq.submit(meeting, record, inv, rq.Draft("plenary"), now)
+    reply = rq.submit(meeting, record, inv, rq.Draft("plenary", kind="reply"), now)
+    assert (reply.kind, reply.status, reply.level) == ("reply", "pending", None)
+    with pytest.raises(InputError, match="no preference"):
+        rq.submit(
+            meeting, record, inv, rq.Draft("plenary", "reply", preferences=["plenary-2"]), now
+        )
+    speaker = rq.accept(meeting, record, reply.id, now, operator="chief")
+    assert (speaker.kind, speaker.delegation, speaker.meeting) == ("reply", "Brazil", "plenary-1")
+
+
+def test_the_desk_can_say_a_refusal_in_french(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    from hlmctl import i18n
+    from hlmctl.live import close_list
+
+    inv = invite(meeting, record, now)
+    close_list(record, "panel-1", now)
+    with pytest.raises(rq.RequestRefused) as closed:
+        rq.submit(meeting, record, inv, rq.Draft("panel-1"), now)
+    assert rq.said_in(i18n.get("en"), closed.value) == closed.value.message
+    french = rq.said_in(i18n.get("fr"), closed.value)
+    assert french != closed.value.message and "panel-1" in french and "73" in french
+    with pytest.raises(InputError) as level:  # a rule of speakers add: said in English
+        rq.submit(meeting, record, inv, rq.Draft("plenary", level="emperor"), now)
+    assert rq.said_in(i18n.get("fr"), level.value) == level.value.message
