@@ -517,7 +517,7 @@ def withdraw(
         raise RequestRefused(N_("{id} is {status} already"), id=request.id, status=request.status)
     if request.status == "accepted":
         speaker = record.speaker(request.speaker or "")
-        if speaker is not None and speaker.status != "waiting":
+        if speaker is not None and speaker.status in ("speaking", "spoken"):
             raise RequestRefused(
                 N_(
                     "{id} is accepted and its speaker {speaker} is {status}: it can no "
@@ -527,7 +527,7 @@ def withdraw(
                 speaker=speaker.id,
                 status=speaker.status,
             )
-        if speaker is not None:
+        if speaker is not None and speaker.status == "waiting":
             speaker.status = "withdrawn"
     request.status = "withdrawn"
     request.changed_at = now
@@ -651,11 +651,15 @@ def _segment_index(meeting: Meeting, list_id: str) -> dict[str, int]:
     return {s.id: k for k, s in enumerate(meeting.list_segments(list_id))}
 
 
+PIN_TRIES = 5  # places tried, from the end of the meeting back
+
+
 def _try_pin(
     meeting: Meeting, record: Record, speaker: Speaker, seg_id: str, now: datetime
 ) -> bool:
     """Put the speaker just before the last statement the projection gives to
-    ``seg_id``; kept only if the projection then gives it that meeting."""
+    ``seg_id`` (a longer statement than that one: a place earlier, up to
+    ``PIN_TRIES``); kept only where the projection then gives it that meeting."""
     from hlmctl.ordering import place_relative
     from hlmctl.projection import project
 
@@ -668,15 +672,14 @@ def _try_pin(
         and (p := placements.get(s.id)) is not None
         and p.segment_id == seg_id
     ]
-    if not held:
-        return False
     order, placed = list(record.speakers), speaker.placed
-    place_relative(record, speaker, held[-1], after=False)
-    mine = project(meeting, record, now).placements.get(speaker.id)
-    if mine is not None and mine.segment_id == seg_id:
-        return True
-    record.speakers[:] = order
-    speaker.placed = placed
+    for anchor in list(reversed(held))[:PIN_TRIES]:
+        place_relative(record, speaker, anchor, after=False)
+        mine = project(meeting, record, now).placements.get(speaker.id)
+        if mine is not None and mine.segment_id == seg_id:
+            return True
+        record.speakers[:] = order
+        speaker.placed = placed
     return False
 
 
@@ -755,9 +758,28 @@ def decline(
     return request
 
 
-def describe_request(request: SpeakRequest, verb: str = "requested") -> str:
-    """The log line of a request made, changed or withdrawn (``verb``)."""
+def describe_request(request: SpeakRequest) -> str:
+    """The log line of a request made ("desk request")."""
+    return _described(request, "requested")
+
+
+def describe_changed(request: SpeakRequest) -> str:
+    """The log line of a request changed ("desk change")."""
+    return _described(request, "changed its request")
+
+
+def describe_withdrawn(request: SpeakRequest) -> str:
+    """The log line of a request withdrawn ("desk withdraw")."""
+    line = f"{request.id} of {request.delegation} withdrawn"
+    if request.speaker:
+        line += f", with its speaker {request.speaker}"
+    return line
+
+
+def _described(request: SpeakRequest, verb: str) -> str:
     what = "a right of reply" if request.kind == "reply" else "to speak"
+    if verb != "requested":
+        what = "to speak" if request.kind == "statement" else "for a right of reply"
     group = f" on behalf of {request.on_behalf_of}" if request.on_behalf_of else ""
     prefs = f"; preferences {', '.join(request.preferences)}" if request.preferences else ""
     line = f"{request.id} {request.delegation} {verb} {what} in {request.list}{group}{prefs}"
