@@ -362,3 +362,15 @@ def test_a_bad_requests_mode_in_the_meeting_file_is_refused(hlm: Path, isolated:
     hlm.write_text(text.replace(marker, marker + 'requests = "maybe"\n', 1), encoding="utf-8")
     result = run("validate")
     assert result.exit_code == 2 and "requests" in result.stderr
+
+
+def test_completion_offers_pending_requests_and_live_invitations(hlm: Path) -> None:
+    from test_complete import complete
+
+    ok("--now", NOW, "requests", "import", "-", input=as_csv(BRAZIL, KENYA))
+    ok("--now", LATER, "requests", "decline", "R1", "--reason", "late")
+    assert complete("requests accept R", hlm.parent) == ["R2"]
+    for name in ("Chile", "Peru"):
+        ok("--now", LATER, "desk", "invite", name)
+    ok("--now", LATER, "desk", "revoke", "I1")
+    assert complete("desk revoke I", hlm.parent) == ["I2"]

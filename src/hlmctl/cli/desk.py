@@ -222,7 +222,10 @@ def revoke(
     ctx: typer.Context,
     ref: Annotated[
         str,
-        typer.Argument(help="An invitation (I3), or a delegation: every live link of it."),
+        typer.Argument(
+            help="An invitation (I3), or a delegation: every live link of it.",
+            autocompletion=complete.invite_ids,
+        ),
     ],
 ) -> None:
     """Stop a personal link, or every live link of a delegation, at once."""
