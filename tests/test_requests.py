@@ -428,3 +428,25 @@ def test_a_longer_statement_is_placed_a_place_earlier(
     ]
     # Before the meeting's last two statements of 5 minutes, which then move on.
     assert in_first[-1] == result.speaker.id and len(in_first) == 35
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        rq.Draft("plenary", name=["a", "list"]),  # type: ignore[arg-type]
+        rq.Draft("plenary", note=12),  # type: ignore[arg-type]
+        rq.Draft("plenary", preferences="plenary-1"),  # type: ignore[arg-type]
+        rq.Draft("plenary", preferences=[None]),  # type: ignore[list-item]
+        rq.Draft(None),  # type: ignore[arg-type]
+        rq.Draft("plenary", note="n\nn"),
+    ],
+)
+def test_what_is_not_text_is_refused_as_bad_input(
+    meeting: Meeting, record: Record, now: datetime, draft: rq.Draft
+) -> None:
+    """The desk hands over what a form sent: anything not text is exit 2, never a bug."""
+    inv = invite(meeting, record, now)
+    before = dump_record(record)
+    with pytest.raises(InputError):
+        rq.submit(meeting, record, inv, draft, now)
+    assert dump_record(record) == before

@@ -303,7 +303,7 @@ def _new_request_id(record: Record) -> str:
 
 
 def _preferences(meeting: Meeting, list_id: str, typed: Sequence[str]) -> list[str]:
-    chosen = [p.strip() for p in typed if p is not None and p.strip()]
+    chosen = [p.strip() for p in typed if p.strip()]
     if len(chosen) > 2:
         raise RequestError(N_("at most two preferences of meeting, not {n}"), n=len(chosen))
     ids = [s.id for s in meeting.list_segments(list_id)]
@@ -347,14 +347,23 @@ def check_draft(
 
     if not isinstance(draft.list_id, str) or not draft.list_id.strip():
         raise RequestError(N_("the list is required"))
+    for name_of in ("kind", "level", "courtesy", "name", "title", "on_behalf_of", "note"):
+        if getattr(draft, name_of) is not None and not isinstance(getattr(draft, name_of), str):
+            raise RequestError(N_("{field} must be text"), field=name_of.replace("_", "-"))
+    if not isinstance(draft.preferences, list) or not all(
+        isinstance(p, str) for p in draft.preferences
+    ):
+        raise RequestError(N_("the preferences must be meeting ids"))
     lst = meeting.speaker_list(draft.list_id.strip())
     if draft.kind not in KINDS:
         raise RequestError(N_("unknown kind {kind} (statement or reply)"), kind=repr(draft.kind))
-    note = clean_text("note", draft.note)
-    if note is not None and len(note) > MAX_NOTE:
+    if draft.note is not None and len(draft.note.strip()) > MAX_NOTE:
         raise RequestError(
-            N_("the note is too long ({n} characters; at most {max})"), n=len(note), max=MAX_NOTE
+            N_("the note is too long ({n} characters; at most {max})"),
+            n=len(draft.note.strip()),
+            max=MAX_NOTE,
         )
+    note = clean_text("note", draft.note)
     preferences = _preferences(meeting, lst.id, draft.preferences)
     courtesy = clean_text("courtesy", draft.courtesy)
     name = clean_text("name", draft.name)
