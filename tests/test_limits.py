@@ -372,7 +372,8 @@ def test_lists_shows_the_limit_in_force(hlm: Path, isolated: Path) -> None:
     assert "Limit" in table and "2.5 min" in table
     csv_text = run(*at, "lists", "--format", "csv").stdout
     assert csv_text.splitlines()[0].endswith(
-        "limit_minutes,limit_group_minutes,limit_category_minutes,limit_announced_at"
+        "limit_minutes,limit_group_minutes,limit_category_minutes,limit_announced_at,"
+        "requests,requests_close_at"  # issue 23's columns, added after
     )
     # undo takes the announcement back: the file's limits are in force again.
     assert run("undo").exit_code == 0

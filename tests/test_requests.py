@@ -187,6 +187,7 @@ def test_change_and_withdraw_only_ones_own(meeting: Meeting, record: Record, now
     later = now + timedelta(minutes=5)
     changed = rq.change(meeting, record, brazil, "r1", rq.Draft("plenary", level="minister"), later)
     assert (changed.id, changed.level, changed.changed_at) == ("R1", "minister", later)
+    assert rq.describe_changed(changed) == "R1 Brazil changed its request to speak in plenary"
     with pytest.raises(NothingToDo):
         rq.change(meeting, record, brazil, "R1", rq.Draft("plenary", level="minister"), later)
     errors = []
@@ -354,3 +355,98 @@ def test_import_all_or_nothing_naming_every_bad_row(
 
 def _copy(record: Record) -> Record:
     return parse_record(dump_record(record), "copy")
+
+
+def test_a_right_of_reply_may_be_asked_on_a_closed_list(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    from hlmctl.live import close_list
+
+    inv = invite(meeting, record, now)
+    close_list(record, "plenary", now)
+    with pytest.raises(rq.RequestRefused):
+        rq.submit(meeting, record, inv, rq.Draft("plenary"), now)
+    reply = rq.submit(meeting, record, inv, rq.Draft("plenary", kind="reply"), now)
+    assert (reply.kind, reply.status, reply.level) == ("reply", "pending", None)
+    with pytest.raises(InputError, match="no preference"):
+        rq.submit(
+            meeting, record, inv, rq.Draft("plenary", "reply", preferences=["plenary-2"]), now
+        )
+    speaker = rq.accept(meeting, record, reply.id, now, operator="chief")
+    assert (speaker.kind, speaker.delegation, speaker.meeting) == ("reply", "Brazil", "plenary-1")
+
+
+def test_the_desk_can_say_a_refusal_in_french(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    from hlmctl import i18n
+    from hlmctl.live import close_list
+
+    inv = invite(meeting, record, now)
+    close_list(record, "panel-1", now)
+    with pytest.raises(rq.RequestRefused) as closed:
+        rq.submit(meeting, record, inv, rq.Draft("panel-1"), now)
+    assert rq.said_in(i18n.get("en"), closed.value) == closed.value.message
+    french = rq.said_in(i18n.get("fr"), closed.value)
+    assert french != closed.value.message and "panel-1" in french and "73" in french
+    with pytest.raises(InputError) as level:  # a rule of speakers add: said in English
+        rq.submit(meeting, record, inv, rq.Draft("plenary", level="emperor"), now)
+    assert rq.said_in(i18n.get("fr"), level.value) == level.value.message
+
+
+def test_an_accepted_request_is_withdrawn_only_while_its_speaker_waits(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    inv = invite(meeting, record, now)
+    first = rq.submit(meeting, record, inv, rq.Draft("panel-1"), now)
+    second = rq.submit(meeting, record, inv, rq.Draft("panel-2"), now)
+    spoken = rq.accept(meeting, record, first.id, now, operator="chief")
+    waiting = rq.accept(meeting, record, second.id, now, operator="chief")
+    spoken.status, spoken.started_at, spoken.ended_at = "spoken", now, now
+    with pytest.raises(rq.RequestRefused, match="can no longer be withdrawn"):
+        rq.withdraw(meeting, record, inv, first.id, now)
+    gone = rq.withdraw(meeting, record, inv, second.id, now)
+    assert gone.status == "withdrawn" and waiting.status == "withdrawn"
+    assert rq.describe_withdrawn(gone) == f"R2 of Brazil withdrawn, with its speaker {waiting.id}"
+
+
+def test_a_longer_statement_is_placed_a_place_earlier(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    """A group's 7 minutes do not fit in the last 5 of a full meeting: one place earlier."""
+    fill_plenary(meeting, record, now, 90)
+    inv = invite(meeting, record, now, "Zimbabwe")
+    draft = rq.Draft("plenary", on_behalf_of="Group of 77", preferences=["plenary-1"])
+    req = rq.submit(meeting, record, inv, draft, now)
+    result = rq.accept_request(meeting, record, req.id, now, operator="chief")
+    assert result.placement == "placed in plenary-1, its first preference"
+    assert placed_in(meeting, record, result.speaker.id, now) == "plenary-1"
+    in_first = [
+        s.id
+        for s in record.waiting("plenary")
+        if placed_in(meeting, record, s.id, now) == "plenary-1"
+    ]
+    # Before the meeting's last two statements of 5 minutes, which then move on.
+    assert in_first[-1] == result.speaker.id and len(in_first) == 35
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        rq.Draft("plenary", name=["a", "list"]),  # type: ignore[arg-type]
+        rq.Draft("plenary", note=12),  # type: ignore[arg-type]
+        rq.Draft("plenary", preferences="plenary-1"),  # type: ignore[arg-type]
+        rq.Draft("plenary", preferences=[None]),  # type: ignore[list-item]
+        rq.Draft(None),  # type: ignore[arg-type]
+        rq.Draft("plenary", note="n\nn"),
+    ],
+)
+def test_what_is_not_text_is_refused_as_bad_input(
+    meeting: Meeting, record: Record, now: datetime, draft: rq.Draft
+) -> None:
+    """The desk hands over what a form sent: anything not text is exit 2, never a bug."""
+    inv = invite(meeting, record, now)
+    before = dump_record(record)
+    with pytest.raises(InputError):
+        rq.submit(meeting, record, inv, draft, now)
+    assert dump_record(record) == before

@@ -22,13 +22,17 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hlmctl import delegations
-from hlmctl.errors import InputError, NothingToDo
+from hlmctl.errors import HlmError, InputError, NothingToDo
+from hlmctl.i18n import N_
 from hlmctl.meeting import Meeting
 from hlmctl.record import MAX_ID, MAX_NOTE, Invite, Record, Speaker, SpeakRequest
 from hlmctl.text import clean_text
+
+if TYPE_CHECKING:
+    from hlmctl.i18n import Lang
 
 KINDS = ("statement", "reply")
 STATUSES = ("pending", "accepted", "declined", "withdrawn")
@@ -36,9 +40,35 @@ INVITE_STATES = ("live", "expired", "revoked")
 AUTO_DECIDER = "auto (requests = auto)"  # who decided a request accepted at once
 
 
+class RequestError(InputError):
+    """A request that cannot be taken as given (exit 2). ``template`` (in the message
+    catalog) and ``fields`` let the desk say it in the delegation's language."""
+
+    def __init__(self, template: str, **fields: object) -> None:
+        super().__init__(template.format(**fields))
+        self.template, self.fields = template, fields
+
+
 class RequestRefused(NothingToDo):
     """The state of the list or of the request refuses it (exit 3): the list is closed,
     the deadline for requests passed, the request was decided already."""
+
+    def __init__(self, template: str, **fields: object) -> None:
+        super().__init__(template.format(**fields))
+        self.template, self.fields = template, fields
+
+
+def said_in(lang: Lang, error: HlmError) -> str:
+    """An error's message in ``lang``: a request's own errors are in the catalog; the
+    rules shared with `speakers add` say theirs in English."""
+    template = getattr(error, "template", None)
+    fields = getattr(error, "fields", None)
+    if isinstance(template, str) and isinstance(fields, dict):
+        shown = dict(fields)
+        if isinstance(shown.get("status"), str):  # a state, said in the language too
+            shown["status"] = lang._(shown["status"])
+        return lang._(template).format(**shown)
+    return error.message
 
 
 @dataclass
@@ -229,21 +259,36 @@ def describe_revoked(invites: Sequence[Invite]) -> str:
 # --- the state of a list --------------------------------------------------------------
 
 
-def open_for_requests(meeting: Meeting, record: Record, list_id: str, now: datetime) -> str | None:
-    """None when the list takes requests; else why not, in words."""
+def _closed_because(
+    meeting: Meeting, record: Record, list_id: str, now: datetime, kind: str = "statement"
+) -> RequestRefused | None:
     lst = meeting.speaker_list(list_id)
-    state = record.list_state(lst.id)
-    if state.closed:
-        return f"the list {lst.id!r} is closed (rule 73): no new inscription"
-    if state.requests_close_at is not None and _utc(state.requests_close_at) <= _utc(now):
-        return (
-            f"the deadline for requests to speak in {lst.id!r} passed at "
-            f"{state.requests_close_at:%Y-%m-%d %H:%M}"
-        )
     segments = meeting.list_segments(lst.id)
     if segments and all(record.meeting_state(s.id).adjourned_at for s in segments):
-        return f"every meeting of the list {lst.id!r} is over"
+        return RequestRefused(N_("every meeting of the list {list} is over"), list=lst.id)
+    if kind == "reply":  # rights of reply stay open on a closed list (rule 73)
+        return None
+    state = record.list_state(lst.id)
+    if state.closed:
+        return RequestRefused(
+            N_("the list {list} is closed (rule 73): no new request to speak"), list=lst.id
+        )
+    if state.requests_close_at is not None and _utc(state.requests_close_at) <= _utc(now):
+        return RequestRefused(
+            N_("the deadline for requests to speak in {list} passed at {time}"),
+            list=lst.id,
+            time=f"{state.requests_close_at.astimezone(meeting.tz):%Y-%m-%d %H:%M}",
+        )
     return None
+
+
+def open_for_requests(
+    meeting: Meeting, record: Record, list_id: str, now: datetime, kind: str = "statement"
+) -> str | None:
+    """None when the list takes requests (of ``kind``); else why not, in words (a
+    right of reply is taken on a closed list, and after the deadline)."""
+    reason = _closed_because(meeting, record, list_id, now, kind)
+    return reason.message if reason is not None else None
 
 
 # --- requests -------------------------------------------------------------------------
@@ -258,18 +303,24 @@ def _new_request_id(record: Record) -> str:
 
 
 def _preferences(meeting: Meeting, list_id: str, typed: Sequence[str]) -> list[str]:
-    chosen = [p.strip() for p in typed if p is not None and p.strip()]
+    chosen = [p.strip() for p in typed if p.strip()]
     if len(chosen) > 2:
-        raise InputError(f"at most two preferences of meeting, not {len(chosen)}")
+        raise RequestError(N_("at most two preferences of meeting, not {n}"), n=len(chosen))
     ids = [s.id for s in meeting.list_segments(list_id)]
     for pref in chosen:
         if pref not in ids:
-            raise InputError(
-                f"preference {pref!r} is not a meeting of the list {list_id!r} "
-                f"(its meetings: {', '.join(ids)})"
+            raise RequestError(
+                N_(
+                    "preference {meeting} is not a meeting of the list {list} (its meetings: {ids})"
+                ),
+                meeting=repr(pref),
+                list=list_id,
+                ids=", ".join(ids),
             )
     if len(chosen) == 2 and chosen[0] == chosen[1]:
-        raise InputError(f"the second preference is the first one again ({chosen[0]!r})")
+        raise RequestError(
+            N_("the second preference is the first one again ({meeting})"), meeting=chosen[0]
+        )
     return chosen
 
 
@@ -295,13 +346,24 @@ def check_draft(
     from hlmctl.speakers import Inscription, build_speaker
 
     if not isinstance(draft.list_id, str) or not draft.list_id.strip():
-        raise InputError("the list is required")
+        raise RequestError(N_("the list is required"))
+    for name_of in ("kind", "level", "courtesy", "name", "title", "on_behalf_of", "note"):
+        if getattr(draft, name_of) is not None and not isinstance(getattr(draft, name_of), str):
+            raise RequestError(N_("{field} must be text"), field=name_of.replace("_", "-"))
+    if not isinstance(draft.preferences, list) or not all(
+        isinstance(p, str) for p in draft.preferences
+    ):
+        raise RequestError(N_("the preferences must be meeting ids"))
     lst = meeting.speaker_list(draft.list_id.strip())
     if draft.kind not in KINDS:
-        raise InputError(f"unknown kind {draft.kind!r} (statement or reply)")
+        raise RequestError(N_("unknown kind {kind} (statement or reply)"), kind=repr(draft.kind))
+    if draft.note is not None and len(draft.note.strip()) > MAX_NOTE:
+        raise RequestError(
+            N_("the note is too long ({n} characters; at most {max})"),
+            n=len(draft.note.strip()),
+            max=MAX_NOTE,
+        )
     note = clean_text("note", draft.note)
-    if note is not None and len(note) > MAX_NOTE:
-        raise InputError(f"note is too long ({len(note)} characters; at most {MAX_NOTE})")
     preferences = _preferences(meeting, lst.id, draft.preferences)
     courtesy = clean_text("courtesy", draft.courtesy)
     name = clean_text("name", draft.name)
@@ -312,7 +374,9 @@ def check_draft(
         from hlmctl.live import add_reply
 
         if preferences:
-            raise InputError("a right of reply is taken at the end of the day: no preference")
+            raise RequestError(
+                N_("a right of reply is taken at the end of the day: no preference of meeting")
+            )
         speaker = add_reply(meeting, sandbox, delegation, lst.id, now, category, force=force)
         level = None
     else:
@@ -332,9 +396,14 @@ def check_draft(
                 None,
             )
             if twin is not None:
-                raise InputError(
-                    f"{twin.delegation} has already requested to speak in {lst.id!r} "
-                    f"({twin.id}, pending): change that request"
+                raise RequestError(
+                    N_(
+                        "{delegation} has already requested to speak in {list} ({id}, "
+                        "pending): change that request"
+                    ),
+                    delegation=twin.delegation,
+                    list=lst.id,
+                    id=twin.id,
                 )
         speaker = build_speaker(
             meeting,
@@ -368,10 +437,12 @@ def check_draft(
     }
 
 
-def _refuse_unless_open(meeting: Meeting, record: Record, list_id: str, now: datetime) -> None:
-    reason = open_for_requests(meeting, record, list_id, now)
+def _refuse_unless_open(
+    meeting: Meeting, record: Record, list_id: str, now: datetime, kind: str
+) -> None:
+    reason = _closed_because(meeting, record, list_id, now, kind)
     if reason is not None:
-        raise RequestRefused(f"{reason}: no request to speak is taken")
+        raise reason
 
 
 def submit(
@@ -380,9 +451,9 @@ def submit(
     """A delegation's request, from the desk: checked whole; accepted at once when the
     list's ``requests = "auto"``."""
     if not isinstance(draft.list_id, str) or not draft.list_id.strip():
-        raise InputError("the list is required")
+        raise RequestError(N_("the list is required"))
     lst = meeting.speaker_list(draft.list_id.strip())
-    _refuse_unless_open(meeting, record, lst.id, now)
+    _refuse_unless_open(meeting, record, lst.id, now, draft.kind)
     fields = check_draft(meeting, record, invite.delegation, invite.category, draft, now)
     request = SpeakRequest(
         id=_new_request_id(record),
@@ -404,8 +475,10 @@ def _own(record: Record, invite: Invite, request_id: str) -> SpeakRequest:
     key = delegations.identity(invite.delegation)
     found = next((r for r in record.requests if r.id == wanted), None)
     if found is None or delegations.identity(found.delegation) != key:
-        shown = wanted if wanted[:1] == "R" and wanted[1:].isdigit() else "that reference"
-        raise InputError(f"no request {shown} of {invite.delegation}")
+        shown = wanted if wanted[:1] == "R" and wanted[1:].isdigit() else "?"
+        raise RequestError(
+            N_("no request {id} of {delegation}"), id=shown, delegation=invite.delegation
+        )
     return found
 
 
@@ -421,18 +494,20 @@ def change(
     request = _own(record, invite, request_id)
     if request.status != "pending":
         raise RequestRefused(
-            f"{request.id} is {request.status}: only a pending request can be changed"
+            N_("{id} is {status}: only a pending request can be changed"),
+            id=request.id,
+            status=request.status,
         )
     if not isinstance(draft.list_id, str) or not draft.list_id.strip():
-        raise InputError("the list is required")
+        raise RequestError(N_("the list is required"))
     lst = meeting.speaker_list(draft.list_id.strip())
-    _refuse_unless_open(meeting, record, lst.id, now)
+    _refuse_unless_open(meeting, record, lst.id, now, draft.kind)
     fields = check_draft(
         meeting, record, invite.delegation, invite.category, draft, now, replacing=request.id
     )
     current = {k: getattr(request, k) for k in fields}
     if current == fields:
-        raise NothingToDo(f"{request.id} already says that")
+        raise RequestRefused(N_("{id} already says that: nothing to change"), id=request.id)
     for key, value in fields.items():
         setattr(request, key, value)
     request.changed_at = now
@@ -448,15 +523,20 @@ def withdraw(
     withdrawn from the list too."""
     request = _own(record, invite, request_id)
     if request.status in ("declined", "withdrawn"):
-        raise RequestRefused(f"{request.id} is {request.status} already")
+        raise RequestRefused(N_("{id} is {status} already"), id=request.id, status=request.status)
     if request.status == "accepted":
         speaker = record.speaker(request.speaker or "")
-        if speaker is not None and speaker.status != "waiting":
+        if speaker is not None and speaker.status in ("speaking", "spoken"):
             raise RequestRefused(
-                f"{request.id} is accepted and its speaker {speaker.id} is {speaker.status}: "
-                "it can no longer be withdrawn"
+                N_(
+                    "{id} is accepted and its speaker {speaker} is {status}: it can no "
+                    "longer be withdrawn"
+                ),
+                id=request.id,
+                speaker=speaker.id,
+                status=speaker.status,
             )
-        if speaker is not None:
+        if speaker is not None and speaker.status == "waiting":
             speaker.status = "withdrawn"
     request.status = "withdrawn"
     request.changed_at = now
@@ -516,7 +596,12 @@ def accept_request(
 
     request = find(record, request_id)
     if request.status != "pending":
-        raise RequestRefused(f"{request.id} of {request.delegation} is {request.status} already")
+        raise RequestRefused(
+            N_("{id} of {delegation} is {status} already"),
+            id=request.id,
+            delegation=request.delegation,
+            status=request.status,
+        )
     how = adjust or Adjust()
     list_id = how.list_id or request.list
     lst = meeting.speaker_list(list_id)
@@ -575,11 +660,15 @@ def _segment_index(meeting: Meeting, list_id: str) -> dict[str, int]:
     return {s.id: k for k, s in enumerate(meeting.list_segments(list_id))}
 
 
+PIN_TRIES = 5  # places tried, from the end of the meeting back
+
+
 def _try_pin(
     meeting: Meeting, record: Record, speaker: Speaker, seg_id: str, now: datetime
 ) -> bool:
     """Put the speaker just before the last statement the projection gives to
-    ``seg_id``; kept only if the projection then gives it that meeting."""
+    ``seg_id`` (a longer statement than that one: a place earlier, up to
+    ``PIN_TRIES``); kept only where the projection then gives it that meeting."""
     from hlmctl.ordering import place_relative
     from hlmctl.projection import project
 
@@ -592,15 +681,14 @@ def _try_pin(
         and (p := placements.get(s.id)) is not None
         and p.segment_id == seg_id
     ]
-    if not held:
-        return False
     order, placed = list(record.speakers), speaker.placed
-    place_relative(record, speaker, held[-1], after=False)
-    mine = project(meeting, record, now).placements.get(speaker.id)
-    if mine is not None and mine.segment_id == seg_id:
-        return True
-    record.speakers[:] = order
-    speaker.placed = placed
+    for anchor in list(reversed(held))[:PIN_TRIES]:
+        place_relative(record, speaker, anchor, after=False)
+        mine = project(meeting, record, now).placements.get(speaker.id)
+        if mine is not None and mine.segment_id == seg_id:
+            return True
+        record.speakers[:] = order
+        speaker.placed = placed
     return False
 
 
@@ -666,7 +754,12 @@ def decline(
     request = find(record, request_id)
     text = clean_text("--reason", reason, required=True)
     if request.status != "pending":
-        raise RequestRefused(f"{request.id} of {request.delegation} is {request.status} already")
+        raise RequestRefused(
+            N_("{id} of {delegation} is {status} already"),
+            id=request.id,
+            delegation=request.delegation,
+            status=request.status,
+        )
     request.status = "declined"
     request.reason = text
     request.decided_at = now
@@ -674,9 +767,28 @@ def decline(
     return request
 
 
-def describe_request(request: SpeakRequest, verb: str = "requested") -> str:
-    """The log line of a request made, changed or withdrawn (``verb``)."""
+def describe_request(request: SpeakRequest) -> str:
+    """The log line of a request made ("desk request")."""
+    return _described(request, "requested")
+
+
+def describe_changed(request: SpeakRequest) -> str:
+    """The log line of a request changed ("desk change")."""
+    return _described(request, "changed its request")
+
+
+def describe_withdrawn(request: SpeakRequest) -> str:
+    """The log line of a request withdrawn ("desk withdraw")."""
+    line = f"{request.id} of {request.delegation} withdrawn"
+    if request.speaker:
+        line += f", with its speaker {request.speaker}"
+    return line
+
+
+def _described(request: SpeakRequest, verb: str) -> str:
     what = "a right of reply" if request.kind == "reply" else "to speak"
+    if verb != "requested":
+        what = "to speak" if request.kind == "statement" else "for a right of reply"
     group = f" on behalf of {request.on_behalf_of}" if request.on_behalf_of else ""
     prefs = f"; preferences {', '.join(request.preferences)}" if request.preferences else ""
     line = f"{request.id} {request.delegation} {verb} {what} in {request.list}{group}{prefs}"

@@ -87,6 +87,45 @@ def speaker_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     return out
 
 
+def request_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Pending requests to speak, each with its delegation as the help text."""
+    return _entries(ctx, incomplete, "requests", ("pending",), "pending")
+
+
+def invite_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Invitations to the desk not revoked, each with its delegation as the help text."""
+    return [
+        item
+        for item in _entries(ctx, incomplete, "invites", ("",), "")
+        if item[0] not in _revoked(ctx)
+    ]
+
+
+def _revoked(ctx: typer.Context) -> set[str]:
+    meeting = _meeting_path(ctx)
+    record = _record(ctx, meeting) if meeting is not None else {}
+    return {
+        str(i.get("id", ""))
+        for i in record.get("invites", [])
+        if isinstance(i, dict) and i.get("revoked_at")
+    }
+
+
+def _entries(
+    ctx: typer.Context, incomplete: str, key: str, statuses: tuple[str, ...], default: str
+) -> list[tuple[str, str]]:
+    meeting = _meeting_path(ctx)
+    if meeting is None:
+        return []
+    out = []
+    for entry in _record(ctx, meeting).get(key, []):
+        if isinstance(entry, dict) and entry.get("status", default) in statuses:
+            eid = str(entry.get("id", ""))
+            if eid.casefold().startswith(incomplete.casefold()):
+                out.append((eid, str(entry.get("delegation", ""))))
+    return out
+
+
 def _record(ctx: typer.Context, meeting: Path) -> dict[str, Any]:
     """The record, from the store --store or $HLMCTL_STORE names (else the file)."""
     store = ctx.find_root().params.get("store") or os.environ.get("HLMCTL_STORE") or "file"

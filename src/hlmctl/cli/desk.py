@@ -101,7 +101,17 @@ def desk(
     import importlib
 
     # The web application is loaded only by this command (hlmctl.desk, cli/desk_serve).
-    desk_serve = importlib.import_module("hlmctl.cli.desk_serve")
+    try:
+        desk_serve = importlib.import_module("hlmctl.cli.desk_serve")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("hlmctl.cli.desk_serve", "hlmctl.desk"):
+            raise
+        from hlmctl.errors import InputError
+
+        raise InputError(
+            "this build of hlmctl has no web application for the desk (hlmctl.desk); "
+            "`desk invite`, `desk revoke` and `desk invites` work without it"
+        ) from None
     desk_serve.serve(
         ctx,
         host=host,
@@ -212,7 +222,10 @@ def revoke(
     ctx: typer.Context,
     ref: Annotated[
         str,
-        typer.Argument(help="An invitation (I3), or a delegation: every live link of it."),
+        typer.Argument(
+            help="An invitation (I3), or a delegation: every live link of it.",
+            autocompletion=complete.invite_ids,
+        ),
     ],
 ) -> None:
     """Stop a personal link, or every live link of a delegation, at once."""

@@ -49,7 +49,10 @@ class RequestStatus(StrEnum):
     withdrawn = "withdrawn"
 
 
-RequestArgument = Annotated[str, typer.Argument(help="The request's reference (R12).")]
+RequestArgument = Annotated[
+    str,
+    typer.Argument(help="The request's reference (R12).", autocompletion=complete.request_ids),
+]
 
 
 @requests_app.command("list")
