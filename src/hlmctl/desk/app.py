@@ -420,7 +420,7 @@ def create_app(
                 v,
                 "desk change",
                 lambda record, now: requests.change(meeting, record, v.invite, ref, draft, now),
-                lambda r: requests.describe_request(r, "changed its request"),
+                requests.describe_changed,
             )
         except HlmError as exc:
             record = await run_in_threadpool(read_record)
@@ -442,7 +442,7 @@ def create_app(
                 v,
                 "desk withdraw",
                 lambda record, now: requests.withdraw(meeting, record, v.invite, ref, now),
-                lambda r: requests.describe_request(r, "withdrew its request"),
+                requests.describe_withdrawn,
             )
         except HlmError as exc:
             raise Refused(status_of(exc), exc.message) from None
