@@ -356,3 +356,53 @@ def test_a_revoked_link_ends_its_live_stream(hlm: Path) -> None:
         # The stream ended (the loop above returned) with no state sent after the revocation.
         assert "event: state" not in after
         assert client.get("/events").status_code == 403
+
+
+def test_two_desks_on_one_record_share_sessions_with_a_key_file(hlm: Path, tmp_path: Path) -> None:
+    """Several desks behind one address (on PostgreSQL, on several machines; here on
+    both stores): the key file signs the sessions of both, so a
+    delegation's session opened at one desk is good at the other; requests sent to
+    both at once are each recorded once."""
+    key = tmp_path / "desk.key"
+    key.write_text("k" * 64)
+    key.chmod(0o600)
+    env = {"HLMCTL_DESK_KEY_FILE": str(key)}
+    names = FIFTY[:10]
+    secrets = {d: invite(hlm, d)[0] for d in names}
+    now = ("--now", f"{DAY}T08:10")
+    with (
+        desk_process(hlm.parent, *now, env=env) as (_, one),
+        desk_process(hlm.parent, *now, env=env) as (_, two),
+    ):
+        refs: list[str] = []
+        for d in names:
+            with httpx.Client(base_url=one, follow_redirects=False, timeout=60) as first:
+                assert first.get(f"/k/{secrets[d]}").status_code == 303
+                cookies = first.cookies
+                found = TOKEN.search(first.get("/").text)
+                assert found
+                token = found.group(1)
+            # The same session, the same form token, at the other desk.
+            with httpx.Client(base_url=two, cookies=cookies, follow_redirects=False) as second:
+                fields = {**request_form(), "csrf": token}
+                answer = second.post("/request", data=fields, headers={"origin": two.rstrip("/")})
+                assert answer.status_code == 303, answer.text[:300]
+                refs.append(answer.headers["location"].rsplit("/", 1)[-1])
+    assert sorted(r.id for r in read_record(hlm).requests) == sorted(refs)
+    assert len(set(refs)) == len(names)
+
+
+def test_a_key_file_open_to_others_is_refused(hlm: Path, tmp_path: Path) -> None:
+    key = tmp_path / "desk.key"
+    key.write_text("k" * 64)
+    key.chmod(0o644)
+    result = run(
+        "--now", f"{DAY}T08:10", "desk", "--port", "0", env={"HLMCTL_DESK_KEY_FILE": str(key)}
+    )
+    assert result.exit_code == 2 and "chmod 600" in result.stderr, result.stderr
+    key.chmod(0o600)
+    key.write_text("short")
+    result = run(
+        "--now", f"{DAY}T08:10", "desk", "--port", "0", env={"HLMCTL_DESK_KEY_FILE": str(key)}
+    )
+    assert result.exit_code == 2 and "32 bytes" in result.stderr, result.stderr
