@@ -139,9 +139,15 @@ def test_the_pages_pass_axe_in_french_and_narrow(hlm: Path, browser: Any) -> Non
             expect(page.locator("html")).to_have_attribute("lang", "fr")
             axe(page, "home-fr-narrow")
             page.get_by_role("button", name="Envoyer la demande").click()
-            # Sent with the first list and nothing else: accepted by the domain, or an
-            # error shown next to its field; either page passes axe.
+            # Sent with the first list and the form's defaults: acknowledged.
+            expect(page.locator(".ack")).to_contain_text("R1")
             axe(page, "after-send-fr-narrow")
+            # The same request again: refused, the reason next to the list's field.
+            page.get_by_role("link", name="Retour à vos demandes").click()
+            page.get_by_role("button", name="Envoyer la demande").click()
+            expect(page.locator(".alert")).to_be_visible()
+            expect(page.locator("#f-list")).to_have_attribute("aria-invalid", "true")
+            axe(page, "error-fr-narrow")
             page.goto(f"{url}objections")
             axe(page, "objections-fr-narrow")
             page.goto(f"{url}k/not-a-link")

@@ -152,11 +152,13 @@ def rows_table(lang: Lang, rows: list[dict[str, str]]) -> str:
     )
     empty = " hidden" if rows else ""
     return (
-        f'<table id="mine" data-lang="{lang.code}"{" hidden" if not rows else ""}>'
-        f"<caption>{_t(lang, 'Your requests and inscriptions')}</caption>"
+        f'<div class="scroll" id="mine-wrap" role="region" aria-labelledby="mine-caption" '
+        f'tabindex="0"{" hidden" if not rows else ""}>'
+        f'<table id="mine" data-lang="{lang.code}">'
+        f'<caption id="mine-caption">{_t(lang, "Your requests and inscriptions")}</caption>'
         "<thead><tr>"
         + "".join(f'<th scope="col">{escape(h)}</th>' for h in heads)
-        + f"</tr></thead><tbody>{body}</tbody></table>"
+        + f"</tr></thead><tbody>{body}</tbody></table></div>"
         f'<p id="none"{empty}>{_t(lang, "Your delegation has no request yet.")}</p>'
         f'<p id="live" class="visually-hidden" role="status" aria-live="polite" '
         f'data-words="{_t(lang, "Your requests were updated.")}"></p>'
@@ -434,6 +436,8 @@ def objections(
                 + "</p>"
             )
         body += (
+            f'<div class="scroll" role="region" tabindex="0" '
+            f'aria-labelledby="plist-{escape(c.list_id)}">'
             f'<table aria-labelledby="plist-{escape(c.list_id)}"><thead><tr>'
             f'<th scope="col">{_t(lang, "Reference")}</th>'
             f'<th scope="col">{_t(lang, "Organization")}</th>'
@@ -461,5 +465,5 @@ def objections(
                 f'<td dir="auto">{escape(e.organization)}</td>'
                 f"<td>{escape(e.state)}</td><td>{cell}</td></tr>"
             )
-        body += "</tbody></table>"
+        body += "</tbody></table></div>"
     return page(lang, title, body, delegation=delegation, token=token)

@@ -5,6 +5,7 @@
   var table = document.getElementById("mine");
   if (!table || !window.EventSource) { return; }
   var body = table.tBodies[0];
+  var wrap = document.getElementById("mine-wrap") || table;
   var none = document.getElementById("none");
   var live = document.getElementById("live");
   var lost = document.getElementById("lost");
@@ -39,7 +40,7 @@
       keys.forEach(function (key) { tr.appendChild(cell(row, key)); });
       body.appendChild(tr);
     });
-    table.hidden = rows.length === 0;
+    wrap.hidden = rows.length === 0;
     if (none) { none.hidden = rows.length !== 0; }
     if (!first && live) { live.textContent = live.getAttribute("data-words"); }
   }
