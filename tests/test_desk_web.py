@@ -161,20 +161,38 @@ def test_the_decision_and_the_place_are_shown(hlm: Path) -> None:
         assert "declined: the panel is full" in client.get("/").text
 
 
-def test_a_closed_list_has_no_form_but_a_sentence(hlm: Path) -> None:
+def test_closed_lists_take_rights_of_reply_only(hlm: Path) -> None:
     secret, _ = invite(hlm, "Brazil")
     for list_id in ("plenary", "panel-1", "panel-2"):
         assert run("--now", T0, "lists", "close", list_id).exit_code == 0
     with desk_client(hlm, at=f"{DAY}T08:01") as (client, _):
         sign_in(client, secret)
         page = client.get("/")
-        assert "No list takes requests now." in page.text
-        assert 'action="/request"' not in page.text
         assert "closed for requests" in page.text
+        assert "Rights of reply are still taken." in page.text  # rule 73
         before = record_bytes(hlm.parent)
         refused = post(client, "/request", request_form(), token=token_of(client))
         assert refused.status_code == 409
+        assert 'role="alert"' in refused.text
         assert record_bytes(hlm.parent) == before
+        reply = request_form(kind="reply", first="", second="")
+        assert post(client, "/request", reply, token=token_of(client)).status_code == 303
+
+
+def test_when_every_meeting_is_over_there_is_no_form_but_a_sentence(hlm: Path) -> None:
+    secret, _ = invite(hlm, "Brazil")
+    for segment in ("plenary-1", "plenary-2", "plenary-3", "panel-1", "panel-2"):
+        done = run("--now", "2013-05-15T08:00", "meeting", "adjourn", segment)
+        assert done.exit_code == 0, done.stderr
+    with desk_client(hlm, at="2013-05-15T08:01") as (client, _):
+        sign_in(client, secret)
+        page = client.get("/")
+        assert "No list takes requests now." in page.text
+        assert 'action="/request"' not in page.text
+        assert "is over" in page.text
+    with desk_client(hlm, at="2013-05-15T08:01", lang="fr") as (client, _):
+        sign_in(client, secret)
+        assert "Aucune liste ne reçoit de demandes" in client.get("/").text
 
 
 def test_a_member_state_objects_before_the_deadline_and_not_after(hlm: Path) -> None:
@@ -239,6 +257,13 @@ def test_the_pages_in_french(hlm: Path) -> None:
         assert '<html lang="fr">' in page.text
         assert "Demandes d’inscription" in page.text or "Demandes" in page.text
         assert "Liste des orateurs des séances plénières" in page.text
+        # The domain's refusal, said in French next to its field.
+        first = post(client, "/request?lang=fr", request_form(), token=token_of(client))
+        assert first.status_code == 303
+        again = post(client, "/request?lang=fr", request_form(), token=token_of(client))
+        assert again.status_code == 400
+        assert "France a déjà demandé la parole sur la liste plenary" in again.text
+        assert 'aria-describedby="error-list"' in again.text
     with desk_client(hlm) as (client, _):
         sign_in(client, secret)
         assert '<html lang="fr">' in client.get("/?lang=fr").text

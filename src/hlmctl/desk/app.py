@@ -253,16 +253,20 @@ def create_app(
 
         return await run_in_threadpool(run)
 
-    def open_lists(record: Record, now: datetime) -> tuple[list[str], list[tuple[str, str]]]:
-        opened: list[str] = []
-        closed: list[tuple[str, str]] = []
+    def open_lists(record: Record, now: datetime) -> tuple[list[str], list[pages.Closed]]:
+        """The lists the form offers (open for statements, or for rights of reply
+        only: rule 73 keeps replies open on a closed list), and why the others, or
+        those taking replies only, take no statement."""
+        offered: list[str] = []
+        closed: list[pages.Closed] = []
         for lst in meeting.lists:
             reason = requests.open_for_requests(meeting, record, lst.id, now)
-            if reason is None:
-                opened.append(lst.id)
-            else:
-                closed.append((lst.id, reason))
-        return opened, closed
+            replies = requests.open_for_requests(meeting, record, lst.id, now, "reply") is None
+            if reason is None or replies:
+                offered.append(lst.id)
+            if reason is not None:
+                closed.append(pages.Closed(lst.id, reason, replies))
+        return offered, closed
 
     def rows_of(v: Visitor, record: Record) -> list[dict[str, str]]:
         now = state.now()
@@ -292,7 +296,7 @@ def create_app(
             note=given("note"),
         )
 
-    def form_error(exc: HlmError, values: dict[str, str]) -> pages.Form:
+    def form_error(exc: HlmError, values: dict[str, str], lang: Lang) -> pages.Form:
         """The domain's refusal, next to the field it is about: the field whose value
         it quotes, else the first field it names."""
         lowered = exc.message.lower()
@@ -306,7 +310,7 @@ def create_app(
         )
         if found is None:
             found = next((n for w, n in FIELD_WORDS.items() if w in lowered), None)
-        return pages.Form(values, exc.message, found)
+        return pages.Form(values, requests.said_in(lang, exc), found)
 
     def status_of(exc: HlmError) -> int:
         return {2: 400, 3: 409, 4: 503}.get(int(exc.code), 400)
@@ -365,7 +369,7 @@ def create_app(
             )
         except HlmError as exc:
             record = await run_in_threadpool(read_record)
-            return home_page(v, record, form_error(exc, form), status_of(exc))
+            return home_page(v, record, form_error(exc, form, v.lang), status_of(exc))
         return _see(f"/receipt/{req.id}", v.lang)
 
     async def receipt(request: Request) -> Response:
@@ -427,7 +431,12 @@ def create_app(
             current = own_request(v, record, ref)
             opened, _ = open_lists(record, state.now())
             text = pages.change_page(
-                v.lang, meeting, current, opened or [current.list], form_error(exc, form), v.token
+                v.lang,
+                meeting,
+                current,
+                opened or [current.list],
+                form_error(exc, form, v.lang),
+                v.token,
             )
             return html(text, status_of(exc))
         return _see(f"/receipt/{req.id}", v.lang)
@@ -445,7 +454,7 @@ def create_app(
                 requests.describe_withdrawn,
             )
         except HlmError as exc:
-            raise Refused(status_of(exc), exc.message) from None
+            raise Refused(status_of(exc), requests.said_in(v.lang, exc)) from None
         return _see(f"/receipt/{ref}", v.lang)
 
     def circulated(v: Visitor, record: Record) -> list[pages.Circulated]:
@@ -530,7 +539,9 @@ def create_app(
             )
         except HlmError as exc:
             record = await run_in_threadpool(read_record)
-            return objections_page(v, record, error=exc.message, status=status_of(exc))
+            return objections_page(
+                v, record, error=requests.said_in(v.lang, exc), status=status_of(exc)
+            )
         when = at.astimezone(meeting.tz)
         done = (
             v.lang._("Your objection to {name} ({ref}) was recorded at {time}.")

@@ -54,6 +54,7 @@ TEXTS = frozenset(
         N_("Connection lost: reconnecting. This table may be out of date."),
         N_("Request the floor"),
         N_("closed for requests"),
+        N_("Rights of reply are still taken."),
         N_("No list takes requests now."),
         N_("Back to your requests"),
         N_("Change or withdraw"),
@@ -73,6 +74,16 @@ def _t(lang: Lang, text: str) -> str:
     """One of ``TEXTS`` in the page's language, escaped."""
     assert text in TEXTS, text
     return escape(lang._(text))
+
+
+@dataclass
+class Closed:
+    """A list that takes no request to speak now, why, and whether it still takes
+    rights of reply."""
+
+    list_id: str
+    reason: str
+    replies: bool
 
 
 @dataclass
@@ -259,17 +270,18 @@ def home(
     delegation: str,
     rows: list[dict[str, str]],
     open_lists: list[str],
-    closed: list[tuple[str, str]],
+    closed: list[Closed],
     form: Form,
     token: str,
 ) -> str:
     title = lang._("Requests to speak")
     body = f"<h1>{escape(title)}</h1>" + rows_table(lang, rows)
     body += f"<h2>{_t(lang, 'Request the floor')}</h2>"
-    for lid, reason in closed:
+    for c in closed:
+        replies = f" {_t(lang, 'Rights of reply are still taken.')}" if c.replies else ""
         body += (
-            f'<p class="closed">{escape(list_title(meeting, lid, lang))}: '
-            f"{_t(lang, 'closed for requests')} ({escape(reason)})</p>"
+            f'<p class="closed">{escape(list_title(meeting, c.list_id, lang))}: '
+            f"{_t(lang, 'closed for requests')} ({escape(c.reason)}).{replies}</p>"
         )
     if open_lists:
         body += request_form(
