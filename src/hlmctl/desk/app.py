@@ -221,7 +221,9 @@ def create_app(
             text = body.decode("utf-8")
             pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=len(known) + 1)
         except (UnicodeDecodeError, ValueError):
-            raise Refused(400, "Bad Request: the form is not UTF-8 form data") from None
+            raise Refused(
+                400, "Bad Request: not UTF-8 form data, or more fields than the form has"
+            ) from None
         form: dict[str, str] = {}
         for key, value in pairs:
             if key not in known and key != "csrf":
@@ -239,11 +241,17 @@ def create_app(
         apply: Callable[[Record, datetime], Any],
         describe: Callable[[Any], str],
     ) -> tuple[Record, Any]:
+        def checked(record: Record, now: datetime) -> Any:
+            # Under the store's lock: a link revoked since the page was read makes nothing.
+            if requests.live_invite(record, v.invite.id, now) is None:
+                raise Refused(403, "session")
+            return apply(record, now)
+
         def run() -> tuple[Record, Any]:
             with one_at_a_time:
                 return state.store.change(
                     meeting,
-                    apply,
+                    checked,
                     clock=state.change_clock(),
                     operator=f"{v.invite.delegation} (desk)",
                     command=command,
