@@ -128,3 +128,59 @@ def test_an_approved_organization_gets_a_link(hlm: Path) -> None:
     invite("polaris project")
     rows = run("desk", "invites", "--format", "json").json()
     assert (rows[0]["delegation"], rows[0]["category"]) == ("Polaris Project", "ngo")
+
+
+def test_desk_without_a_subcommand_hands_its_options_to_serve(
+    hlm: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The contract with cli/desk_serve.py: serve(ctx, **the group's options)."""
+    import sys
+    import types
+
+    seen: dict[str, object] = {}
+    fake = types.ModuleType("hlmctl.cli.desk_serve")
+
+    def serve(ctx: object, **options: object) -> None:
+        seen.update(options)
+
+    fake.serve = serve  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "hlmctl.cli.desk_serve", fake)
+    result = run(
+        "desk",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        "8443",
+        "--allow-host",
+        "desk.example.org",
+        "--allow-host",
+        "desk2.example.org",
+        "--base-url",
+        "https://desk.example.org",
+        "--trusted-proxy",
+        "10.0.0.2",
+        "--ssl-certfile",
+        "cert.pem",
+        "--ssl-keyfile",
+        "key.pem",
+        "--lang",
+        "fr",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert seen == {
+        "host": "0.0.0.0",
+        "port": 8443,
+        "allow_host": ["desk.example.org", "desk2.example.org"],
+        "base_url": "https://desk.example.org",
+        "trusted_proxy": ["10.0.0.2"],
+        "ssl_certfile": Path("cert.pem"),
+        "ssl_keyfile": Path("key.pem"),
+        "lang": "fr",
+    }
+    seen.clear()
+    assert run("desk").exit_code == 0
+    assert seen["host"] == "127.0.0.1" and seen["port"] == 8090 and seen["allow_host"] == []
+    assert seen["base_url"] is None and seen["lang"] is None
+    seen.clear()
+    assert run("desk", "invites", "-f", "json").exit_code == 0
+    assert seen == {}  # a subcommand does not serve

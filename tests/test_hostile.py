@@ -77,6 +77,13 @@ COMMANDS: dict[str, list[str]] = {
     "participants publish": ["participants", "publish", "--list", "ecosoc-ngos"],
     "message": ["message", "Please conclude"],
     "podium": ["podium"],  # refused without a terminal, after every other check
+    "requests list": ["requests", "list", "--format", "json"],
+    "requests accept": ["requests", "accept", "R1"],
+    "requests decline": ["requests", "decline", "R2", "--reason", "late"],
+    "requests import": ["requests", "import", "requests.csv"],
+    "desk invite": ["desk", "invite", "Chile"],
+    "desk revoke": ["desk", "revoke", "I1"],
+    "desk invites": ["desk", "invites", "--format", "json"],
 }
 # Commands that change the record (they take the lock and log an operator).
 WRITERS = {
@@ -101,6 +108,11 @@ WRITERS = {
     "participants circulate",
     "participants object",
     "message",
+    "requests accept",
+    "requests decline",
+    "requests import",
+    "desk invite",
+    "desk revoke",
 }
 NO_MEETING = {"examples", "init"}  # they read neither the meeting nor the record
 CLOCK_FREE = NO_MEETING | {"validate", "undo"}  # the clock is not read
@@ -166,9 +178,14 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["participants", "add", "CATW", "--list", "ecosoc-ngos"],
         ["participants", "add", "Press Org", "--list", "press", "--kind", "media"],
         ["participants", "circulate", "other-stakeholders", "--deadline", "2013-06-30"],
+        # Two pending requests to speak (R1, R2) and a link to the desk (I1).
+        ["requests", "import", "-"],
+        ["desk", "invite", "Mali"],
     ):
-        result = run("--meeting", meeting, "--now", NOW, *args, env=env)
+        given = "delegation,list\nPeru,plenary\nGhana,panel-1\n" if "import" in args else None
+        result = run("--meeting", meeting, "--now", NOW, *args, env=env, input=given)
         assert result.exit_code == 0, result.stderr
+    (folder / "requests.csv").write_text("delegation\nNepal\n", encoding="utf-8")
     return folder
 
 
@@ -384,6 +401,11 @@ TEXT_ARGUMENTS: dict[str, Callable[[str], list[str]]] = {
     "journal --day": lambda t: ["journal", "--day", t],
     "journal --as-at": lambda t: ["journal", "--as-at", t],
     "script --day": lambda t: ["script", "--day", t],
+    "requests accept --name": lambda t: ["requests", "accept", "R1", "--name", t],
+    "requests decline --reason": lambda t: ["requests", "decline", "R2", "--reason", t],
+    "requests list --delegation": lambda t: ["requests", "list", "--delegation", t],
+    "desk invite": lambda t: ["desk", "invite", t, "--category", "ngo"],
+    "desk revoke": lambda t: ["desk", "revoke", t],
 }
 
 
@@ -1027,14 +1049,14 @@ def test_the_undo_history_is_bounded_in_count_and_bytes(
 
     # Above the seeded history's length (a longer history reads as damaged), below
     # what the adds make.
-    monkeypatch.setattr(file_store, "UNDO_KEEP", 10)
+    monkeypatch.setattr(file_store, "UNDO_KEEP", 12)  # the seeded history: 11 changes
     for index in range(13):
         assert (
             run("--now", LATER, "speakers", "add", f"Org {index}", "--category", "ngo").exit_code
             == 0
         )
     entries = _manifest(seeded)["entries"]
-    assert isinstance(entries, list) and len(entries) == 10
+    assert isinstance(entries, list) and len(entries) == 12
     files = sorted(p.name for p in _undo_dir(seeded).iterdir() if p.name != "manifest.json")
     assert files == sorted([".hlmctl-undo", *(e["file"] for e in entries)])
     smallest = min(e["size"] for e in entries)

@@ -323,6 +323,11 @@ def test_a_desk_request_accepted_by_the_secretariat(hlm: Path, isolated: Path) -
     assert listed()[0]["invite"] == "I1"
     ok("--now", LATER, "requests", "accept", "R1")
     assert listed()[0]["speaker"] == "S1"
+    # Undo: the decision (the operator's), then the request only on purpose (--of).
+    ok("--now", LATER, "undo")
+    refused(isolated, "--now", LATER, "undo")
+    ok("--now", LATER, "undo", "--of", "Brazil (desk)")
+    assert listed() == []
 
 
 def test_requests_auto_accepts_at_once(hlm: Path, isolated: Path) -> None:

@@ -33,6 +33,7 @@ from hlmctl.text import clean_text
 
 if TYPE_CHECKING:
     from hlmctl.i18n import Lang
+    from hlmctl.speakers import Inscribed
 
 KINDS = ("statement", "reply")
 STATUSES = ("pending", "accepted", "declined", "withdrawn")
@@ -148,17 +149,29 @@ def resolve_requester(
 
     text = clean_text("delegation", typed, required=True)
     assert text is not None
-    if delegations.match(text) is None and category is None:
-        from hlmctl.participants import state_of
-
-        key = delegations.identity(text)
-        for entry in record.participants:
-            names = (entry.organization, entry.organization_fr or "")
-            if key in {delegations.identity(n) for n in names if n} and (
-                state_of(meeting, record, entry, now) == "approved"
-            ):
-                return entry.organization, "ngo"
+    approved = _approved(meeting, record, text, category, now)
+    if approved is not None:
+        return approved, "ngo"
     return resolve_delegation(meeting, text, category, force=force)
+
+
+def _approved(
+    meeting: Meeting, record: Record, text: str, category: str | None, now: datetime
+) -> str | None:
+    """The organization an unknown name without a category names on an approved list
+    of participants, as the list spells it; else None."""
+    if category is not None or delegations.match(text) is not None:
+        return None
+    from hlmctl.participants import state_of
+
+    key = delegations.identity(text)
+    for entry in record.participants:
+        names = (entry.organization, entry.organization_fr or "")
+        if key in {delegations.identity(n) for n in names if n} and (
+            state_of(meeting, record, entry, now) == "approved"
+        ):
+            return entry.organization
+    return None
 
 
 def issue_invite(
@@ -334,15 +347,18 @@ def check_draft(
     meeting: Meeting,
     record: Record,
     delegation: str,
-    category: str,
+    category: str | None,
     draft: Draft,
     now: datetime,
     *,
     replacing: str | None = None,
     force: bool = False,
+    inscribed: Inscribed | None = None,
 ) -> dict[str, Any]:
     """Every field of a request, checked by building the speaker it would become (the
-    record is left as it was). Returns the request's fields."""
+    record is left as it was). Returns the request's fields, the delegation's name and
+    category as ``speakers add`` resolves them. ``inscribed``: for many checks in a row
+    (an import), ``speakers.Inscribed`` of the record."""
     from hlmctl.speakers import Inscription, build_speaker
 
     if not isinstance(draft.list_id, str) or not draft.list_id.strip():
@@ -420,6 +436,7 @@ def check_draft(
                 force=force,
             ),
             now,
+            inscribed,
         )
         level = speaker.level if draft.level is not None and draft.level.strip() else None
     return {
@@ -851,9 +868,12 @@ def import_rows(
     """Rows of another system's export, as pending requests (source "import"): all or
     nothing, every bad row named (up to ``MAX_ROW_PROBLEMS``). A closed list refuses
     them as it refuses an inscription; the deadline for requests is the desk's only."""
+    from hlmctl.speakers import Inscribed
+
     problems: list[str] = []
     added: list[SpeakRequest] = []
     unknown_seen: set[str] = set()
+    inscribed = Inscribed(record)  # pending requests inscribe nobody: it stays true
     for number, row in rows:
         unknown = [k for k in row if k not in IMPORT_COLUMNS]
         fresh = [k for k in unknown if k not in unknown_seen]
@@ -867,9 +887,12 @@ def import_rows(
             typed = _cell(row, "delegation")
             if typed is None:
                 raise InputError("column 'delegation': it is empty")
-            delegation, category = resolve_requester(
-                meeting, record, typed, now, category=_cell(row, "category"), force=force
-            )
+            text = clean_text("delegation", typed, required=True)
+            assert text is not None
+            # Resolved once, by building the speaker (a name's near misses cost time).
+            category = _cell(row, "category")
+            approved = _approved(meeting, record, text, category, now)
+            delegation, category = (approved, "ngo") if approved else (text, category)
             chosen = _cell(row, "list") or list_id
             draft = Draft(
                 list_id=chosen or meeting.speaker_list(None).id,
@@ -886,7 +909,9 @@ def import_rows(
             )
             if _cell(row, "preference_2") and not _cell(row, "preference_1"):
                 raise InputError("column 'preference_2' is given without 'preference_1'")
-            fields = check_draft(meeting, record, delegation, category, draft, now, force=force)
+            fields = check_draft(
+                meeting, record, delegation, category, draft, now, force=force, inscribed=inscribed
+            )
             reference = clean_text("reference", _cell(row, "reference"))
             request = SpeakRequest(
                 id=_new_request_id(record),

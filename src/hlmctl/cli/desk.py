@@ -121,7 +121,7 @@ def desk(
         trusted_proxy=list(trusted_proxy or []),
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
-        lang=lang,
+        lang=lang.value if lang is not None else None,  # "en", "fr" or None
     )
 
 
