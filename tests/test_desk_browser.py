@@ -172,3 +172,29 @@ def test_a_member_state_objects_from_its_page(hlm: Path, page: Any) -> None:
     listed = run("--now", "2013-04-22T11:00", "participants", "list", "--format", "json")
     entry = listed.json()["lists"][-1]["participants"][0]
     assert entry["state"] == "objected"
+
+
+def test_the_forms_work_without_javascript(hlm: Path, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    secret, _ = invite(hlm, "Kenya")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        with desk_process(hlm.parent, "--now", f"{DAY}T08:10") as (_, url):
+            page.goto(f"{url}k/{secret}")
+            page.get_by_label("List of speakers").select_option("panel-1")
+            page.get_by_label("Name of the speaker").fill("Amina Mohamed")
+            page.get_by_role("button", name="Send the request").click()
+            expect(page.locator(".ack")).to_contain_text("R1")
+            page.get_by_role("link", name="Change this request").click()
+            page.get_by_label("Name of the speaker").fill("Amina C. Mohamed")
+            page.get_by_role("button", name="Save the change").click()
+            expect(page.locator(".receipt")).to_contain_text("Amina C. Mohamed")
+            page.get_by_role("button", name="Withdraw this request").click()
+            expect(page.locator(".receipt")).to_contain_text("withdrawn")
+            page.get_by_role("button", name="Sign out").click()
+            expect(page.locator("h1")).to_have_text("Signed out")
+            shoot(page, "signed-out-no-js")
+    finally:
+        context.close()
