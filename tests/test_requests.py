@@ -450,3 +450,21 @@ def test_what_is_not_text_is_refused_as_bad_input(
     with pytest.raises(InputError):
         rq.submit(meeting, record, inv, draft, now)
     assert dump_record(record) == before
+
+
+def test_a_damaged_record_of_requests_is_refused(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    from hlmctl.errors import InvalidFileError
+
+    inv = invite(meeting, record, now)
+    rq.submit(meeting, record, inv, rq.Draft("plenary"), now)
+    text = dump_record(record).decode()
+    for damaged in (
+        text.replace("next_request = 2", "next_request = 1"),
+        text.replace("next_invite = 2", "next_invite = 1"),
+        text.replace('status = "pending"', 'status = "maybe"'),
+    ):
+        assert damaged != text
+        with pytest.raises(InvalidFileError):
+            parse_record(damaged.encode(), "damaged")
