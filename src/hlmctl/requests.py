@@ -592,6 +592,8 @@ def accept(
     operator: str,
     adjust: Adjust | None = None,
 ) -> Speaker:
+    """Accept a pending request: the speaker it became (``accept_request`` also says
+    how its preferences were used)."""
     return accept_request(
         meeting, record, request_id, now, operator=operator, adjust=adjust
     ).speaker
