@@ -90,8 +90,10 @@ def test_an_invitation_is_for_a_known_delegation(
         rq.issue_invite(meeting, record, "Atlantis", now, operator="o")
     with pytest.raises(InputError, match="not a State"):
         rq.issue_invite(meeting, record, "Atlantis", now, operator="o", category="member-state")
+    with pytest.raises(InputError, match="on no approved list of participants"):
+        rq.issue_invite(meeting, record, "Friends of Atlantis", now, operator="o", category="ngo")
     inv, _ = rq.issue_invite(
-        meeting, record, "Friends of Atlantis", now, operator="o", category="ngo"
+        meeting, record, "Friends of Atlantis", now, operator="o", category="ngo", force=True
     )
     assert inv.category == "ngo"
     assert record.invites == [inv] and record.next_invite == 2

@@ -189,6 +189,16 @@ def issue_invite(
     secret, which is shown once and never kept. A delegation may hold several links
     (each revocable)."""
     name, cat = resolve_requester(meeting, record, delegation, now, category=category, force=force)
+    if cat == "ngo" and meeting.participant_lists and not force:
+        # A civil-society organization speaks from an approved list (paras. 8, 9).
+        approved = _approved(meeting, record, name, None, now)
+        if approved is None:
+            raise InputError(
+                f"{name!r} is on no approved list of participants: a link to the desk is "
+                "for an approved organization (`hlmctl participants list`); --force "
+                "issues it anyway"
+            )
+        name = approved
     if expires_at is not None and _utc(expires_at) <= _utc(now):
         raise InputError(
             f"the link would expire at {expires_at:%Y-%m-%d %H:%M}, which is not after now "
