@@ -90,8 +90,10 @@ def test_an_invitation_is_for_a_known_delegation(
         rq.issue_invite(meeting, record, "Atlantis", now, operator="o")
     with pytest.raises(InputError, match="not a State"):
         rq.issue_invite(meeting, record, "Atlantis", now, operator="o", category="member-state")
+    with pytest.raises(InputError, match="on no approved list of participants"):
+        rq.issue_invite(meeting, record, "Friends of Atlantis", now, operator="o", category="ngo")
     inv, _ = rq.issue_invite(
-        meeting, record, "Friends of Atlantis", now, operator="o", category="ngo"
+        meeting, record, "Friends of Atlantis", now, operator="o", category="ngo", force=True
     )
     assert inv.category == "ngo"
     assert record.invites == [inv] and record.next_invite == 2
@@ -450,3 +452,21 @@ def test_what_is_not_text_is_refused_as_bad_input(
     with pytest.raises(InputError):
         rq.submit(meeting, record, inv, draft, now)
     assert dump_record(record) == before
+
+
+def test_a_damaged_record_of_requests_is_refused(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    from hlmctl.errors import InvalidFileError
+
+    inv = invite(meeting, record, now)
+    rq.submit(meeting, record, inv, rq.Draft("plenary"), now)
+    text = dump_record(record).decode()
+    for damaged in (
+        text.replace("next_request = 2", "next_request = 1"),
+        text.replace("next_invite = 2", "next_invite = 1"),
+        text.replace('status = "pending"', 'status = "maybe"'),
+    ):
+        assert damaged != text
+        with pytest.raises(InvalidFileError):
+            parse_record(damaged.encode(), "damaged")

@@ -371,6 +371,17 @@ class Record(RecordModel):
                 if s.list in speaking:
                     raise ValueError(f"two speakers are speaking at once in list {s.list}")
                 speaking.add(s.list)
+        for items, counter, what in (
+            (self.invites, self.next_invite, "invitation"),
+            (self.requests, self.next_request, "request"),
+        ):
+            ids: set[str] = set()
+            for item in items:
+                if item.id in ids:
+                    raise ValueError(f"{what} id {item.id} appears twice")
+                ids.add(item.id)
+                if int(item.id[1:]) >= counter:
+                    raise ValueError(f"{what} id {item.id} is not below its counter ({counter})")
         return self
 
     # --- queries ---------------------------------------------------------------------

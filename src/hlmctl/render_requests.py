@@ -131,7 +131,13 @@ def _who(r: dict[str, Any]) -> str:
     return who
 
 
-def _request_cells(lang: Lang, r: dict[str, Any]) -> list[str]:
+def _level(meeting: Meeting, lang: Lang, level: str | None) -> str:
+    """A level's label (the default ladder's in French too); the id when unknown."""
+    found = next((lv for lv in meeting.levels if lv.id == level), None)
+    return lang.label(found.label) if found is not None else (level or "")
+
+
+def _request_cells(meeting: Meeting, lang: Lang, r: dict[str, Any]) -> list[str]:
     status = lang._(STATUS_LABELS.get(r["status"], r["status"]))
     if r["speaker"]:
         status = lang._("{status} as {speaker}").format(status=status, speaker=r["speaker"])
@@ -140,7 +146,7 @@ def _request_cells(lang: Lang, r: dict[str, Any]) -> list[str]:
         delegation = lang._("{delegation} on behalf of {group}").format(
             delegation=delegation, group=r["on_behalf_of"]
         )
-    kind = lang._("right of reply") if r["kind"] == "reply" else (r["level"] or "")
+    kind = lang._("right of reply") if r["kind"] == "reply" else _level(meeting, lang, r["level"])
     return [
         r["id"],
         printable(delegation),
@@ -154,7 +160,7 @@ def _request_cells(lang: Lang, r: dict[str, Any]) -> list[str]:
     ]
 
 
-def requests_table(env: Env, rows: list[dict[str, Any]], lang: Lang) -> None:
+def requests_table(env: Env, meeting: Meeting, rows: list[dict[str, Any]], lang: Lang) -> None:
     columns = [
         Column(lang._("Ref.")),
         Column(lang._("Delegation"), wrap=True, min_width=12),
@@ -172,18 +178,18 @@ def requests_table(env: Env, rows: list[dict[str, Any]], lang: Lang) -> None:
 
         con.print(Text(lang._("No request to speak.")))
         return
-    cells = [_request_cells(lang, r) for r in rows]
+    cells = [_request_cells(meeting, lang, r) for r in rows]
     styles = ["bold" if r["status"] == "pending" else "dim" for r in rows]
     con.print(fitted_table(env, lang._("Requests to speak"), columns, cells, styles))
 
 
-def requests_text(env: Env, rows: list[dict[str, Any]], lang: Lang) -> None:
+def requests_text(env: Env, meeting: Meeting, rows: list[dict[str, Any]], lang: Lang) -> None:
     out = env.stdout
     if not rows:
         out.write(lang._("No request to speak.") + "\n")
         return
     for r in rows:
-        out.write("\t".join(_request_cells(lang, r)) + "\n")
+        out.write("\t".join(_request_cells(meeting, lang, r)) + "\n")
 
 
 def invites_table(env: Env, rows: list[dict[str, Any]], lang: Lang) -> None:

@@ -189,6 +189,16 @@ def issue_invite(
     secret, which is shown once and never kept. A delegation may hold several links
     (each revocable)."""
     name, cat = resolve_requester(meeting, record, delegation, now, category=category, force=force)
+    if cat == "ngo" and meeting.participant_lists and not force:
+        # A civil-society organization speaks from an approved list (paras. 8, 9).
+        approved = _approved(meeting, record, name, None, now)
+        if approved is None:
+            raise InputError(
+                f"{name!r} is on no approved list of participants: a link to the desk is "
+                "for an approved organization (`hlmctl participants list`); --force "
+                "issues it anyway"
+            )
+        name = approved
     if expires_at is not None and _utc(expires_at) <= _utc(now):
         raise InputError(
             f"the link would expire at {expires_at:%Y-%m-%d %H:%M}, which is not after now "
@@ -592,6 +602,8 @@ def accept(
     operator: str,
     adjust: Adjust | None = None,
 ) -> Speaker:
+    """Accept a pending request: the speaker it became (``accept_request`` also says
+    how its preferences were used)."""
     return accept_request(
         meeting, record, request_id, now, operator=operator, adjust=adjust
     ).speaker
@@ -607,7 +619,7 @@ def accept_request(
     adjust: Adjust | None = None,
 ) -> Acceptance:
     """Inscribe a pending request by the code of ``speakers add`` (protocol order), with
-    the Secretariat's adjustments; then use its preferences (``place_by_preference``)."""
+    the Secretariat's adjustments; then use its preferences (preferences.py)."""
     from hlmctl.speakers import Inscription
     from hlmctl.speakers import add as add_speaker
 
@@ -660,6 +672,8 @@ def accept_request(
             ),
             now,
         )
+        from hlmctl.preferences import place_by_preference, place_in_meeting
+
         if how.meeting is not None:
             placement = place_in_meeting(meeting, record, speaker, how.meeting, now)
         elif lst.id == request.list:
@@ -671,98 +685,6 @@ def accept_request(
     request.decided_by = operator
     request.speaker = speaker.id
     return Acceptance(speaker, request, placement)
-
-
-def _segment_index(meeting: Meeting, list_id: str) -> dict[str, int]:
-    return {s.id: k for k, s in enumerate(meeting.list_segments(list_id))}
-
-
-PIN_TRIES = 5  # places tried, from the end of the meeting back
-
-
-def _try_pin(
-    meeting: Meeting, record: Record, speaker: Speaker, seg_id: str, now: datetime
-) -> bool:
-    """Put the speaker just before the last statement the projection gives to
-    ``seg_id`` (a longer statement than that one: a place earlier, up to
-    ``PIN_TRIES``); kept only where the projection then gives it that meeting."""
-    from hlmctl.ordering import place_relative
-    from hlmctl.projection import project
-
-    placements = project(meeting, record, now).placements
-    held = [
-        s
-        for s in record.waiting(speaker.list)
-        if s is not speaker
-        and s.kind == "statement"
-        and (p := placements.get(s.id)) is not None
-        and p.segment_id == seg_id
-    ]
-    order, placed = list(record.speakers), speaker.placed
-    for anchor in list(reversed(held))[:PIN_TRIES]:
-        place_relative(record, speaker, anchor, after=False)
-        mine = project(meeting, record, now).placements.get(speaker.id)
-        if mine is not None and mine.segment_id == seg_id:
-            return True
-        record.speakers[:] = order
-        speaker.placed = placed
-    return False
-
-
-def place_by_preference(
-    meeting: Meeting, record: Record, speaker: Speaker, preferences: Sequence[str], now: datetime
-) -> str:
-    """The rule of the README ("How preferences are used"): inscribed in protocol order;
-    if the projection then puts the statement after its first preferred meeting, it is
-    placed as the last statement that meeting can still hold, else the second preferred
-    one's; else it stays in protocol order. A preference never holds a statement back.
-    Returns what happened, in words ("" when the list has one meeting or no preference
-    was given)."""
-    from hlmctl.projection import project
-
-    index = _segment_index(meeting, speaker.list)
-    wanted = [p for p in preferences if p in index]
-    if not wanted or len(index) < 2:
-        return ""
-    for rank, pref in enumerate(wanted):
-        mine = project(meeting, record, now).placements.get(speaker.id)
-        which = "first" if rank == 0 else "second"
-        here = index.get(mine.segment_id, len(index)) if mine is not None else len(index)
-        if mine is not None and here == index[pref]:
-            return f"in protocol order: projected in {pref}, its {which} preference"
-        if mine is not None and here < index[pref]:
-            return (
-                f"in protocol order: projected in {mine.segment_id}, before its {which} "
-                f"preference {pref} (a preference never holds a statement back)"
-            )
-        if _try_pin(meeting, record, speaker, pref, now):
-            return f"placed in {pref}, its {which} preference"
-    return f"in protocol order: neither preferred meeting ({', '.join(wanted)}) can still hold it"
-
-
-def place_in_meeting(
-    meeting: Meeting, record: Record, speaker: Speaker, seg_id: str, now: datetime
-) -> str:
-    """``requests accept --meeting``: as a preference the Secretariat gives."""
-    index = _segment_index(meeting, speaker.list)
-    if seg_id not in index:
-        raise InputError(
-            f"--meeting {seg_id!r} is not a meeting of the list {speaker.list!r} "
-            f"(its meetings: {', '.join(index)})"
-        )
-    from hlmctl.projection import project
-
-    mine = project(meeting, record, now).placements.get(speaker.id)
-    if mine is not None and mine.segment_id == seg_id:
-        return f"in protocol order: projected in {seg_id}"
-    if mine is not None and index.get(mine.segment_id, len(index)) < index[seg_id]:
-        raise InputError(
-            f"in protocol order {speaker.delegation} is projected in {mine.segment_id}, "
-            f"before {seg_id}: a statement is not held back (`speakers move` places it by hand)"
-        )
-    if not _try_pin(meeting, record, speaker, seg_id, now):
-        raise InputError(f"the projection cannot place {speaker.delegation} in {seg_id}")
-    return f"placed in {seg_id}"
 
 
 def decline(

@@ -134,9 +134,9 @@ def list_(
         )
         render_xlsx.write(env, render_xlsx.workbook([sheet]))
     elif kind == "table":
-        render_requests.requests_table(env, rows, lang_of(env, lang))
+        render_requests.requests_table(env, meeting, rows, lang_of(env, lang))
     else:
-        render_requests.requests_text(env, rows, lang_of(env, lang))
+        render_requests.requests_text(env, meeting, rows, lang_of(env, lang))
 
 
 @requests_app.command("accept")
