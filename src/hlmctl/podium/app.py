@@ -139,6 +139,7 @@ class Podium(App[None]):
         self.last: Outcome | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._kept = False  # known.keep() called, until unmounted
         _ = lang._
         keys = [
             ("n", "next", _("Next"), True),
@@ -182,6 +183,10 @@ class Podium(App[None]):
         return self.screen_stack[0].query_one(f"#{name}", Static)
 
     def on_mount(self) -> None:
+        from hlmctl.store import known
+
+        known.keep()  # the record is read after each key, and again: see store/known.py
+        self._kept = True
         self.reload()
         self.set_interval(TICK_SECONDS, self.draw)
         self._thread = threading.Thread(target=self._follow, name="hlmctl-podium-watch")
@@ -190,6 +195,11 @@ class Podium(App[None]):
 
     def on_unmount(self) -> None:
         self._stop.set()
+        if self._kept:
+            from hlmctl.store import known
+
+            self._kept = False
+            known.release()
 
     def on_resize(self, event: Resize) -> None:
         self.draw()

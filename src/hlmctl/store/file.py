@@ -38,6 +38,7 @@ from hlmctl.errors import BusyError, InputError, InvalidFileError, NothingToDo
 from hlmctl.files import RECORD_MAX_BYTES, NotThere, read_bounded
 from hlmctl.meeting import Meeting, load_meeting
 from hlmctl.record import LogEntry, Record, dump_record, empty_record, parse_record
+from hlmctl.store import known as validated
 from hlmctl.store.base import UndoCheck
 from hlmctl.store.lock import acquire, acquire_folder
 from hlmctl.store.write import (
@@ -267,7 +268,8 @@ class Store:
 
     def _parse(self, raw: bytes, meeting: Meeting, name: str | None = None) -> Record:
         name = name or str(self.record_path)
-        record = parse_record(raw, name)
+        where = name
+        record = validated.parse(raw, lambda raw: parse_record(raw, where))
         if record.meeting != meeting.meeting.id:
             raise InputError(
                 f"{name}: this record belongs to meeting {record.meeting!r}, "
