@@ -48,6 +48,7 @@ from hlmctl.store.write import (
     fault_point,
     fsync_folder,
     interrupts_held,
+    keep_mode,
     stage,
     sync_together,
     write_new,
@@ -406,7 +407,7 @@ class Store:
         tmp = stage(target, new)
         try:
             with interrupts_held():
-                kept = self._keep_for_undo(old, new, record_tmp=tmp)
+                kept = self._keep_for_undo(old, new, record=(tmp, target))
                 try:
                     fault_point("before-write")
                     fault_point("before-rename")
@@ -497,7 +498,7 @@ class Store:
     #    command says the change is made.
     # Not done: ``fdatasync`` for 1., 2. and 4. would spare only the times of the new
     # files (their size and blocks are synced either way; the journal commit is the
-    # cost), and would leave their permissions unsynced.
+    # cost). Each file gets its mode after the syncs, as before (``keep_mode``).
     # What needs no sync: removing the entries that fall out of the history (a file left
     # behind is a stray that ``validate`` names), and the manifest's rename after an undo
     # or after dropping a crashed entry (its file is synced, not its folder): if a power
@@ -637,12 +638,13 @@ class Store:
         return real
 
     def _keep_for_undo(
-        self, old: bytes | None, new: bytes, *, record_tmp: str | None = None
+        self, old: bytes | None, new: bytes, *, record: tuple[str, Path] | None = None
     ) -> _Kept:
         """Keep what rebuilds ``old`` from ``new`` as the newest undo entry; what was
         done is undone by the result's ``roll_back`` (the change did not land).
-        ``record_tmp``, the new record under its temporary name, is synced together
-        with the entry and the manifest (see "What is synced" above)."""
+        ``record``, the new record under its temporary name (and the record's path),
+        is synced together with the entry and the manifest (see "What is synced"
+        above), then given the record's mode."""
         existed = os.path.lexists(self.undo_dir)
         folder = self._undo_folder()
         manifest = folder / MANIFEST
@@ -654,6 +656,7 @@ class Store:
             saved = manifest.read_bytes() if manifest.is_file() else None
         kept = _Kept(self, folder, saved, made_folder=not existed)
         temporary: list[str] = []  # staged, not yet renamed: removed if the change fails
+        targets: list[Path] = []  # where each goes
         try:
             try:
                 entries = self.undo_history()
@@ -682,6 +685,7 @@ class Store:
                         packed, kind = whole, "z"
                 name = f"{number:06d}-{new_hash[:16]}.{kind}"
                 temporary.append(stage(folder / name, packed))
+                targets.append(folder / name)
                 entry = UndoEntry(number, name, sha256(old), new_hash, len(packed))
             history = [*entries, entry]
             while len(history) > 1 and (
@@ -689,9 +693,13 @@ class Store:
             ):
                 history.pop(0)
             temporary.append(stage(folder / MANIFEST, _manifest_bytes(history)))
+            targets.append(folder / MANIFEST)
             # 1., 2. and 4. of "What is synced", at once; nothing is renamed before all
             # three are on disk, so a failure here leaves the undo history untouched.
-            sync_together([*([record_tmp] if record_tmp else []), *temporary])
+            sync_together([*([record[0]] if record else []), *temporary])
+            staged = [*([record] if record else []), *zip(temporary, targets, strict=True)]
+            for tmp, target in staged:  # the modes after the syncs, as ``staged`` does
+                keep_mode(target, tmp)
             if entry.file is not None:
                 kept.written = entry.file
                 fault_point("before-rename/undo-entry")
@@ -703,9 +711,9 @@ class Store:
             fsync_folder(folder)  # 3.: both renames, before the record's
             kept.dropped = [e.file for e in entries[: len(entries) + 1 - len(history)] if e.file]
         except BaseException:
-            for path in temporary:
+            for leftover in temporary:
                 with contextlib.suppress(OSError):
-                    os.unlink(path)
+                    os.unlink(leftover)
             kept.roll_back()
             raise
         return kept

@@ -33,7 +33,7 @@ def atomic_write(
         fsync_folder(path.parent)
 
 
-def _keep_mode(path: Path, tmp: str) -> None:
+def keep_mode(path: Path, tmp: str) -> None:
     """The new file gets the old one's permissions (mkstemp makes it private)."""
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
@@ -88,6 +88,7 @@ def staged(path: Path, data: bytes) -> str:
     tmp = stage(path, data)
     try:
         sync_together([tmp])
+        keep_mode(path, tmp)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -96,14 +97,15 @@ def staged(path: Path, data: bytes) -> str:
 
 
 def stage(path: Path, data: bytes) -> str:
-    """``staged`` without the sync: the caller syncs it (``sync_together``) with the
-    other files of the same change before it renames any of them. The mode is set
-    first, so that the sync makes it durable with the bytes."""
+    """``staged`` without the sync and the mode: the caller syncs it (``sync_together``)
+    with the other files of the same change before it renames any of them, then gives
+    it ``path``'s mode (``keep_mode``; as ``staged`` always did, after the sync: the
+    file is still the writable one ``mkstemp`` made when it is opened to be synced,
+    which Windows needs)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        _keep_mode(path, tmp)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -112,7 +114,8 @@ def stage(path: Path, data: bytes) -> str:
 
 
 def _fsync_path(path: str) -> None:
-    fd = os.open(path, os.O_RDONLY)
+    # Read-only is enough to sync on POSIX; Windows syncs only what is open for writing.
+    fd = os.open(path, os.O_RDWR if os.name == "nt" else os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
