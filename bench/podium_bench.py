@@ -67,8 +67,10 @@ def meeting(folder: Path, env: dict[str, str], speakers: int, server: Any = None
     if env.get("HLMCTL_STORE"):
         hlmctl(folder, env, "store", "init")
         server.reset()  # the record of the last size goes
-    rows = "delegation,category\n" + "".join(
-        f"Delegation {i:04d},member-state\n" for i in range(speakers)
+    # NGOs: a member-state must be one of the reference data's States, and there are
+    # fewer than 1,000 of them.
+    rows = "delegation,category,level\n" + "".join(
+        f"NGO {i:04d},ngo,other\n" for i in range(speakers)
     )
     (folder / "speakers.csv").write_text(rows)
     hlmctl(folder, env, "--now", f"{DAY}T09:00", "speakers", "import", "speakers.csv")

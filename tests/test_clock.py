@@ -24,9 +24,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import EXAMPLES, hlmctl_process, run
-from hlmctl.clock import Clock
+from hlmctl.clock import EARLIEST, LATEST, Clock, in_range
 from hlmctl.delegations import reference
 from hlmctl.errors import InputError
 from hlmctl.record import Record
@@ -272,3 +274,23 @@ def test_a_server_clock_behind_the_record_warns_and_records_at_its_latest_time(
     # An explicit time is still the user's, refused when earlier than the record.
     earlier = run("--now", (ahead - timedelta(minutes=1)).isoformat(), "next")
     assert earlier.exit_code == 2 and "in the past" in earlier.stderr
+
+
+@given(
+    st.sampled_from([1969, 1970, 1971, 2013, 2198, 2199]),
+    st.integers(min_value=1, max_value=12),
+    st.integers(min_value=1, max_value=28).map(lambda d: d if d < 28 else 31),
+    st.integers(min_value=0, max_value=23),
+    st.integers(min_value=-(24 * 60 - 1), max_value=24 * 60 - 1),
+)
+def test_the_range_of_times_checked_by_the_local_year_first_is_the_same_range(
+    year: int, month: int, day: int, hour: int, offset_minutes: int
+) -> None:
+    """``in_range`` answers from the local year when it is 1971 to 2198, else compares:
+    the same answer as the comparison alone, at the edges of the range too."""
+    from datetime import timezone
+
+    if day == 31 and month in (2, 4, 6, 9, 11):
+        day = 28
+    when = datetime(year, month, day, hour, tzinfo=timezone(timedelta(minutes=offset_minutes)))
+    assert in_range(when) == (EARLIEST <= when < LATEST)

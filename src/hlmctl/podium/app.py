@@ -139,6 +139,7 @@ class Podium(App[None]):
         self.last: Outcome | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._kept = False  # known.keep() called, until unmounted
         _ = lang._
         keys = [
             ("n", "next", _("Next"), True),
@@ -182,6 +183,10 @@ class Podium(App[None]):
         return self.screen_stack[0].query_one(f"#{name}", Static)
 
     def on_mount(self) -> None:
+        from hlmctl.store import known
+
+        known.keep()  # the record is read after each key, and again: see store/known.py
+        self._kept = True
         self.reload()
         self.set_interval(TICK_SECONDS, self.draw)
         self._thread = threading.Thread(target=self._follow, name="hlmctl-podium-watch")
@@ -190,6 +195,11 @@ class Podium(App[None]):
 
     def on_unmount(self) -> None:
         self._stop.set()
+        if self._kept:
+            from hlmctl.store import known
+
+            self._kept = False
+            known.release()
 
     def on_resize(self, event: Resize) -> None:
         self.draw()
@@ -201,7 +211,7 @@ class Podium(App[None]):
             for _ in self.store.watch(self._stop):
                 if self._stop.is_set():
                     return
-                self.call_from_thread(self.reload)
+                self.call_from_thread(self.reload, only_if_changed=True)
         except RuntimeError:  # the app has ended meanwhile
             return
         except Exception as exc:  # the store can no longer tell: say so on screen
@@ -219,10 +229,17 @@ class Podium(App[None]):
     def now(self) -> datetime:
         return datetime.now(self.meeting.tz) + self.offset
 
-    def reload(self) -> None:
-        """Read the record again (after a key, or when the watch says it changed)."""
+    def reload(self, *, only_if_changed: bool = False) -> None:
+        """Read the record again (after a key, or when the watch says it changed).
+        ``only_if_changed`` (the watch): a record equal to the one drawn, the
+        console's own write read again after its key, is not drawn again (the
+        projection of the agenda, twice; the tick draws the clock within
+        ``TICK_SECONDS``)."""
         try:
-            self.record = self.store.read_record(self.meeting)
+            record = self.store.read_record(self.meeting)
+            if only_if_changed and not self.problem and record == self.record:
+                return
+            self.record = record
             self.problem = ""
             self.warning = views.overflow_warning(
                 self.meeting, self.record, self.list_id, self.now()

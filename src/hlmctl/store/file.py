@@ -38,6 +38,7 @@ from hlmctl.errors import BusyError, InputError, InvalidFileError, NothingToDo
 from hlmctl.files import RECORD_MAX_BYTES, NotThere, read_bounded
 from hlmctl.meeting import Meeting, load_meeting
 from hlmctl.record import LogEntry, Record, dump_record, empty_record, parse_record
+from hlmctl.store import known as validated
 from hlmctl.store.base import UndoCheck
 from hlmctl.store.lock import acquire, acquire_folder
 from hlmctl.store.write import (
@@ -47,7 +48,9 @@ from hlmctl.store.write import (
     fault_point,
     fsync_folder,
     interrupts_held,
-    staged,
+    keep_mode,
+    stage,
+    sync_together,
     write_new,
 )
 
@@ -61,6 +64,7 @@ T = TypeVar("T")
 UNDO_KEEP = 200
 UNDO_MAX_BYTES = 32 * 1024 * 1024  # compressed entries; the newest is always kept
 DEFAULT_LOCK_TIMEOUT = 10.0
+WATCH_STEP_MS = 5  # see ``Store.watch``
 MANIFEST = "manifest.json"
 MANIFEST_MAX_BYTES = 1024 * 1024
 # In an undo folder hlmctl made: the mark that it is hlmctl's own, and the note an
@@ -166,6 +170,15 @@ def _of_hlmctl(manifest: bytes) -> bool:
     return isinstance(data, dict) and data.get("format") == 1
 
 
+def _manifest_bytes(entries: list[UndoEntry]) -> bytes:
+    # One entry a line, each by json's C encoder (``indent`` would take its pure
+    # Python one: milliseconds for 200 entries, on every change).
+    import json
+
+    lines = ",\n".join(json.dumps(e.to_json()) for e in entries)
+    return ('{"format": 1, "entries": [\n' + lines + "\n]}\n").encode("utf-8")
+
+
 def _undoing_note(entry: UndoEntry, what: str) -> bytes:
     import json
 
@@ -256,7 +269,8 @@ class Store:
 
     def _parse(self, raw: bytes, meeting: Meeting, name: str | None = None) -> Record:
         name = name or str(self.record_path)
-        record = parse_record(raw, name)
+        where = name
+        record = validated.parse(raw, lambda raw: parse_record(raw, where))
         if record.meeting != meeting.meeting.id:
             raise InputError(
                 f"{name}: this record belongs to meeting {record.meeting!r}, "
@@ -386,13 +400,14 @@ class Store:
         return timedelta(0)
 
     def _commit(self, target: Path, old: bytes | None, new: bytes) -> None:
-        """Write ``new`` over the record with the entry that reverts it. The new record
-        goes to disk first (a full disk or a read-only folder fails there, with the undo
-        history untouched), then the entry and the manifest, then the rename."""
-        tmp = staged(target, new)
+        """Write ``new`` over the record with the entry that reverts it. The new record,
+        the entry and the manifest are written under temporary names and synced
+        together (a full disk or a read-only folder fails there, with the undo history
+        untouched), then the entry and the manifest are renamed, then the record."""
+        tmp = stage(target, new)
         try:
             with interrupts_held():
-                kept = self._keep_for_undo(old, new)
+                kept = self._keep_for_undo(old, new, record=(tmp, target))
                 try:
                     fault_point("before-write")
                     fault_point("before-rename")
@@ -413,7 +428,15 @@ class Store:
         new inode) through the system's change notification, filtered on the record's
         name; a record that is a symbolic link is followed to its target's folder too
         (changes are written there). Where there is no notification, or none is left
-        (inotify's limit of watches), the folder is polled four times a second."""
+        (inotify's limit of watches), the folder is polled four times a second.
+
+        A change is yielded once no other came for ``step`` ms: watchfiles wakes every
+        ``step`` ms, sees the change at one wake and yields it at the next, so a
+        change reaches the board's pages and the console 1 to 2 steps after its
+        rename. A change is one rename (the temporary files are filtered out), so
+        nothing is gained by waiting longer: 5 ms (the default, 50 ms, and the 20 ms
+        used before made most of the time from a key to the pages, issue 24). The
+        wakes cost nothing measurable (a sleep and a check of ``stop``)."""
         from watchfiles import watch
 
         real = Path(os.path.realpath(self.record_path))
@@ -424,7 +447,7 @@ class Store:
                 *sorted({p.parent for p in watched}),
                 watch_filter=lambda _change, path: Path(path) in watched,
                 debounce=400,
-                step=20,
+                step=WATCH_STEP_MS,
                 rust_timeout=1_000,
                 stop_event=stop,
                 recursive=False,
@@ -453,18 +476,29 @@ class Store:
     # the current record, and the record it rebuilds must match the "before" hash; an entry
     # whose change never landed (a crash between the manifest and the record) is dropped.
     #
-    # What is synced, and why. A change makes five fsyncs, none of which can go. The new
-    # record is written (and synced: 4. below) first, under a temporary name, so that a
-    # full disk or a read-only folder fails before the undo history is touched; then:
+    # What is synced, and why. A change makes five fsyncs, none of which can go, but
+    # three of them at once. The new record, the entry and the manifest are written
+    # under temporary names first, so that a full disk or a read-only folder fails
+    # before anything is renamed (the undo history untouched); then:
     # 1. the entry file, before its rename: the manifest that names it must never be on
     #    disk while its bytes are not (else undo finds a damaged entry after a power cut);
     # 2. the manifest, before its rename: a manifest renamed but not written is a lost
     #    history;
-    # 3. the undo folder, after both renames: they must be on disk before the record's
-    #    rename is, or a power cut could keep the new record and lose the entry that
-    #    reverts it (undo would then refuse the record as edited by hand);
-    # 4. and 5. the record (before the undo entry, see above) and then its folder: the
-    #    atomic replace, durable once the command says the change is made.
+    # 4. the new record, before its rename (an empty record after a power cut else).
+    #    1., 2. and 4. are synced together (``sync_together``: in parallel threads), as
+    #    no rename depends on one of them before all three are done: on ext4 or XFS the
+    #    three usually share one journal commit (measured on this machine's ext4 disk:
+    #    three files synced one after the other, a median of 18 ms; together, 13 ms);
+    # 3. the undo folder, after both renames (one sync for the two, same folder): they
+    #    must be on disk before the record's rename is, or a power cut could keep the
+    #    new record and lose the entry that reverts it (undo would then refuse the
+    #    record as edited by hand); this is what orders the two folders, so it cannot
+    #    join the others;
+    # 5. the record's folder, after the rename: the atomic replace, durable once the
+    #    command says the change is made.
+    # Not done: ``fdatasync`` for 1., 2. and 4. would spare only the times of the new
+    # files (their size and blocks are synced either way; the journal commit is the
+    # cost). Each file gets its mode after the syncs, as before (``keep_mode``).
     # What needs no sync: removing the entries that fall out of the history (a file left
     # behind is a stray that ``validate`` names), and the manifest's rename after an undo
     # or after dropping a crashed entry (its file is synced, not its folder): if a power
@@ -556,15 +590,9 @@ class Store:
         )
 
     def _write_manifest(self, entries: list[UndoEntry], *, sync_folder: bool = True) -> None:
-        # One entry a line, each by json's C encoder (``indent`` would take its pure
-        # Python one: milliseconds for 200 entries, on every change).
-        import json
-
-        lines = ",\n".join(json.dumps(e.to_json()) for e in entries)
-        text = '{"format": 1, "entries": [\n' + lines + "\n]}\n"
         atomic_write(
             self._undo_real / MANIFEST,
-            text.encode("utf-8"),
+            _manifest_bytes(entries),
             sync_folder=sync_folder,
             fault="before-rename/manifest",
         )
@@ -609,9 +637,14 @@ class Store:
         write_new(real / MARK, MARK_TEXT)  # an earlier hlmctl's folder: now marked
         return real
 
-    def _keep_for_undo(self, old: bytes | None, new: bytes) -> _Kept:
+    def _keep_for_undo(
+        self, old: bytes | None, new: bytes, *, record: tuple[str, Path] | None = None
+    ) -> _Kept:
         """Keep what rebuilds ``old`` from ``new`` as the newest undo entry; what was
-        done is undone by the result's ``roll_back`` (the change did not land)."""
+        done is undone by the result's ``roll_back`` (the change did not land).
+        ``record``, the new record under its temporary name (and the record's path),
+        is synced together with the entry and the manifest (see "What is synced"
+        above), then given the record's mode."""
         existed = os.path.lexists(self.undo_dir)
         folder = self._undo_folder()
         manifest = folder / MANIFEST
@@ -622,6 +655,8 @@ class Store:
         except InputError:
             saved = manifest.read_bytes() if manifest.is_file() else None
         kept = _Kept(self, folder, saved, made_folder=not existed)
+        temporary: list[str] = []  # staged, not yet renamed: removed if the change fails
+        targets: list[Path] = []  # where each goes
         try:
             try:
                 entries = self.undo_history()
@@ -649,19 +684,36 @@ class Store:
                     if packed is None or len(whole) <= len(packed):
                         packed, kind = whole, "z"
                 name = f"{number:06d}-{new_hash[:16]}.{kind}"
-                kept.written = name
-                atomic_write(
-                    folder / name, packed, sync_folder=False, fault="before-rename/undo-entry"
-                )
+                temporary.append(stage(folder / name, packed))
+                targets.append(folder / name)
                 entry = UndoEntry(number, name, sha256(old), new_hash, len(packed))
             history = [*entries, entry]
             while len(history) > 1 and (
                 len(history) > UNDO_KEEP or sum(e.size for e in history) > UNDO_MAX_BYTES
             ):
                 history.pop(0)
-            self._write_manifest(history)
+            temporary.append(stage(folder / MANIFEST, _manifest_bytes(history)))
+            targets.append(folder / MANIFEST)
+            # 1., 2. and 4. of "What is synced", at once; nothing is renamed before all
+            # three are on disk, so a failure here leaves the undo history untouched.
+            sync_together([*([record[0]] if record else []), *temporary])
+            staged = [*([record] if record else []), *zip(temporary, targets, strict=True)]
+            for tmp, target in staged:  # the modes after the syncs, as ``staged`` does
+                keep_mode(target, tmp)
+            if entry.file is not None:
+                kept.written = entry.file
+                fault_point("before-rename/undo-entry")
+                os.replace(temporary[0], folder / entry.file)
+                temporary.pop(0)
+            fault_point("before-rename/manifest")
+            os.replace(temporary[0], folder / MANIFEST)
+            temporary.pop(0)
+            fsync_folder(folder)  # 3.: both renames, before the record's
             kept.dropped = [e.file for e in entries[: len(entries) + 1 - len(history)] if e.file]
         except BaseException:
+            for leftover in temporary:
+                with contextlib.suppress(OSError):
+                    os.unlink(leftover)
             kept.roll_back()
             raise
         return kept

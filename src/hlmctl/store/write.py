@@ -33,7 +33,7 @@ def atomic_write(
         fsync_folder(path.parent)
 
 
-def _keep_mode(path: Path, tmp: str) -> None:
+def keep_mode(path: Path, tmp: str) -> None:
     """The new file gets the old one's permissions (mkstemp makes it private)."""
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
@@ -85,18 +85,68 @@ def staged(path: Path, data: bytes) -> str:
     """``data`` in a temporary file beside ``path``, on disk, with ``path``'s mode:
     what a rename then puts in place. A full disk or a read-only folder fails here,
     before anything else is touched."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = stage(path, data)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _keep_mode(path, tmp)
+        sync_together([tmp])
+        keep_mode(path, tmp)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     return tmp
+
+
+def stage(path: Path, data: bytes) -> str:
+    """``staged`` without the sync and the mode: the caller syncs it (``sync_together``)
+    with the other files of the same change before it renames any of them, then gives
+    it ``path``'s mode (``keep_mode``; as ``staged`` always did, after the sync: the
+    file is still the writable one ``mkstemp`` made when it is opened to be synced,
+    which Windows needs)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def _fsync_path(path: str) -> None:
+    # Read-only is enough to sync on POSIX; Windows syncs only what is open for writing.
+    fd = os.open(path, os.O_RDWR if os.name == "nt" else os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sync_together(paths: list[str]) -> None:
+    """``fsync`` each file, all at once: each but the first in a thread of its own
+    (``fsync`` lets go of the GIL). The files of one change (the new record, its undo
+    entry, the undo manifest) do not depend on each other until they are renamed, so
+    their syncs may overlap: the file system writes them in one journal commit where
+    it can (ext4, XFS) instead of one commit after the other. Every file is on disk
+    when this returns; the first error is raised. The threads inherit the signals
+    held by ``interrupts_held``."""
+    errors: list[OSError] = []
+
+    def one(path: str) -> None:
+        try:
+            _fsync_path(path)
+        except OSError as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(path,)) for path in paths[1:]]
+    for thread in threads:
+        thread.start()
+    if paths:
+        one(paths[0])
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
 
 
 def fsync_folder(folder: Path) -> None:

@@ -41,14 +41,20 @@ class Follower:
     _loop: asyncio.AbstractEventLoop | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+    _kept: bool = False  # known.keep() called, until close
 
     def now(self) -> datetime:
         return self.clock()
 
     def start(self) -> None:
         """Read the record once, then follow it from a thread (call in the event loop)."""
+        from hlmctl.store import known
+
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
+        if not self._kept:
+            known.keep()  # the record is read on each change: see store/known.py
+            self._kept = True
         self._publish(*self._read())
         self._thread = threading.Thread(target=self._follow, name="hlmctl-web-watch")
         self._thread.daemon = True
@@ -102,6 +108,11 @@ class Follower:
         """End the following thread and every open stream."""
         self.closed = True
         self._stop.set()
+        if self._kept:
+            from hlmctl.store import known
+
+            self._kept = False
+            known.release()
         self._notify()
 
     def join(self, timeout: float = 2.0) -> None:
