@@ -432,6 +432,24 @@ def test_a_longer_statement_is_placed_a_place_earlier(
     assert in_first[-1] == result.speaker.id and len(in_first) == 35
 
 
+def test_a_note_keeps_its_lines(meeting: Meeting, record: Record, now: datetime) -> None:
+    """A note typed on several lines in the form's textarea: CRLF -> LF, kept as lines;
+    eleven lines, a control character on a line or a Unicode line separator are refused
+    (test_what_is_not_text_is_refused_as_bad_input)."""
+    inv = invite(meeting, record, now)
+    note = "Arrives on 14 May.  \r\nHead of State.\r\n\r\nPlease call Ms. Ruiz."
+    req = rq.submit(meeting, record, inv, rq.Draft("plenary", note=note), now)
+    assert req.note == "Arrives on 14 May.\nHead of State.\n\nPlease call Ms. Ruiz."
+    assert parse_record(dump_record(record), "r").requests[0].note == req.note
+    ten = "\n".join(f"line {n}" for n in range(10))
+    assert (
+        rq.submit(
+            meeting, record, inv, rq.Draft("plenary", note=ten, on_behalf_of="the Group of 77"), now
+        ).note
+        == ten
+    )
+
+
 @pytest.mark.parametrize(
     "draft",
     [
@@ -440,7 +458,9 @@ def test_a_longer_statement_is_placed_a_place_earlier(
         rq.Draft("plenary", preferences="plenary-1"),  # type: ignore[arg-type]
         rq.Draft("plenary", preferences=[None]),  # type: ignore[list-item]
         rq.Draft(None),  # type: ignore[arg-type]
-        rq.Draft("plenary", note="n\nn"),
+        rq.Draft("plenary", note="n\nbad\x07bell"),
+        rq.Draft("plenary", note="n\u2028n"),
+        rq.Draft("plenary", note="\n".join("n" * 11)),
     ],
 )
 def test_what_is_not_text_is_refused_as_bad_input(

@@ -379,3 +379,17 @@ def test_completion_offers_pending_requests_and_live_invitations(hlm: Path) -> N
         ok("--now", LATER, "desk", "invite", name)
     ok("--now", LATER, "desk", "revoke", "I1")
     assert complete("desk revoke I", hlm.parent) == ["I2"]
+
+
+def test_a_note_on_several_lines_is_listed_as_lines(hlm: Path, isolated: Path) -> None:
+    """A note with line breaks (as typed in the desk's textarea, or in a CSV cell):
+    joined with " / " in text and table, kept as is in JSON and CSV."""
+    note = "Arrives on 14 May\r\nHead of State"
+    ok("--now", NOW, "requests", "import", "-", input=as_csv({**BRAZIL, "note": note}))
+    assert listed()[0]["note"] == "Arrives on 14 May\nHead of State"
+    text = ok("requests", "list").stdout.splitlines()
+    assert len(text) == 1 and text[0].endswith("Arrives on 14 May / Head of State")
+    table = run("requests", "list", "-f", "table", env={"COLUMNS": "300"}).stdout
+    assert "Arrives on 14 May / Head of State" in table
+    rows = list(csv.DictReader(io.StringIO(ok("requests", "list", "-f", "csv").stdout)))
+    assert rows[0]["note"] == "Arrives on 14 May\nHead of State"

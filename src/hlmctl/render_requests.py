@@ -156,7 +156,7 @@ def _request_cells(meeting: Meeting, lang: Lang, r: dict[str, Any]) -> list[str]
         ", ".join(r["preferences"]),
         status,
         _when(lang, r["requested_at"]),
-        printable(r["note"] or r["reason"] or ""),
+        printable(" / ".join((r["note"] or r["reason"] or "").split("\n"))),
     ]
 
 

@@ -29,7 +29,13 @@ from hlmctl.errors import HlmError, InputError, NothingToDo
 from hlmctl.i18n import N_
 from hlmctl.meeting import Meeting
 from hlmctl.record import MAX_ID, MAX_NOTE, Invite, Record, Speaker, SpeakRequest
-from hlmctl.text import clean_text
+from hlmctl.text import (
+    MAX_NOTE_LINES,
+    clean_text,
+    has_visible,
+    note_lines,
+    unsafe_in_lines,
+)
 
 if TYPE_CHECKING:
     from hlmctl.i18n import Lang
@@ -347,6 +353,28 @@ def _preferences(meeting: Meeting, list_id: str, typed: Sequence[str]) -> list[s
     return chosen
 
 
+def _clean_note(value: str | None) -> str | None:
+    """The note as typed in the form's textarea: CRLF and CR become LF, at most
+    ``MAX_NOTE`` characters and ``MAX_NOTE_LINES`` lines; every other rule of text
+    (no control or invisible character, something visible) holds on each line."""
+    if value is None:
+        return None
+    text = "\n".join(line.rstrip() for line in note_lines(value.strip()))
+    if not text:
+        return None
+    if len(text) > MAX_NOTE:
+        raise RequestError(
+            N_("the note is too long ({n} characters; at most {max})"), n=len(text), max=MAX_NOTE
+        )
+    lines = text.count("\n") + 1
+    if lines > MAX_NOTE_LINES:
+        raise RequestError(N_("the note has {n} lines; at most {max}"), n=lines, max=MAX_NOTE_LINES)
+    found = unsafe_in_lines(text)
+    if found is not None or not has_visible(text.replace("\n", " ")):
+        clean_text("note", text.replace("\n", " "))  # the one wording of the text rule
+    return text
+
+
 def _sandbox(record: Record) -> Record:
     """A copy of the record whose list of speakers and counters can be changed freely:
     a check builds the speaker there (the speakers themselves are not changed)."""
@@ -383,13 +411,7 @@ def check_draft(
     lst = meeting.speaker_list(draft.list_id.strip())
     if draft.kind not in KINDS:
         raise RequestError(N_("unknown kind {kind} (statement or reply)"), kind=repr(draft.kind))
-    if draft.note is not None and len(draft.note.strip()) > MAX_NOTE:
-        raise RequestError(
-            N_("the note is too long ({n} characters; at most {max})"),
-            n=len(draft.note.strip()),
-            max=MAX_NOTE,
-        )
-    note = clean_text("note", draft.note)
+    note = _clean_note(draft.note)
     preferences = _preferences(meeting, lst.id, draft.preferences)
     courtesy = clean_text("courtesy", draft.courtesy)
     name = clean_text("name", draft.name)

@@ -341,8 +341,10 @@ def receipt(
             (lang._("Meeting"), row["meeting"]),
         ]
     listing = "".join(
-        f'<dt>{escape(k)}</dt><dd dir="auto">{escape(val)}</dd>' for k, val in fields if val
-    )
+        f'<dt>{escape(k)}</dt><dd dir="auto">{escape(val).replace(chr(10), "<br>")}</dd>'
+        for k, val in fields
+        if val
+    )  # a note's lines as lines
     ack = lang._("Your request was received. Its reference number is {ref}.")
     body = (
         f'<h1>{escape(title)}</h1><div class="receipt">'
