@@ -81,6 +81,25 @@ def test_a_request_with_two_preferences_is_acknowledged_with_its_reference(hlm: 
     assert record.log[-1].command == "desk request"
 
 
+def test_the_projected_meeting_is_shown_next_to_the_preferences(hlm: Path) -> None:
+    """Accepted with plenary-2 first: held for it, though plenary-1 has room; the
+    delegation's page shows the meeting projected and, next to it, the preferences
+    (so that a later inscription that pushed it out would show)."""
+    secret, _ = invite(hlm, "Brazil")
+    with desk_client(hlm) as (client, _):
+        sign_in(client, secret)
+        assert post(client, "/request", request_form(), token=token_of(client)).status_code == 303
+        assert run("--now", T0, "requests", "accept", "R1").exit_code == 0
+        record = read_record(hlm)
+        assert record.speakers[0].meeting == "plenary-2"
+        home = client.get("/").text
+        row = home[home.index(">R1</a>") :].split("</tr>")[0]
+        assert "(preferences: " in row and row.count("14 May") >= 1
+        french = client.get("/?lang=fr").text
+        row = french[french.index(">R1</a>") :].split("</tr>")[0]
+        assert "(préférences\xa0: Séance plénière, 14 mai 10 h 00" in row
+
+
 def test_change_and_withdraw_a_pending_request(hlm: Path) -> None:
     secret, _ = invite(hlm, "Brazil")
     with desk_client(hlm) as (client, clock):

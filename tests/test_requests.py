@@ -299,19 +299,49 @@ def test_a_first_preference_brings_a_statement_forward(
     assert result.speaker.placed  # kept there as later inscriptions arrive
 
 
-def test_a_preference_never_holds_a_statement_back(
+def test_a_first_preference_holds_a_statement_back(
     meeting: Meeting, record: Record, now: datetime
 ) -> None:
+    """Its Head of State arrives on the second day: placed in plenary-3 although
+    plenary-1 has room, and held there as later inscriptions arrive."""
     fill_plenary(meeting, record, now, 5)
     inv = invite(meeting, record, now, "Zimbabwe")
-    req = rq.submit(meeting, record, inv, rq.Draft("plenary", preferences=["plenary-3"]), now)
+    draft = rq.Draft("plenary", level="head-of-state", preferences=["plenary-3"])
+    req = rq.submit(meeting, record, inv, draft, now)
     result = rq.accept_request(meeting, record, req.id, now, operator="chief")
-    assert placed_in(meeting, record, result.speaker.id, now) == "plenary-1"
-    assert result.placement == (
-        "in protocol order: projected in plenary-1, before its first preference plenary-3 "
-        "(a preference never holds a statement back)"
-    )
-    assert not result.speaker.placed
+    assert result.placement == "placed in plenary-3, its first preference"
+    assert result.speaker.meeting == "plenary-3"  # held for it
+    assert placed_in(meeting, record, result.speaker.id, now) == "plenary-3"
+    others = [s.id for s in record.waiting("plenary") if s is not result.speaker]
+    assert {placed_in(meeting, record, s, now) for s in others} == {"plenary-1"}
+    # A later inscription, of higher precedence or lower, does not take it out.
+    for name, level in (("Chile", "head-of-state"), ("Peru", None)):
+        add_speaker(meeting, record, Inscription(name, "plenary", level=level), now)
+    assert placed_in(meeting, record, result.speaker.id, now) == "plenary-3"
+
+
+def test_a_preference_takes_the_protocol_order_place_in_its_meeting(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    """Among plenary-2's statements, after those of higher or equal precedence,
+    before those of lower precedence: a Head of State first there."""
+    fill_plenary(meeting, record, now, 90)
+    in_second = [
+        s.id
+        for s in record.waiting("plenary")
+        if placed_in(meeting, record, s.id, now) == "plenary-2"
+    ]
+    inv = invite(meeting, record, now, "Zimbabwe")
+    draft = rq.Draft("plenary", level="head-of-state", preferences=["plenary-2"])
+    req = rq.submit(meeting, record, inv, draft, now)
+    result = rq.accept_request(meeting, record, req.id, now, operator="chief")
+    assert result.placement == "placed in plenary-2, its first preference"
+    now_second = [
+        s.id
+        for s in record.waiting("plenary")
+        if placed_in(meeting, record, s.id, now) == "plenary-2"
+    ]
+    assert now_second[0] == result.speaker.id and now_second[1] == in_second[0]
 
 
 def test_a_meeting_over_cannot_hold_a_preference(

@@ -109,12 +109,12 @@ def test_import_from_stdin_then_accept_and_decline(hlm: Path, isolated: Path) ->
         "decided_by",
         "reason",
         "speaker",
+        "meeting",
     }
     accepted = ok("--now", LATER, "requests", "accept", "r1")
     assert accepted.stdout.splitlines() == [
         "S1\tR1 of Brazil accepted: inscribed in plenary at position 1",
-        "S1\tin protocol order: projected in plenary-1, before its first preference "
-        "plenary-2 (a preference never holds a statement back)",
+        "S1\tplaced in plenary-2, its first preference",
     ]
     speakers = ok("speakers", "list", "--format", "json").json()
     assert [(s["id"], s["delegation"], s["name"], s["level"]) for s in speakers] == [
@@ -126,9 +126,8 @@ def test_import_from_stdin_then_accept_and_decline(hlm: Path, isolated: Path) ->
         (
             "tester",
             "requests accept",
-            "accepted R1 of Brazil as S1 in plenary (minister, member-state); in protocol "
-            "order: projected in plenary-1, before its first preference plenary-2 (a "
-            "preference never holds a statement back)",
+            "accepted R1 of Brazil as S1 in plenary (minister, member-state); placed in "
+            "plenary-2, its first preference",
         ),
         ("tester", "requests decline", "declined R2 of Kenya: the panel is full"),
     ]
@@ -138,6 +137,10 @@ def test_import_from_stdin_then_accept_and_decline(hlm: Path, isolated: Path) ->
         "S1",
         "tester",
     )
+    # The meeting the projection gives it, next to the preferences (a mismatch shows).
+    assert (rows[0]["meeting"], rows[1]["meeting"]) == ("plenary-2", None)
+    text = ok("--now", LATER, "requests", "list").stdout.splitlines()
+    assert "\tplenary-2, plenary-3 (projected in plenary-2)\t" in text[0]
     assert (rows[1]["status"], rows[1]["reason"]) == ("declined", "the panel is full")
     # Decided already: exit 3, nothing written.
     refused(isolated, "--now", LATER, "requests", "accept", "R2", code=3)
