@@ -100,6 +100,26 @@ def test_the_projected_meeting_is_shown_next_to_the_preferences(hlm: Path) -> No
         assert "(préférences\xa0: Séance plénière, 14 mai 10 h 00" in row
 
 
+def test_the_receipt_names_the_meeting_its_date_and_the_notes_lines(hlm: Path) -> None:
+    """A paper receipt on a desk says what it is about: the meeting file's title in the
+    page's language, and when it was issued; a note typed on several lines keeps them."""
+    secret, _ = invite(hlm, "Brazil")
+    with desk_client(hlm) as (client, clock):
+        sign_in(client, secret)
+        form = request_form(note="Arrives on 14 May.\r\nHead of State.")
+        assert post(client, "/request", form, token=token_of(client)).status_code == 303
+        clock.move(minutes=5)
+        english = client.get("/receipt/R1").text
+        assert '<dt>Meeting</dt><dd dir="auto">High-level Meeting on the Appraisal' in english
+        assert "<dt>Receipt issued</dt>" in english and "13 May 2013" in english
+        assert "08:05" in english.split("Receipt issued")[1]
+        assert "Arrives on 14 May.<br>Head of State." in english
+        french = client.get("/receipt/R1?lang=fr").text
+        assert "Réunion de haut niveau sur la mise en œuvre du Plan" in french
+        assert "High-level Meeting on the Appraisal" not in french
+        assert "Reçu délivré" in french and "13 mai 2013" in french
+
+
 def test_change_and_withdraw_a_pending_request(hlm: Path) -> None:
     secret, _ = invite(hlm, "Brazil")
     with desk_client(hlm) as (client, clock):

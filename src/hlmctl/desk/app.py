@@ -391,6 +391,7 @@ def create_app(
                 req,
                 shown,
                 v.token,
+                issued=state.now(),
                 can_change=req.status == "pending",
                 can_withdraw=req.status == "pending"
                 or (req.status == "accepted" and shown is not None and shown["place"] != ""),

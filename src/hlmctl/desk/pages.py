@@ -18,6 +18,8 @@ from hlmctl.desk.state import list_title, meeting_label
 from hlmctl.i18n import N_
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from hlmctl.i18n import Lang
     from hlmctl.meeting import Meeting
     from hlmctl.record import SpeakRequest
@@ -305,12 +307,18 @@ def receipt(
     row: dict[str, str] | None,
     token: str,
     *,
+    issued: datetime,
     can_change: bool,
     can_withdraw: bool,
 ) -> str:
-    """The acknowledgement and printable receipt of a request."""
+    """The acknowledgement and printable receipt of a request: it names the meeting
+    (the meeting file's title) and the time it was issued, so that a paper receipt
+    on a desk says what it is about."""
     title = lang._("Request {ref}").format(ref=req.id)
+    info = meeting.meeting
+    at = issued.astimezone(meeting.tz)
     fields: list[tuple[str, str]] = [
+        (lang._("Meeting"), lang.text(info.title, info.title_fr)),
         (lang._("Reference"), req.id),
         (lang._("Delegation"), req.delegation),
         (lang._("List"), list_title(meeting, req.list, lang)),
@@ -338,8 +346,9 @@ def receipt(
             (lang._("State"), row["state"]),
             (lang._("Place"), row["place"]),
             (lang._("Projected time"), row["time"]),
-            (lang._("Meeting"), row["meeting"]),
+            (lang._("Projected meeting"), row["meeting"]),
         ]
+    fields.append((lang._("Receipt issued"), f"{lang.date(at)} {lang.time(at)}"))
     listing = "".join(
         f'<dt>{escape(k)}</dt><dd dir="auto">{escape(val).replace(chr(10), "<br>")}</dd>'
         for k, val in fields
