@@ -301,7 +301,11 @@ def test_the_pages_in_french(hlm: Path) -> None:
         assert first.status_code == 303
         again = post(client, "/request?lang=fr", request_form(), token=token_of(client))
         assert again.status_code == 400
-        assert "France a déjà demandé la parole sur la liste plenary" in again.text
+        # The list by its French title, the delegation with its article, never an id.
+        said = again.text.split('id="error-list">')[1].split("</p>")[0]
+        assert said.startswith("Liste des orateurs des séances plénières")
+        assert "une demande de parole de la France est déjà en attente (R1)" in said
+        assert "plenary" not in said
         assert 'aria-describedby="error-list"' in again.text
     with desk_client(hlm) as (client, _):
         sign_in(client, secret)
@@ -384,3 +388,38 @@ def test_over_https_the_cookie_is_secure(hlm: Path, tmp_path: Path) -> None:
             cookie = answer.headers["set-cookie"].lower()
             assert "secure" in cookie and "httponly" in cookie and "samesite=strict" in cookie
             assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "french"),
+    [
+        ({"level": "emperor"}, "level", "Niveau de représentation : niveau inconnu"),
+        ({"courtesy": "H.E.\x07"}, "courtesy", "Titre de courtoisie : un caractère"),
+        ({"name": "x" * 501}, "name", "Nom de l'orateur ou de l'oratrice : trop long"),
+        ({"title": "\u200b"}, "title", "Titre ou fonction de l'orateur"),
+        ({"on_behalf_of": "G\u202e77"}, "on_behalf_of", "Au nom de (un groupe) : un caractère"),
+        ({"note": "n\n" * 11}, "note", "Note au Secrétariat : 11 lignes"),
+        ({"list": "nowhere"}, "list", "Liste des orateurs : liste inconnue"),
+        ({"second": "plenary-2"}, "second", "la seconde préférence répète la première"),
+    ],
+)
+def test_each_field_refused_in_french_next_to_it(
+    hlm: Path, fields: dict[str, str], field: str, french: str
+) -> None:
+    """Every refusal a delegation can trigger names the form's field, in the page's
+    language, next to it; never a command-line option, never an id."""
+    from html import unescape
+
+    secret, _ = invite(hlm, "France")
+    with desk_client(hlm, lang="fr") as (client, _):
+        sign_in(client, secret)
+        before = record_bytes(hlm.parent)
+        form = request_form(**fields)
+        answer = post(client, "/request?lang=fr", form, token=token_of(client))
+        assert answer.status_code == 400
+        said = unescape(answer.text.split(f'id="error-{field}">')[1].split("</p>")[0])
+        assert said.replace("\xa0", " ").startswith(french) or french in said.replace(
+            "\xa0", " "
+        ), said
+        assert "--" not in said and "plenary-2" not in said
+        assert record_bytes(hlm.parent) == before

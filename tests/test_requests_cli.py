@@ -200,7 +200,11 @@ def test_import_is_all_or_nothing_and_names_every_bad_row(hlm: Path, isolated: P
     )
     stderr = refused(isolated, "--now", NOW, "requests", "import", "-", input=bad)
     assert stderr.startswith("hlmctl: stdin: 4 bad rows: row 3: unknown delegation 'Atlantis'")
-    for part in ("row 4: unknown level", "row 5: preference 'panel-1'", "row 6: Chile is already"):
+    for part in (
+        "row 4: level: unknown level",
+        "row 5: preference 'panel-1'",
+        "row 6: plenary: a statement of Chile is inscribed already",
+    ):
         assert part in stderr, stderr
     assert stderr.rstrip().endswith("nothing was imported")
     unknown = "delegation,colour\nPeru,red\n"

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from hlmctl.desk.state import list_title, meeting_label
 from hlmctl.i18n import N_
+from hlmctl.said import FIELD_LABELS
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -24,19 +25,8 @@ if TYPE_CHECKING:
     from hlmctl.meeting import Meeting
     from hlmctl.record import SpeakRequest
 
-# The form's fields, in order, with their labels.
-FIELDS: dict[str, str] = {
-    "list": N_("List of speakers"),
-    "kind": N_("Kind of statement"),
-    "level": N_("Level of representation"),
-    "courtesy": N_("Courtesy title"),
-    "name": N_("Name of the speaker"),
-    "title": N_("Title or function of the speaker"),
-    "on_behalf_of": N_("On behalf of (a group)"),
-    "first": N_("First preference of meeting"),
-    "second": N_("Second preference of meeting"),
-    "note": N_("Note to the Secretariat"),
-}
+# The form's fields, in order, with their labels (those the refusals name too).
+FIELDS: dict[str, str] = FIELD_LABELS
 
 
 # The words of the pages (marked here for the catalog: the pages write them inside
