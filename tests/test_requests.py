@@ -425,6 +425,10 @@ def test_the_desk_can_say_a_refusal_in_french(
     assert rq.said_in(en, closed.value).startswith("the list Interactive panel 1")
     french = rq.said_in(fr, closed.value)
     assert "panel-1" not in french and "73" in french and french.startswith("la liste ")
+    # The sentence the desk's page shows for a list closed: the same, in its language.
+    shown = rq.open_for_requests(meeting, record, "panel-1", now, lang=fr)
+    assert shown == french
+    assert rq.open_for_requests(meeting, record, "panel-1", now) == closed.value.message
     first = rq.submit(meeting, record, inv, rq.Draft("plenary"), now)
     with pytest.raises(InputError) as twin:
         rq.submit(meeting, record, inv, rq.Draft("plenary"), now)
