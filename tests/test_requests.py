@@ -486,6 +486,25 @@ def test_each_field_is_refused_naming_the_forms_field_in_french(
         assert "--" not in said and "plenary-2" not in said
 
 
+def test_an_organization_on_no_approved_list_is_refused_at_the_desk_in_french(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    """participants.check_speaker's rule (which names `speakers add --force`) is
+    checked first with the desk's wording, the list by its title."""
+    from hlmctl import i18n
+
+    inv, _ = rq.issue_invite(
+        meeting, record, "Friends of Atlantis", now, operator="o", category="ngo", force=True
+    )
+    before = dump_record(record)
+    with pytest.raises(rq.RequestError) as caught:
+        rq.submit(meeting, record, inv, rq.Draft("panel-1"), now)
+    said = rq.said_in(i18n.get("fr"), caught.value)
+    assert said.startswith("Réunion-débat interactive 1") and "Friends of Atlantis" in said
+    assert "--" not in said and "panel-1" not in said and caught.value.form_field == "list"
+    assert dump_record(record) == before
+
+
 def test_a_right_of_reply_over_the_limit_is_said_in_french(
     meeting: Meeting, record: Record, now: datetime
 ) -> None:

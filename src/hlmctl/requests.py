@@ -409,6 +409,27 @@ def _check_level(meeting: Meeting, typed: str | None) -> None:
         )
 
 
+def _check_approved(
+    meeting: Meeting, record: Record, organization: str, list_id: str, now: datetime
+) -> None:
+    """An organization speaks in a list only from an approved list of participants
+    (participants.check_speaker's rule), said at the desk in its language."""
+    from hlmctl.participants import approved_organization, lists_for_speakers
+
+    governing = lists_for_speakers(meeting, list_id)
+    if governing and approved_organization(meeting, record, organization, list_id, now) is None:
+        raise RequestError(
+            N_(
+                "{list}: a non-governmental organization speaks there only from an approved "
+                "list of participants, and {organization} is on none (paras. {paragraphs})"
+            ),
+            list=said.list_of(meeting, list_id),
+            organization=organization,
+            paragraphs=", ".join(str(p.paragraph) for p in governing),
+            form_field="list",
+        )
+
+
 def _check_replies(
     meeting: Meeting, record: Record, delegation: str, list_id: str, now: datetime
 ) -> None:
@@ -564,6 +585,8 @@ def check_draft(
     group = _clean_field("on_behalf_of", draft.on_behalf_of)
     if draft.kind == "statement":
         _check_level(meeting, draft.level)
+        if category == "ngo" and meeting.participant_lists and not force:
+            _check_approved(meeting, record, delegation, lst.id, now)
     sandbox = _sandbox(record)
     if draft.kind == "reply":
         from hlmctl.live import add_reply
