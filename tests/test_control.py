@@ -484,3 +484,31 @@ def test_on_the_network_the_board_warns_that_secrets_cross_it_in_clear(
     assert "cross the network in clear" in lines[3]
     assert SECRET not in "".join(lines) + err.decode()
     assert proc.returncode == 0
+
+
+def test_a_forwarded_header_from_loopback_does_not_choose_the_counted_address(
+    waiting: Path, isolated: Path
+) -> None:
+    """Uvicorn believes X-Forwarded-For from 127.0.0.1 by default: the board does not,
+    so a client on this machine cannot give each request a fresh rate-limit bucket."""
+    from hlmctl.web.control import RATE_BURST
+    from hlmctl.web.limits import RateLimit
+
+    before = record_bytes(isolated)
+    stopped = RateLimit(2.0, RATE_BURST, clock=lambda: 0.0)  # no time passes
+    with controlled(waiting, rate=stopped) as url, httpx.Client() as client:
+        answers = [
+            client.post(
+                url + "control/next",
+                headers={
+                    "authorization": f"Bearer {n:032x}",
+                    "x-forwarded-for": f"203.0.113.{n + 1}",
+                    "x-real-ip": f"203.0.113.{n + 1}",
+                },
+            )
+            for n in range(2 * RATE_BURST)
+        ]
+    statuses = [a.status_code for a in answers]
+    assert statuses == [403] * RATE_BURST + [429] * RATE_BURST
+    assert list(stopped._buckets) == ["127.0.0.1"]
+    assert record_bytes(isolated) == before

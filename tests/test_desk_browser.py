@@ -122,6 +122,10 @@ def test_a_delegation_requests_the_floor_and_sees_its_place_pushed(hlm: Path, pa
         expect(row.locator("td").nth(2)).to_have_text("accepted", timeout=5000)
         expect(row.locator("td").nth(3)).to_have_text("1")
         expect(row.locator("td").nth(4)).not_to_be_empty()
+        # Held for its first preference (plenary-1 had room): the meeting, and the
+        # preferences next to it.
+        expect(row.locator("td").nth(5)).to_contain_text("(preferences: Plenary")
+        expect(row.locator("td").nth(4)).to_contain_text("14 May")
         expect(page.locator("#live")).to_have_text("Your requests were updated.")
         axe(page, "home-accepted")
     assert page.dialogs == []

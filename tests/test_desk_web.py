@@ -81,6 +81,45 @@ def test_a_request_with_two_preferences_is_acknowledged_with_its_reference(hlm: 
     assert record.log[-1].command == "desk request"
 
 
+def test_the_projected_meeting_is_shown_next_to_the_preferences(hlm: Path) -> None:
+    """Accepted with plenary-2 first: held for it, though plenary-1 has room; the
+    delegation's page shows the meeting projected and, next to it, the preferences
+    (so that a later inscription that pushed it out would show)."""
+    secret, _ = invite(hlm, "Brazil")
+    with desk_client(hlm) as (client, _):
+        sign_in(client, secret)
+        assert post(client, "/request", request_form(), token=token_of(client)).status_code == 303
+        assert run("--now", T0, "requests", "accept", "R1").exit_code == 0
+        record = read_record(hlm)
+        assert record.speakers[0].meeting == "plenary-2"
+        home = client.get("/").text
+        row = home[home.index(">R1</a>") :].split("</tr>")[0]
+        assert "(preferences: " in row and row.count("14 May") >= 1
+        french = client.get("/?lang=fr").text
+        row = french[french.index(">R1</a>") :].split("</tr>")[0]
+        assert "(préférences\xa0: Séance plénière, 14 mai 10 h 00" in row
+
+
+def test_the_receipt_names_the_meeting_its_date_and_the_notes_lines(hlm: Path) -> None:
+    """A paper receipt on a desk says what it is about: the meeting file's title in the
+    page's language, and when it was issued; a note typed on several lines keeps them."""
+    secret, _ = invite(hlm, "Brazil")
+    with desk_client(hlm) as (client, clock):
+        sign_in(client, secret)
+        form = request_form(note="Arrives on 14 May.\r\nHead of State.")
+        assert post(client, "/request", form, token=token_of(client)).status_code == 303
+        clock.move(minutes=5)
+        english = client.get("/receipt/R1").text
+        assert '<dt>Meeting</dt><dd dir="auto">High-level Meeting on the Appraisal' in english
+        assert "<dt>Receipt issued</dt>" in english and "13 May 2013" in english
+        assert "08:05" in english.split("Receipt issued")[1]
+        assert "Arrives on 14 May.<br>Head of State." in english
+        french = client.get("/receipt/R1?lang=fr").text
+        assert "Réunion de haut niveau sur la mise en œuvre du Plan" in french
+        assert "High-level Meeting on the Appraisal" not in french
+        assert "Reçu délivré" in french and "13 mai 2013" in french
+
+
 def test_change_and_withdraw_a_pending_request(hlm: Path) -> None:
     secret, _ = invite(hlm, "Brazil")
     with desk_client(hlm) as (client, clock):
@@ -262,7 +301,11 @@ def test_the_pages_in_french(hlm: Path) -> None:
         assert first.status_code == 303
         again = post(client, "/request?lang=fr", request_form(), token=token_of(client))
         assert again.status_code == 400
-        assert "France a déjà demandé la parole sur la liste plenary" in again.text
+        # The list by its French title, the delegation with its article, never an id.
+        said = again.text.split('id="error-list">')[1].split("</p>")[0]
+        assert said.startswith("Liste des orateurs des séances plénières")
+        assert "une demande de parole de la France est déjà en attente (R1)" in said
+        assert "plenary" not in said
         assert 'aria-describedby="error-list"' in again.text
     with desk_client(hlm) as (client, _):
         sign_in(client, secret)
@@ -345,3 +388,38 @@ def test_over_https_the_cookie_is_secure(hlm: Path, tmp_path: Path) -> None:
             cookie = answer.headers["set-cookie"].lower()
             assert "secure" in cookie and "httponly" in cookie and "samesite=strict" in cookie
             assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "french"),
+    [
+        ({"level": "emperor"}, "level", "Niveau de représentation : niveau inconnu"),
+        ({"courtesy": "H.E.\x07"}, "courtesy", "Titre de courtoisie : un caractère"),
+        ({"name": "x" * 501}, "name", "Nom de l'orateur ou de l'oratrice : trop long"),
+        ({"title": "\u200b"}, "title", "Titre ou fonction de l'orateur"),
+        ({"on_behalf_of": "G\u202e77"}, "on_behalf_of", "Au nom de (un groupe) : un caractère"),
+        ({"note": "n\n" * 11}, "note", "Note au Secrétariat : 11 lignes"),
+        ({"list": "nowhere"}, "list", "Liste des orateurs : liste inconnue"),
+        ({"second": "plenary-2"}, "second", "la seconde préférence répète la première"),
+    ],
+)
+def test_each_field_refused_in_french_next_to_it(
+    hlm: Path, fields: dict[str, str], field: str, french: str
+) -> None:
+    """Every refusal a delegation can trigger names the form's field, in the page's
+    language, next to it; never a command-line option, never an id."""
+    from html import unescape
+
+    secret, _ = invite(hlm, "France")
+    with desk_client(hlm, lang="fr") as (client, _):
+        sign_in(client, secret)
+        before = record_bytes(hlm.parent)
+        form = request_form(**fields)
+        answer = post(client, "/request?lang=fr", form, token=token_of(client))
+        assert answer.status_code == 400
+        said = unescape(answer.text.split(f'id="error-{field}">')[1].split("</p>")[0])
+        assert said.replace("\xa0", " ").startswith(french) or french in said.replace(
+            "\xa0", " "
+        ), said
+        assert "--" not in said and "plenary-2" not in said
+        assert record_bytes(hlm.parent) == before

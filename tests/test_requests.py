@@ -155,12 +155,12 @@ def test_every_field_is_checked_and_nothing_is_kept(
 def test_the_rules_of_speakers_add_apply(meeting: Meeting, record: Record, now: datetime) -> None:
     inv = invite(meeting, record, now)
     add_speaker(meeting, record, Inscription("Brazil", "plenary"), now)
-    with pytest.raises(InputError, match="already inscribed"):
+    with pytest.raises(InputError, match="of Brazil is inscribed already"):
         rq.submit(meeting, record, inv, rq.Draft("plenary"), now)
     group = rq.submit(meeting, record, inv, rq.Draft("plenary", on_behalf_of="Group of 77"), now)
     assert group.on_behalf_of == "Group of 77"
     first = rq.submit(meeting, record, inv, rq.Draft("panel-1"), now)
-    with pytest.raises(InputError, match=f"already requested.*{first.id}"):
+    with pytest.raises(InputError, match=f"pending already \\({first.id}\\)"):
         rq.submit(meeting, record, inv, rq.Draft("panel-1"), now)
 
 
@@ -299,19 +299,49 @@ def test_a_first_preference_brings_a_statement_forward(
     assert result.speaker.placed  # kept there as later inscriptions arrive
 
 
-def test_a_preference_never_holds_a_statement_back(
+def test_a_first_preference_holds_a_statement_back(
     meeting: Meeting, record: Record, now: datetime
 ) -> None:
+    """Its Head of State arrives on the second day: placed in plenary-3 although
+    plenary-1 has room, and held there as later inscriptions arrive."""
     fill_plenary(meeting, record, now, 5)
     inv = invite(meeting, record, now, "Zimbabwe")
-    req = rq.submit(meeting, record, inv, rq.Draft("plenary", preferences=["plenary-3"]), now)
+    draft = rq.Draft("plenary", level="head-of-state", preferences=["plenary-3"])
+    req = rq.submit(meeting, record, inv, draft, now)
     result = rq.accept_request(meeting, record, req.id, now, operator="chief")
-    assert placed_in(meeting, record, result.speaker.id, now) == "plenary-1"
-    assert result.placement == (
-        "in protocol order: projected in plenary-1, before its first preference plenary-3 "
-        "(a preference never holds a statement back)"
-    )
-    assert not result.speaker.placed
+    assert result.placement == "placed in plenary-3, its first preference"
+    assert result.speaker.meeting == "plenary-3"  # held for it
+    assert placed_in(meeting, record, result.speaker.id, now) == "plenary-3"
+    others = [s.id for s in record.waiting("plenary") if s is not result.speaker]
+    assert {placed_in(meeting, record, s, now) for s in others} == {"plenary-1"}
+    # A later inscription, of higher precedence or lower, does not take it out.
+    for name, level in (("Chile", "head-of-state"), ("Peru", None)):
+        add_speaker(meeting, record, Inscription(name, "plenary", level=level), now)
+    assert placed_in(meeting, record, result.speaker.id, now) == "plenary-3"
+
+
+def test_a_preference_takes_the_protocol_order_place_in_its_meeting(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    """Among plenary-2's statements, after those of higher or equal precedence,
+    before those of lower precedence: a Head of State first there."""
+    fill_plenary(meeting, record, now, 90)
+    in_second = [
+        s.id
+        for s in record.waiting("plenary")
+        if placed_in(meeting, record, s.id, now) == "plenary-2"
+    ]
+    inv = invite(meeting, record, now, "Zimbabwe")
+    draft = rq.Draft("plenary", level="head-of-state", preferences=["plenary-2"])
+    req = rq.submit(meeting, record, inv, draft, now)
+    result = rq.accept_request(meeting, record, req.id, now, operator="chief")
+    assert result.placement == "placed in plenary-2, its first preference"
+    now_second = [
+        s.id
+        for s in record.waiting("plenary")
+        if placed_in(meeting, record, s.id, now) == "plenary-2"
+    ]
+    assert now_second[0] == result.speaker.id and now_second[1] == in_second[0]
 
 
 def test_a_meeting_over_cannot_hold_a_preference(
@@ -344,7 +374,7 @@ def test_import_all_or_nothing_naming_every_bad_row(
     with pytest.raises(InputError) as caught:
         rq.import_rows(meeting, _copy(record), rows, now)
     assert caught.value.message.startswith("2 bad rows: row 3: unknown delegation")
-    assert "row 4: unknown level" in caught.value.message
+    assert "row 4: level: unknown level" in caught.value.message
     assert dump_record(record) == before
     good = [rows[0], rows[3]]
     added = rq.import_rows(meeting, record, good, now)
@@ -381,19 +411,114 @@ def test_a_right_of_reply_may_be_asked_on_a_closed_list(
 def test_the_desk_can_say_a_refusal_in_french(
     meeting: Meeting, record: Record, now: datetime
 ) -> None:
+    """The desk says a refusal in the page's language: the list by its title, the
+    delegation by its name with its article, never an id; the command line keeps ids."""
     from hlmctl import i18n
     from hlmctl.live import close_list
 
-    inv = invite(meeting, record, now)
+    en, fr = i18n.get("en"), i18n.get("fr")
+    inv = invite(meeting, record, now, "France")
     close_list(record, "panel-1", now)
     with pytest.raises(rq.RequestRefused) as closed:
         rq.submit(meeting, record, inv, rq.Draft("panel-1"), now)
-    assert rq.said_in(i18n.get("en"), closed.value) == closed.value.message
-    french = rq.said_in(i18n.get("fr"), closed.value)
-    assert french != closed.value.message and "panel-1" in french and "73" in french
-    with pytest.raises(InputError) as level:  # a rule of speakers add: said in English
-        rq.submit(meeting, record, inv, rq.Draft("plenary", level="emperor"), now)
-    assert rq.said_in(i18n.get("fr"), level.value) == level.value.message
+    assert "panel-1" in closed.value.message  # the command line: the id
+    assert rq.said_in(en, closed.value).startswith("the list Interactive panel 1")
+    french = rq.said_in(fr, closed.value)
+    assert "panel-1" not in french and "73" in french and french.startswith("la liste ")
+    # The sentence the desk's page shows for a list closed: the same, in its language.
+    shown = rq.open_for_requests(meeting, record, "panel-1", now, lang=fr)
+    assert shown == french
+    assert rq.open_for_requests(meeting, record, "panel-1", now) == closed.value.message
+    first = rq.submit(meeting, record, inv, rq.Draft("plenary"), now)
+    with pytest.raises(InputError) as twin:
+        rq.submit(meeting, record, inv, rq.Draft("plenary"), now)
+    said = rq.said_in(fr, twin.value)
+    assert "de la France" in said and first.id in said and "plenary" not in said
+    assert said.startswith("Liste des orateurs") or "séances plénières" in said
+    assert "of France" in rq.said_in(en, twin.value)
+
+
+@pytest.mark.parametrize(
+    ("draft", "field", "english", "french"),
+    [
+        (rq.Draft("plenary", level="emperor"), "level", "Level of representation", "Niveau"),
+        (rq.Draft("plenary", courtesy="H.E.\x07"), "courtesy", "Courtesy title", "Titre"),
+        (rq.Draft("plenary", name="x" * 501), "name", "Name of the speaker", "Nom"),
+        (rq.Draft("plenary", title="\u200b"), "title", "Title or function", "Titre"),
+        (
+            rq.Draft("plenary", on_behalf_of="G\u202e77"),
+            "on_behalf_of",
+            "On behalf of",
+            "Au nom",
+        ),
+        (rq.Draft("plenary", note="n" * 501), "note", "Note to the Secretariat", "Note"),
+        (rq.Draft("plenary", note="n\n" * 11), "note", "Note to the Secretariat", "Note"),
+        (rq.Draft("nowhere"), "list", "List of speakers", "Liste des orateurs"),
+        (
+            rq.Draft("plenary", preferences=["plenary-2", "plenary-2"]),
+            "second",
+            "the second preference",
+            "préférence",
+        ),
+    ],
+)
+def test_each_field_is_refused_naming_the_forms_field_in_french(
+    meeting: Meeting,
+    record: Record,
+    now: datetime,
+    draft: rq.Draft,
+    field: str,
+    english: str,
+    french: str,
+) -> None:
+    """Checked field by field before the rules of `speakers add`: the desk says which
+    field, in the page's language, and never a command-line option."""
+    from hlmctl import i18n
+
+    inv = invite(meeting, record, now, "France")
+    with pytest.raises(rq.RequestError) as caught:
+        rq.submit(meeting, record, inv, draft, now)
+    assert caught.value.form_field == field
+    said_en = rq.said_in(i18n.get("en"), caught.value)
+    said_fr = rq.said_in(i18n.get("fr"), caught.value)
+    assert english in said_en and french in said_fr and said_fr != said_en
+    for said in (said_en, said_fr):
+        assert "--" not in said and "plenary-2" not in said
+
+
+def test_an_organization_on_no_approved_list_is_refused_at_the_desk_in_french(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    """participants.check_speaker's rule (which names `speakers add --force`) is
+    checked first with the desk's wording, the list by its title."""
+    from hlmctl import i18n
+
+    inv, _ = rq.issue_invite(
+        meeting, record, "Friends of Atlantis", now, operator="o", category="ngo", force=True
+    )
+    before = dump_record(record)
+    with pytest.raises(rq.RequestError) as caught:
+        rq.submit(meeting, record, inv, rq.Draft("panel-1"), now)
+    said = rq.said_in(i18n.get("fr"), caught.value)
+    assert said.startswith("Réunion-débat interactive 1") and "Friends of Atlantis" in said
+    assert "--" not in said and "panel-1" not in said and caught.value.form_field == "list"
+    assert dump_record(record) == before
+
+
+def test_a_right_of_reply_over_the_limit_is_said_in_french(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    from hlmctl import i18n
+
+    inv = invite(meeting, record, now, "France")
+    for _ in range(2):
+        req = rq.submit(meeting, record, inv, rq.Draft("plenary", kind="reply"), now)
+        rq.accept(meeting, record, req.id, now, operator="chief")
+    with pytest.raises(rq.RequestError) as caught:
+        rq.submit(meeting, record, inv, rq.Draft("plenary", kind="reply"), now)
+    said = rq.said_in(i18n.get("fr"), caught.value)
+    assert "de la France" in said and "34/401" in said and "plenary-1" not in said
+    assert caught.value.form_field == "kind"
 
 
 def test_an_accepted_request_is_withdrawn_only_while_its_speaker_waits(
@@ -432,6 +557,24 @@ def test_a_longer_statement_is_placed_a_place_earlier(
     assert in_first[-1] == result.speaker.id and len(in_first) == 35
 
 
+def test_a_note_keeps_its_lines(meeting: Meeting, record: Record, now: datetime) -> None:
+    """A note typed on several lines in the form's textarea: CRLF -> LF, kept as lines;
+    eleven lines, a control character on a line or a Unicode line separator are refused
+    (test_what_is_not_text_is_refused_as_bad_input)."""
+    inv = invite(meeting, record, now)
+    note = "Arrives on 14 May.  \r\nHead of State.\r\n\r\nPlease call Ms. Ruiz."
+    req = rq.submit(meeting, record, inv, rq.Draft("plenary", note=note), now)
+    assert req.note == "Arrives on 14 May.\nHead of State.\n\nPlease call Ms. Ruiz."
+    assert parse_record(dump_record(record), "r").requests[0].note == req.note
+    ten = "\n".join(f"line {n}" for n in range(10))
+    assert (
+        rq.submit(
+            meeting, record, inv, rq.Draft("plenary", note=ten, on_behalf_of="the Group of 77"), now
+        ).note
+        == ten
+    )
+
+
 @pytest.mark.parametrize(
     "draft",
     [
@@ -440,7 +583,9 @@ def test_a_longer_statement_is_placed_a_place_earlier(
         rq.Draft("plenary", preferences="plenary-1"),  # type: ignore[arg-type]
         rq.Draft("plenary", preferences=[None]),  # type: ignore[list-item]
         rq.Draft(None),  # type: ignore[arg-type]
-        rq.Draft("plenary", note="n\nn"),
+        rq.Draft("plenary", note="n\nbad\x07bell"),
+        rq.Draft("plenary", note="n\u2028n"),
+        rq.Draft("plenary", note="\n".join("n" * 11)),
     ],
 )
 def test_what_is_not_text_is_refused_as_bad_input(

@@ -109,12 +109,12 @@ def test_import_from_stdin_then_accept_and_decline(hlm: Path, isolated: Path) ->
         "decided_by",
         "reason",
         "speaker",
+        "meeting",
     }
     accepted = ok("--now", LATER, "requests", "accept", "r1")
     assert accepted.stdout.splitlines() == [
         "S1\tR1 of Brazil accepted: inscribed in plenary at position 1",
-        "S1\tin protocol order: projected in plenary-1, before its first preference "
-        "plenary-2 (a preference never holds a statement back)",
+        "S1\tplaced in plenary-2, its first preference",
     ]
     speakers = ok("speakers", "list", "--format", "json").json()
     assert [(s["id"], s["delegation"], s["name"], s["level"]) for s in speakers] == [
@@ -126,9 +126,8 @@ def test_import_from_stdin_then_accept_and_decline(hlm: Path, isolated: Path) ->
         (
             "tester",
             "requests accept",
-            "accepted R1 of Brazil as S1 in plenary (minister, member-state); in protocol "
-            "order: projected in plenary-1, before its first preference plenary-2 (a "
-            "preference never holds a statement back)",
+            "accepted R1 of Brazil as S1 in plenary (minister, member-state); placed in "
+            "plenary-2, its first preference",
         ),
         ("tester", "requests decline", "declined R2 of Kenya: the panel is full"),
     ]
@@ -138,6 +137,10 @@ def test_import_from_stdin_then_accept_and_decline(hlm: Path, isolated: Path) ->
         "S1",
         "tester",
     )
+    # The meeting the projection gives it, next to the preferences (a mismatch shows).
+    assert (rows[0]["meeting"], rows[1]["meeting"]) == ("plenary-2", None)
+    text = ok("--now", LATER, "requests", "list").stdout.splitlines()
+    assert "\tplenary-2, plenary-3 (projected in plenary-2)\t" in text[0]
     assert (rows[1]["status"], rows[1]["reason"]) == ("declined", "the panel is full")
     # Decided already: exit 3, nothing written.
     refused(isolated, "--now", LATER, "requests", "accept", "R2", code=3)
@@ -197,7 +200,11 @@ def test_import_is_all_or_nothing_and_names_every_bad_row(hlm: Path, isolated: P
     )
     stderr = refused(isolated, "--now", NOW, "requests", "import", "-", input=bad)
     assert stderr.startswith("hlmctl: stdin: 4 bad rows: row 3: unknown delegation 'Atlantis'")
-    for part in ("row 4: unknown level", "row 5: preference 'panel-1'", "row 6: Chile is already"):
+    for part in (
+        "row 4: level: unknown level",
+        "row 5: preference 'panel-1'",
+        "row 6: plenary: a statement of Chile is inscribed already",
+    ):
         assert part in stderr, stderr
     assert stderr.rstrip().endswith("nothing was imported")
     unknown = "delegation,colour\nPeru,red\n"
@@ -379,3 +386,17 @@ def test_completion_offers_pending_requests_and_live_invitations(hlm: Path) -> N
         ok("--now", LATER, "desk", "invite", name)
     ok("--now", LATER, "desk", "revoke", "I1")
     assert complete("desk revoke I", hlm.parent) == ["I2"]
+
+
+def test_a_note_on_several_lines_is_listed_as_lines(hlm: Path, isolated: Path) -> None:
+    """A note with line breaks (as typed in the desk's textarea, or in a CSV cell):
+    joined with " / " in text and table, kept as is in JSON and CSV."""
+    note = "Arrives on 14 May\r\nHead of State"
+    ok("--now", NOW, "requests", "import", "-", input=as_csv({**BRAZIL, "note": note}))
+    assert listed()[0]["note"] == "Arrives on 14 May\nHead of State"
+    text = ok("requests", "list").stdout.splitlines()
+    assert len(text) == 1 and text[0].endswith("Arrives on 14 May / Head of State")
+    table = run("requests", "list", "-f", "table", env={"COLUMNS": "300"}).stdout
+    assert "Arrives on 14 May / Head of State" in table
+    rows = list(csv.DictReader(io.StringIO(ok("requests", "list", "-f", "csv").stdout)))
+    assert rows[0]["note"] == "Arrives on 14 May\nHead of State"

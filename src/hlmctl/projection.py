@@ -532,14 +532,21 @@ def _list_run(
 ) -> datetime:
     """Step 2, the list's run: the waiting statements, in list order, that fit before
     the meeting's end. A meeting not held, already adjourned or past its end takes no
-    new statement (unless the officer calls one: then it is a statement given)."""
+    new statement (unless the officer calls one: then it is a statement given). A
+    waiting statement whose ``meeting`` is a later meeting of its list (placed there
+    by a delegation's preference) is not taken before it: the meeting takes no
+    statement from it on, as the list is called in its order."""
     never_held = p.live and frame.opened is None and p.now >= frame.scheduled_end
     running_over = p.live and frame.opened is not None and p.now >= frame.scheduled_end
     if frame.adjourned is not None or never_held or running_over or not run.statements:
         return cursor
     run.available.append(max(0.0, (window_end - cursor).total_seconds()))
+    ids = [x.id for x in run.segments]
+    here = ids.index(seg.id) if seg.id in ids else len(ids)
     while run.statements:
         s = run.statements[0]
+        if s.meeting in ids and ids.index(s.meeting) > here:
+            break  # held for a later meeting of its list (a preference): the list waits
         length = timedelta(seconds=limit_seconds(p.meeting, s, p.record))
         if cursor + length > window_end:
             break

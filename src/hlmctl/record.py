@@ -26,7 +26,7 @@ from pydantic import (
 
 from hlmctl.clock import RANGE_TEXT, in_range
 from hlmctl.errors import InvalidFileError
-from hlmctl.text import SafeText, ShortText
+from hlmctl.text import LinesText, SafeText, ShortText
 
 MAX_ID = 10**9  # speaker ids and next_id: far beyond any meeting, far below overflow
 
@@ -329,7 +329,7 @@ class SpeakRequest(RecordModel):
     title: ShortText | None = None
     on_behalf_of: ShortText | None = None
     preferences: builtins.list[str] = Field(default=[], max_length=2)  # meeting ids
-    note: SafeText | None = Field(default=None, max_length=MAX_NOTE)
+    note: LinesText | None = Field(default=None, max_length=MAX_NOTE)  # LF between lines
     status: RequestStatus = "pending"
     requested_at: Time
     changed_at: Time | None = None

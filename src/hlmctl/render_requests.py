@@ -39,6 +39,7 @@ REQUEST_COLUMNS = (
     "decided_by",
     "reason",
     "speaker",
+    "meeting",
 )
 INVITE_COLUMNS = (
     "id",
@@ -64,8 +65,11 @@ def _iso(value: datetime | None, meeting: Meeting) -> str | None:
     return value.astimezone(meeting.tz).isoformat() if value else None
 
 
-def request_row(meeting: Meeting, request: SpeakRequest) -> dict[str, Any]:
-    """A request as JSON (README: "Requests to speak")."""
+def request_row(
+    meeting: Meeting, request: SpeakRequest, projected: str | None = None
+) -> dict[str, Any]:
+    """A request as JSON (README: "Requests to speak"). ``projected``: the meeting the
+    projection gives its speaker (or the one it spoke in)."""
     return {
         "id": request.id,
         "status": request.status,
@@ -89,6 +93,7 @@ def request_row(meeting: Meeting, request: SpeakRequest) -> dict[str, Any]:
         "decided_by": request.decided_by,
         "reason": request.reason,
         "speaker": request.speaker,
+        "meeting": projected,
     }
 
 
@@ -137,6 +142,17 @@ def _level(meeting: Meeting, lang: Lang, level: str | None) -> str:
     return lang.label(found.label) if found is not None else (level or "")
 
 
+def _preferences(lang: Lang, r: dict[str, Any]) -> str:
+    """The preferences, and the meeting the projection gives the speaker next to them
+    (a statement a later inscription pushed out of its meeting shows it)."""
+    text = ", ".join(r["preferences"])
+    if r["meeting"] and r["preferences"]:
+        return lang._("{preferences} (projected in {meeting})").format(
+            preferences=text, meeting=r["meeting"]
+        )
+    return text
+
+
 def _request_cells(meeting: Meeting, lang: Lang, r: dict[str, Any]) -> list[str]:
     status = lang._(STATUS_LABELS.get(r["status"], r["status"]))
     if r["speaker"]:
@@ -153,10 +169,10 @@ def _request_cells(meeting: Meeting, lang: Lang, r: dict[str, Any]) -> list[str]
         r["list"],
         printable(kind),
         printable(_who(r)),
-        ", ".join(r["preferences"]),
+        _preferences(lang, r),
         status,
         _when(lang, r["requested_at"]),
-        printable(r["note"] or r["reason"] or ""),
+        printable(" / ".join((r["note"] or r["reason"] or "").split("\n"))),
     ]
 
 

@@ -24,12 +24,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from hlmctl import delegations
+from hlmctl import delegations, said
 from hlmctl.errors import HlmError, InputError, NothingToDo
 from hlmctl.i18n import N_
-from hlmctl.meeting import Meeting
+from hlmctl.meeting import Meeting, SpeakerList
 from hlmctl.record import MAX_ID, MAX_NOTE, Invite, Record, Speaker, SpeakRequest
-from hlmctl.text import clean_text
+from hlmctl.text import (
+    MAX_NOTE_LINES,
+    MAX_TEXT,
+    clean_text,
+    has_visible,
+    note_lines,
+    unsafe_character,
+    unsafe_in_lines,
+)
 
 if TYPE_CHECKING:
     from hlmctl.i18n import Lang
@@ -43,11 +51,13 @@ AUTO_DECIDER = "auto (requests = auto)"  # who decided a request accepted at onc
 
 class RequestError(InputError):
     """A request that cannot be taken as given (exit 2). ``template`` (in the message
-    catalog) and ``fields`` let the desk say it in the delegation's language."""
+    catalog) and ``fields`` let the desk say it in the delegation's language (a field
+    that is a ``said.Said`` by its title or label, never an id); ``form_field``: the
+    desk's form field it is about."""
 
-    def __init__(self, template: str, **fields: object) -> None:
+    def __init__(self, template: str, *, form_field: str | None = None, **fields: object) -> None:
         super().__init__(template.format(**fields))
-        self.template, self.fields = template, fields
+        self.template, self.fields, self.form_field = template, fields, form_field
 
 
 class RequestRefused(NothingToDo):
@@ -60,14 +70,17 @@ class RequestRefused(NothingToDo):
 
 
 def said_in(lang: Lang, error: HlmError) -> str:
-    """An error's message in ``lang``: a request's own errors are in the catalog; the
-    rules shared with `speakers add` say theirs in English."""
+    """An error's message in ``lang``: a request's own errors are in the catalog, a
+    list, meeting, delegation or field said as the desk says it (``said``); the rules
+    shared with `speakers add` say theirs in English (check_draft checks first what a
+    delegation can type, so that these are reached only for what it cannot)."""
     template = getattr(error, "template", None)
     fields = getattr(error, "fields", None)
     if isinstance(template, str) and isinstance(fields, dict):
-        shown = dict(fields)
-        if isinstance(shown.get("status"), str):  # a state, said in the language too
-            shown["status"] = lang._(shown["status"])
+        shown = {k: said.shown(lang, v) for k, v in fields.items()}
+        status = shown.get("status")
+        if isinstance(status, str):  # a state, said in the language too
+            shown["status"] = lang._(status)
         return lang._(template).format(**shown)
     return error.message
 
@@ -288,30 +301,42 @@ def _closed_because(
     lst = meeting.speaker_list(list_id)
     segments = meeting.list_segments(lst.id)
     if segments and all(record.meeting_state(s.id).adjourned_at for s in segments):
-        return RequestRefused(N_("every meeting of the list {list} is over"), list=lst.id)
+        return RequestRefused(
+            N_("every meeting of the list {list} is over"), list=said.list_of(meeting, lst.id)
+        )
     if kind == "reply":  # rights of reply stay open on a closed list (rule 73)
         return None
     state = record.list_state(lst.id)
     if state.closed:
         return RequestRefused(
-            N_("the list {list} is closed (rule 73): no new request to speak"), list=lst.id
+            N_("the list {list} is closed (rule 73): no new request to speak"),
+            list=said.list_of(meeting, lst.id),
         )
     if state.requests_close_at is not None and _utc(state.requests_close_at) <= _utc(now):
         return RequestRefused(
             N_("the deadline for requests to speak in {list} passed at {time}"),
-            list=lst.id,
+            list=said.list_of(meeting, lst.id),
             time=f"{state.requests_close_at.astimezone(meeting.tz):%Y-%m-%d %H:%M}",
         )
     return None
 
 
 def open_for_requests(
-    meeting: Meeting, record: Record, list_id: str, now: datetime, kind: str = "statement"
+    meeting: Meeting,
+    record: Record,
+    list_id: str,
+    now: datetime,
+    kind: str = "statement",
+    *,
+    lang: Lang | None = None,
 ) -> str | None:
     """None when the list takes requests (of ``kind``); else why not, in words (a
-    right of reply is taken on a closed list, and after the deadline)."""
+    right of reply is taken on a closed list, and after the deadline); with ``lang``,
+    as the desk says it in that language."""
     reason = _closed_because(meeting, record, list_id, now, kind)
-    return reason.message if reason is not None else None
+    if reason is None:
+        return None
+    return said_in(lang, reason) if lang is not None else reason.message
 
 
 # --- requests -------------------------------------------------------------------------
@@ -328,23 +353,186 @@ def _new_request_id(record: Record) -> str:
 def _preferences(meeting: Meeting, list_id: str, typed: Sequence[str]) -> list[str]:
     chosen = [p.strip() for p in typed if p.strip()]
     if len(chosen) > 2:
-        raise RequestError(N_("at most two preferences of meeting, not {n}"), n=len(chosen))
+        raise RequestError(
+            N_("at most two preferences of meeting, not {n}"), n=len(chosen), form_field="second"
+        )
     ids = [s.id for s in meeting.list_segments(list_id)]
-    for pref in chosen:
+    for rank, pref in enumerate(chosen):
         if pref not in ids:
             raise RequestError(
                 N_(
                     "preference {meeting} is not a meeting of the list {list} (its meetings: {ids})"
                 ),
                 meeting=repr(pref),
-                list=list_id,
-                ids=", ".join(ids),
+                list=said.list_of(meeting, list_id),
+                ids=said.meetings_of(meeting, ids),
+                form_field="first" if rank == 0 else "second",
             )
     if len(chosen) == 2 and chosen[0] == chosen[1]:
         raise RequestError(
-            N_("the second preference is the first one again ({meeting})"), meeting=chosen[0]
+            N_("the second preference is the first one again ({meeting})"),
+            meeting=said.meeting_of(meeting, chosen[0]),
+            form_field="second",
         )
     return chosen
+
+
+def _list_of(meeting: Meeting, typed: str) -> SpeakerList:
+    """The list chosen in the form."""
+    wanted = typed.strip()
+    try:
+        return meeting.speaker_list(wanted)
+    except InputError:
+        raise RequestError(
+            N_("{field}: unknown list {list}"),
+            field=said.field("list"),
+            list=repr(wanted),
+            form_field="list",
+        ) from None
+
+
+def _check_level(meeting: Meeting, typed: str | None) -> None:
+    """The level chosen in the form is one of the meeting's ladder."""
+    from hlmctl.speakers import id_of
+
+    if typed is None or not typed.strip():
+        return
+    if id_of(typed, ((lv.id, lv.label) for lv in meeting.levels)) not in {
+        lv.id for lv in meeting.levels
+    }:
+        raise RequestError(
+            N_("{field}: unknown level {level} (this meeting's: {known})"),
+            field=said.field("level"),
+            level=repr(typed.strip()),
+            known=said.levels_of(meeting),
+            form_field="level",
+        )
+
+
+def _check_approved(
+    meeting: Meeting, record: Record, organization: str, list_id: str, now: datetime
+) -> None:
+    """An organization speaks in a list only from an approved list of participants
+    (participants.check_speaker's rule), said at the desk in its language."""
+    from hlmctl.participants import approved_organization, lists_for_speakers
+
+    governing = lists_for_speakers(meeting, list_id)
+    if governing and approved_organization(meeting, record, organization, list_id, now) is None:
+        raise RequestError(
+            N_(
+                "{list}: a non-governmental organization speaks there only from an approved "
+                "list of participants, and {organization} is on none (paras. {paragraphs})"
+            ),
+            list=said.list_of(meeting, list_id),
+            organization=organization,
+            paragraphs=", ".join(str(p.paragraph) for p in governing),
+            form_field="list",
+        )
+
+
+def _check_replies(
+    meeting: Meeting, record: Record, delegation: str, list_id: str, now: datetime
+) -> None:
+    """Decision 34/401 (live.add_reply's rule), said at the desk in its language."""
+    from hlmctl.projection import reply_meeting
+
+    seg_id = reply_meeting(meeting, list_id, now)
+    key = delegations.normalize(delegation)
+    earlier = [
+        s
+        for s in record.in_list(list_id)
+        if s.kind == "reply"
+        and s.meeting == seg_id
+        and s.status != "withdrawn"
+        and delegations.normalize(s.delegation) == key
+    ]
+    allowed = len(meeting.rules.reply_minutes)
+    if len(earlier) >= allowed:
+        raise RequestError(
+            N_(
+                "rights of reply {of_delegation} at this meeting ({meeting}): {n} already; "
+                "decision 34/401 allows at most {max}"
+            ),
+            of_delegation=said.of_delegation(delegation),
+            meeting=said.meeting_of(meeting, seg_id),
+            n=len(earlier),
+            max=allowed,
+            form_field="kind",
+        )
+
+
+def _clean_note(value: str | None) -> str | None:
+    """The note as typed in the form's textarea: CRLF and CR become LF, at most
+    ``MAX_NOTE`` characters and ``MAX_NOTE_LINES`` lines; every other rule of text
+    (no control or invisible character, something visible) holds on each line."""
+    if value is None:
+        return None
+    text = "\n".join(line.rstrip() for line in note_lines(value.strip()))
+    if not text:
+        return None
+    if len(text) > MAX_NOTE:
+        raise RequestError(
+            N_("{field} is too long ({n} characters; at most {max})"),
+            field=said.field("note"),
+            n=len(text),
+            max=MAX_NOTE,
+            form_field="note",
+        )
+    lines = text.count("\n") + 1
+    if lines > MAX_NOTE_LINES:
+        raise RequestError(
+            N_("{field} has {n} lines; at most {max}"),
+            field=said.field("note"),
+            n=lines,
+            max=MAX_NOTE_LINES,
+            form_field="note",
+        )
+    _refuse_unsafe("note", unsafe_in_lines(text), has_visible(text.replace("\n", " ")))
+    return text
+
+
+def _refuse_unsafe(key: str, found: tuple[int, str] | None, visible: bool) -> None:
+    """The text rule, said with the form's field (text.describe_unsafe's rule)."""
+    if found is not None:
+        position, char = found
+        raise RequestError(
+            N_(
+                "{field} contains a character that breaks lines or hides text (U+{code}) "
+                "at position {position}: control and format characters, line separators, "
+                "bidi overrides and stray zero-width, invisible or variation characters "
+                "are not allowed"
+            ),
+            field=said.field(key),
+            code=f"{ord(char):04X}",
+            position=position,
+            form_field=key,
+        )
+    if not visible:
+        raise RequestError(
+            N_("{field} shows nothing: it has no visible character"),
+            field=said.field(key),
+            form_field=key,
+        )
+
+
+def _clean_field(key: str, value: str | None) -> str | None:
+    """A line of text typed in the form (courtesy, name, title, on behalf of): the text
+    rule and its length, said with the form's field."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    _refuse_unsafe(key, unsafe_character(text), has_visible(text))
+    if len(text) > MAX_TEXT:
+        raise RequestError(
+            N_("{field} is too long ({n} characters; at most {max})"),
+            field=said.field(key),
+            n=len(text),
+            max=MAX_TEXT,
+            form_field=key,
+        )
+    return text
 
 
 def _sandbox(record: Record) -> Record:
@@ -372,37 +560,44 @@ def check_draft(
     from hlmctl.speakers import Inscription, build_speaker
 
     if not isinstance(draft.list_id, str) or not draft.list_id.strip():
-        raise RequestError(N_("the list is required"))
+        raise RequestError(N_("the list is required"), form_field="list")
     for name_of in ("kind", "level", "courtesy", "name", "title", "on_behalf_of", "note"):
         if getattr(draft, name_of) is not None and not isinstance(getattr(draft, name_of), str):
-            raise RequestError(N_("{field} must be text"), field=name_of.replace("_", "-"))
+            raise RequestError(
+                N_("{field} must be text"), field=said.field(name_of), form_field=name_of
+            )
     if not isinstance(draft.preferences, list) or not all(
         isinstance(p, str) for p in draft.preferences
     ):
-        raise RequestError(N_("the preferences must be meeting ids"))
-    lst = meeting.speaker_list(draft.list_id.strip())
+        raise RequestError(N_("the preferences must be meeting ids"), form_field="first")
+    lst = _list_of(meeting, draft.list_id)
     if draft.kind not in KINDS:
-        raise RequestError(N_("unknown kind {kind} (statement or reply)"), kind=repr(draft.kind))
-    if draft.note is not None and len(draft.note.strip()) > MAX_NOTE:
         raise RequestError(
-            N_("the note is too long ({n} characters; at most {max})"),
-            n=len(draft.note.strip()),
-            max=MAX_NOTE,
+            N_("unknown kind {kind} (statement or reply)"), kind=repr(draft.kind), form_field="kind"
         )
-    note = clean_text("note", draft.note)
+    # Field by field, each refusal naming the form's field: the rules shared with
+    # `speakers add` below are reached only for what cannot be typed at the desk.
+    note = _clean_note(draft.note)
     preferences = _preferences(meeting, lst.id, draft.preferences)
-    courtesy = clean_text("courtesy", draft.courtesy)
-    name = clean_text("name", draft.name)
-    title = clean_text("title", draft.title)
-    group = clean_text("on-behalf-of", draft.on_behalf_of)
+    courtesy = _clean_field("courtesy", draft.courtesy)
+    name = _clean_field("name", draft.name)
+    title = _clean_field("title", draft.title)
+    group = _clean_field("on_behalf_of", draft.on_behalf_of)
+    if draft.kind == "statement":
+        _check_level(meeting, draft.level)
+        if category == "ngo" and meeting.participant_lists and not force:
+            _check_approved(meeting, record, delegation, lst.id, now)
     sandbox = _sandbox(record)
     if draft.kind == "reply":
         from hlmctl.live import add_reply
 
         if preferences:
             raise RequestError(
-                N_("a right of reply is taken at the end of the day: no preference of meeting")
+                N_("a right of reply is taken at the end of the day: no preference of meeting"),
+                form_field="first",
             )
+        if not force:
+            _check_replies(meeting, record, delegation, lst.id, now)
         speaker = add_reply(meeting, sandbox, delegation, lst.id, now, category, force=force)
         level = None
     else:
@@ -424,12 +619,30 @@ def check_draft(
             if twin is not None:
                 raise RequestError(
                     N_(
-                        "{delegation} has already requested to speak in {list} ({id}, "
-                        "pending): change that request"
+                        "{list}: a request to speak {of_delegation} is pending already "
+                        "({id}): change that request"
                     ),
-                    delegation=twin.delegation,
-                    list=lst.id,
+                    of_delegation=said.of_delegation(twin.delegation),
+                    list=said.list_of(meeting, lst.id),
                     id=twin.id,
+                    form_field="list",
+                )
+            if inscribed is None:
+                from hlmctl.speakers import Inscribed
+
+                inscribed = Inscribed(record)
+            other = inscribed.find(lst.id, key)
+            if other is not None:
+                raise RequestError(
+                    N_(
+                        "{list}: a statement {of_delegation} is inscribed already ({id}); "
+                        "a statement on behalf of a group may still be requested ({field})"
+                    ),
+                    of_delegation=said.of_delegation(other.delegation),
+                    list=said.list_of(meeting, lst.id),
+                    id=other.id,
+                    field=said.field("on_behalf_of", "on_behalf_of"),
+                    form_field="list",
                 )
         speaker = build_speaker(
             meeting,
@@ -478,8 +691,8 @@ def submit(
     """A delegation's request, from the desk: checked whole; accepted at once when the
     list's ``requests = "auto"``."""
     if not isinstance(draft.list_id, str) or not draft.list_id.strip():
-        raise RequestError(N_("the list is required"))
-    lst = meeting.speaker_list(draft.list_id.strip())
+        raise RequestError(N_("the list is required"), form_field="list")
+    lst = _list_of(meeting, draft.list_id)
     _refuse_unless_open(meeting, record, lst.id, now, draft.kind)
     fields = check_draft(meeting, record, invite.delegation, invite.category, draft, now)
     request = SpeakRequest(
@@ -504,7 +717,9 @@ def _own(record: Record, invite: Invite, request_id: str) -> SpeakRequest:
     if found is None or delegations.identity(found.delegation) != key:
         shown = wanted if wanted[:1] == "R" and wanted[1:].isdigit() else "?"
         raise RequestError(
-            N_("no request {id} of {delegation}"), id=shown, delegation=invite.delegation
+            N_("no request {id} {of_delegation}"),
+            id=shown,
+            of_delegation=said.of_delegation(invite.delegation),
         )
     return found
 
@@ -526,8 +741,8 @@ def change(
             status=request.status,
         )
     if not isinstance(draft.list_id, str) or not draft.list_id.strip():
-        raise RequestError(N_("the list is required"))
-    lst = meeting.speaker_list(draft.list_id.strip())
+        raise RequestError(N_("the list is required"), form_field="list")
+    lst = _list_of(meeting, draft.list_id)
     _refuse_unless_open(meeting, record, lst.id, now, draft.kind)
     fields = check_draft(
         meeting, record, invite.delegation, invite.category, draft, now, replacing=request.id
@@ -626,9 +841,9 @@ def accept_request(
     request = find(record, request_id)
     if request.status != "pending":
         raise RequestRefused(
-            N_("{id} of {delegation} is {status} already"),
+            N_("{id} {of_delegation} is {status} already"),
             id=request.id,
-            delegation=request.delegation,
+            of_delegation=said.of_delegation(request.delegation),
             status=request.status,
         )
     how = adjust or Adjust()
@@ -694,9 +909,9 @@ def decline(
     text = clean_text("--reason", reason, required=True)
     if request.status != "pending":
         raise RequestRefused(
-            N_("{id} of {delegation} is {status} already"),
+            N_("{id} {of_delegation} is {status} already"),
             id=request.id,
-            delegation=request.delegation,
+            of_delegation=said.of_delegation(request.delegation),
             status=request.status,
         )
     request.status = "declined"

@@ -226,4 +226,38 @@ def _refuse_unsafe(text: str) -> str:
 
 
 SafeText = Annotated[str, Field(max_length=2000), AfterValidator(_refuse_unsafe)]
+
+MAX_NOTE_LINES = 10  # lines of a multi-line note (a request's note to the Secretariat)
+
+
+def note_lines(text: str) -> list[str]:
+    """A note's lines: CRLF and CR are line breaks as LF is."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def unsafe_in_lines(text: str) -> tuple[int, str] | None:
+    """``unsafe_character`` of a multi-line text, line by line (LF apart); the position
+    counts from the start of the text."""
+    offset = 0
+    for line in text.split("\n"):
+        found = unsafe_character(line)
+        if found:
+            return offset + found[0], found[1]
+        offset += len(line) + 1
+    return None
+
+
+def _refuse_unsafe_lines(text: str) -> str:
+    found = unsafe_in_lines(text)
+    if found:
+        raise ValueError(describe_unsafe(*found))
+    if text.strip() and not has_visible(text.replace("\n", " ")):
+        raise ValueError(NOTHING_VISIBLE)
+    if len(text.split("\n")) > MAX_NOTE_LINES:
+        raise ValueError(f"more than {MAX_NOTE_LINES} lines")
+    return text
+
+
+# Text on several lines (LF only; every other rule of SafeText kept on each line).
+LinesText = Annotated[str, Field(max_length=2000), AfterValidator(_refuse_unsafe_lines)]
 ShortText = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_refuse_unsafe)]

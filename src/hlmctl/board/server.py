@@ -43,4 +43,7 @@ class BoardServer(WebServer):
         self.board = board
         allowed = AllowedHosts(served_host(sock), names)
         app = create_app(board, allowed, control)
-        super().__init__(app, board, sock, header_seconds=header_seconds)
+        # No X-Forwarded-* header is believed, not even from 127.0.0.1 (Uvicorn's
+        # default): anything on this machine could choose the address the control
+        # interface's rate limit counts.
+        super().__init__(app, board, sock, header_seconds=header_seconds, proxy_headers=False)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from hlmctl.meeting import Meeting
+    from hlmctl.projection import Placement
     from hlmctl.record import Record, SpeakRequest
     from hlmctl.requests import Acceptance
 
@@ -112,12 +113,23 @@ def list_(
     record = store.read_record(meeting)
     wanted = {s.value for s in status} if status else None
     key = delegations.identity(who) if who else None
-    rows = [
-        render_requests.request_row(meeting, r)
+    chosen = [
+        r
         for r in record.requests
         if (wanted is None or r.status in wanted)
         and (list_id is None or r.list == list_id)
         and (key is None or delegations.identity(r.delegation) == key)
+    ]
+    placements: dict[str, Placement] = {}
+    if any(r.speaker for r in chosen):
+        from hlmctl.projection import project
+
+        placements = project(meeting, record, env.now(meeting)).placements
+    rows = [
+        render_requests.request_row(
+            meeting, r, p.segment_id if (p := placements.get(r.speaker or "")) else None
+        )
+        for r in chosen
     ]
     kind = pick_format(env, with_excel_csv(fmt, excel_csv, ListFormat.csv))
     if kind == "json":

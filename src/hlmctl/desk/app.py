@@ -261,14 +261,16 @@ def create_app(
 
         return await run_in_threadpool(run)
 
-    def open_lists(record: Record, now: datetime) -> tuple[list[str], list[pages.Closed]]:
+    def open_lists(
+        record: Record, now: datetime, lang: Lang | None = None
+    ) -> tuple[list[str], list[pages.Closed]]:
         """The lists the form offers (open for statements, or for rights of reply
         only: rule 73 keeps replies open on a closed list), and why the others, or
         those taking replies only, take no statement."""
         offered: list[str] = []
         closed: list[pages.Closed] = []
         for lst in meeting.lists:
-            reason = requests.open_for_requests(meeting, record, lst.id, now)
+            reason = requests.open_for_requests(meeting, record, lst.id, now, lang=lang)
             replies = requests.open_for_requests(meeting, record, lst.id, now, "reply") is None
             if reason is None or replies:
                 offered.append(lst.id)
@@ -308,7 +310,9 @@ def create_app(
         """The domain's refusal, next to the field it is about: the field whose value
         it quotes, else the first field it names."""
         lowered = exc.message.lower()
-        found = next(
+        named = getattr(exc, "form_field", None)  # a request's own refusal says its field
+        found = named if isinstance(named, str) and named in pages.FIELDS else None
+        found = found or next(
             (
                 name
                 for name in pages.FIELDS
@@ -324,7 +328,7 @@ def create_app(
         return {2: 400, 3: 409, 4: 503}.get(int(exc.code), 400)
 
     def home_page(v: Visitor, record: Record, form: pages.Form, status: int = 200) -> Response:
-        opened, closed = open_lists(record, state.now())
+        opened, closed = open_lists(record, state.now(), v.lang)
         text = pages.home(
             v.lang, meeting, v.invite.delegation, rows_of(v, record), opened, closed, form, v.token
         )
@@ -391,6 +395,7 @@ def create_app(
                 req,
                 shown,
                 v.token,
+                issued=state.now(),
                 can_change=req.status == "pending",
                 can_withdraw=req.status == "pending"
                 or (req.status == "accepted" and shown is not None and shown["place"] != ""),

@@ -16,25 +16,17 @@ from typing import TYPE_CHECKING
 
 from hlmctl.desk.state import list_title, meeting_label
 from hlmctl.i18n import N_
+from hlmctl.said import FIELD_LABELS
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from hlmctl.i18n import Lang
     from hlmctl.meeting import Meeting
     from hlmctl.record import SpeakRequest
 
-# The form's fields, in order, with their labels.
-FIELDS: dict[str, str] = {
-    "list": N_("List of speakers"),
-    "kind": N_("Kind of statement"),
-    "level": N_("Level of representation"),
-    "courtesy": N_("Courtesy title"),
-    "name": N_("Name of the speaker"),
-    "title": N_("Title or function of the speaker"),
-    "on_behalf_of": N_("On behalf of (a group)"),
-    "first": N_("First preference of meeting"),
-    "second": N_("Second preference of meeting"),
-    "note": N_("Note to the Secretariat"),
-}
+# The form's fields, in order, with their labels (those the refusals name too).
+FIELDS: dict[str, str] = FIELD_LABELS
 
 
 # The words of the pages (marked here for the catalog: the pages write them inside
@@ -305,12 +297,18 @@ def receipt(
     row: dict[str, str] | None,
     token: str,
     *,
+    issued: datetime,
     can_change: bool,
     can_withdraw: bool,
 ) -> str:
-    """The acknowledgement and printable receipt of a request."""
+    """The acknowledgement and printable receipt of a request: it names the meeting
+    (the meeting file's title) and the time it was issued, so that a paper receipt
+    on a desk says what it is about."""
     title = lang._("Request {ref}").format(ref=req.id)
+    info = meeting.meeting
+    at = issued.astimezone(meeting.tz)
     fields: list[tuple[str, str]] = [
+        (lang._("Meeting"), lang.text(info.title, info.title_fr)),
         (lang._("Reference"), req.id),
         (lang._("Delegation"), req.delegation),
         (lang._("List"), list_title(meeting, req.list, lang)),
@@ -338,11 +336,14 @@ def receipt(
             (lang._("State"), row["state"]),
             (lang._("Place"), row["place"]),
             (lang._("Projected time"), row["time"]),
-            (lang._("Meeting"), row["meeting"]),
+            (lang._("Projected meeting"), row["meeting"]),
         ]
+    fields.append((lang._("Receipt issued"), f"{lang.date(at)} {lang.time(at)}"))
     listing = "".join(
-        f'<dt>{escape(k)}</dt><dd dir="auto">{escape(val)}</dd>' for k, val in fields if val
-    )
+        f'<dt>{escape(k)}</dt><dd dir="auto">{escape(val).replace(chr(10), "<br>")}</dd>'
+        for k, val in fields
+        if val
+    )  # a note's lines as lines
     ack = lang._("Your request was received. Its reference number is {ref}.")
     body = (
         f'<h1>{escape(title)}</h1><div class="receipt">'

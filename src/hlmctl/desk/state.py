@@ -96,6 +96,11 @@ def rows(
 
     for req in requests_of(record, delegation):
         place, when, where, status = place_and_time(req.speaker)
+        if req.preferences:  # next to the projected meeting: a mismatch shows
+            wanted = lang._("preferences: {meetings}").format(
+                meetings=lang.join(meeting_label(meeting, p, lang) for p in req.preferences)
+            )
+            where = f"{where} ({wanted})" if where else wanted
         state = lang._(STATES[req.status])
         if req.status == "accepted" and status and status != "waiting":
             state = lang._(STATES.get(status, status))

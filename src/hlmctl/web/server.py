@@ -131,12 +131,12 @@ class WebServer:
         header_seconds: float = HEADER_SECONDS,
         ssl_certfile: str | None = None,
         ssl_keyfile: str | None = None,
-        proxy_headers: bool = True,
+        proxy_headers: bool = False,
     ) -> None:
         """``ssl_certfile``/``ssl_keyfile``: serve HTTPS (Uvicorn's options).
-        ``proxy_headers=False``: Uvicorn believes no X-Forwarded-* header (by default
-        it believes them from 127.0.0.1); the application decides
-        (``hlmctl.web.proxy``)."""
+        ``proxy_headers=False`` (the default): Uvicorn believes no X-Forwarded-*
+        header (Uvicorn's own default believes them from 127.0.0.1); the application
+        decides (``hlmctl.web.proxy``)."""
         import uvicorn
 
         self.followed, self.sock = followed, sock
