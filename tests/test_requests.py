@@ -320,6 +320,24 @@ def test_a_first_preference_holds_a_statement_back(
     assert placed_in(meeting, record, result.speaker.id, now) == "plenary-3"
 
 
+def test_a_move_by_hand_ends_the_hold_for_a_preferred_meeting(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    """The operator's place wins: a statement held for plenary-3 and moved to the top
+    of the list is heard where it is put, not held back for plenary-3."""
+    from hlmctl.speakers import move
+
+    fill_plenary(meeting, record, now, 5)
+    inv = invite(meeting, record, now, "Zimbabwe")
+    draft = rq.Draft("plenary", preferences=["plenary-3"])
+    req = rq.submit(meeting, record, inv, draft, now)
+    speaker = rq.accept_request(meeting, record, req.id, now, operator="chief").speaker
+    assert placed_in(meeting, record, speaker.id, now) == "plenary-3"
+    assert move(record, speaker, to=1) == 1
+    assert speaker.meeting is None
+    assert placed_in(meeting, record, speaker.id, now) == "plenary-1"
+
+
 def test_a_preference_takes_the_protocol_order_place_in_its_meeting(
     meeting: Meeting, record: Record, now: datetime
 ) -> None:

@@ -432,6 +432,10 @@ def move(
         if there is not None and there == (here - 1 if after is not None else here + 1):
             _same_place(speaker, here)
         place_relative(record, speaker, anchor, after=after is not None)
+    if speaker.kind == "statement":
+        # A place given by hand is the operator's: a statement held for a preferred
+        # meeting (``preferences``) is held no longer, so it is heard where it is put.
+        speaker.meeting = None
     from hlmctl.ordering import waiting_position
 
     position = waiting_position(record, speaker)

@@ -411,20 +411,25 @@ def move(
     from hlmctl.speakers import move as move_speaker
     from hlmctl.speakers import resolve_ref
 
-    def apply(meeting: Meeting, record: Record, now: datetime) -> tuple[Speaker, int]:
+    def apply(meeting: Meeting, record: Record, now: datetime) -> tuple[Speaker, int, str]:
         speaker = resolve_ref(record, ref, list_id=list_id)
         anchor_before = resolve_ref(record, before, list_id=speaker.list) if before else None
         anchor_after = resolve_ref(record, after, list_id=speaker.list) if after else None
+        held = speaker.meeting if speaker.kind == "statement" else None
         position = move_speaker(record, speaker, to=to, before=anchor_before, after=anchor_after)
-        return speaker, position
+        return speaker, position, f"; no longer held for {held}" if held else ""
 
-    env, *_, (speaker, position) = change(
+    env, *_, (speaker, position, unheld) = change(
         ctx,
         "speakers move",
         apply,
-        lambda r: f"{r[0].id} {r[0].delegation} moved to position {r[1]} of {r[0].list}",
+        lambda r: f"{r[0].id} {r[0].delegation} moved to position {r[1]} of {r[0].list}{r[2]}",
     )
-    ok(env, f"{speaker.id}\t{speaker.delegation} is now at position {position} of {speaker.list}")
+    ok(
+        env,
+        f"{speaker.id}\t{speaker.delegation} is now at position {position} of {speaker.list}"
+        + unheld,
+    )
 
 
 @speakers_app.command("swap")
