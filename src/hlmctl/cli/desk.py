@@ -48,7 +48,9 @@ app.add_typer(desk_app, name="desk")
 def desk(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="The port to listen on.")] = 8090,
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, help="The port to listen on (0: any free one).")
+    ] = 8090,
     allow_host: Annotated[
         list[str] | None,
         typer.Option(
