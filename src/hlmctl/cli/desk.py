@@ -128,22 +128,14 @@ def desk(
 
 
 def checked_base_url(text: str) -> str:
-    """An http(s) address without query or fragment, without its final slash."""
-    from urllib.parse import urlsplit
-
-    from hlmctl.errors import InputError
+    """The desk's public address, as ``hlmctl desk --base-url`` takes it (no path: the
+    desk is served at the root, so a link under a path would lead nowhere)."""
+    from hlmctl.cli.desk_serve import check_base_url
     from hlmctl.text import clean_text
 
     value = clean_text("--base-url", text, required=True)
     assert value is not None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"--base-url {value!r} is not an http:// or https:// address")
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise InputError(
-            f"--base-url {value!r}: give the address alone (no user, query or fragment)"
-        )
-    return value.rstrip("/")
+    return check_base_url(value)
 
 
 def link(base_url: str, secret: str) -> str:
