@@ -71,6 +71,24 @@ def test_a_revoked_link_is_refused_and_its_sessions_end_at_once(hlm: Path) -> No
         assert replayed.text == wrong.text  # the same page as a link never issued
 
 
+def test_a_session_does_not_pass_to_the_next_invitation_given_its_undone_id(hlm: Path) -> None:
+    # Germany's invitation is undone; the next one issued, China's, gets its id (I1).
+    germany, first = invite(hlm, "Germany")
+    with desk_client(hlm, at=f"{DAY}T08:03") as (client, _):
+        sign_in(client, germany)
+        token = token_of(client)
+        undone = run("--now", f"{DAY}T08:01", "undo", "--of", "tester")
+        assert undone.exit_code == 0, undone.stderr
+        _, second = invite(hlm, "China", at=f"{DAY}T08:02")
+        assert second == first
+        page = client.get("/")
+        assert page.status_code == 403
+        assert "China" not in page.text
+        before = record_bytes(hlm.parent)
+        assert post(client, "/request", request_form(), token=token).status_code == 403
+        assert record_bytes(hlm.parent) == before
+
+
 def test_an_expired_link_gets_the_same_page_as_a_wrong_one(hlm: Path) -> None:
     secret, _ = invite(hlm, "Brazil", expires=f"{DAY}T09:00")
     with desk_client(hlm, at=f"{DAY}T08:59") as (client, clock):

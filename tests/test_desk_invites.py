@@ -104,8 +104,8 @@ def test_an_expired_link_is_shown_expired(hlm: Path) -> None:
         (("Atlantis",), 2, "unknown delegation 'Atlantis'"),
         (("Brazil", "--expires", "2013-05-10T08:00"), 2, "not after now"),
         (("Brazil", "--expires", "tomorrow"), 2, "--expires"),
-        (("Brazil", "--base-url", "ftp://desk.example.org"), 2, "not an http"),
-        (("Brazil", "--base-url", "https://desk.example.org/?x=1"), 2, "no user, query"),
+        (("Brazil", "--base-url", "ftp://desk.example.org"), 2, "public address"),
+        (("Brazil", "--base-url", "https://desk.example.org/?x=1"), 2, "with no path"),
     ],
 )
 def test_bad_invitations_change_nothing(
@@ -184,3 +184,24 @@ def test_desk_without_a_subcommand_hands_its_options_to_serve(
     seen.clear()
     assert run("desk", "invites", "-f", "json").exit_code == 0
     assert seen == {}  # a subcommand does not serve
+
+
+def test_a_base_url_the_desk_would_refuse_makes_no_link(hlm: Path, isolated: Path) -> None:
+    # The desk is served at the root: a link under a path leads nowhere.
+    before = record_bytes(isolated)
+    for url in ("https://desk.example.org/desk", "javascript:alert(1)", "https://u@x.org"):
+        result = run("--now", "2013-05-10T09:00", "desk", "invite", "Brazil", "--base-url", url)
+        assert result.exit_code == 2, (url, result.stderr)
+        assert result.stdout == "" and "--base-url" in result.stderr
+    assert record_bytes(isolated) == before
+    made = run(
+        "--now",
+        "2013-05-10T09:00",
+        "desk",
+        "invite",
+        "Brazil",
+        "--base-url",
+        "https://desk.example.org/",
+    )
+    assert made.exit_code == 0, made.stderr
+    assert made.stdout.startswith("https://desk.example.org/k/")

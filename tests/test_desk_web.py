@@ -345,6 +345,9 @@ def test_problems_before_serving_are_one_line_and_exit_2(hlm: Path, tmp_path: Pa
         port = str(taken.getsockname()[1])
         result = run("--now", T0, "desk", "--port", port)
         assert result.exit_code == 2 and "port" in result.stderr, result.stderr
+    for port in ("99999", "-1"):  # 99999 was served as port 34463 (99999 - 65536)
+        result = run("--now", T0, "desk", "--port", port)
+        assert result.exit_code == 2 and "--port" in result.stderr, result.stderr
 
 
 def test_over_https_the_cookie_is_secure(hlm: Path, tmp_path: Path) -> None:

@@ -400,3 +400,32 @@ def test_a_note_on_several_lines_is_listed_as_lines(hlm: Path, isolated: Path) -
     assert "Arrives on 14 May / Head of State" in table
     rows = list(csv.DictReader(io.StringIO(ok("requests", "list", "-f", "csv").stdout)))
     assert rows[0]["note"] == "Arrives on 14 May\nHead of State"
+
+
+def test_operators_accepting_one_request_at_once_exactly_one_wins(
+    hlm: Path, isolated: Path
+) -> None:
+    from conftest import hlmctl_process
+
+    (isolated / "one.csv").write_text("delegation,list\nBrazil,plenary\n", encoding="utf-8")
+    imported = run("--now", NOW, "requests", "import", "one.csv")
+    assert imported.exit_code == 0, imported.stderr
+    accepting = [
+        hlmctl_process(
+            "--now",
+            LATER,
+            "requests",
+            "accept",
+            "R1",
+            cwd=isolated,
+            env={"HLMCTL_OPERATOR": f"officer {n}"},
+        )
+        for n in range(4)
+    ]
+    ended = [(p.wait(timeout=120), p.communicate()[1].decode()) for p in accepting]
+    assert sorted(code for code, _ in ended) == [0, 3, 3, 3], ended
+    assert all("accepted already" in err for code, err in ended if code == 3), ended
+    speakers = run("speakers", "list", "--format", "json").json()
+    assert [s["delegation"] for s in speakers] == ["Brazil"]
+    log = run("log", "--format", "json").json()
+    assert [e["command"] for e in log].count("requests accept") == 1

@@ -48,7 +48,9 @@ app.add_typer(desk_app, name="desk")
 def desk(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="The port to listen on.")] = 8090,
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, help="The port to listen on (0: any free one).")
+    ] = 8090,
     allow_host: Annotated[
         list[str] | None,
         typer.Option(
@@ -126,22 +128,14 @@ def desk(
 
 
 def checked_base_url(text: str) -> str:
-    """An http(s) address without query or fragment, without its final slash."""
-    from urllib.parse import urlsplit
-
-    from hlmctl.errors import InputError
+    """The desk's public address, as ``hlmctl desk --base-url`` takes it (no path: the
+    desk is served at the root, so a link under a path would lead nowhere)."""
+    from hlmctl.cli.desk_serve import check_base_url
     from hlmctl.text import clean_text
 
     value = clean_text("--base-url", text, required=True)
     assert value is not None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"--base-url {value!r} is not an http:// or https:// address")
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise InputError(
-            f"--base-url {value!r}: give the address alone (no user, query or fragment)"
-        )
-    return value.rstrip("/")
+    return check_base_url(value)
 
 
 def link(base_url: str, secret: str) -> str:

@@ -18,6 +18,8 @@ constant time (``requests.invite_for_secret``), and dropped from the address bar
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -150,13 +152,28 @@ def create_app(
     def read_record() -> Record:
         return state.store.read_record(meeting)
 
+    def subject_of(invite: Invite) -> str:
+        """What a session is known by: its invitation's id and a tag of that
+        invitation's secret. The id alone is not enough: ``hlmctl undo`` of an
+        invitation gives its id to the next one issued, perhaps to another
+        delegation, and a session must not pass to it."""
+        tag = hmac.new(sessions.key, invite.secret_hash.encode(), hashlib.sha256)
+        return f"{invite.id}:{tag.hexdigest()[:32]}"
+
+    def live_for(record: Record, subject: str, now: datetime) -> Invite | None:
+        """The live invitation a session was opened with, else None."""
+        invite = requests.live_invite(record, subject.partition(":")[0], now)
+        if invite is None or not hmac.compare_digest(subject_of(invite), subject):
+            return None
+        return invite
+
     async def visitor(request: Request) -> Visitor:
         lang = lang_of(state, request)
         session = sessions.read(request)
         if session is None:
             raise Refused(403, "session")
         record = await run_in_threadpool(read_record)
-        invite = requests.live_invite(record, session.subject, state.now())
+        invite = live_for(record, session.subject, state.now())
         if invite is None:
             raise Refused(403, "session")
         return Visitor(
@@ -243,7 +260,7 @@ def create_app(
     ) -> tuple[Record, Any]:
         def checked(record: Record, now: datetime) -> Any:
             # Under the store's lock: a link revoked since the page was read makes nothing.
-            if requests.live_invite(record, v.invite.id, now) is None:
+            if live_for(record, v.session.subject, now) is None:
                 raise Refused(403, "session")
             return apply(record, now)
 
@@ -358,7 +375,7 @@ def create_app(
                 404,
                 NO_REFERRER,
             )
-        _, value = sessions.new(invite.id)
+        _, value = sessions.new(subject_of(invite))
         asked = request.query_params.get("lang") == "fr"
         response = RedirectResponse("/?lang=fr" if asked else "/", 303, NO_REFERRER)
         sessions.set_cookie(response, value, secure=request.url.scheme == "https")
@@ -589,7 +606,9 @@ def create_app(
     async def events(request: Request) -> Response:
         v = await visitor(request)
         return StreamingResponse(
-            _stream(state, v, request),
+            _stream(
+                state, v, lambda: live_for(state.current_record(), v.session.subject, state.now())
+            ),
             media_type="text/event-stream",
             headers={"cache-control": "no-store", "x-accel-buffering": "no"},
         )
@@ -642,14 +661,12 @@ def _see(path: str, lang: Lang) -> Response:
     return RedirectResponse(path + ("?lang=fr" if lang.french else ""), 303, NO_STORE)
 
 
-async def _stream(state: DeskState, v: Visitor, request: Request) -> Any:
+async def _stream(state: DeskState, v: Visitor, live: Callable[[], Invite | None]) -> Any:
     """The page's push stream, until the server closes or the invitation is revoked
-    or expires (its rows are no longer sent)."""
-    from hlmctl import requests
-
+    or expires, or is undone (``live`` is then None: its rows are no longer sent)."""
     async for chunk in event_stream(
         state, "mine", v.invite.delegation, HEARTBEAT_SECONDS, v.lang.code
     ):
-        if requests.live_invite(state.current_record(), v.invite.id, state.now()) is None:
+        if live() is None:
             return
         yield chunk
