@@ -65,7 +65,7 @@ def _show_status(
     lang: Language | None = None,
     agenda: Agenda | None = None,
 ) -> None:
-    from hlmctl import render
+    from hlmctl import render, render_status
     from hlmctl.projection import project
     from hlmctl.views import status_view
 
@@ -77,10 +77,10 @@ def _show_status(
         render.write_json(env, data)
     elif kind == "table":
         words = lang_of(env, lang)
-        render.status_table(env, render.items_in(words, meeting, data), words)
+        render_status.status_table(env, render_status.items_in(words, meeting, data), words)
     else:
         words = lang_of(env, lang)
-        render.status_text(env, render.items_in(words, meeting, data), words)
+        render_status.status_text(env, render_status.items_in(words, meeting, data), words)
 
 
 @app.command("next")

@@ -234,4 +234,6 @@ def lists(
         sheet = render_xlsx.Sheet("lists", tuple(rows[0]), rows)
         render_xlsx.write(env, render_xlsx.workbook([sheet]))
     else:
-        render.lists_view(env, meeting, rows, lang_of(env, lang), table=kind == "table")
+        from hlmctl.render_lists import lists_view
+
+        lists_view(env, meeting, rows, lang_of(env, lang), table=kind == "table")

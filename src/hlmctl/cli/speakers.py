@@ -39,7 +39,7 @@ def _estimate(
     env: Env, ctx_meeting: Meeting, record: Record, speaker_id: str, now: datetime
 ) -> str:
     from hlmctl.projection import project
-    from hlmctl.render import overflow_warning
+    from hlmctl.render_agenda import overflow_warning
 
     agenda = project(ctx_meeting, record, now)
     speaker = record.speaker(speaker_id)
@@ -307,7 +307,7 @@ def list_(
     excel_csv: ExcelCsvOption = False,
 ) -> None:
     """Show a list of speakers in order, with the estimated start of each."""
-    from hlmctl import render
+    from hlmctl import render, render_agenda, render_speakers
     from hlmctl.projection import project
     from hlmctl.views import speakers_view
 
@@ -320,23 +320,23 @@ def list_(
         chosen.sort(key=lambda s: s.status != "speaking")
     rows = speakers_view(meeting, record, chosen, agenda)
     agenda.overflow = [o for o in agenda.overflow if o.list_id == lst.id]
-    render.overflow_warning(env, agenda)
+    render_agenda.overflow_warning(env, agenda)
     kind = pick_format(env, with_excel_csv(fmt, excel_csv, ListFormat.csv))
     if kind == "json":
         render.write_json(env, rows)
     elif kind == "csv":
-        render.write_csv(env, render.SPEAKER_CSV, rows, excel=excel_csv)
+        render.write_csv(env, render_speakers.SPEAKER_CSV, rows, excel=excel_csv)
     elif kind == "xlsx":
         _speakers_xlsx(env, lst.id, rows)
     else:
         language = lang_of(env, lang)
-        heading = render.list_heading(
+        heading = render_speakers.list_heading(
             language,
             language.text(lst.title, lst.title_fr),
             lst.id,
             record.list_state(lst.id).closed,
         )
-        show = render.speakers_table if kind == "table" else render.speakers_text
+        show = render_speakers.speakers_table if kind == "table" else render_speakers.speakers_text
         show(env, rows, language, meeting, lst.id, heading, all_=all_)
 
 
@@ -545,7 +545,7 @@ def export(
     excel_csv: ExcelCsvOption = False,
 ) -> None:
     """Write a list of speakers as CSV, JSON or a spreadsheet, ready for `speakers import`."""
-    from hlmctl import render
+    from hlmctl import render, render_speakers
     from hlmctl.projection import project
     from hlmctl.views import speakers_view
 
@@ -559,11 +559,11 @@ def export(
     elif kind is ExportFormat.xlsx:
         _speakers_xlsx(env, lst.id, rows)
     else:
-        render.write_csv(env, render.SPEAKER_CSV, rows, excel=excel_csv)
+        render.write_csv(env, render_speakers.SPEAKER_CSV, rows, excel=excel_csv)
 
 
 def _speakers_xlsx(env: Env, list_id: str, rows: list[dict[str, Any]]) -> None:
-    from hlmctl import render, render_xlsx
+    from hlmctl import render_speakers, render_xlsx
 
-    sheet = render_xlsx.Sheet(list_id[:31], render.SPEAKER_CSV, rows)
+    sheet = render_xlsx.Sheet(list_id[:31], render_speakers.SPEAKER_CSV, rows)
     render_xlsx.write(env, render_xlsx.workbook([sheet]))
