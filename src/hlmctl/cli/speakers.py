@@ -113,8 +113,8 @@ def add(
         bool,
         typer.Option(
             "--force",
-            help="Inscribe a delegation that is already waiting in the list, or a name close "
-            "to a known delegation's.",
+            help="Inscribe a delegation that is already waiting in the list, a name close "
+            "to a known delegation's, or a group's name written with look-alike letters.",
         ),
     ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the speaker as JSON.")] = False,
@@ -226,8 +226,8 @@ def edit(
         bool,
         typer.Option(
             "--force",
-            help="Accept a category for a name close to a known delegation's, or a second "
-            "statement of the delegation.",
+            help="Accept a category for a name close to a known delegation's, a second "
+            "statement of the delegation, or a group's name written with look-alike letters.",
         ),
     ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the speaker as JSON.")] = False,
