@@ -258,6 +258,29 @@ def test_objections_are_for_member_states_before_the_deadline(hlm: Path, isolate
     assert listed("2013-04-30T22:00:00+00:00")["status"] == "final"
 
 
+def test_a_deadline_given_as_a_date_is_the_end_of_that_day(hlm: Path, isolated: Path) -> None:
+    """`--deadline 2013-04-30` admits an objection received on 30 April: it is
+    23:59:59 that day in the venue's time zone, not its first second."""
+    ok("--now", PROPOSED, "participants", "add", "Walk Free", "--list", LIST9)
+    ok("--now", CIRCULATED, "participants", "circulate", LIST9, "--deadline", "2013-04-30")
+    assert listed(CIRCULATED)["deadline"] == "2013-04-30T23:59:59-04:00"
+    ok("--now", "2013-04-30T23:59:58", "participants", "object", "Walk Free", "--by", "Chile")
+    message = refused(
+        isolated, "--now", "2013-04-30T23:59:59", "participants", "object", "Walk Free",
+        "--by", "Peru",
+    )  # fmt: skip
+    assert "passed at 2013-04-30 23:59: the list is final" in message
+
+
+def test_a_deadline_that_is_not_a_date_is_refused(hlm: Path, isolated: Path) -> None:
+    ok("--now", PROPOSED, "participants", "add", "Walk Free", "--list", LIST9)
+    for bad in ("2013-02-30", "2013-04-31", "1900-04-30"):
+        message = refused(
+            isolated, "--now", CIRCULATED, "participants", "circulate", LIST9, "--deadline", bad
+        )
+        assert message.startswith("hlmctl: --deadline: ") and bad in message
+
+
 def test_the_circulated_list_is_frozen(hlm: Path, isolated: Path) -> None:
     ok("--now", PROPOSED, "participants", "add", "Walk Free", "--list", "other-stakeholders")
     ok("--now", PROPOSED, "participants", "add", "Polaris", "--list", "other-stakeholders")

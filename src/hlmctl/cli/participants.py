@@ -305,7 +305,8 @@ def circulate(
         str,
         typer.Option(
             "--deadline",
-            help="When objections are due (ISO 8601; without an offset, venue time).",
+            help="When objections are due (ISO 8601; without an offset, venue time; a date "
+            "alone is the end of that day, 23:59:59).",
             show_default=False,
         ),
     ],
@@ -323,11 +324,11 @@ def circulate(
     """Submit a proposed list to Member States for their consideration: its content is
     frozen as circulated, and the document (cover and list) is printed."""
     from hlmctl import participants
-    from hlmctl.clock import parse_now
+    from hlmctl.clock import parse_deadline
     from hlmctl.record import Circulation
 
     def apply(meeting: Meeting, record: Record, now: datetime) -> Circulation:
-        due = parse_now(deadline, meeting.tz, source="--deadline")
+        due = parse_deadline(deadline, meeting.tz)
         return participants.circulate(meeting, record, list_id, due, now)
 
     env, _, meeting, record, now, _ = change(
