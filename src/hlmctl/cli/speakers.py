@@ -35,6 +35,53 @@ if TYPE_CHECKING:
     from hlmctl.record import Record, Speaker
 
 
+# The options `speakers add` and `speakers edit` share: declared once. For `edit`, ""
+# clears a text option and only a waiting speaker's level, category, group and limit
+# change (its help says so).
+LevelOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Level of representation (head-of-state ... other; case does not matter).",
+        show_default=False,
+        autocompletion=complete.level_ids,
+    ),
+]
+CategoryOption = Annotated[
+    str | None,
+    typer.Option(
+        help="member-state, observer-state, observer, un-entity, igo, ngo, other.",
+        show_default=False,
+        autocompletion=complete.category_ids,
+    ),
+]
+CourtesyOption = Annotated[
+    str | None,
+    typer.Option(
+        help='A courtesy title as the Journal writes it ("H.E. Mr.", "Ms.", "Dr."), '
+        "kept exactly as given.",
+        show_default=False,
+    ),
+]
+NameOption = Annotated[str | None, typer.Option(help="The speaker's name.", show_default=False)]
+TitleOption = Annotated[
+    str | None, typer.Option(help="The speaker's function or title.", show_default=False)
+]
+GroupOption = Annotated[
+    str | None,
+    typer.Option("--on-behalf-of", help="The group the statement is made for.", show_default=False),
+]
+MinutesOption = Annotated[
+    float | None,
+    typer.Option(
+        help="A time limit for this statement, in minutes: from 0.01 to 1440, at most 2 decimals.",
+        show_default=False,
+        parser=minutes_option,
+        metavar="MINUTES",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the speaker as JSON.")]
+
+
 def _estimate(
     env: Env, ctx_meeting: Meeting, record: Record, speaker_id: str, now: datetime
 ) -> str:
@@ -62,53 +109,13 @@ def add(
         ),
     ],
     list_id: ListOption = None,
-    level: Annotated[
-        str | None,
-        typer.Option(
-            help="Level of representation (head-of-state ... other; case does not matter).",
-            show_default=False,
-            autocompletion=complete.level_ids,
-        ),
-    ] = None,
-    category: Annotated[
-        str | None,
-        typer.Option(
-            help="member-state, observer-state, observer, un-entity, igo, ngo, other "
-            "[default: from the reference data].",
-            show_default=False,
-            autocompletion=complete.category_ids,
-        ),
-    ] = None,
-    courtesy: Annotated[
-        str | None,
-        typer.Option(
-            help='A courtesy title as the Journal writes it ("H.E. Mr.", "Ms.", "Dr."), '
-            "kept exactly as given.",
-            show_default=False,
-        ),
-    ] = None,
-    name: Annotated[
-        str | None, typer.Option(help="The speaker's name.", show_default=False)
-    ] = None,
-    title: Annotated[
-        str | None, typer.Option(help="The speaker's function or title.", show_default=False)
-    ] = None,
-    on_behalf_of: Annotated[
-        str | None,
-        typer.Option(
-            "--on-behalf-of", help="The group the statement is made for.", show_default=False
-        ),
-    ] = None,
-    minutes: Annotated[
-        float | None,
-        typer.Option(
-            help="A time limit for this statement, in minutes: from 0.01 to 1440, at most "
-            "2 decimals [default: the list's].",
-            show_default=False,
-            parser=minutes_option,
-            metavar="MINUTES",
-        ),
-    ] = None,
+    level: LevelOption = None,
+    category: CategoryOption = None,
+    courtesy: CourtesyOption = None,
+    name: NameOption = None,
+    title: TitleOption = None,
+    on_behalf_of: GroupOption = None,
+    minutes: MinutesOption = None,
     force: Annotated[
         bool,
         typer.Option(
@@ -117,9 +124,11 @@ def add(
             "to a known delegation's, or a group's name written with look-alike letters.",
         ),
     ] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the speaker as JSON.")] = False,
+    json_out: JsonOption = False,
 ) -> None:
-    """Inscribe a speaker; it goes where the protocol order puts it."""
+    """Inscribe a speaker; it goes where the protocol order puts it. Its category is
+    the reference data's unless --category gives one; its limit the list's unless
+    --minutes gives one."""
     from hlmctl.ordering import waiting_position
     from hlmctl.speakers import Inscription
     from hlmctl.speakers import add as add_speaker
@@ -179,49 +188,13 @@ def edit(
         typer.Argument(help="Speaker id (S12) or delegation.", autocompletion=complete.speaker_ids),
     ],
     list_id: ListOption = None,
-    level: Annotated[
-        str | None,
-        typer.Option(
-            help="The new level of representation (a waiting speaker only).",
-            show_default=False,
-            autocompletion=complete.level_ids,
-        ),
-    ] = None,
-    category: Annotated[
-        str | None,
-        typer.Option(
-            help="The new category (a waiting speaker only).",
-            show_default=False,
-            autocompletion=complete.category_ids,
-        ),
-    ] = None,
-    courtesy: Annotated[
-        str | None,
-        typer.Option(help='The courtesy title ("" clears it).', show_default=False),
-    ] = None,
-    name: Annotated[
-        str | None, typer.Option(help='The speaker\'s name ("" clears it).', show_default=False)
-    ] = None,
-    title: Annotated[
-        str | None,
-        typer.Option(help='The speaker\'s function or title ("" clears it).', show_default=False),
-    ] = None,
-    on_behalf_of: Annotated[
-        str | None,
-        typer.Option(
-            "--on-behalf-of",
-            help='The group the statement is made for ("" makes it the delegation\'s own; '
-            "a waiting speaker only).",
-            show_default=False,
-        ),
-    ] = None,
-    minutes: Annotated[
-        float | None,
-        typer.Option(
-            help="A time limit of its own for this statement (a waiting speaker only).",
-            show_default=False,
-        ),
-    ] = None,
+    level: LevelOption = None,
+    category: CategoryOption = None,
+    courtesy: CourtesyOption = None,
+    name: NameOption = None,
+    title: TitleOption = None,
+    on_behalf_of: GroupOption = None,
+    minutes: MinutesOption = None,
     force: Annotated[
         bool,
         typer.Option(
@@ -230,10 +203,11 @@ def edit(
             "statement of the delegation, or a group's name written with look-alike letters.",
         ),
     ] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the speaker as JSON.")] = False,
+    json_out: JsonOption = False,
 ) -> None:
-    """Correct an inscription: its id and time of inscription are kept. A statement
-    called or given can be corrected only in its name, title and courtesy."""
+    """Correct an inscription: its id and time of inscription are kept. "" clears a
+    text option (--on-behalf-of "": the delegation's own statement). A statement called
+    or given can be corrected only in its name, title and courtesy."""
     from hlmctl.ordering import waiting_position
     from hlmctl.speakers import Edit, resolve_ref
     from hlmctl.speakers import edit as edit_speaker
