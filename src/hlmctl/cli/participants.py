@@ -98,6 +98,15 @@ RepresentativeOption = Annotated[
         show_default=False,
     ),
 ]
+DocumentOption = Annotated[
+    DocumentFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="text, markdown, html (one printable page) or pdf (that page printed by "
+        "Chromium; write it to a file: > list.pdf).",
+    ),
+]
 FrenchOption = Annotated[
     str | None,
     typer.Option("--french-name", help="Its name in French, when it has one.", show_default=False),
@@ -181,9 +190,7 @@ def edit(
     )
 
     def apply(meeting: Meeting, record: Record, now: datetime) -> tuple[Participant, list[str]]:
-        if list_id is not None:
-            participants.participant_list(meeting, list_id)
-        entry = participants.find(record, ref, list_id=list_id)
+        entry = participants.find(meeting, record, ref, list_id=list_id)
         return entry, participants.edit(meeting, record, entry, proposal)
 
     env, *_, (entry, changed) = change(
@@ -202,9 +209,7 @@ def remove(ctx: typer.Context, ref: RefArgument, list_id: PListOption = None) ->
     from hlmctl import participants
 
     def apply(meeting: Meeting, record: Record, now: datetime) -> Participant:
-        if list_id is not None:
-            participants.participant_list(meeting, list_id)
-        entry = participants.find(record, ref, list_id=list_id)
+        entry = participants.find(meeting, record, ref, list_id=list_id)
         participants.remove(record, entry, now)
         return entry
 
@@ -310,15 +315,7 @@ def circulate(
             show_default=False,
         ),
     ],
-    fmt: Annotated[
-        DocumentFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="text, markdown, html (one printable page) or pdf (that page printed by "
-            "Chromium; write it to a file: > list.pdf).",
-        ),
-    ] = DocumentFormat.text,
+    fmt: DocumentOption = DocumentFormat.text,
     lang: LangOption = None,
 ) -> None:
     """Submit a proposed list to Member States for their consideration: its content is
@@ -371,9 +368,7 @@ def object_(
     def apply(
         meeting: Meeting, record: Record, now: datetime
     ) -> tuple[Participant, Objection, str]:
-        if list_id is not None:
-            participants.participant_list(meeting, list_id)
-        entry = participants.find(record, ref, list_id=list_id)
+        entry = participants.find(meeting, record, ref, list_id=list_id)
         if withdraw:
             found = participants.withdraw_objection(meeting, record, entry, by, now)
         else:
@@ -395,15 +390,7 @@ def object_(
 def publish(
     ctx: typer.Context,
     list_id: PListOption = None,
-    fmt: Annotated[
-        DocumentFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="text, markdown, html (one printable page) or pdf (that page printed by "
-            "Chromium; write it to a file: > list.pdf).",
-        ),
-    ] = DocumentFormat.text,
+    fmt: DocumentOption = DocumentFormat.text,
     lang: LangOption = None,
     circulated: Annotated[
         bool,
