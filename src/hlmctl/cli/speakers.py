@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 # The options `speakers add` and `speakers edit` share: declared once. For `edit`, ""
 # clears a text option and only a waiting speaker's level, category, group and limit
-# change (its help says so).
+# change (its help text says so).
 LevelOption = Annotated[
     str | None,
     typer.Option(
