@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from hlmctl.context import Env
+    from hlmctl.i18n import Lang
 
 
 def printable(text: str | None) -> str:
@@ -33,6 +34,13 @@ def printable(text: str | None) -> str:
         f"\\u{ord(c):04x}" if unicodedata.category(c) == "Cc" and c not in "\t\n" else c
         for c in text
     )
+
+
+def english() -> Lang:
+    """English, for a listing given no language (the catalog is read only then)."""
+    from hlmctl.i18n import english as english_lang
+
+    return english_lang()
 
 
 def console(env: Env) -> Console:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from hlmctl.i18n import english
-from hlmctl.render import console, md, printable, write_csv
+from hlmctl.render import console, english, md, printable, write_csv
 from hlmctl.render_speakers import speaker_delegation, speaker_who
 
 if TYPE_CHECKING:

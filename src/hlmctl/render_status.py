@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from hlmctl.clock import format_duration
-from hlmctl.i18n import english
-from hlmctl.render import console, printable
+from hlmctl.render import console, english, printable
 from hlmctl.render_speakers import speaker_delegation, speaker_who
 
 if TYPE_CHECKING:
