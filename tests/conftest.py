@@ -5,6 +5,11 @@ Stores: modules marked ``pytestmark = pytest.mark.both_stores`` run every test o
 both stores; ``HLMCTL_TEST_STORE=postgres`` runs every test on PostgreSQL (tests
 marked ``file_store`` look at the TOML files themselves and are left out there).
 The PostgreSQL server is started once per session by the suite itself.
+
+The suite runs in parallel (pytest-xdist, ``-n auto`` in pyproject.toml): a session
+is a worker, so each worker has its own PostgreSQL server (on a free port, in a
+folder of its own), its own browser and its own cache folder; every test has its
+own tmp_path, and every server a test starts listens on a port the system chose.
 """
 
 from __future__ import annotations
@@ -96,8 +101,8 @@ def pg(pg_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 @pytest.fixture(scope="session")
 def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One cache of validated meeting files for the whole run (never the user's own):
-    every test reads its meeting through it, as a user's commands do."""
+    """One cache of validated meeting files for the whole run of this worker (never
+    the user's own): every test reads its meeting through it, as a user's commands do."""
     return tmp_path_factory.mktemp("cache")
 
 

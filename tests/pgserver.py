@@ -142,6 +142,14 @@ def start_server() -> PgServer:
     server = PgServer(bin_dir, folder, free_port(), run_as)
     server._own(folder)
     server.initdb()
+    # The port is free when chosen, but another worker of the suite (pytest-xdist) or
+    # another program may take it before the server binds it: then another port.
+    for _ in range(2):
+        try:
+            server.start()
+            return server
+        except subprocess.CalledProcessError:
+            server.port = free_port()
     server.start()
     return server
 

@@ -573,6 +573,21 @@ def test_an_allow_host_that_is_not_a_name_is_refused(hlm: Path, bad: str) -> Non
     assert result.stderr.startswith("hlmctl: --allow-host ") and result.stderr.count("\n") == 1
 
 
+def test_an_allow_host_is_quoted_as_typed_one_backslash_and_escapes_alike(hlm: Path) -> None:
+    """The refusal quotes the name as typed: a backslash once (not doubled as repr
+    would), a control character as one escape, a quote inside between other quotes."""
+    for typed, shown in [
+        ("board\\local", "'board\\local'"),
+        ("board\x01local", "'board\\u0001local'"),
+        ("board's", '"board\'s"'),
+    ]:
+        result = run("board", "--port", "0", "--allow-host", typed)
+        assert result.exit_code == 2, result.stderr
+        assert result.stderr.startswith(f"hlmctl: --allow-host {shown} is not a host name"), (
+            result.stderr
+        )
+
+
 def test_every_path_not_listed_is_404_trailing_slashes_too(hlm: Path) -> None:
     with served(hlm) as url, httpx.Client(base_url=url) as client:
         for path in (

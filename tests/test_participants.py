@@ -77,33 +77,28 @@ def states(now: str) -> dict[str, str]:
     return {p["organization"]: p["state"] for p in listed(now)["participants"]}
 
 
-def propose_and_circulate(folder: Path) -> None:
-    ok(
-        "--now",
-        PROPOSED,
-        "participants",
-        "import",
-        "-",
-        "--list",
-        "other-stakeholders",
-        input=twelve_csv(),
-    )
+def propose(organization: str) -> Any:
+    """``organization`` proposed for the list under paragraph 9, at PROPOSED."""
+    return ok("--now", PROPOSED, "participants", "add", organization, "--list", LIST9)
+
+
+def circulate() -> Any:
+    """The list under paragraph 9 circulated at CIRCULATED, objections due by DEADLINE."""
+    return ok("--now", CIRCULATED, "participants", "circulate", LIST9, "--deadline", DEADLINE)
+
+
+@pytest.fixture
+def twelve_circulated(hlm: Path, isolated: Path) -> Path:
+    """The twelve organizations proposed under paragraph 9 (one import), circulated."""
+    ok("--now", PROPOSED, "participants", "import", "-", "--list", LIST9, input=twelve_csv())
     assert set(states(PROPOSED).values()) == {"proposed"}
-    ok(
-        "--now",
-        CIRCULATED,
-        "participants",
-        "circulate",
-        "other-stakeholders",
-        "--deadline",
-        DEADLINE,
-    )
+    circulate()
+    return isolated
 
 
-def test_the_scripted_procedure_on_hlm_2013(hlm: Path, isolated: Path) -> None:
+def test_the_scripted_procedure_on_hlm_2013(twelve_circulated: Path) -> None:
     """Done when: 12 proposed under para. 9, circulated with a deadline, 2 objected,
     1 objection withdrawn: 11 approved; the French final list; the report's balance."""
-    propose_and_circulate(isolated)
     assert set(states(CIRCULATED).values()) == {"circulated"}
     ok(
         "--now",
@@ -224,18 +219,10 @@ def test_objections_are_for_member_states_before_the_deadline(hlm: Path, isolate
         "--country",
         "Narnia",
     )
-    ok("--now", PROPOSED, "participants", "add", "Polaris Project", "--list", "other-stakeholders")
+    propose("Polaris Project")
     # Nothing to object to before the list is circulated.
     assert "not been circulated" in refused(isolated, "--now", PROPOSED, *org, "--by", "Chile")
-    ok(
-        "--now",
-        CIRCULATED,
-        "participants",
-        "circulate",
-        "other-stakeholders",
-        "--deadline",
-        DEADLINE,
-    )
+    circulate()
     for who in ("Holy See", "State of Palestine", "European Union"):
         message = refused(isolated, "--now", CIRCULATED, *org, "--by", who)
         assert "is not a Member State: only Member States may object" in message
@@ -258,9 +245,32 @@ def test_objections_are_for_member_states_before_the_deadline(hlm: Path, isolate
     assert listed("2013-04-30T22:00:00+00:00")["status"] == "final"
 
 
+def test_a_deadline_given_as_a_date_is_the_end_of_that_day(hlm: Path, isolated: Path) -> None:
+    """`--deadline 2013-04-30` admits an objection received on 30 April: it is
+    23:59:59 that day in the venue's time zone, not its first second."""
+    ok("--now", PROPOSED, "participants", "add", "Walk Free", "--list", LIST9)
+    ok("--now", CIRCULATED, "participants", "circulate", LIST9, "--deadline", "2013-04-30")
+    assert listed(CIRCULATED)["deadline"] == "2013-04-30T23:59:59-04:00"
+    ok("--now", "2013-04-30T23:59:58", "participants", "object", "Walk Free", "--by", "Chile")
+    message = refused(
+        isolated, "--now", "2013-04-30T23:59:59", "participants", "object", "Walk Free",
+        "--by", "Peru",
+    )  # fmt: skip
+    assert "passed at 2013-04-30 23:59: the list is final" in message
+
+
+def test_a_deadline_that_is_not_a_date_is_refused(hlm: Path, isolated: Path) -> None:
+    ok("--now", PROPOSED, "participants", "add", "Walk Free", "--list", LIST9)
+    for bad in ("2013-02-30", "2013-04-31", "1900-04-30"):
+        message = refused(
+            isolated, "--now", CIRCULATED, "participants", "circulate", LIST9, "--deadline", bad
+        )
+        assert message.startswith("hlmctl: --deadline: ") and bad in message
+
+
 def test_the_circulated_list_is_frozen(hlm: Path, isolated: Path) -> None:
-    ok("--now", PROPOSED, "participants", "add", "Walk Free", "--list", "other-stakeholders")
-    ok("--now", PROPOSED, "participants", "add", "Polaris", "--list", "other-stakeholders")
+    propose("Walk Free")
+    propose("Polaris")
     ok("--now", PROPOSED, "participants", "remove", "Polaris")
     refused(
         isolated,
@@ -272,15 +282,7 @@ def test_the_circulated_list_is_frozen(hlm: Path, isolated: Path) -> None:
         "--deadline",
         PROPOSED,
     )  # a deadline not after the clock
-    cover = ok(
-        "--now",
-        CIRCULATED,
-        "participants",
-        "circulate",
-        "other-stakeholders",
-        "--deadline",
-        DEADLINE,
-    ).stdout
+    cover = circulate().stdout
     assert "for their consideration on a non-objection basis" in cover
     assert "Any objection should reach the Office of the President by Tuesday 30 April" in cover
     assert "1. Walk Free" in cover and "Polaris" not in cover
@@ -350,15 +352,7 @@ def test_every_change_is_logged_and_undone(hlm: Path, isolated: Path) -> None:
         "Marche libre",
         code=3,
     )
-    ok(
-        "--now",
-        CIRCULATED,
-        "participants",
-        "circulate",
-        "other-stakeholders",
-        "--deadline",
-        DEADLINE,
-    )
+    circulate()
     ok("--now", CIRCULATED, "participants", "object", "marche libre", "--by", "Chile")
     log = ok("log", "--format", "json").json()
     assert [e["command"] for e in log] == [
@@ -384,21 +378,13 @@ HOSTILE = [
 
 @pytest.mark.parametrize(("name", "says"), HOSTILE, ids=["bidi", "newline", "long"])
 def test_hostile_names_are_refused(hlm: Path, isolated: Path, name: str, says: str) -> None:
-    ok("--now", PROPOSED, "participants", "add", "Walk Free", "--list", "other-stakeholders")
+    propose("Walk Free")
     assert says in refused(isolated, "--now", PROPOSED, "participants", "add", name)
     assert says in refused(
         isolated, "--now", PROPOSED, "participants", "add", "Org", "--representative", name
     )
     refused(isolated, "--now", PROPOSED, "participants", "remove", name)
-    ok(
-        "--now",
-        CIRCULATED,
-        "participants",
-        "circulate",
-        "other-stakeholders",
-        "--deadline",
-        DEADLINE,
-    )
+    circulate()
     refused(isolated, "--now", CIRCULATED, "participants", "object", "P1", "--by", name)
 
 
@@ -460,17 +446,9 @@ def test_an_ngo_speaks_from_an_approved_list(hlm: Path, isolated: Path) -> None:
     panel = ("speakers", "add", "--category", "ngo", "--list", "panel-1")
     message = refused(isolated, "--now", PROPOSED, *panel, "Some NGO")
     assert "ecosoc-ngos (para. 8), other-stakeholders (para. 9)" in message
-    ok("--now", PROPOSED, "participants", "add", "Some NGO", "--list", "other-stakeholders")
+    propose("Some NGO")
     refused(isolated, "--now", PROPOSED, *panel, "Some NGO")  # proposed is not approved
-    ok(
-        "--now",
-        CIRCULATED,
-        "participants",
-        "circulate",
-        "other-stakeholders",
-        "--deadline",
-        DEADLINE,
-    )
+    circulate()
     refused(isolated, "--now", CIRCULATED, *panel, "Some NGO")  # nor circulated
     # Approved once the deadline passes: inscribed as the list spells it.
     added = ok("--now", AFTER_DEADLINE, *panel, "some ngo")
@@ -520,17 +498,9 @@ def test_objecting_states_are_named_when_the_meeting_file_says_so(
 ) -> None:
     text = hlm.read_text(encoding="utf-8")
     hlm.write_text(text.replace("name_objectors = false", "name_objectors = true"), "utf-8")
-    ok("--now", PROPOSED, "participants", "add", "Walk Free", "--list", "other-stakeholders")
-    ok("--now", PROPOSED, "participants", "add", "Polaris", "--list", "other-stakeholders")
-    ok(
-        "--now",
-        CIRCULATED,
-        "participants",
-        "circulate",
-        "other-stakeholders",
-        "--deadline",
-        DEADLINE,
-    )
+    propose("Walk Free")
+    propose("Polaris")
+    circulate()
     ok("--now", CIRCULATED, "participants", "object", "Walk Free", "--by", "Belarus")
     english = ok("--now", LATER, "participants", "publish", "--format", "markdown").stdout
     assert "Objections were received from: Belarus." in english
@@ -576,8 +546,9 @@ def test_states_follow_the_clock() -> None:
     assert (rep.name, rep.title, rep.courtesy) == ("Jane Doe", None, "Dr.")
 
 
-def test_the_listing_shows_the_balance_in_every_format(hlm: Path, isolated: Path) -> None:
-    propose_and_circulate(isolated)
+def test_the_listing_shows_the_balance_in_every_format(
+    hlm: Path, isolated: Path, twelve_circulated: Path
+) -> None:
     ok("--now", CIRCULATED, "participants", "object", "Shakti Vahini", "--by", "France")
     table = ok(
         "--now", CIRCULATED, "participants", "list", "-l", "other-stakeholders", "--format", "table"
@@ -614,10 +585,11 @@ def test_the_listing_shows_the_balance_in_every_format(hlm: Path, isolated: Path
     ]
 
 
-def test_objections_from_two_desks_at_once_are_both_recorded(hlm: Path, isolated: Path) -> None:
+def test_objections_from_two_desks_at_once_are_both_recorded(
+    hlm: Path, isolated: Path, twelve_circulated: Path
+) -> None:
     """Real processes: two desks record objections of two States at the same moment;
     the store's lock serializes them, neither is lost."""
-    propose_and_circulate(isolated)
     desks = [
         hlmctl_process(
             "--now",
@@ -643,14 +615,15 @@ def test_objections_from_two_desks_at_once_are_both_recorded(hlm: Path, isolated
     ]
 
 
-def test_the_final_list_prints_to_pdf_in_french(hlm: Path, isolated: Path) -> None:
+def test_the_final_list_prints_to_pdf_in_french(
+    hlm: Path, isolated: Path, twelve_circulated: Path
+) -> None:
     """publish --format pdf: the final list's printable page, printed by Chromium."""
     import subprocess
 
     from test_journal_print import SHOTS, _tools
 
     _tools()
-    propose_and_circulate(isolated)
     proc = hlmctl_process(
         "--now", LATER, "participants", "publish", "--lang", "fr", "--format", "pdf", cwd=isolated
     )
@@ -771,15 +744,7 @@ def test_validate_checks_civil_society_speakers_named_in_the_meeting_file(
     # Paragraph 8's list is approved as drawn up; paragraph 9's once its deadline passed.
     ok("--now", PROPOSED, "participants", "add", "polaris project", "--list", "ecosoc-ngos")
     ok("--now", PROPOSED, "participants", "add", "La Strada International", "--list", LIST9)
-    ok(
-        "--now",
-        CIRCULATED,
-        "participants",
-        "circulate",
-        "other-stakeholders",
-        "--deadline",
-        DEADLINE,
-    )
+    circulate()
     before = run("--now", BEFORE_DEADLINE, "validate").stderr
     assert "'Polaris Project'" not in before and "'La Strada International'" in before
     after = run("--now", AFTER_DEADLINE, "validate")
@@ -799,7 +764,7 @@ def test_removing_an_organization_withdrawn_already_is_nothing_to_do(
     hlm: Path, isolated: Path
 ) -> None:
     """As `speakers remove` of a speaker withdrawn already: exit 3, nothing written."""
-    ok("--now", PROPOSED, "participants", "add", "Walk Free", "--list", "other-stakeholders")
+    propose("Walk Free")
     ok("--now", PROPOSED, "participants", "remove", "P1")
     message = refused(isolated, "--now", PROPOSED, "participants", "remove", "P1", code=3)
     assert "P1 Walk Free was already withdrawn" in message

@@ -464,6 +464,19 @@ def test_the_overflow_warning(monkeypatch: pytest.MonkeyPatch, hlm: Path) -> Non
     assert "does not fit its meetings" in seen["text"]
 
 
+@pytest.mark.parametrize(
+    ("name", "value"), [("COLUMNS", "abc"), ("COLUMNS", "-5"), ("LINES", "1e3")]
+)
+def test_a_bad_columns_or_lines_is_refused_in_one_line(hlm: Path, name: str, value: str) -> None:
+    """As every table refuses it: exit 2, one line naming the variable, no screen."""
+    result = run("podium", env={name: value})
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"hlmctl: {name}='{value}' is not a number of {name.lower()} "
+        "(a whole number from 1 to 10000; unset or 0: the default)\n"
+    )
+
+
 def test_the_podium_needs_a_terminal_and_a_meeting_file(isolated: Path, hlm: Path) -> None:
     result = run("podium")
     assert result.exit_code == 2

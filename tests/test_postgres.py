@@ -396,13 +396,16 @@ def test_a_connection_dropped_inside_a_transaction_exits_5(
     before = record_bytes(isolated)
     proc = hlmctl_process(
         "--now", NOW, "speakers", "add", "Chile", cwd=isolated,
-        env={"HLMCTL_FAULT": "before-commit:4"},
+        env={"HLMCTL_FAULT": "before-commit:60"},
     )  # fmt: skip
+    # The writer waits inside its transaction until its connection drops (at most 60 s:
+    # a loaded machine cannot let it commit before the test drops it).
     wait_until(in_transaction(pg), "the writer inside its transaction")
-    pg.sql(
+    dropped = pg.sql(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
         "WHERE application_name = 'hlmctl' AND state = 'idle in transaction'"
     )
+    assert dropped == [(True,)]
     code, _, err = finish(proc)
     assert code == 5, err
     assert len(err.strip().splitlines()) <= 2 and "hlmctl: store postgresql://" in err
@@ -418,7 +421,7 @@ def test_the_server_stopped_in_the_middle_of_a_command(hlm: Path, isolated: Path
     before = record_bytes(isolated)
     proc = hlmctl_process(
         "--now", NOW, "speakers", "add", "Chile", cwd=isolated,
-        env={"HLMCTL_FAULT": "before-commit:4"},
+        env={"HLMCTL_FAULT": "before-commit:60"},
     )  # fmt: skip
     try:
         wait_until(in_transaction(pg), "the writer inside its transaction")

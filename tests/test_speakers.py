@@ -596,6 +596,43 @@ def test_on_behalf_of_a_group_close_to_a_known_one_says_did_you_mean(hlm: Path) 
     }
 
 
+def test_a_known_groups_name_in_look_alike_letters_is_refused_unless_forced(
+    hlm: Path, isolated: Path
+) -> None:
+    """ "Grоup of 77 and China" with a Cyrillic "о" would be counted as another group:
+    refused (exit 2, the letter named, nothing written) by `speakers add` and `speakers
+    edit`, as a delegation's look-alike is; --force keeps it as typed."""
+    at = "2013-05-13T09:00"
+    look_alike = "Grоup of 77 and China"  # Cyrillic о (U+043E)
+    assert run("--now", at, "speakers", "add", "Chile").exit_code == 0
+    before = record_bytes(isolated)
+    refused = run("--now", at, "speakers", "add", "Peru", "--on-behalf-of", look_alike)
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        f"hlmctl: --on-behalf-of {look_alike!r} looks like 'Group of 77 and China' but is "
+        "written with letters of another script: 'о' (U+043E CYRILLIC SMALL LETTER O); "
+        "type the group's name, or --force to keep it as typed\n"
+    )
+    edited = run("--now", at, "speakers", "edit", "Chile", "--on-behalf-of", "Аrab Group")
+    assert edited.exit_code == 2
+    assert "looks like 'Group of Arab States'" in edited.stderr
+    assert "(U+0410 CYRILLIC CAPITAL LETTER A)" in edited.stderr
+    assert record_bytes(isolated) == before
+    forced = run("--now", at, "speakers", "add", "Peru", "--on-behalf-of", look_alike, "--force")
+    assert forced.exit_code == 0, forced.stderr
+    rows = run("--now", at, "speakers", "list", "--format", "json").json()
+    assert [r["on_behalf_of"] for r in rows] == [None, look_alike]
+
+
+def test_group_look_alike_unit() -> None:
+    from hlmctl.entities import group_look_alike
+
+    assert group_look_alike("Grоup of 77 and China") is not None  # Cyrillic о
+    assert group_look_alike("Group of 77 and China") is None  # the name itself
+    assert group_look_alike("Groupe des États d'Afrique") is None  # accents are not that
+    assert group_look_alike("Дружба народов") is None  # Cyrillic that imitates no group
+
+
 def test_group_warning_unit() -> None:
     from hlmctl.entities import group_warning
 

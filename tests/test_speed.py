@@ -191,6 +191,7 @@ def test_importing_the_commands_builds_no_model(tmp_path: Path) -> None:
     code = (
         "import sys, pydantic\n"
         "import hlmctl.cli, hlmctl.live, hlmctl.render, hlmctl.views, hlmctl.speakers\n"
+        "import hlmctl.render_agenda, hlmctl.render_speakers, hlmctl.render_status\n"
         "models = {c for m in list(sys.modules.values())\n"
         "          if getattr(m, '__name__', '').startswith('hlmctl')\n"
         "          for c in vars(m).values()\n"

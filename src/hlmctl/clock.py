@@ -70,6 +70,23 @@ def parse_now(value: str, tz: ZoneInfo, *, source: str = "--now") -> datetime:
     return parsed.astimezone(tz)
 
 
+def parse_deadline(value: str, tz: ZoneInfo, *, source: str = "--deadline") -> datetime:
+    """A deadline: as ``parse_now``, except that a date alone (``2013-05-10``) means
+    the end of that day in the venue's time zone (23:59:59), not its first second:
+    "objections by 10 May" admits an objection received on 10 May."""
+    text = value.strip()
+    if re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise InputError(f"{source}: {value!r} is not a date (YYYY-MM-DD)") from None
+        end = datetime.combine(day, time(23, 59, 59), tz)
+        if not EARLIEST.date() <= day < LATEST.date() or not in_range(end):
+            raise InputError(out_of_range(source, text))
+        return end
+    return parse_now(value, tz, source=source)
+
+
 def system_now(tz: ZoneInfo, offset: timedelta = timedelta(0)) -> datetime:
     """The system clock, to the second; ``offset`` is added first (the database
     server's clock is the desk's plus that offset)."""

@@ -97,6 +97,13 @@ def identity(name: str) -> str:
     return fold(entry.name) if entry is not None else key
 
 
+def look_alike_letters(text: str) -> list[str]:
+    """The letters of ``text`` from another script that ``fold`` reads as Latin ones
+    (the Cyrillic "а" of "Belаrus"), each once, in order."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return list(dict.fromkeys(c for c in bare if _latin_look_alike(c) != c))
+
+
 @cache
 def _latin_look_alike(char: str) -> str:
     if char.isascii() or not char.isalnum():

@@ -165,6 +165,16 @@ def match_group(text: str) -> Group | None:
     return groups().by_key.get(normalize(text)) if text else None
 
 
+def group_look_alike(text: str) -> Group | None:
+    """The known group that ``text`` imitates with letters of another script that look
+    like Latin ones ("Grоup of 77 and China" with a Cyrillic "о"); None when ``text``
+    names a group as it is written, or imitates none. ASCII text is never one."""
+    key = delegations.fold(text)
+    if key == normalize(text) or match_group(text) is not None:
+        return None
+    return groups().by_key.get(key)
+
+
 def group_suggestions(text: str, limit: int = 3) -> list[str]:
     """Names of groups close to ``text``, best first, for a "did you mean"."""
     import difflib

@@ -26,11 +26,11 @@ def dimension(environ: Mapping[str, str], name: str) -> int | None:
     if text in ("", "0"):
         return None
     if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_CELLS):
-        from hlmctl.text import visible
+        from hlmctl.text import quoted
 
         unit = "columns" if name == "COLUMNS" else "lines"
         raise InputError(
-            f"{name}={visible(text)[:40]!r} is not a number of {unit} "
+            f"{name}={quoted(text, 40)} is not a number of {unit} "
             f"(a whole number from 1 to {MAX_CELLS}; unset or 0: the default)"
         )
     return int(text)
@@ -53,16 +53,15 @@ def check_time_zone(environ: Mapping[str, str]) -> None:
 
     path = environ["TZ"].removeprefix(":")
     if os.path.exists(path) and not os.path.isfile(path):  # a pipe or a device would block
-        from hlmctl.text import visible
+        from hlmctl.text import quoted
 
-        raise InputError(f"TZ={visible(environ['TZ'])[:80]!r} is not a time zone file")
+        raise InputError(f"TZ={quoted(environ['TZ'])} is not a time zone file")
     try:
         import babel.localtime  # noqa: F401  # reads $TZ once, on import
     except Exception as exc:  # whatever Babel and pytz raise for an unreadable zone
-        from hlmctl.text import visible
+        from hlmctl.text import quoted
 
-        value = visible(environ.get("TZ", ""))[:80]
         raise InputError(
-            f"TZ={value!r} is not a time zone that Babel can read "
+            f"TZ={quoted(environ.get('TZ', ''))} is not a time zone that Babel can read "
             f"({type(exc).__name__}): unset it or name a zone such as Europe/Paris",
         ) from None

@@ -157,10 +157,18 @@ def _key(name: str) -> str:
 
 
 def find(
-    record: Record, ref: str, *, list_id: str | None = None, withdrawn: bool = False
+    meeting: Meeting,
+    record: Record,
+    ref: str,
+    *,
+    list_id: str | None = None,
+    withdrawn: bool = False,
 ) -> Participant:
     """An entry named by id (``P3``) or by its organization's name (English or
-    French, forgiving case and accents), in ``list_id`` when given."""
+    French, forgiving case and accents), in ``list_id`` when given (a list of the
+    meeting file, else an input error)."""
+    if list_id is not None:
+        participant_list(meeting, list_id)
     text = ref.strip()
     found_unsafe = unsafe_character(text)
     if found_unsafe:

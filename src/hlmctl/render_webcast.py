@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hlmctl.render import printable, speaker_delegation, speaker_who
+from hlmctl.render import printable
+from hlmctl.render_speakers import speaker_delegation, speaker_who
 
 if TYPE_CHECKING:
     from hlmctl.context import Env

@@ -136,7 +136,7 @@ def report_sheets(data: Mapping[str, Any]) -> list[Sheet]:
     the CSV): the statements, the totals by list, level, category and regional
     group, the speakers who did not speak, each list's speakers by group, and the
     members of each panel with their regional group."""
-    from hlmctl.render import SPEAKER_CSV
+    from hlmctl.render_speakers import SPEAKER_CSV
     from hlmctl.report import FIVE_GROUPS
 
     statement_columns = [*SPEAKER_CSV, "limit_seconds", "over_seconds"]

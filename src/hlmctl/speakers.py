@@ -6,6 +6,7 @@ changed nothing; ``Store.change`` writes the result.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -106,6 +107,29 @@ def resolve_delegation(
     )
 
 
+def group_text(typed: str | None, *, force: bool = False) -> str | None:
+    """The group a statement is made on behalf of, as typed (a group the reference
+    data does not know is allowed). A known group's name written with letters of
+    another script that look like Latin ones is refused unless ``force``, as a
+    delegation's look-alike is: it would be counted as another group."""
+    group = clean_text("on-behalf-of", typed)
+    if group is None or group.isascii() or force:
+        return group
+    from hlmctl.entities import group_look_alike
+
+    known = group_look_alike(group)
+    if known is None:
+        return group
+    letters = ", ".join(
+        f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, '?')})"
+        for c in delegations.look_alike_letters(group)
+    )
+    raise InputError(
+        f"--on-behalf-of {group!r} looks like {known.name!r} but is written with letters "
+        f"of another script: {letters}; type the group's name, or --force to keep it as typed"
+    )
+
+
 def default_level(meeting: Meeting, category: str) -> str:
     ids = [lv.id for lv in meeting.levels]
     if category in STATE_LIKE and "head-of-delegation" in ids:
@@ -150,7 +174,7 @@ def build_speaker(
     name = clean_text("name", req.name)
     courtesy = clean_text("courtesy", req.courtesy)
     title = clean_text("title", req.title)
-    group = clean_text("on-behalf-of", req.on_behalf_of)
+    group = group_text(req.on_behalf_of, force=req.force)
     # First, so that a look-alike of a delegation inscribed is named as its duplicate.
     if (
         meeting.rules.duplicates == "refuse"
@@ -245,7 +269,7 @@ def edit(meeting: Meeting, record: Record, speaker: Speaker, req: Edit, now: dat
         if value is not None:
             wanted[field_name] = clean_text(field_name, value)
     if req.on_behalf_of is not None:
-        wanted["on_behalf_of"] = clean_text("on-behalf-of", req.on_behalf_of)
+        wanted["on_behalf_of"] = group_text(req.on_behalf_of, force=req.force)
     if req.category is not None:
         # The State rule and the typo rule, as for an inscription.
         _, category = resolve_delegation(meeting, speaker.delegation, req.category, force=req.force)

@@ -172,6 +172,15 @@ def visible(text: str) -> str:
     )
 
 
+def quoted(text: str, limit: int = 80) -> str:
+    """``text`` between quotes for a message, as typed: what the rule refuses written
+    as escapes (``visible``), cut at ``limit`` characters. Unlike ``repr``, a
+    backslash stays one backslash ("a\\b" is shown 'a\\b', not 'a\\\\b')."""
+    shown = visible(text)[:limit]
+    mark = '"' if "'" in shown and '"' not in shown else "'"
+    return f"{mark}{shown}{mark}"
+
+
 NOTHING_VISIBLE = (
     "shows nothing: it has no visible character (only spaces, combining marks or "
     "invisible characters)"

@@ -38,7 +38,7 @@ class CalendarFeed:
 
     def text(self) -> str:
         from hlmctl.projection import project
-        from hlmctl.render import agenda_ics_text
+        from hlmctl.render_ics import agenda_ics_text
 
         board = self.board
         now = board.now()

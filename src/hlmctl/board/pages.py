@@ -316,7 +316,7 @@ def agenda(state: dict[str, Any], key: str, lang: Lang) -> str:
 
 
 def _who(lang: Lang, s: dict[str, Any]) -> str:
-    from hlmctl.render import speaker_who
+    from hlmctl.render_speakers import speaker_who
 
     return speaker_who(lang, s)
 
@@ -433,7 +433,7 @@ def _item_label(
     """A speaker as the agenda shows one, or a fixed item, in ``lang``."""
     if not lang.french:
         return str(item["label"])
-    from hlmctl.render import speaker_delegation, speaker_who
+    from hlmctl.render_speakers import speaker_delegation, speaker_who
 
     sid = item.get("speaker_id")
     s = speakers.get(sid) if sid else None

@@ -75,12 +75,12 @@ def _show_status(
     data = status_view(meeting, record, st, shown, groups=kind == "json")
     if kind == "json":
         render.write_json(env, data)
-    elif kind == "table":
-        words = lang_of(env, lang)
-        render.status_table(env, render.items_in(words, meeting, data), words)
-    else:
-        words = lang_of(env, lang)
-        render.status_text(env, render.items_in(words, meeting, data), words)
+        return
+    from hlmctl.render_status import items_in, status_table, status_text
+
+    words = lang_of(env, lang)
+    show = status_table if kind == "table" else status_text
+    show(env, items_in(words, meeting, data), words)
 
 
 @app.command("next")

@@ -270,7 +270,7 @@ def agenda(
     excel_csv: ExcelCsvOption = False,
 ) -> None:
     """Print the timed agenda: segments, programme items and projected speakers."""
-    from hlmctl import render
+    from hlmctl import render, render_agenda
     from hlmctl.errors import InputError
     from hlmctl.projection import project
 
@@ -288,25 +288,27 @@ def agenda(
     record = store.read_record(meeting)
     result = project(meeting, record, now)
     segments = result.for_day(day)
-    render.overflow_warning(env, result)
+    render_agenda.overflow_warning(env, result)
     kind = pick_format(env, with_excel_csv(fmt, excel_csv, AgendaFormat.csv))
     if kind == "json":
         from hlmctl.views import agenda_view
 
         render.write_json(env, agenda_view(meeting, record, result, day))
     elif kind == "csv":
-        render.agenda_csv(env, meeting, segments, result, excel=excel_csv)
+        render_agenda.agenda_csv(env, meeting, segments, result, excel=excel_csv)
     elif kind == "xlsx":
         from hlmctl import render_xlsx
 
-        rows = render.agenda_rows(meeting, segments, result)
-        sheet = render_xlsx.Sheet("agenda", render.AGENDA_CSV, rows)
+        rows = render_agenda.agenda_rows(meeting, segments, result)
+        sheet = render_xlsx.Sheet("agenda", render_agenda.AGENDA_CSV, rows)
         render_xlsx.write(env, render_xlsx.workbook([sheet]))
     elif kind == "ics":
-        render.agenda_ics(env, meeting, segments, now, result, record)
+        from hlmctl.render_ics import agenda_ics
+
+        agenda_ics(env, meeting, segments, now, result, record)
     elif kind == "markdown":
-        render.agenda_markdown(env, meeting, result, segments, lang_of(env, lang))
+        render_agenda.agenda_markdown(env, meeting, result, segments, lang_of(env, lang))
     elif kind == "table":
-        render.agenda_table(env, meeting, result, segments, lang_of(env, lang))
+        render_agenda.agenda_table(env, meeting, result, segments, lang_of(env, lang))
     else:
-        render.agenda_text(env, meeting, result, segments, lang_of(env, lang))
+        render_agenda.agenda_text(env, meeting, result, segments, lang_of(env, lang))

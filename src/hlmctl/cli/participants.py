@@ -97,6 +97,15 @@ RepresentativeOption = Annotated[
         show_default=False,
     ),
 ]
+DocumentOption = Annotated[
+    DocumentFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="text, markdown, html (one printable page) or pdf (that page printed by "
+        "Chromium; write it to a file: > list.pdf).",
+    ),
+]
 FrenchOption = Annotated[
     str | None,
     typer.Option("--french-name", help="Its name in French, when it has one.", show_default=False),
@@ -180,9 +189,7 @@ def edit(
     )
 
     def apply(meeting: Meeting, record: Record, now: datetime) -> tuple[Participant, list[str]]:
-        if list_id is not None:
-            participants.participant_list(meeting, list_id)
-        entry = participants.find(record, ref, list_id=list_id)
+        entry = participants.find(meeting, record, ref, list_id=list_id)
         return entry, participants.edit(meeting, record, entry, proposal)
 
     env, *_, (entry, changed) = change(
@@ -201,9 +208,7 @@ def remove(ctx: typer.Context, ref: RefArgument, list_id: PListOption = None) ->
     from hlmctl import participants
 
     def apply(meeting: Meeting, record: Record, now: datetime) -> Participant:
-        if list_id is not None:
-            participants.participant_list(meeting, list_id)
-        entry = participants.find(record, ref, list_id=list_id)
+        entry = participants.find(meeting, record, ref, list_id=list_id)
         participants.remove(record, entry, now)
         return entry
 
@@ -297,29 +302,22 @@ def circulate(
         str,
         typer.Option(
             "--deadline",
-            help="When objections are due (ISO 8601; without an offset, venue time).",
+            help="When objections are due (ISO 8601; without an offset, venue time; a date "
+            "alone is the end of that day, 23:59:59).",
             show_default=False,
         ),
     ],
-    fmt: Annotated[
-        DocumentFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="text, markdown, html (one printable page) or pdf (that page printed by "
-            "Chromium; write it to a file: > list.pdf).",
-        ),
-    ] = DocumentFormat.text,
+    fmt: DocumentOption = DocumentFormat.text,
     lang: LangOption = None,
 ) -> None:
     """Submit a proposed list to Member States for their consideration: its content is
     frozen as circulated, and the document (cover and list) is printed."""
     from hlmctl import participants
-    from hlmctl.clock import parse_now
+    from hlmctl.clock import parse_deadline
     from hlmctl.record import Circulation
 
     def apply(meeting: Meeting, record: Record, now: datetime) -> Circulation:
-        due = parse_now(deadline, meeting.tz, source="--deadline")
+        due = parse_deadline(deadline, meeting.tz)
         return participants.circulate(meeting, record, list_id, due, now)
 
     env, _, meeting, record, now, _ = change(
@@ -362,9 +360,7 @@ def object_(
     def apply(
         meeting: Meeting, record: Record, now: datetime
     ) -> tuple[Participant, Objection, str]:
-        if list_id is not None:
-            participants.participant_list(meeting, list_id)
-        entry = participants.find(record, ref, list_id=list_id)
+        entry = participants.find(meeting, record, ref, list_id=list_id)
         if withdraw:
             found = participants.withdraw_objection(meeting, record, entry, by, now)
         else:
@@ -386,15 +382,7 @@ def object_(
 def publish(
     ctx: typer.Context,
     list_id: PListOption = None,
-    fmt: Annotated[
-        DocumentFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="text, markdown, html (one printable page) or pdf (that page printed by "
-            "Chromium; write it to a file: > list.pdf).",
-        ),
-    ] = DocumentFormat.text,
+    fmt: DocumentOption = DocumentFormat.text,
     lang: LangOption = None,
     circulated: Annotated[
         bool,

@@ -14,12 +14,15 @@ def podium(ctx: typer.Context, list_id: ListOption = None, lang: LangOption = No
     import gc
     import sys
 
+    from hlmctl.environment import check_terminal
     from hlmctl.errors import InputError
     from hlmctl.podium.app import open_console
 
     env = env_of(ctx)
     # The meeting file, the store, the list and the clock are checked first.
     console = open_console(env, list_id, lang_of(env, lang))
+    # $COLUMNS and $LINES, which Textual reads: refused in one line, as every table does.
+    check_terminal(env.environ)
     if not (sys.stdin.isatty() and env.stdout.isatty()):
         raise InputError(
             "the podium needs a terminal (its keys are read from it)",

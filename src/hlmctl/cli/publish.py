@@ -238,9 +238,10 @@ def lists(
         sheet = render_xlsx.Sheet("lists", tuple(rows[0]), rows)
         render_xlsx.write(env, render_xlsx.workbook([sheet]))
     else:
+        from hlmctl.render_lists import lists_view
         from hlmctl.render_requests import deadline_lines
 
         language = lang_of(env, lang)
-        render.lists_view(env, meeting, rows, language, table=kind == "table")
+        lists_view(env, meeting, rows, language, table=kind == "table")
         for line in deadline_lines(meeting, record, language):
             env.stdout.write(line + "\n")

@@ -34,11 +34,58 @@ if TYPE_CHECKING:
     from hlmctl.record import Record, Speaker
 
 
+# The options `speakers add` and `speakers edit` share: declared once. For `edit`, ""
+# clears a text option and only a waiting speaker's level, category, group and limit
+# change (its help text says so).
+LevelOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Level of representation (head-of-state ... other; case does not matter).",
+        show_default=False,
+        autocompletion=complete.level_ids,
+    ),
+]
+CategoryOption = Annotated[
+    str | None,
+    typer.Option(
+        help="member-state, observer-state, observer, un-entity, igo, ngo, other.",
+        show_default=False,
+        autocompletion=complete.category_ids,
+    ),
+]
+CourtesyOption = Annotated[
+    str | None,
+    typer.Option(
+        help='A courtesy title as the Journal writes it ("H.E. Mr.", "Ms.", "Dr."), '
+        "kept exactly as given.",
+        show_default=False,
+    ),
+]
+NameOption = Annotated[str | None, typer.Option(help="The speaker's name.", show_default=False)]
+TitleOption = Annotated[
+    str | None, typer.Option(help="The speaker's function or title.", show_default=False)
+]
+GroupOption = Annotated[
+    str | None,
+    typer.Option("--on-behalf-of", help="The group the statement is made for.", show_default=False),
+]
+MinutesOption = Annotated[
+    float | None,
+    typer.Option(
+        help="A time limit for this statement, in minutes: from 0.01 to 1440, at most 2 decimals.",
+        show_default=False,
+        parser=minutes_option,
+        metavar="MINUTES",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the speaker as JSON.")]
+
+
 def _estimate(
     env: Env, ctx_meeting: Meeting, record: Record, speaker_id: str, now: datetime
 ) -> str:
     from hlmctl.projection import project
-    from hlmctl.render import overflow_warning
+    from hlmctl.render_agenda import overflow_warning
 
     agenda = project(ctx_meeting, record, now)
     speaker = record.speaker(speaker_id)
@@ -61,64 +108,26 @@ def add(
         ),
     ],
     list_id: ListOption = None,
-    level: Annotated[
-        str | None,
-        typer.Option(
-            help="Level of representation (head-of-state ... other; case does not matter).",
-            show_default=False,
-            autocompletion=complete.level_ids,
-        ),
-    ] = None,
-    category: Annotated[
-        str | None,
-        typer.Option(
-            help="member-state, observer-state, observer, un-entity, igo, ngo, other "
-            "[default: from the reference data].",
-            show_default=False,
-            autocompletion=complete.category_ids,
-        ),
-    ] = None,
-    courtesy: Annotated[
-        str | None,
-        typer.Option(
-            help='A courtesy title as the Journal writes it ("H.E. Mr.", "Ms.", "Dr."), '
-            "kept exactly as given.",
-            show_default=False,
-        ),
-    ] = None,
-    name: Annotated[
-        str | None, typer.Option(help="The speaker's name.", show_default=False)
-    ] = None,
-    title: Annotated[
-        str | None, typer.Option(help="The speaker's function or title.", show_default=False)
-    ] = None,
-    on_behalf_of: Annotated[
-        str | None,
-        typer.Option(
-            "--on-behalf-of", help="The group the statement is made for.", show_default=False
-        ),
-    ] = None,
-    minutes: Annotated[
-        float | None,
-        typer.Option(
-            help="A time limit for this statement, in minutes: from 0.01 to 1440, at most "
-            "2 decimals [default: the list's].",
-            show_default=False,
-            parser=minutes_option,
-            metavar="MINUTES",
-        ),
-    ] = None,
+    level: LevelOption = None,
+    category: CategoryOption = None,
+    courtesy: CourtesyOption = None,
+    name: NameOption = None,
+    title: TitleOption = None,
+    on_behalf_of: GroupOption = None,
+    minutes: MinutesOption = None,
     force: Annotated[
         bool,
         typer.Option(
             "--force",
-            help="Inscribe a delegation that is already waiting in the list, or a name close "
-            "to a known delegation's.",
+            help="Inscribe a delegation that is already waiting in the list, a name close "
+            "to a known delegation's, or a group's name written with look-alike letters.",
         ),
     ] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the speaker as JSON.")] = False,
+    json_out: JsonOption = False,
 ) -> None:
-    """Inscribe a speaker; it goes where the protocol order puts it."""
+    """Inscribe a speaker; it goes where the protocol order puts it. Its category is
+    the reference data's unless --category gives one; its limit the list's unless
+    --minutes gives one."""
     from hlmctl.ordering import waiting_position
     from hlmctl.speakers import Inscription
     from hlmctl.speakers import add as add_speaker
@@ -178,61 +187,26 @@ def edit(
         typer.Argument(help="Speaker id (S12) or delegation.", autocompletion=complete.speaker_ids),
     ],
     list_id: ListOption = None,
-    level: Annotated[
-        str | None,
-        typer.Option(
-            help="The new level of representation (a waiting speaker only).",
-            show_default=False,
-            autocompletion=complete.level_ids,
-        ),
-    ] = None,
-    category: Annotated[
-        str | None,
-        typer.Option(
-            help="The new category (a waiting speaker only).",
-            show_default=False,
-            autocompletion=complete.category_ids,
-        ),
-    ] = None,
-    courtesy: Annotated[
-        str | None,
-        typer.Option(help='The courtesy title ("" clears it).', show_default=False),
-    ] = None,
-    name: Annotated[
-        str | None, typer.Option(help='The speaker\'s name ("" clears it).', show_default=False)
-    ] = None,
-    title: Annotated[
-        str | None,
-        typer.Option(help='The speaker\'s function or title ("" clears it).', show_default=False),
-    ] = None,
-    on_behalf_of: Annotated[
-        str | None,
-        typer.Option(
-            "--on-behalf-of",
-            help='The group the statement is made for ("" makes it the delegation\'s own; '
-            "a waiting speaker only).",
-            show_default=False,
-        ),
-    ] = None,
-    minutes: Annotated[
-        float | None,
-        typer.Option(
-            help="A time limit of its own for this statement (a waiting speaker only).",
-            show_default=False,
-        ),
-    ] = None,
+    level: LevelOption = None,
+    category: CategoryOption = None,
+    courtesy: CourtesyOption = None,
+    name: NameOption = None,
+    title: TitleOption = None,
+    on_behalf_of: GroupOption = None,
+    minutes: MinutesOption = None,
     force: Annotated[
         bool,
         typer.Option(
             "--force",
-            help="Accept a category for a name close to a known delegation's, or a second "
-            "statement of the delegation.",
+            help="Accept a category for a name close to a known delegation's, a second "
+            "statement of the delegation, or a group's name written with look-alike letters.",
         ),
     ] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the speaker as JSON.")] = False,
+    json_out: JsonOption = False,
 ) -> None:
-    """Correct an inscription: its id and time of inscription are kept. A statement
-    called or given can be corrected only in its name, title and courtesy."""
+    """Correct an inscription: its id and time of inscription are kept. "" clears a
+    text option (--on-behalf-of "": the delegation's own statement). A statement called
+    or given can be corrected only in its name, title and courtesy."""
     from hlmctl.ordering import waiting_position
     from hlmctl.speakers import Edit, resolve_ref
     from hlmctl.speakers import edit as edit_speaker
@@ -306,7 +280,7 @@ def list_(
     excel_csv: ExcelCsvOption = False,
 ) -> None:
     """Show a list of speakers in order, with the estimated start of each."""
-    from hlmctl import render
+    from hlmctl import render, render_agenda, render_speakers
     from hlmctl.projection import project
     from hlmctl.views import speakers_view
 
@@ -319,23 +293,23 @@ def list_(
         chosen.sort(key=lambda s: s.status != "speaking")
     rows = speakers_view(meeting, record, chosen, agenda)
     agenda.overflow = [o for o in agenda.overflow if o.list_id == lst.id]
-    render.overflow_warning(env, agenda)
+    render_agenda.overflow_warning(env, agenda)
     kind = pick_format(env, with_excel_csv(fmt, excel_csv, ListFormat.csv))
     if kind == "json":
         render.write_json(env, rows)
     elif kind == "csv":
-        render.write_csv(env, render.SPEAKER_CSV, rows, excel=excel_csv)
+        render.write_csv(env, render_speakers.SPEAKER_CSV, rows, excel=excel_csv)
     elif kind == "xlsx":
         _speakers_xlsx(env, lst.id, rows)
     else:
         language = lang_of(env, lang)
-        heading = render.list_heading(
+        heading = render_speakers.list_heading(
             language,
             language.text(lst.title, lst.title_fr),
             lst.id,
             record.list_state(lst.id).closed,
         )
-        show = render.speakers_table if kind == "table" else render.speakers_text
+        show = render_speakers.speakers_table if kind == "table" else render_speakers.speakers_text
         show(env, rows, language, meeting, lst.id, heading, all_=all_)
 
 
@@ -542,7 +516,7 @@ def export(
     excel_csv: ExcelCsvOption = False,
 ) -> None:
     """Write a list of speakers as CSV, JSON or a spreadsheet, ready for `speakers import`."""
-    from hlmctl import render
+    from hlmctl import render, render_speakers
     from hlmctl.projection import project
     from hlmctl.views import speakers_view
 
@@ -556,11 +530,11 @@ def export(
     elif kind is ExportFormat.xlsx:
         _speakers_xlsx(env, lst.id, rows)
     else:
-        render.write_csv(env, render.SPEAKER_CSV, rows, excel=excel_csv)
+        render.write_csv(env, render_speakers.SPEAKER_CSV, rows, excel=excel_csv)
 
 
 def _speakers_xlsx(env: Env, list_id: str, rows: list[dict[str, Any]]) -> None:
-    from hlmctl import render, render_xlsx
+    from hlmctl import render_speakers, render_xlsx
 
-    sheet = render_xlsx.Sheet(list_id[:31], render.SPEAKER_CSV, rows)
+    sheet = render_xlsx.Sheet(list_id[:31], render_speakers.SPEAKER_CSV, rows)
     render_xlsx.write(env, render_xlsx.workbook([sheet]))

@@ -604,7 +604,7 @@ class PostgresStore:
                 (new, mid),
             )
             conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, mid))
-            _fault_point("before-commit")
+            _fault_point("before-commit", conn)
         return record, result
 
     def clock_offset(self) -> timedelta:
@@ -800,14 +800,16 @@ def _server_time(conn: psycopg.Connection[Any]) -> datetime:
     return datetime.fromtimestamp(float(row[0]), UTC)
 
 
-def _fault_point(name: str) -> None:
-    """Test hook: ``HLMCTL_FAULT=name:seconds`` sleeps here so a test can stop the
-    server or kill the process inside the transaction."""
+def _fault_point(name: str, conn: psycopg.Connection[Any]) -> None:
+    """Test hook: ``HLMCTL_FAULT=name:seconds`` waits here so a test can stop the
+    server, drop the connection or kill the process inside the transaction. The wait
+    ends early when the server speaks or hangs up (a dropped connection, a stopped
+    server), so that a test can wait long without a race against a slow machine."""
     spec = os.environ.get("HLMCTL_FAULT")
     if spec and spec.split(":")[0] == name:
-        import time
+        import select
 
-        time.sleep(float(spec.split(":")[1]) if ":" in spec else 5.0)
+        select.select([conn.fileno()], [], [], float(spec.split(":")[1]) if ":" in spec else 5.0)
 
 
 def _first_line(exc: BaseException) -> str:

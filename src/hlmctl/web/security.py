@@ -95,7 +95,7 @@ def host_name(text: str) -> str:
     """A name given with ``--allow-host``: a host name or an IP address, as a Host
     header would carry it (no scheme, path, port or space)."""
     from hlmctl.errors import InputError
-    from hlmctl.text import visible
+    from hlmctl.text import quoted
 
     name = text.strip().lower().removesuffix(".")
     label = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
@@ -103,7 +103,7 @@ def host_name(text: str) -> str:
         len(name) <= 253 and re.fullmatch(rf"{label}(?:\.{label})*", name)
     ):
         raise InputError(
-            f"--allow-host {visible(text)[:80]!r} is not a host name or an IP address "
+            f"--allow-host {quoted(text)} is not a host name or an IP address "
             "(a name such as board.example.org, no scheme, port or path)"
         )
     return name
