@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from conftest import EXAMPLES, run
 from hlmctl.meeting import load_meeting
 from hlmctl.record import (
     Circulation,
@@ -36,7 +37,6 @@ from hlmctl.record import (
 )
 from hlmctl.store import Store
 from hlmctl.trusted import build
-from conftest import EXAMPLES, run
 
 pytestmark = pytest.mark.file_store
 
@@ -174,24 +174,43 @@ def everything() -> dict[str, Any]:
         },
         "speakers": speakers,
         "limits": [
-            {"list": "plenary", "at": a, "operator": "po", "minutes": 4, "old_minutes": 5.0,
-             "group_minutes": 6, "old_group_minutes": 7.5},
+            {
+                "list": "plenary",
+                "at": a,
+                "operator": "po",
+                "minutes": 4,
+                "old_minutes": 5.0,
+                "group_minutes": 6,
+                "old_group_minutes": 7.5,
+            },
             {"list": "plenary", "at": b, "operator": "po", "minutes": 3.0, "old_minutes": 4},
-        ],  # fmt: skip
+        ],
         "log": [
             {"at": a, "operator": "tester", "command": "next", "change": "S1 called"},
             {"at": c, "operator": "tester", "command": "desk", "change": "x", "host": "h1"},
         ],
         "participants": [
-            {"id": "P1", "list": "ngo", "organization": "Amnesty", "organization_fr": "Amnistie",
-             "kind": "ngo", "ecosoc_status": "special", "country": "United Kingdom",
-             "representatives": [{"courtesy": "Ms.", "name": "Jo Doe", "title": "Director"},
-                                 {"name": "Li Wei"}],
-             "added_at": a, "withdrawn_at": c,
-             "objections": [{"by": "Freedonia", "at": b, "note": "letter", "withdrawn_at": c},
-                            {"by": "Sylvania", "at": b}]},
+            {
+                "id": "P1",
+                "list": "ngo",
+                "organization": "Amnesty",
+                "organization_fr": "Amnistie",
+                "kind": "ngo",
+                "ecosoc_status": "special",
+                "country": "United Kingdom",
+                "representatives": [
+                    {"courtesy": "Ms.", "name": "Jo Doe", "title": "Director"},
+                    {"name": "Li Wei"},
+                ],
+                "added_at": a,
+                "withdrawn_at": c,
+                "objections": [
+                    {"by": "Freedonia", "at": b, "note": "letter", "withdrawn_at": c},
+                    {"by": "Sylvania", "at": b},
+                ],
+            },
             {"id": "P2", "list": "ngo", "organization": "Oxfam", "kind": "ngo", "added_at": b},
-        ],  # fmt: skip
+        ],
         "circulations": {
             "ngo": {"at": a, "deadline": c, "entries": ["P1", "P2"]},
             "other": {"at": a, "deadline": b},
@@ -199,21 +218,56 @@ def everything() -> dict[str, Any]:
         "next_participant": 3,
         "message": {"text": "Please conclude", "to": "hall", "flash": True, "at": c},
         "invites": [
-            {"id": "I1", "delegation": "Chile", "category": "member-state", "secret_hash": "a" * 64,
-             "issued_by": "desk", "issued_at": a, "expires_at": c, "revoked_at": b,
-             "revoked_by": "po"},
-            {"id": "I2", "delegation": "Peru", "category": "member-state", "secret_hash": "0" * 64,
-             "issued_by": "desk", "issued_at": a},
-        ],  # fmt: skip
+            {
+                "id": "I1",
+                "delegation": "Chile",
+                "category": "member-state",
+                "secret_hash": "a" * 64,
+                "issued_by": "desk",
+                "issued_at": a,
+                "expires_at": c,
+                "revoked_at": b,
+                "revoked_by": "po",
+            },
+            {
+                "id": "I2",
+                "delegation": "Peru",
+                "category": "member-state",
+                "secret_hash": "0" * 64,
+                "issued_by": "desk",
+                "issued_at": a,
+            },
+        ],
         "requests": [
-            {"id": "R1", "delegation": "Chile", "category": "member-state", "invite": "I1",
-             "source": "import", "external_ref": "X-1", "list": "plenary", "kind": "reply",
-             "level": "minister", **full, "preferences": ["plenary-1", "plenary-2"],
-             "note": "a note", "status": "declined", "requested_at": a, "changed_at": b,
-             "decided_at": c, "decided_by": "po", "reason": "late", "speaker": "S1"},
-            {"id": "R2", "delegation": "Peru", "category": "member-state", "list": "plenary",
-             "requested_at": a},
-        ],  # fmt: skip
+            {
+                "id": "R1",
+                "delegation": "Chile",
+                "category": "member-state",
+                "invite": "I1",
+                "source": "import",
+                "external_ref": "X-1",
+                "list": "plenary",
+                "kind": "reply",
+                "level": "minister",
+                **full,
+                "preferences": ["plenary-1", "plenary-2"],
+                "note": "a note",
+                "status": "declined",
+                "requested_at": a,
+                "changed_at": b,
+                "decided_at": c,
+                "decided_by": "po",
+                "reason": "late",
+                "speaker": "S1",
+            },
+            {
+                "id": "R2",
+                "delegation": "Peru",
+                "category": "member-state",
+                "list": "plenary",
+                "requested_at": a,
+            },
+        ],
         "next_invite": 3,
         "next_request": 3,
     }

@@ -167,8 +167,20 @@ class UndoEntry(NamedTuple):
         return cls(number, file, old, new, size)
 
 
+_last_hashed: list[tuple[bytes, str]] = []  # the record a change read, hashed twice
+
+
 def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    """The SHA-256 of ``data``; the same bytes object hashed again (a change checks the
+    record it read against the manifest, then keeps that hash in its undo entry: 1 ms
+    at 10,000 speakers) is not hashed twice."""
+    last = _last_hashed[0] if _last_hashed else None
+    if last is not None and last[0] is data:
+        return last[1]
+    digest = hashlib.sha256(data).hexdigest()
+    if len(data) > 65536:
+        _last_hashed[:] = [(data, digest)]
+    return digest
 
 
 def _of_hlmctl(manifest: bytes) -> bool:
