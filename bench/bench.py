@@ -407,7 +407,7 @@ def profile_lines(
     lines = ["where the time goes (cProfile, one run each, ms; profiled runs are slower):"]
     sizes_shown = sorted(measured)
     lines.append(
-        f"  {'phase':<44}"
+        f"  {'phase':<50}"
         + "".join(f"{f'N={n:,}':>10}" for n in sizes_shown)
         + (f"{'growth':>10}" if len(sizes_shown) > 1 else "")
     )
@@ -418,7 +418,7 @@ def profile_lines(
             continue
         growth = by_size[sizes_shown[-1]] - by_size[sizes_shown[0]]
         lines.append(
-            f"  {label:<44}"
+            f"  {label:<50}"
             + "".join(f"{by_size[n]:>10.1f}" for n in sizes_shown)
             + (f"{growth:>+10.1f}" if len(sizes_shown) > 1 else "")
         )
