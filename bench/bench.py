@@ -40,6 +40,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -47,6 +48,7 @@ import sys
 import tempfile
 import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -321,7 +323,107 @@ def main() -> None:
             if undo_writes
         }
 
-    report(variants, sizes, samples, imports, args.import_rows, args.json, undo)
+        def explain(v: Variant, name: str, size: int) -> list[str]:
+            argv = dict(COMMANDS)[name]
+            return profile_lines(folders, v, argv, size, sizes[0], args.timeout)
+
+        report(variants, sizes, samples, imports, args.import_rows, args.json, undo, explain)
+
+
+MISSED_PODIUM = re.compile(r"^target (next|now|speakers add) (?:\(N=\d+\)|N=(\d+)) .* MISSED")
+# Where a command's time goes, by cProfile: each phase is the cumulative time of the
+# functions named (a phase may hold another: a lazy import inside a read, say).
+PHASES: list[tuple[str, tuple[str, ...]]] = [
+    ("imports (start-up and lazy)", ("_find_and_load",)),
+    ("read the record's bytes", ("_read_record_bytes",)),
+    ("trust check (manifest, SHA-256)", ("_wrote",)),
+    ("parse the TOML (rtoml)", ("loads",)),
+    ("validate (Pydantic)", ("model_validate",)),
+    ("build without validation (trusted)", ("build",)),
+    ("read the record in all (parse, build or validate)", ("_parse",)),
+    ("load the meeting file", ("load_meeting",)),
+    ("the whole change under the lock", ("change",)),
+    ("dump the record (TOML)", ("dump_record",)),
+    ("write: undo entry, manifest, syncs, rename", ("_commit",)),
+]
+
+
+def profile_phases(stats_path: Path) -> tuple[float, dict[str, float], list[str]]:
+    """Total, per phase (ms), and the five functions that took most time themselves."""
+    import pstats
+
+    stats = pstats.Stats(str(stats_path))
+    table = stats.stats  # type: ignore[attr-defined]
+    total = max(ct for (_cc, _nc, _tt, ct, _callers) in table.values()) * 1000
+    phases: dict[str, float] = {}
+    for label, names in PHASES:
+        # The largest (a function of the same name inside another counts once).
+        phases[label] = max(
+            (
+                ct * 1000
+                for (filename, _line, func), (_cc, _nc, _tt, ct, _callers) in table.items()
+                if func in names
+                and (
+                    label.startswith("imports")
+                    or func == "model_validate"
+                    or "hlmctl" in filename
+                    or "rtoml" in filename
+                )
+            ),
+            default=0.0,
+        )
+    own = sorted(table.items(), key=lambda kv: kv[1][2], reverse=True)[:5]
+    top = [
+        f"{Path(f).name}:{line}({func}) {tt * 1000:.1f} ms"
+        for (f, line, func), (_cc, _nc, tt, _ct, _callers) in own
+    ]
+    return total, phases, top
+
+
+def profile_lines(
+    folders: dict[tuple[str, int], Folder],
+    v: Variant,
+    argv: list[str],
+    size: int,
+    smallest: int,
+    timeout: float,
+) -> list[str]:
+    """The profile of a missed target: one run of the command under cProfile at this
+    size and (for a growth target) at the smallest, phase by phase."""
+    script = Path(sys.executable).parent / "hlmctl"
+    measured: dict[int, tuple[float, dict[str, float], list[str]]] = {}
+    for n in sorted({size, smallest}):
+        folder = folders[(v.label, n)]
+        folder.restore()
+        out = folder.path.parent / f"profile-{n}.pstats"
+        run(
+            [sys.executable, "-m", "cProfile", "-o", str(out), str(script), *argv],
+            folder.path,
+            v.env(),
+            timeout,
+        )
+        measured[n] = profile_phases(out)
+    folders[(v.label, size)].restore()
+    lines = ["where the time goes (cProfile, one run each, ms; profiled runs are slower):"]
+    sizes_shown = sorted(measured)
+    lines.append(
+        f"  {'phase':<50}"
+        + "".join(f"{f'N={n:,}':>10}" for n in sizes_shown)
+        + (f"{'growth':>10}" if len(sizes_shown) > 1 else "")
+    )
+    rows = [("total", {n: measured[n][0] for n in sizes_shown})]
+    rows += [(label, {n: measured[n][1][label] for n in sizes_shown}) for label, _ in PHASES]
+    for label, by_size in rows:
+        if all(ms < 0.5 for ms in by_size.values()):
+            continue
+        growth = by_size[sizes_shown[-1]] - by_size[sizes_shown[0]]
+        lines.append(
+            f"  {label:<50}"
+            + "".join(f"{by_size[n]:>10.1f}" for n in sizes_shown)
+            + (f"{growth:>+10.1f}" if len(sizes_shown) > 1 else "")
+        )
+    lines.append(f"  most time in themselves at N={size:,}: " + "; ".join(measured[size][2]))
+    return lines
 
 
 @dataclass
@@ -372,6 +474,7 @@ def report(
     import_rows: int,
     json_path: Path | None,
     undo: dict[str, UndoSize],
+    explain: Callable[[Variant, str, int], list[str]] | None = None,
 ) -> None:
     med = statistics.median
     rows: list[dict[str, object]] = []
@@ -463,6 +566,12 @@ def report(
         print()
         for line in targets(v, sizes, rows, import_rows):
             print(line)
+            # Issue 24: each target met, or its profile explained.
+            missed = MISSED_PODIUM.match(line)
+            if missed and explain is not None:
+                size = int(missed.group(2) or sizes[0])
+                for text in explain(v, missed.group(1), size):
+                    print("    " + text)
     print(
         "\nwall and cpu: medians; x floor: median ratio to the floor run beside it; "
         f"x N={sizes[0]}: that ratio over the same at N={sizes[0]}; cpu x N: the same on "
