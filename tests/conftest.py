@@ -55,6 +55,45 @@ def default_store_kind() -> str:
     return kind
 
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def missing(message: str) -> None:
+    """A component the test needs is not installed: a failure in CI, a skip that says
+    what to install on a developer's machine."""
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright, one per test process: Playwright's sync
+    API runs its own event loop, so a second ``sync_playwright()`` while the first is
+    open in the same process fails (the board's, the accessibility and the desk's
+    browser tests share a worker under xdist)."""
+    executable = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    if executable is None:
+        missing("Chromium is missing: apt-get install chromium (or run scripts/system-deps)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
 @pytest.fixture
 def store_kind(request: pytest.FixtureRequest) -> str:
     """The store this test runs on: a parameter, else $HLMCTL_TEST_STORE, else file.

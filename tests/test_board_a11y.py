@@ -7,10 +7,7 @@ Screenshots go to build/screenshots/a11y-*.png for a person to look at."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,13 +15,11 @@ from typing import Any
 import pytest
 
 from board_helpers import DAY, HOSTILE, board_process, inscribe, served, set_rules
-from conftest import ROOT, hlmctl_process, run
+from conftest import ROOT, hlmctl_process, missing, run
 
-CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "build" / "screenshots"
 SIZES = [(1366, 768), (1920, 1080), (412, 823)]
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 NAMES = [
     ("Belarus", "Владимир Макей", "Minister for Foreign Affairs"),
     ("Egypt", "محمد كامل عمرو", "Minister for Foreign Affairs"),
@@ -32,27 +27,12 @@ NAMES = [
 ]
 
 
-def missing(message: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
-    if executable is None:
-        missing("Chromium is missing: apt-get install chromium (or run scripts/system-deps)")
+def browser(browser: Any) -> Any:
+    """The process's Chromium (conftest), once axe-core is known to be there."""
     if not AXE.exists():
         missing("axe-core is missing: run scripts/system-deps (npm ci in tests/axe)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=executable, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    return browser
 
 
 def new_page(browser: Any, size: tuple[int, int]) -> Any:

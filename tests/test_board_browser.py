@@ -7,8 +7,6 @@ Screenshots of each page are kept in build/screenshots/ for a person to look at.
 
 from __future__ import annotations
 
-import os
-import shutil
 import signal
 import time
 from collections.abc import Iterator
@@ -20,35 +18,7 @@ import pytest
 from board_helpers import DAY, HOSTILE, board_process, inscribe, set_rules
 from conftest import ROOT, hlmctl_process, run
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "build" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    executable = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
-    if executable is None:
-        message = "Chromium is missing: apt-get install chromium (or run scripts/system-deps)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=executable, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

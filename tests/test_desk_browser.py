@@ -12,44 +12,25 @@ person to look at.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import ROOT, hlmctl_process, run
+from conftest import ROOT, hlmctl_process, missing, run
 from desk_helpers import DAY, circulate, desk_process, invite
 
-CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "build" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
-
-def missing(message: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
-    if executable is None:
-        missing("Chromium is missing: apt-get install chromium (or run scripts/system-deps)")
+def browser(browser: Any) -> Any:
+    """The process's Chromium (conftest), once axe-core is known to be there."""
     if not AXE.exists():
         missing("axe-core is missing: run scripts/system-deps (npm ci in tests/axe)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=executable, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    return browser
 
 
 @pytest.fixture
