@@ -64,14 +64,25 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = WAIT) 
         time.sleep(0.05)
 
 
-def in_transaction(pg: Any) -> Callable[[], bool]:
-    """True once an hlmctl session sits inside its transaction (at a fault point)."""
+def server_time(pg: Any) -> object:
+    """The server's clock now: a session started after it is a test's own writer."""
+    return pg.sql("SELECT clock_timestamp()")[0][0]
+
+
+# An hlmctl session inside its transaction, started since a time: the writer of the
+# test, never a backend of an earlier test of the same worker still going away.
+MY_WRITER = (
+    "FROM pg_stat_activity WHERE application_name = 'hlmctl' "
+    "AND state = 'idle in transaction' AND backend_start >= %s"
+)
+
+
+def in_transaction(pg: Any, since: object) -> Callable[[], bool]:
+    """True once an hlmctl session started since ``since`` sits inside its
+    transaction (at a fault point)."""
 
     def check() -> bool:
-        rows = pg.sql(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'hlmctl' "
-            "AND state = 'idle in transaction'"
-        )
+        rows = pg.sql(f"SELECT count(*) {MY_WRITER}", (since,))
         return bool(rows[0][0])
 
     return check
@@ -373,12 +384,13 @@ def test_a_client_killed_inside_its_transaction_leaves_nothing_behind(
 ) -> None:
     ok("--now", NOW, "speakers", "add", "Peru")
     before = record_bytes(isolated)
+    since = server_time(pg)
     proc = hlmctl_process(
         "--now", NOW, "speakers", "add", "Chile", cwd=isolated,
         env={"HLMCTL_FAULT": "before-commit:60"},
     )  # fmt: skip
     try:
-        wait_until(in_transaction(pg), "the writer inside its transaction")
+        wait_until(in_transaction(pg, since), "the writer inside its transaction")
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
@@ -394,17 +406,15 @@ def test_a_connection_dropped_inside_a_transaction_exits_5(
 ) -> None:
     ok("--now", NOW, "speakers", "add", "Peru")
     before = record_bytes(isolated)
+    since = server_time(pg)
     proc = hlmctl_process(
         "--now", NOW, "speakers", "add", "Chile", cwd=isolated,
         env={"HLMCTL_FAULT": "before-commit:60"},
     )  # fmt: skip
     # The writer waits inside its transaction until its connection drops (at most 60 s:
     # a loaded machine cannot let it commit before the test drops it).
-    wait_until(in_transaction(pg), "the writer inside its transaction")
-    dropped = pg.sql(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-        "WHERE application_name = 'hlmctl' AND state = 'idle in transaction'"
-    )
+    wait_until(in_transaction(pg, since), "the writer inside its transaction")
+    dropped = pg.sql(f"SELECT pg_terminate_backend(pid) {MY_WRITER}", (since,))
     assert dropped == [(True,)]
     code, _, err = finish(proc)
     assert code == 5, err
@@ -419,12 +429,13 @@ def test_the_server_stopped_in_the_middle_of_a_command(hlm: Path, isolated: Path
     every command exits 5 while it is down; all works again once it is back."""
     ok("--now", NOW, "speakers", "add", "Peru")
     before = record_bytes(isolated)
+    since = server_time(pg)
     proc = hlmctl_process(
         "--now", NOW, "speakers", "add", "Chile", cwd=isolated,
         env={"HLMCTL_FAULT": "before-commit:60"},
     )  # fmt: skip
     try:
-        wait_until(in_transaction(pg), "the writer inside its transaction")
+        wait_until(in_transaction(pg, since), "the writer inside its transaction")
         pg.stop("fast")
         code, _, err = finish(proc)
         assert code == 5, err
