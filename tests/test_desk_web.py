@@ -426,3 +426,28 @@ def test_each_field_refused_in_french_next_to_it(
         ), said
         assert "--" not in said and "plenary-2" not in said
         assert record_bytes(hlm.parent) == before
+
+
+def test_a_link_opened_again_and_again_leaves_at_most_the_limit_pending(hlm: Path) -> None:
+    """Each opening of a link is a new session (the per-session rate limit does not
+    bind across them): the limit on pending requests is the delegation's, in the
+    record; its refusal is said next to the field, in the page's language."""
+    from html import unescape
+
+    from hlmctl.requests import MAX_PENDING
+
+    secret, _ = invite(hlm, "France")
+    groups = ["Group of 77", "Group of 77", "African Group", "Rio Group", "Arab Group"]
+    answers = []
+    with desk_client(hlm, lang="fr") as (client, _):
+        for group in groups:
+            sign_in(client, secret)  # a new session each time
+            form = request_form(on_behalf_of=group, first="", second="")
+            answers.append(post(client, "/request?lang=fr", form, token=token_of(client)))
+        assert [a.status_code for a in answers] == [303, 409, 303, 303, 409]
+        same = unescape(answers[1].text.split('id="error-on_behalf_of">')[1].split("</p>")[0])
+        assert "R1" in same and "de la France" in same and "plenary" not in same, same
+        full = unescape(answers[4].text.split('id="error-list">')[1].split("</p>")[0])
+        assert f"{MAX_PENDING}" in full and "R1, R2, R3" in full, full
+    pending = [r for r in read_record(hlm).requests if r.status == "pending"]
+    assert [r.on_behalf_of for r in pending] == ["Group of 77", "African Group", "Rio Group"]

@@ -213,6 +213,31 @@ def test_import_is_all_or_nothing_and_names_every_bad_row(hlm: Path, isolated: P
     refused(isolated, "--now", NOW, "requests", "import", "-", input="delegation\n", code=3)
 
 
+def test_import_of_identical_rows_is_refused_by_the_limit_exit_3(hlm: Path, isolated: Path) -> None:
+    """3000 rows "Peru,plenary,Group of 77": one may wait, the others are the same
+    request; refused by the state of the record (exit 3), each row named, nothing
+    imported."""
+    row = {"delegation": "Peru", "list": "plenary", "on_behalf_of": "Group of 77"}
+    stderr = refused(
+        isolated, "--now", NOW, "requests", "import", "-", input=as_csv(*[row] * 3000), code=3
+    )
+    assert stderr.startswith("hlmctl: stdin: 2999 bad rows: row 3: plenary: the same request")
+    assert stderr.rstrip().endswith("nothing was imported")
+    groups = ["Group of 77", "African Group", "Rio Group", "Arab Group"]
+    four = as_csv(*[{**row, "on_behalf_of": g} for g in groups])
+    stderr = refused(isolated, "--now", NOW, "requests", "import", "-", input=four, code=3)
+    assert "row 5: plenary: 3 requests of Peru are pending already" in stderr
+    ok(
+        "--now",
+        NOW,
+        "requests",
+        "import",
+        "-",
+        input=as_csv(*[{**row, "on_behalf_of": g} for g in groups[:3]]),
+    )
+    refused(isolated, "--now", NOW, "requests", "import", "-", input=as_csv(row), code=3)
+
+
 def test_import_a_spreadsheet(hlm: Path, isolated: Path) -> None:
     from hlmctl import render_xlsx
 
