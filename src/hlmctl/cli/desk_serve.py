@@ -149,6 +149,7 @@ def serve(
         clock=lambda: datetime.now(meeting.tz) + offset,
         lang=code,
         rehearsal=env.given_time(meeting) is not None,
+        warn=env.warn,
     )
     https = ssl_certfile is not None
     address = address_of(sock).replace("http://", "https://" if https else "http://", 1)
