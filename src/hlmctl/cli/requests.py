@@ -324,7 +324,7 @@ def import_(
     from hlmctl.requests import RowsRefused, import_rows
 
     raw, name = read_import(file)
-    rows = read_rows(raw, name)
+    rows = read_rows(raw, name, "requests")
 
     def apply(meeting: Meeting, record: Record, now: datetime) -> list[SpeakRequest]:
         chosen = meeting.speaker_list(list_id).id if list_id else None
