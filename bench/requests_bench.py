@@ -111,7 +111,7 @@ def main() -> None:
                     return rq.submit(meeting, r, i, d, t)
 
                 start = time.perf_counter()
-                store.change(
+                _, made = store.change(
                     meeting,
                     apply,
                     clock=Clock(meeting.tz, now),
@@ -120,6 +120,15 @@ def main() -> None:
                     describe=rq.describe_request,
                 )
                 through_store.append(time.perf_counter() - start)
+                # Withdrawn (not timed): at most rq.MAX_PENDING may wait at once.
+                store.change(
+                    meeting,
+                    lambda r, t, ref=made.id, i=stored_invite: rq.withdraw(meeting, r, i, ref, t),
+                    clock=Clock(meeting.tz, now),
+                    operator="Kenya (desk)",
+                    command="desk withdraw",
+                    describe=rq.describe_withdrawn,
+                )
             print(
                 f"{count:>6} speakers: submit {median_ms(submit)}; accept with a preference "
                 f"{median_ms(accept)} ({result.placement}); invite_for_secret "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import concurrent.futures
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -424,3 +425,86 @@ def test_a_key_file_open_to_others_is_refused(hlm: Path, tmp_path: Path) -> None
         "--now", f"{DAY}T08:10", "desk", "--port", "0", env={"HLMCTL_DESK_KEY_FILE": str(key)}
     )
     assert result.exit_code == 2 and "32 bytes" in result.stderr, result.stderr
+
+
+def test_live_streams_are_capped_per_session_and_per_address_and_sigterm_stops(
+    hlm: Path,
+) -> None:
+    """Each /events stream holds memory for as long as it lasts: at most
+    MAX_STREAMS_PER_SESSION from a session, MAX_STREAMS_PER_ADDRESS from an address,
+    429 past them; a stream that ends frees its place. SIGTERM still stops the desk
+    with every stream open."""
+    import contextlib
+    import signal
+    import time
+
+    from hlmctl.desk.app import MAX_STREAMS_PER_ADDRESS, MAX_STREAMS_PER_SESSION
+
+    sessions = MAX_STREAMS_PER_ADDRESS // MAX_STREAMS_PER_SESSION + 1
+    secret, _ = invite(hlm, "Brazil")
+    with (
+        desk_process(hlm.parent, "--now", f"{DAY}T08:10") as (proc, url),
+        contextlib.ExitStack() as open_,
+    ):
+        clients = [
+            open_.enter_context(httpx.Client(base_url=url, follow_redirects=False, timeout=30))
+            for _ in range(sessions)
+        ]
+
+        lines: list[Any] = []  # kept: an iterator dropped closes its connection
+
+        def stream(client: httpx.Client) -> Any:
+            response = open_.enter_context(client.stream("GET", "/events"))
+            assert response.status_code == 200
+            lines.append(response.iter_lines())
+            assert next(lines[-1]) == "retry: 1000"  # counted: it runs
+            return response
+
+        for client in clients:
+            assert client.get(f"/k/{secret}").status_code == 303
+        first = [stream(clients[0]) for _ in range(MAX_STREAMS_PER_SESSION)]
+        over = clients[0].get("/events")
+        assert over.status_code == 429 and "this session" in over.text
+        assert over.headers["retry-after"].isdigit()
+        first[0].close()  # a page closed: its place is free again, once the desk sees it
+        for _ in range(200):
+            answer = open_.enter_context(clients[0].stream("GET", "/events"))
+            if answer.status_code == 200:
+                break
+            answer.close()
+            time.sleep(0.05)
+        assert answer.status_code == 200
+        opened = MAX_STREAMS_PER_SESSION
+        refused_for: list[str] = []
+        for client in clients[1:]:
+            for _ in range(MAX_STREAMS_PER_SESSION):
+                if opened < MAX_STREAMS_PER_ADDRESS:
+                    stream(client)
+                    opened += 1
+                else:
+                    answer = client.get("/events")
+                    assert answer.status_code == 429
+                    refused_for.append(answer.text)
+        assert refused_for and all("this address" in text for text in refused_for)
+        start = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(20)
+        print(f"SIGTERM with {opened} streams open: stopped in {time.monotonic() - start:.2f} s")
+        assert proc.returncode is not None
+
+
+def test_streams_counted_while_they_run_are_freed_when_they_end() -> None:
+    from hlmctl.web.limits import Streams
+
+    streams = Streams(per_session=2, per_address=3)
+    assert streams.opened("s1", "a") and streams.opened("s1", "a")
+    assert streams.may_open("s1", "a") == "this session"
+    assert not streams.opened("s1", "a")  # two at the same instant: the one past ends
+    assert streams.opened("s2", "a")
+    assert streams.may_open("s3", "a") == "this address"
+    assert streams.may_open("s3", "b") is None
+    streams.closed("s1", "a")
+    assert streams.may_open("s1", "a") is None and streams.open_now() == 2
+    for sid in ("s1", "s1", "s2"):
+        streams.closed(sid, "a")
+    assert streams.open_now() == 0 and streams.may_open("s1", "a") is None

@@ -205,3 +205,44 @@ def test_a_base_url_the_desk_would_refuse_makes_no_link(hlm: Path, isolated: Pat
     )
     assert made.exit_code == 0, made.stderr
     assert made.stdout.startswith("https://desk.example.org/k/")
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "base", "warned"),
+    [
+        ((), {}, "http://127.0.0.1:8090", True),
+        ((), {"HLMCTL_DESK_URL": "https://desk.example.org"}, "https://desk.example.org", False),
+        (
+            ("--base-url", "https://other.example.org"),
+            {"HLMCTL_DESK_URL": "https://desk.example.org"},
+            "https://other.example.org",
+            False,
+        ),
+        (("--base-url", "http://localhost:8090"), {}, "http://localhost:8090", True),
+        (("--base-url", "http://0.0.0.0:8090"), {}, "http://0.0.0.0:8090", True),
+        (("--base-url", "http://[::1]:8090"), {}, "http://[::1]:8090", True),
+        ((), {"HLMCTL_DESK_URL": "http://127.0.0.2"}, "http://127.0.0.2", True),
+    ],
+)
+def test_the_base_url_comes_from_the_environment_and_a_local_one_is_warned_of(
+    hlm: Path, args: tuple[str, ...], env: dict[str, str], base: str, warned: bool
+) -> None:
+    """A link on this machine's own address works for nobody elsewhere: it is still
+    printed (exit 0), with one line of warning on stderr."""
+    result = run("--now", NOW, "desk", "invite", "Brazil", *args, env=env)
+    assert result.exit_code == 0, result.stderr
+    assert re.match(rf"^{re.escape(base)}/k/[A-Za-z0-9_-]{{43}}\n$", result.stdout), result.stdout
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == (1 if warned else 0), result.stderr
+    if warned:
+        assert warnings[0].startswith(f"hlmctl: warning: the link is for {base}")
+        assert "HLMCTL_DESK_URL" in warnings[0]
+
+
+def test_a_bad_desk_url_in_the_environment_is_named(hlm: Path, isolated: Path) -> None:
+    before = record_bytes(isolated)
+    bad = {"HLMCTL_DESK_URL": "https://desk.example.org/path"}
+    result = run("--now", NOW, "desk", "invite", "Brazil", env=bad)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("hlmctl: $HLMCTL_DESK_URL 'https://desk.example.org/path'")
+    assert record_bytes(isolated) == before

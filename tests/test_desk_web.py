@@ -426,3 +426,64 @@ def test_each_field_refused_in_french_next_to_it(
         ), said
         assert "--" not in said and "plenary-2" not in said
         assert record_bytes(hlm.parent) == before
+
+
+def test_a_link_opened_again_and_again_leaves_at_most_the_limit_pending(hlm: Path) -> None:
+    """Each opening of a link is a new session (the per-session rate limit does not
+    bind across them): the limit on pending requests is the delegation's, in the
+    record; its refusal is said next to the field, in the page's language."""
+    from html import unescape
+
+    from hlmctl.requests import MAX_PENDING
+
+    secret, _ = invite(hlm, "France")
+    groups = ["Group of 77", "Group of 77", "African Group", "Rio Group", "Arab Group"]
+    answers = []
+    with desk_client(hlm, lang="fr") as (client, _):
+        for group in groups:
+            sign_in(client, secret)  # a new session each time
+            form = request_form(on_behalf_of=group, first="", second="")
+            answers.append(post(client, "/request?lang=fr", form, token=token_of(client)))
+        assert [a.status_code for a in answers] == [303, 409, 303, 303, 409]
+        same = unescape(answers[1].text.split('id="error-on_behalf_of">')[1].split("</p>")[0])
+        assert "R1" in same and "de la France" in same and "plenary" not in same, same
+        full = unescape(answers[4].text.split('id="error-list">')[1].split("</p>")[0])
+        assert f"{MAX_PENDING}" in full and "R1, R2, R3" in full, full
+    pending = [r for r in read_record(hlm).requests if r.status == "pending"]
+    assert [r.on_behalf_of for r in pending] == ["Group of 77", "African Group", "Rio Group"]
+
+
+def test_a_command_at_a_later_time_does_not_stop_a_rehearsal_desk(hlm: Path) -> None:
+    """The desk started with --now runs its clock on from that time; a command given a
+    later --now since puts the record ahead of it: a delegation's request is then
+    recorded at the record's latest time, with a line in the server's log (as with a
+    system clock behind), never refused."""
+    from starlette.testclient import TestClient
+
+    from desk_helpers import Clock, store_and_meeting
+    from hlmctl.desk.app import create_app
+    from hlmctl.desk.state import DeskState
+    from hlmctl.speakers import Inscription
+    from hlmctl.speakers import add as add_speaker
+    from hlmctl.web.security import AllowedHosts
+
+    secret, _ = invite(hlm, "Brazil")
+    later = f"{DAY}T12:00"
+    change(
+        hlm,
+        lambda m, record, now: add_speaker(m, record, Inscription("Kenya", "plenary"), now),
+        later,
+    )
+    store, m = store_and_meeting(hlm)
+    log: list[str] = []
+    state = DeskState(store, m, clock=Clock(m.tz, T0), rehearsal=True, warn=log.append)
+    app = create_app(state, AllowedHosts("127.0.0.1", ["testserver"]))
+    with TestClient(app, follow_redirects=False) as client:
+        sign_in(client, secret)
+        answer = post(client, "/request", request_form(), token=token_of(client))
+        assert answer.status_code == 303, answer.text
+        assert "past" not in answer.text
+    request = read_record(hlm).requests[-1]
+    assert request.requested_at == datetime.fromisoformat(later).replace(tzinfo=m.tz)
+    assert len(log) == 1 and log[0].startswith("hlmctl: warning: the desk's clock (")
+    assert "is behind the latest time in the record" in log[0] and "12:00:00" in log[0]

@@ -633,3 +633,106 @@ def test_a_damaged_record_of_requests_is_refused(
         assert damaged != text
         with pytest.raises(InvalidFileError):
             parse_record(damaged.encode(), "damaged")
+
+
+# --- the limit on what a delegation leaves pending ------------------------------------
+
+
+def test_no_second_pending_request_the_same_group_or_reply(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    inv = invite(meeting, record, now)
+    group = rq.Draft("plenary", on_behalf_of="Group of 77")
+    first = rq.submit(meeting, record, inv, group, now)
+    before = dump_record(record)
+    same = f"same request of Brazil is pending already \\({first.id}\\)"
+    with pytest.raises(rq.RequestRefused, match=same) as caught:
+        rq.submit(meeting, record, inv, rq.Draft("plenary", on_behalf_of="group of 77"), now)
+    assert caught.value.form_field == "on_behalf_of" and caught.value.code == 3
+    reply = rq.submit(meeting, record, inv, rq.Draft("plenary", kind="reply"), now)
+    with pytest.raises(rq.RequestRefused, match=f"pending already \\({reply.id}\\)"):
+        rq.submit(meeting, record, inv, rq.Draft("plenary", kind="reply"), now)
+    # Another link of the same delegation is the same delegation.
+    other = invite(meeting, record, now)
+    with pytest.raises(rq.RequestRefused):
+        rq.submit(meeting, record, other, group, now)
+    # A change may not make a request the same as another pending one.
+    own = rq.submit(meeting, record, inv, rq.Draft("plenary", on_behalf_of="African Group"), now)
+    before = dump_record(record)
+    with pytest.raises(rq.RequestRefused, match=f"\\({first.id}\\)"):
+        rq.change(meeting, record, inv, own.id, group, now)
+    assert dump_record(record) == before
+    # Decided or withdrawn, it no longer counts.
+    rq.withdraw(meeting, record, inv, first.id, now)
+    assert rq.submit(meeting, record, inv, group, now).status == "pending"
+
+
+def test_at_most_max_pending_requests_of_a_delegation_in_a_list(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    inv = invite(meeting, record, now)
+    drafts = [
+        rq.Draft("plenary"),
+        rq.Draft("plenary", on_behalf_of="Group of 77"),
+        rq.Draft("plenary", kind="reply"),
+        rq.Draft("plenary", on_behalf_of="Rio Group"),
+    ]
+    assert rq.MAX_PENDING == 3
+    made = [rq.submit(meeting, record, inv, d, now) for d in drafts[: rq.MAX_PENDING]]
+    before = dump_record(record)
+    full = "3 requests of Brazil are pending already"
+    with pytest.raises(rq.RequestRefused, match=full) as caught:
+        rq.submit(meeting, record, inv, drafts[3], now)
+    assert caught.value.form_field == "list"
+    assert dump_record(record) == before
+    # Its own requests still change (the one changed does not count against itself).
+    changed = rq.change(meeting, record, inv, made[1].id, drafts[3], now)
+    assert changed.on_behalf_of == "Rio Group"
+    # Another list, another delegation: each its own limit.
+    assert rq.submit(meeting, record, inv, rq.Draft("panel-1"), now).status == "pending"
+    peru = invite(meeting, record, now, "Peru")
+    assert rq.submit(meeting, record, peru, drafts[1], now).status == "pending"
+    # Once one is decided, another may be made.
+    rq.decline(record, made[0].id, "no", now, operator="chief")
+    assert rq.submit(meeting, record, inv, drafts[1], now).status == "pending"
+
+
+def test_the_limit_is_said_in_french(meeting: Meeting, record: Record, now: datetime) -> None:
+    from hlmctl import i18n
+
+    inv = invite(meeting, record, now, "France")
+    rq.submit(meeting, record, inv, rq.Draft("plenary", kind="reply"), now)
+    with pytest.raises(rq.RequestRefused) as caught:
+        rq.submit(meeting, record, inv, rq.Draft("plenary", kind="reply"), now)
+    assert "plenary" in caught.value.message  # the command line: the id
+    said = rq.said_in(i18n.get("fr"), caught.value)
+    assert "plenary" not in said and "R1" in said and "de la France" in said, said
+
+
+def test_import_refuses_identical_rows_past_the_limit_all_or_nothing(
+    meeting: Meeting, record: Record, now: datetime
+) -> None:
+    row = {"delegation": "Peru", "list": "plenary", "on_behalf_of": "Group of 77"}
+    rows = [(n, dict(row)) for n in range(2, 3002)]
+    with pytest.raises(rq.RowsRefused) as caught:
+        rq.import_rows(meeting, _copy(record), rows, now)
+    assert caught.value.code == 3
+    assert caught.value.message.startswith("2999 bad rows: row 3: plenary: the same request")
+    assert "and 2949 more bad rows" in caught.value.message
+    mixed = [
+        (2, row),
+        (3, {"delegation": "Peru", "list": "plenary", "on_behalf_of": "Rio Group"}),
+        (4, {"delegation": "Peru", "list": "plenary", "kind": "reply"}),
+        (5, {"delegation": "Peru", "list": "plenary"}),
+    ]
+    fresh = empty_record(meeting.meeting.id)
+    with pytest.raises(rq.RowsRefused, match=r"^row 5: plenary: 3 requests of Peru"):
+        rq.import_rows(meeting, fresh, mixed, now)
+    # A bad row besides: bad input (exit 2), every row named.
+    with pytest.raises(InputError, match="row 6: unknown delegation"):
+        rq.import_rows(
+            meeting,
+            empty_record(meeting.meeting.id),
+            [*mixed, (6, {"delegation": "Atlantis", "list": "plenary"})],
+            now,
+        )

@@ -213,6 +213,31 @@ def test_import_is_all_or_nothing_and_names_every_bad_row(hlm: Path, isolated: P
     refused(isolated, "--now", NOW, "requests", "import", "-", input="delegation\n", code=3)
 
 
+def test_import_of_identical_rows_is_refused_by_the_limit_exit_3(hlm: Path, isolated: Path) -> None:
+    """3000 rows "Peru,plenary,Group of 77": one may wait, the others are the same
+    request; refused by the state of the record (exit 3), each row named, nothing
+    imported."""
+    row = {"delegation": "Peru", "list": "plenary", "on_behalf_of": "Group of 77"}
+    stderr = refused(
+        isolated, "--now", NOW, "requests", "import", "-", input=as_csv(*[row] * 3000), code=3
+    )
+    assert stderr.startswith("hlmctl: stdin: 2999 bad rows: row 3: plenary: the same request")
+    assert stderr.rstrip().endswith("nothing was imported")
+    groups = ["Group of 77", "African Group", "Rio Group", "Arab Group"]
+    four = as_csv(*[{**row, "on_behalf_of": g} for g in groups])
+    stderr = refused(isolated, "--now", NOW, "requests", "import", "-", input=four, code=3)
+    assert "row 5: plenary: 3 requests of Peru are pending already" in stderr
+    ok(
+        "--now",
+        NOW,
+        "requests",
+        "import",
+        "-",
+        input=as_csv(*[{**row, "on_behalf_of": g} for g in groups[:3]]),
+    )
+    refused(isolated, "--now", NOW, "requests", "import", "-", input=as_csv(row), code=3)
+
+
 def test_import_a_spreadsheet(hlm: Path, isolated: Path) -> None:
     from hlmctl import render_xlsx
 
@@ -429,3 +454,40 @@ def test_operators_accepting_one_request_at_once_exactly_one_wins(
     assert [s["delegation"] for s in speakers] == ["Brazil"]
     log = run("log", "--format", "json").json()
     assert [e["command"] for e in log].count("requests accept") == 1
+
+
+def test_import_limits_say_requests_and_a_false_spreadsheet_is_refused(
+    hlm: Path, isolated: Path
+) -> None:
+    from hlmctl.csvio import MAX_ROWS
+
+    many = "delegation,list\n" + "Peru,plenary\n" * (MAX_ROWS + 1)
+    stderr = refused(isolated, "--now", NOW, "requests", "import", "-", input=many)
+    assert f"more than {MAX_ROWS:,} requests" in stderr and "speakers" not in stderr
+    (isolated / "export.xlsx").write_text(as_csv(BRAZIL), encoding="utf-8")
+    stderr = refused(isolated, "--now", NOW, "requests", "import", "export.xlsx")
+    assert stderr.startswith("hlmctl: export.xlsx: not a spreadsheet (.xlsx)"), stderr
+    assert "found:" not in stderr
+
+
+def test_accepting_a_request_on_a_closed_list_is_bad_input_as_speakers_add(
+    hlm: Path, isolated: Path
+) -> None:
+    ok("--now", NOW, "requests", "import", "-", input=as_csv(BRAZIL))
+    ok("--now", LATER, "lists", "close", "plenary")
+    stderr = refused(isolated, "--now", LATER, "requests", "accept", "R1", code=2)
+    added = run("--now", LATER, "speakers", "add", "Kenya")
+    assert added.exit_code == 2, added.stderr
+    assert "closed" in stderr
+    # An import into the closed list: its rows refused as speakers add refuses, exit 2.
+    stderr = refused(
+        isolated,
+        "--now",
+        LATER,
+        "requests",
+        "import",
+        "-",
+        input=as_csv(KENYA | {"list": "plenary"}),
+    )
+    assert "closed" in stderr
+    assert [r["status"] for r in listed()] == ["pending"]

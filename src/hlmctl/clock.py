@@ -115,18 +115,26 @@ class Clock:
     clock, or the database server's when the store passes it (``server``); a clock
     behind the record does not stop the meeting: the change is recorded at the
     record's latest time, never earlier, and ``warn`` says so in one line.
+
+    ``running`` is a clock that runs on its own from a time given (the desk's in a
+    rehearsal, started with ``--now``): it stands for the system clock, and is
+    treated as it is (behind the record: the record's latest time, with ``warn``),
+    for no delegation is to be refused because a command was given a later time.
     """
 
     tz: ZoneInfo
     given: datetime | None = None
     warn: Callable[[str], None] | None = None
+    running: Callable[[], datetime] | None = None
 
     def read(self, record: Record, server: datetime | None = None) -> datetime:
         """The time to record a change to ``record`` at."""
         if self.given is not None:
             record.check_clock(self.given)
             return self.given
-        if server is not None:
+        if self.running is not None:
+            now, whose = _whole_seconds(self.running(), self.tz, "the desk's clock"), "running"
+        elif server is not None:
             now, whose = _whole_seconds(server, self.tz, "the database server's clock"), "server"
         else:
             now, whose = system_now(self.tz), "system"
@@ -135,11 +143,13 @@ class Clock:
             return now
         latest = latest.astimezone(self.tz)
         if self.warn is not None:
-            clock, check = (
-                ("the database server's clock", "check the database server's clock")
-                if whose == "server"
-                else ("this machine's clock", "check this machine's clock")
-            )
+            clock, check = {
+                "server": ("the database server's clock", "check the database server's clock"),
+                "running": (
+                    "the desk's clock",
+                    "it runs on from the time the desk was started at (--now)",
+                ),
+            }.get(whose, ("this machine's clock", "check this machine's clock"))
             self.warn(
                 f"hlmctl: warning: {clock} ({now:%Y-%m-%d %H:%M:%S}) is behind the latest "
                 f"time in the record ({latest:%Y-%m-%d %H:%M:%S}): the change is recorded "

@@ -26,15 +26,21 @@ def unneutralize(value: str) -> str:
     return value
 
 
-def read_rows(raw: bytes, name: str) -> list[tuple[int, Mapping[str, Any]]]:
+def read_rows(raw: bytes, name: str, what: str = "speakers") -> list[tuple[int, Mapping[str, Any]]]:
     """Rows with their line (CSV, a spreadsheet's row) or index (JSON) number, for
-    error messages."""
+    error messages (``what``: what a row is, for them). A file named .xlsx is a
+    spreadsheet (a ZIP file) or refused, never read as text."""
     if len(raw) > MAX_BYTES:
         raise InputError(f"{name}: too large ({len(raw)} bytes; at most {MAX_BYTES})")
     if raw.startswith(b"PK\x03\x04"):  # a ZIP file: a spreadsheet (.xlsx), read as a CSV
         from hlmctl.xlsxio import sheet_as_csv
 
-        return _csv_rows(sheet_as_csv(raw, name, MAX_ROWS), name)
+        return _csv_rows(sheet_as_csv(raw, name, MAX_ROWS, what), name, what)
+    if name.lower().endswith(".xlsx"):
+        raise InputError(
+            f"{name}: not a spreadsheet (.xlsx): its name says so, but it is not one "
+            "(save it again as an Excel workbook, or as CSV under a .csv name)"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -43,11 +49,11 @@ def read_rows(raw: bytes, name: str) -> list[tuple[int, Mapping[str, Any]]]:
     if not stripped:
         raise InputError(f"{name}: the file is empty")
     if stripped[0] in "[{":
-        return _json_rows(stripped, name)
-    return _csv_rows(text, name)
+        return _json_rows(stripped, name, what)
+    return _csv_rows(text, name, what)
 
 
-def _json_rows(text: str, name: str) -> list[tuple[int, Mapping[str, Any]]]:
+def _json_rows(text: str, name: str, what: str) -> list[tuple[int, Mapping[str, Any]]]:
     import json
 
     try:
@@ -63,7 +69,7 @@ def _json_rows(text: str, name: str) -> list[tuple[int, Mapping[str, Any]]]:
     if not isinstance(data, list):
         raise InputError(f"{name}: expected a JSON array of speakers")
     if len(data) > MAX_ROWS:
-        raise InputError(f"{name}: more than {MAX_ROWS:,} speakers")
+        raise InputError(f"{name}: more than {MAX_ROWS:,} {what}")
     rows: list[tuple[int, Mapping[str, Any]]] = []
     for index, item in enumerate(data, start=1):
         if not isinstance(item, dict):
@@ -78,7 +84,7 @@ def _scalar(value: Any) -> Any:
     return value
 
 
-def _csv_rows(text: str, name: str) -> list[tuple[int, Mapping[str, Any]]]:
+def _csv_rows(text: str, name: str, what: str) -> list[tuple[int, Mapping[str, Any]]]:
     import csv
     import io
 
@@ -102,7 +108,7 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, Mapping[str, Any]]]:
                 continue
             line = reader.line_num
             if len(rows) >= MAX_ROWS:
-                raise InputError(f"{name}: more than {MAX_ROWS:,} speakers")
+                raise InputError(f"{name}: more than {MAX_ROWS:,} {what}")
             if len(cells) != len(columns):
                 raise InputError(
                     f"{name}: row {line}: {len(cells)} cells, but the header has "

@@ -47,6 +47,9 @@ KINDS = ("statement", "reply")
 STATUSES = ("pending", "accepted", "declined", "withdrawn")
 INVITE_STATES = ("live", "expired", "revoked")
 AUTO_DECIDER = "auto (requests = auto)"  # who decided a request accepted at once
+# At most this many pending requests of one delegation in one list (a right of reply
+# counts too): what a delegation's link, however often opened, can leave waiting.
+MAX_PENDING = 3
 
 
 class RequestError(InputError):
@@ -62,11 +65,16 @@ class RequestError(InputError):
 
 class RequestRefused(NothingToDo):
     """The state of the list or of the request refuses it (exit 3): the list is closed,
-    the deadline for requests passed, the request was decided already."""
+    the deadline for requests passed, the request was decided already, the delegation
+    has as many requests pending as it may (``form_field``: as ``RequestError``)."""
 
-    def __init__(self, template: str, **fields: object) -> None:
+    def __init__(self, template: str, *, form_field: str | None = None, **fields: object) -> None:
         super().__init__(template.format(**fields))
-        self.template, self.fields = template, fields
+        self.template, self.fields, self.form_field = template, fields, form_field
+
+
+class RowsRefused(NothingToDo):
+    """An import whose every bad row is refused by the limit on pending requests."""
 
 
 def said_in(lang: Lang, error: HlmError) -> str:
@@ -535,6 +543,77 @@ def _clean_field(key: str, value: str | None) -> str | None:
     return text
 
 
+class Pending:
+    """The pending requests of a record by delegation and list, kept up to date as
+    requests are added (an import checks thousands of rows against it)."""
+
+    def __init__(self, record: Record) -> None:
+        self.by_key: dict[tuple[str, str], list[SpeakRequest]] = {}
+        for request in record.requests:
+            if request.status == "pending":
+                self.add(request)
+
+    def add(self, request: SpeakRequest) -> None:
+        key = (delegations.identity(request.delegation), request.list)
+        self.by_key.setdefault(key, []).append(request)
+
+    def of(self, delegation: str, list_id: str) -> list[SpeakRequest]:
+        return [
+            r
+            for r in self.by_key.get((delegations.identity(delegation), list_id), [])
+            if r.status == "pending"
+        ]
+
+
+def _group_key(group: str | None) -> str:
+    return delegations.identity(group) if group else ""
+
+
+def _check_pending(
+    meeting: Meeting,
+    record: Record,
+    delegation: str,
+    list_id: str,
+    kind: str,
+    group: str | None,
+    replacing: str | None,
+    pending: Pending | None = None,
+) -> None:
+    """At most ``MAX_PENDING`` pending requests of a delegation in a list, none the same
+    as another (list, kind, on behalf of): a refusal by the state of the record
+    (exit 3), whatever the duplicate rule and ``force`` say. A link opened many times
+    opens many sessions; this limit holds for the delegation, whatever its sessions."""
+    waiting = [r for r in (pending or Pending(record)).of(delegation, list_id) if r.id != replacing]
+    same = next(
+        (r for r in waiting if r.kind == kind and _group_key(r.on_behalf_of) == _group_key(group)),
+        None,
+    )
+    if same is not None:
+        raise RequestRefused(
+            N_(
+                "{list}: the same request {of_delegation} is pending already ({id}): "
+                "change that request"
+            ),
+            list=said.list_of(meeting, list_id),
+            of_delegation=said.of_delegation(same.delegation),
+            id=same.id,
+            form_field="on_behalf_of" if group else ("kind" if kind == "reply" else "list"),
+        )
+    if len(waiting) >= MAX_PENDING:
+        raise RequestRefused(
+            N_(
+                "{list}: {n} requests {of_delegation} are pending already ({ids}); at most "
+                "{max} may wait for a decision: change or withdraw one"
+            ),
+            list=said.list_of(meeting, list_id),
+            of_delegation=said.of_delegation(delegation),
+            n=len(waiting),
+            ids=", ".join(r.id for r in waiting),
+            max=MAX_PENDING,
+            form_field="list",
+        )
+
+
 def _sandbox(record: Record) -> Record:
     """A copy of the record whose list of speakers and counters can be changed freely:
     a check builds the speaker there (the speakers themselves are not changed)."""
@@ -552,11 +631,13 @@ def check_draft(
     replacing: str | None = None,
     force: bool = False,
     inscribed: Inscribed | None = None,
+    pending: Pending | None = None,
 ) -> dict[str, Any]:
     """Every field of a request, checked by building the speaker it would become (the
     record is left as it was). Returns the request's fields, the delegation's name and
     category as ``speakers add`` resolves them. ``inscribed``: for many checks in a row
-    (an import), ``speakers.Inscribed`` of the record."""
+    (an import), ``speakers.Inscribed`` of the record and ``Pending`` of it. Then the
+    limit on what waits (``_check_pending``), even with ``force``."""
     from hlmctl.speakers import Inscription, build_speaker
 
     if not isinstance(draft.list_id, str) or not draft.list_id.strip():
@@ -662,6 +743,7 @@ def check_draft(
             inscribed,
         )
         level = speaker.level if draft.level is not None and draft.level.strip() else None
+    _check_pending(meeting, record, delegation, lst.id, draft.kind, group, replacing, pending)
     return {
         "delegation": speaker.delegation,
         "category": speaker.category,
@@ -1011,11 +1093,14 @@ def import_rows(
     added: list[SpeakRequest] = []
     unknown_seen: set[str] = set()
     inscribed = Inscribed(record)  # pending requests inscribe nobody: it stays true
+    pending = Pending(record)
+    refused_only = True  # every bad row refused by the limit on pending requests (exit 3)
     for number, row in rows:
         unknown = [k for k in row if k not in IMPORT_COLUMNS]
         fresh = [k for k in unknown if k not in unknown_seen]
         unknown_seen.update(unknown)
         if fresh:
+            refused_only = False
             problems.append(f"row {number}: unknown column {fresh[0]!r}")
             continue
         if unknown:
@@ -1047,7 +1132,15 @@ def import_rows(
             if _cell(row, "preference_2") and not _cell(row, "preference_1"):
                 raise InputError("column 'preference_2' is given without 'preference_1'")
             fields = check_draft(
-                meeting, record, delegation, category, draft, now, force=force, inscribed=inscribed
+                meeting,
+                record,
+                delegation,
+                category,
+                draft,
+                now,
+                force=force,
+                inscribed=inscribed,
+                pending=pending,
             )
             reference = clean_text("reference", _cell(row, "reference"))
             request = SpeakRequest(
@@ -1057,17 +1150,21 @@ def import_rows(
                 requested_at=now,
                 **fields,
             )
-        except InputError as exc:
+        except (InputError, RequestRefused) as exc:
+            refused_only = refused_only and isinstance(exc, RequestRefused)
             problems.append(f"row {number}: {exc.message}")
             continue
         record.requests.append(request)  # so that a second row of it is a duplicate
+        pending.add(request)
         added.append(request)
     if problems:
         shown = "; ".join(problems[:MAX_ROW_PROBLEMS])
         more = len(problems) - MAX_ROW_PROBLEMS
         count = f"{len(problems)} bad rows: " if len(problems) > 1 else ""
         tail = f"; and {more} more bad rows" if more > 0 else ""
-        raise InputError(f"{count}{shown}{tail}")
+        # Bad input is exit 2; rows refused only by the limit on pending requests, 3.
+        error = RowsRefused if refused_only else InputError
+        raise error(f"{count}{shown}{tail}")
     if not added:
         raise NothingToDo("nothing to import: the file has no request")
     return added

@@ -62,7 +62,7 @@ def cell_text(value: Any) -> str:
     return "'" + text if needs_quote(text) else text
 
 
-def sheet_as_csv(raw: bytes, name: str, max_rows: int) -> str:
+def sheet_as_csv(raw: bytes, name: str, max_rows: int, what: str = "speakers") -> str:
     """The first sheet as CSV text, one line per row of the sheet (blank rows too, so
     that a row's number in a message is its number in the sheet)."""
     import csv
@@ -103,7 +103,7 @@ def sheet_as_csv(raw: bytes, name: str, max_rows: int) -> str:
             if any(v.strip() for v in values):
                 filled += 1
                 if filled > max_rows + 1:  # the header row, then the speakers
-                    raise InputError(f"{name}: more than {max_rows:,} speakers")
+                    raise InputError(f"{name}: more than {max_rows:,} {what}")
             rows.append(values)
     except InputError:
         raise

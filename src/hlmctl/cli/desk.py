@@ -26,12 +26,14 @@ from hlmctl.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import datetime
 
     from hlmctl.meeting import Meeting
     from hlmctl.record import Invite, Record
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8090"
+DESK_URL_VARIABLE = "HLMCTL_DESK_URL"  # the default of `desk invite --base-url`
 
 desk_app = typer.Typer(
     help="The delegations' desk: a web application where each delegation, through its "
@@ -127,15 +129,44 @@ def desk(
     )
 
 
-def checked_base_url(text: str) -> str:
+def checked_base_url(text: str, source: str = "--base-url") -> str:
     """The desk's public address, as ``hlmctl desk --base-url`` takes it (no path: the
     desk is served at the root, so a link under a path would lead nowhere)."""
     from hlmctl.cli.desk_serve import check_base_url
     from hlmctl.text import clean_text
 
-    value = clean_text("--base-url", text, required=True)
+    value = clean_text(source, text, required=True)
     assert value is not None
-    return check_base_url(value)
+    return check_base_url(value, source)
+
+
+def link_base(given: str | None, environ: Mapping[str, str]) -> tuple[str, str | None]:
+    """The base of a link: --base-url, else $HLMCTL_DESK_URL, else the local default;
+    and a warning when it is this machine's own address (loopback, or unspecified
+    such as 0.0.0.0), which a delegation elsewhere cannot open."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    from_env = environ.get(DESK_URL_VARIABLE, "")
+    if given is not None:
+        base = checked_base_url(given)
+    elif from_env.strip():
+        base = checked_base_url(from_env, f"${DESK_URL_VARIABLE}")
+    else:
+        base = DEFAULT_BASE_URL
+    host = (urlsplit(base).hostname or "").rstrip(".").lower()
+    try:
+        local = ipaddress.ip_address(host)
+        own = local.is_loopback or local.is_unspecified
+    except ValueError:
+        own = host == "localhost" or host.endswith(".localhost")
+    if not own:
+        return base, None
+    return base, (
+        f"hlmctl: warning: the link is for {base}, this machine's own address: a "
+        f"delegation elsewhere cannot open it; give --base-url or ${DESK_URL_VARIABLE} "
+        "(the desk's public address)"
+    )
 
 
 def link(base_url: str, secret: str) -> str:
@@ -165,9 +196,14 @@ def invite(
         ),
     ] = None,
     base_url: Annotated[
-        str,
-        typer.Option("--base-url", help="The desk's public address, for the link."),
-    ] = DEFAULT_BASE_URL,
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="The desk's public address, for the link [default: $HLMCTL_DESK_URL, "
+            f"else {DEFAULT_BASE_URL}].",
+            show_default=False,
+        ),
+    ] = None,
     category: Annotated[
         str | None,
         typer.Option(
@@ -185,7 +221,7 @@ def invite(
     from hlmctl.clock import parse_now
     from hlmctl.requests import describe_invite, issue_invite
 
-    base = checked_base_url(base_url)
+    base, local = link_base(base_url, env_of(ctx).environ)
     operator = env_of(ctx).operator()
 
     def apply(meeting: Meeting, record: Record, now: datetime) -> tuple[Invite, str]:
@@ -208,6 +244,8 @@ def invite(
         "the record keeps no copy of it (`hlmctl desk revoke "
         f"{made.id}` stops it)"
     )
+    if local is not None:
+        env.warn(local)
 
 
 @desk_app.command("revoke")

@@ -24,9 +24,9 @@ KEY_FILE_VARIABLE = "HLMCTL_DESK_KEY_FILE"
 MIN_KEY_BYTES = 32
 
 
-def check_base_url(text: str) -> str:
+def check_base_url(text: str, source: str = "--base-url") -> str:
     """--base-url: the public address, http(s)://host[:port][/] (a path is refused: the
-    desk is served at the root)."""
+    desk is served at the root); ``source`` names where it was given."""
     from hlmctl.text import visible
 
     try:
@@ -44,7 +44,7 @@ def check_base_url(text: str) -> str:
         or parts.username
     ):
         raise InputError(
-            f"--base-url {visible(text)[:80]!r} is not the desk's public address "
+            f"{source} {visible(text)[:80]!r} is not the desk's public address "
             "(such as https://desk.example.org, with no path)"
         )
     return f"{parts.scheme}://{parts.netloc}"
@@ -149,6 +149,7 @@ def serve(
         clock=lambda: datetime.now(meeting.tz) + offset,
         lang=code,
         rehearsal=env.given_time(meeting) is not None,
+        warn=env.warn,
     )
     https = ssl_certfile is not None
     address = address_of(sock).replace("http://", "https://" if https else "http://", 1)

@@ -321,10 +321,10 @@ def import_(
     """Take many requests at once, as pending requests: all or nothing."""
     from hlmctl.csvio import read_rows
     from hlmctl.errors import InputError
-    from hlmctl.requests import import_rows
+    from hlmctl.requests import RowsRefused, import_rows
 
     raw, name = read_import(file)
-    rows = read_rows(raw, name)
+    rows = read_rows(raw, name, "requests")
 
     def apply(meeting: Meeting, record: Record, now: datetime) -> list[SpeakRequest]:
         chosen = meeting.speaker_list(list_id).id if list_id else None
@@ -332,6 +332,8 @@ def import_(
             return import_rows(meeting, record, rows, now, list_id=chosen, force=force)
         except InputError as exc:
             raise InputError(f"{name}: {exc.message}; nothing was imported") from None
+        except RowsRefused as exc:
+            raise RowsRefused(f"{name}: {exc.message}; nothing was imported") from None
 
     env, *_, added = change(
         ctx,

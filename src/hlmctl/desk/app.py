@@ -3,7 +3,9 @@
 In order, every request is: refused with 400 when its Host is not one the server
 answers to (``hlmctl.web.security``); counted against its address (429 past the
 limit); a page or form without a live session is 403 (an invitation revoked or
-expired ends its sessions at once: it is checked on every request). A form (POST)
+expired ends its sessions at once: it is checked on every request); a live-update
+stream past ``MAX_STREAMS_PER_SESSION`` or ``MAX_STREAMS_PER_ADDRESS`` open at once is
+429 (``web.limits.Streams``). A form (POST)
 is then refused with 403 when it does not come from a page of this server (Origin,
 else Referer), 429 past the session's limit, 413 over ``MAX_BODY`` bytes, 415
 when it is not ``application/x-www-form-urlencoded``, 400 for a field not of the
@@ -21,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -39,7 +41,7 @@ from hlmctl.desk.state import HEARTBEAT_SECONDS, DeskState, rows
 from hlmctl.errors import HlmError
 from hlmctl.web.csrf import FormTokens, same_origin
 from hlmctl.web.events import event_stream
-from hlmctl.web.limits import RateLimit, TooLarge, read_body
+from hlmctl.web.limits import RateLimit, Streams, TooLarge, read_body
 from hlmctl.web.proxy import TrustedProxy
 from hlmctl.web.security import (
     FORM_HEADERS,
@@ -56,6 +58,10 @@ if TYPE_CHECKING:
 
 MAX_BODY = 16 * 1024
 MAX_SECRET = 128
+# Push streams (/events) open at once: a page holds one; a few tabs of a browser, a
+# few officers of a mission behind one address.
+MAX_STREAMS_PER_SESSION = 4
+MAX_STREAMS_PER_ADDRESS = 32
 ASSETS = {
     "desk.css": "text/css; charset=utf-8",
     "desk.js": "text/javascript; charset=utf-8",
@@ -93,6 +99,9 @@ class Limits:
     address: RateLimit = field(default_factory=lambda: RateLimit(50.0, 400))
     session: RateLimit = field(default_factory=lambda: RateLimit(2.0, 20))
     link: RateLimit = field(default_factory=lambda: RateLimit(1.0, 60))
+    streams: Streams = field(
+        default_factory=lambda: Streams(MAX_STREAMS_PER_SESSION, MAX_STREAMS_PER_ADDRESS)
+    )
 
 
 class Refused(Exception):
@@ -605,9 +614,22 @@ def create_app(
 
     async def events(request: Request) -> Response:
         v = await visitor(request)
+        over = limits.streams.may_open(v.session.sid, v.address)
+        if over is not None:
+            raise Refused(
+                429,
+                f"Too Many Requests: too many live updates open from {over}; close a page",
+                {"retry-after": str(round(HEARTBEAT_SECONDS))},
+            )
         return StreamingResponse(
-            _stream(
-                state, v, lambda: live_for(state.current_record(), v.session.subject, state.now())
+            _counted(
+                limits.streams,
+                v,
+                _stream(
+                    state,
+                    v,
+                    lambda: live_for(state.current_record(), v.session.subject, state.now()),
+                ),
             ),
             media_type="text/event-stream",
             headers={"cache-control": "no-store", "x-accel-buffering": "no"},
@@ -659,6 +681,18 @@ def _too_many(wait: float, whom: str) -> Refused:
 
 def _see(path: str, lang: Lang) -> Response:
     return RedirectResponse(path + ("?lang=fr" if lang.french else ""), 303, NO_STORE)
+
+
+async def _counted(streams: Streams, v: Visitor, chunks: AsyncIterator[str]) -> Any:
+    """A stream counted while it runs (``Streams``): ends at once past a limit (two
+    opened at the same instant), and is no longer counted when it ends, however."""
+    if not streams.opened(v.session.sid, v.address):
+        return
+    try:
+        async for chunk in chunks:
+            yield chunk
+    finally:
+        streams.closed(v.session.sid, v.address)
 
 
 async def _stream(state: DeskState, v: Visitor, live: Callable[[], Invite | None]) -> Any:

@@ -13,6 +13,8 @@ from hlmctl.i18n import N_
 from hlmctl.web.follow import Follower
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from hlmctl.clock import Clock
     from hlmctl.i18n import Lang
     from hlmctl.meeting import Meeting
@@ -146,6 +148,7 @@ class DeskState(Follower):
 
     lang: str = "en"
     rehearsal: bool = False
+    warn: Callable[[str], None] | None = None  # the server's log (stderr)
     _agenda: tuple[int, datetime, Agenda] | None = None
     _rows: dict[tuple[str, str], tuple[int, str, str]] = field(default_factory=dict)
 
@@ -158,8 +161,10 @@ class DeskState(Follower):
     def change_clock(self) -> Clock:
         from hlmctl.clock import Clock
 
-        given = self.now().replace(microsecond=0) if self.rehearsal else None
-        return Clock(self.meeting.tz, given)
+        # A rehearsal's clock runs on from --now: a later time given to a command
+        # since is the record's latest, and a change is then recorded at it (with a
+        # line in the log), as with a system clock behind: never refused.
+        return Clock(self.meeting.tz, warn=self.warn, running=self.now if self.rehearsal else None)
 
     def current_record(self) -> Record:
         if self.record is None:

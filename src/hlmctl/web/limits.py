@@ -71,3 +71,43 @@ async def read_body(request: Request, limit: int) -> bytes:
         if len(body) > limit:
             raise TooLarge
     return bytes(body)
+
+
+class Streams:
+    """Push streams open at once, counted per session and per address: a client that
+    opens more (each holds memory and a task for as long as it lasts) is refused
+    until one of its streams ends. ``may_open`` answers before a response starts;
+    ``opened``/``closed`` count a stream while it runs (two opened at the same
+    instant are both counted, and the one past a limit ends at once)."""
+
+    def __init__(self, per_session: int, per_address: int) -> None:
+        self.per_session, self.per_address = per_session, per_address
+        self._sessions: dict[str, int] = {}
+        self._addresses: dict[str, int] = {}
+
+    def may_open(self, session: str, address: str) -> str | None:
+        """None, or the one ("this session", "this address") over its limit."""
+        if self._sessions.get(session, 0) >= self.per_session:
+            return "this session"
+        if self._addresses.get(address, 0) >= self.per_address:
+            return "this address"
+        return None
+
+    def opened(self, session: str, address: str) -> bool:
+        """Count a stream that starts; False (and not counted) past a limit."""
+        if self.may_open(session, address) is not None:
+            return False
+        self._sessions[session] = self._sessions.get(session, 0) + 1
+        self._addresses[address] = self._addresses.get(address, 0) + 1
+        return True
+
+    def closed(self, session: str, address: str) -> None:
+        for counts, key in ((self._sessions, session), (self._addresses, address)):
+            left = counts.get(key, 0) - 1
+            if left > 0:
+                counts[key] = left
+            else:
+                counts.pop(key, None)
+
+    def open_now(self) -> int:
+        return sum(self._addresses.values())
