@@ -82,7 +82,7 @@ def invite_all(folder: Path, env: dict[str, str], names: list[str]) -> dict[str,
     code = (
         "import json, sys\n"
         "from datetime import datetime\n"
-        "from hlmctl import requests\n"
+        "from hlmctl import invites\n"
         "from hlmctl.clock import Clock\n"
         "from hlmctl.context import Env\n"
         "store = Env().store(write=True); m = store.load_meeting()\n"
@@ -90,7 +90,7 @@ def invite_all(folder: Path, env: dict[str, str], names: list[str]) -> dict[str,
         "out = {}\n"
         "def apply(record, now):\n"
         "    for name in json.loads(sys.argv[1]):\n"
-        "        inv, secret = requests.issue_invite(m, record, name, now, operator='bench')\n"
+        "        inv, secret = invites.issue_invite(m, record, name, now, operator='bench')\n"
         "        out[name] = secret\n"
         "store.change(m, apply, clock=Clock(m.tz, at), operator='bench', command='bench',"
         " describe=lambda r: 'bench invitations')\n"

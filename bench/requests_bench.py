@@ -40,6 +40,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     options = parser.parse_args()
 
+    from hlmctl import invites
     from hlmctl import requests as rq
     from hlmctl.clock import Clock
     from hlmctl.delegations import reference
@@ -64,8 +65,8 @@ def main() -> None:
             import_rows(meeting, record, rows, now, force=True)
             base = dump_record(record)
             for name in names[:199]:  # a link for most delegations: the lookup compares all
-                rq.issue_invite(meeting, record, name, now, operator="bench")
-            invite, secret = rq.issue_invite(
+                invites.issue_invite(meeting, record, name, now, operator="bench")
+            invite, secret = invites.issue_invite(
                 meeting, record, "Friends of the Bench", now, operator="bench", category="other"
             )
             submit, accept, lookup = [], [], []
@@ -78,7 +79,7 @@ def main() -> None:
                 result = rq.accept_request(meeting, record, request.id, now, operator="bench")
                 accept.append(time.perf_counter() - start)
                 start = time.perf_counter()
-                rq.invite_for_secret(record, secret, now)
+                invites.invite_for_secret(record, secret, now)
                 lookup.append(time.perf_counter() - start)
             fresh = parse_record(base, "bench")
             many = [
@@ -95,11 +96,11 @@ def main() -> None:
             store = Store(folder / "meeting.toml", bundled=False, lock_timeout=10)
             _, (stored_invite, _) = store.change(
                 meeting,
-                lambda r, t: rq.issue_invite(meeting, r, "Kenya", t, operator="bench"),
+                lambda r, t: invites.issue_invite(meeting, r, "Kenya", t, operator="bench"),
                 clock=Clock(meeting.tz, now),
                 operator="bench",
                 command="desk invite",
-                describe=lambda r: rq.describe_invite(r[0]),
+                describe=lambda r: invites.describe_invite(r[0]),
             )
             through_store = []
             for k in range(options.repeat):

@@ -64,22 +64,20 @@ def invite(
     meeting: Path, delegation: str, *, at: str = T0, expires: str | None = None
 ) -> tuple[str, str]:
     """A personal link's secret for ``delegation`` (and the invitation's id)."""
-    from hlmctl import requests
+    from hlmctl import invites
 
     def apply(m: Any, record: Any, now: datetime) -> Any:
         until = datetime.fromisoformat(expires).replace(tzinfo=m.tz) if expires else None
-        return requests.issue_invite(
-            m, record, delegation, now, operator="tester", expires_at=until
-        )
+        return invites.issue_invite(m, record, delegation, now, operator="tester", expires_at=until)
 
     found, secret = change(meeting, apply, at, "desk invite")
     return secret, found.id
 
 
 def revoke(meeting: Path, ref: str, at: str = T0) -> None:
-    from hlmctl import requests
+    from hlmctl import invites
 
-    change(meeting, lambda m, r, now: requests.revoke_invite(r, ref, now, operator="t"), at)
+    change(meeting, lambda m, r, now: invites.revoke_invite(r, ref, now, operator="t"), at)
 
 
 def circulate(meeting: Path) -> None:

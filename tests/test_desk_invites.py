@@ -45,7 +45,7 @@ def test_the_link_is_shown_once_and_kept_nowhere(hlm: Path, isolated: Path) -> N
     ]
     for text in outputs:
         assert secret not in text
-    from hlmctl.requests import hash_secret
+    from hlmctl.invites import hash_secret
 
     digest = hash_secret(secret)
     for text in outputs[:-1]:  # only the record holds the hash

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES
+from hlmctl import invites
 from hlmctl import requests as rq
 from hlmctl.delegations import reference
 from hlmctl.errors import InputError, NothingToDo
@@ -40,8 +41,8 @@ def record(meeting: Meeting) -> Record:
 
 
 def invite(meeting: Meeting, record: Record, now: datetime, who: str = "Brazil") -> Invite:
-    inv, secret = rq.issue_invite(meeting, record, who, now, operator="desk officer")
-    assert rq.invite_for_secret(record, secret, now) is inv
+    inv, secret = invites.issue_invite(meeting, record, who, now, operator="desk officer")
+    assert invites.invite_for_secret(record, secret, now) is inv
     return inv
 
 
@@ -51,48 +52,54 @@ def invite(meeting: Meeting, record: Record, now: datetime, who: str = "Brazil")
 def test_an_invitation_keeps_only_the_hash_of_its_secret(
     meeting: Meeting, record: Record, now: datetime
 ) -> None:
-    inv, secret = rq.issue_invite(meeting, record, "brazil", now, operator="desk officer")
+    inv, secret = invites.issue_invite(meeting, record, "brazil", now, operator="desk officer")
     assert (inv.id, inv.delegation, inv.category) == ("I1", "Brazil", "member-state")
     assert (inv.issued_by, inv.issued_at) == ("desk officer", now)
     assert len(secret) >= 43  # 32 random bytes, URL-safe: 256 bits
-    assert inv.secret_hash == rq.hash_secret(secret) and secret not in inv.secret_hash
+    assert inv.secret_hash == invites.hash_secret(secret) and secret not in inv.secret_hash
     text = dump_record(record).decode()
     assert secret not in text and inv.secret_hash in text
     assert parse_record(dump_record(record), "r").invites == [inv]
-    other, other_secret = rq.issue_invite(meeting, record, "Brazil", now, operator="x")
+    other, other_secret = invites.issue_invite(meeting, record, "Brazil", now, operator="x")
     assert other.id == "I2" and other_secret != secret  # a second link, each revocable
 
 
 def test_live_expired_and_revoked(meeting: Meeting, record: Record, now: datetime) -> None:
     later = now + timedelta(days=1)
-    inv, secret = rq.issue_invite(meeting, record, "Kenya", now, operator="o", expires_at=later)
-    assert rq.invite_state(inv, now) == "live"
-    assert rq.live_invite(record, "I1", now) is inv
-    assert rq.invite_for_secret(record, secret, later) is None
-    assert rq.invite_state(inv, later) == "expired"
-    assert rq.invite_for_secret(record, "not the secret", now) is None
-    revoked = rq.revoke_invite(record, "kenya", now, operator="chief")
+    inv, secret = invites.issue_invite(
+        meeting, record, "Kenya", now, operator="o", expires_at=later
+    )
+    assert invites.invite_state(inv, now) == "live"
+    assert invites.live_invite(record, "I1", now) is inv
+    assert invites.invite_for_secret(record, secret, later) is None
+    assert invites.invite_state(inv, later) == "expired"
+    assert invites.invite_for_secret(record, "not the secret", now) is None
+    revoked = invites.revoke_invite(record, "kenya", now, operator="chief")
     assert revoked == [inv] and (inv.revoked_by, inv.revoked_at) == ("chief", now)
-    assert rq.invite_for_secret(record, secret, now) is None
-    assert rq.live_invite(record, "I1", now) is None
+    assert invites.invite_for_secret(record, secret, now) is None
+    assert invites.live_invite(record, "I1", now) is None
     with pytest.raises(NothingToDo):
-        rq.revoke_invite(record, "I1", now, operator="chief")
+        invites.revoke_invite(record, "I1", now, operator="chief")
     with pytest.raises(InputError, match="no invitation I9"):
-        rq.revoke_invite(record, "i9", now, operator="chief")
+        invites.revoke_invite(record, "i9", now, operator="chief")
     with pytest.raises(InputError, match="not after now"):
-        rq.issue_invite(meeting, record, "Kenya", now, operator="o", expires_at=now)
+        invites.issue_invite(meeting, record, "Kenya", now, operator="o", expires_at=now)
 
 
 def test_an_invitation_is_for_a_known_delegation(
     meeting: Meeting, record: Record, now: datetime
 ) -> None:
     with pytest.raises(InputError, match="unknown delegation"):
-        rq.issue_invite(meeting, record, "Atlantis", now, operator="o")
+        invites.issue_invite(meeting, record, "Atlantis", now, operator="o")
     with pytest.raises(InputError, match="not a State"):
-        rq.issue_invite(meeting, record, "Atlantis", now, operator="o", category="member-state")
+        invites.issue_invite(
+            meeting, record, "Atlantis", now, operator="o", category="member-state"
+        )
     with pytest.raises(InputError, match="on no approved list of participants"):
-        rq.issue_invite(meeting, record, "Friends of Atlantis", now, operator="o", category="ngo")
-    inv, _ = rq.issue_invite(
+        invites.issue_invite(
+            meeting, record, "Friends of Atlantis", now, operator="o", category="ngo"
+        )
+    inv, _ = invites.issue_invite(
         meeting, record, "Friends of Atlantis", now, operator="o", category="ngo", force=True
     )
     assert inv.category == "ngo"
@@ -511,7 +518,7 @@ def test_an_organization_on_no_approved_list_is_refused_at_the_desk_in_french(
     checked first with the desk's wording, the list by its title."""
     from hlmctl import i18n
 
-    inv, _ = rq.issue_invite(
+    inv, _ = invites.issue_invite(
         meeting, record, "Friends of Atlantis", now, operator="o", category="ngo", force=True
     )
     before = dump_record(record)

@@ -310,6 +310,7 @@ def test_lists_close_at_sets_a_deadline_for_requests(hlm: Path, isolated: Path) 
 def desk_request(delegation: str, list_id: str, at: str, **fields: Any) -> str:
     """A request made as the desk makes it: an invitation, then the domain's submit in
     one store.change, logged with the delegation as the operator."""
+    from hlmctl import invites
     from hlmctl import requests as rq
     from hlmctl.clock import Clock
     from hlmctl.context import Env
@@ -319,15 +320,17 @@ def desk_request(delegation: str, list_id: str, at: str, **fields: Any) -> str:
     now = datetime.fromisoformat(at).replace(tzinfo=meeting.tz)
     _, (invite, secret) = store.change(
         meeting,
-        lambda record, t: rq.issue_invite(meeting, record, delegation, t, operator="desk officer"),
+        lambda record, t: invites.issue_invite(
+            meeting, record, delegation, t, operator="desk officer"
+        ),
         clock=Clock(meeting.tz, now),
         operator="desk officer",
         command="desk invite",
-        describe=lambda r: rq.describe_invite(r[0]),
+        describe=lambda r: invites.describe_invite(r[0]),
     )
 
     def apply(record: Any, t: datetime) -> Any:
-        found = rq.invite_for_secret(record, secret, t)
+        found = invites.invite_for_secret(record, secret, t)
         assert found is not None
         return rq.submit(meeting, record, found, rq.Draft(list_id, **fields), t)
 

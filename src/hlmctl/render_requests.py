@@ -99,7 +99,7 @@ def request_row(
 
 def invite_row(meeting: Meeting, invite: Invite, now: datetime) -> dict[str, Any]:
     """An invitation as JSON: never its secret nor the hash of it."""
-    from hlmctl.requests import invite_state
+    from hlmctl.invites import invite_state
 
     return {
         "id": invite.id,

@@ -219,7 +219,7 @@ def invite(
     """Make a personal link for a delegation and print it once, on stdout (the record
     keeps only a hash of its secret)."""
     from hlmctl.clock import parse_now
-    from hlmctl.requests import describe_invite, issue_invite
+    from hlmctl.invites import describe_invite, issue_invite
 
     base, local = link_base(base_url, env_of(ctx).environ)
     operator = env_of(ctx).operator()
@@ -261,7 +261,7 @@ def revoke(
     ],
 ) -> None:
     """Stop a personal link, or every live link of a delegation, at once."""
-    from hlmctl.requests import describe_revoked, revoke_invite
+    from hlmctl.invites import describe_revoked, revoke_invite
 
     operator = env_of(ctx).operator()
 

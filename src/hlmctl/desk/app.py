@@ -14,7 +14,7 @@ every field (``hlmctl.requests``: all or nothing) and an error is shown in the
 form, next to its field. A request of another delegation is 404, as an unknown one.
 
 The secret of a link is never logged (Uvicorn's access log is off), compared in
-constant time (``requests.invite_for_secret``), and dropped from the address bar
+constant time (``invites.invite_for_secret``), and dropped from the address bar
 (303 to /) once exchanged for the session cookie.
 """
 
@@ -141,7 +141,7 @@ def create_app(
     """The desk's application on the followed ``state`` (see the module's docstring).
     ``base_url``: the public address (links and the Origin check); ``trusted_proxies``:
     addresses whose X-Forwarded-* headers are believed."""
-    from hlmctl import participants, requests
+    from hlmctl import invites, participants, requests
 
     sessions = Sessions(session_key)
     tokens = FormTokens(sessions.key)
@@ -171,7 +171,7 @@ def create_app(
 
     def live_for(record: Record, subject: str, now: datetime) -> Invite | None:
         """The live invitation a session was opened with, else None."""
-        invite = requests.live_invite(record, subject.partition(":")[0], now)
+        invite = invites.live_invite(record, subject.partition(":")[0], now)
         if invite is None or not hmac.compare_digest(subject_of(invite), subject):
             return None
         return invite
@@ -371,7 +371,7 @@ def create_app(
         invite = None
         if 0 < len(secret) <= MAX_SECRET and secret.isascii():
             record = await run_in_threadpool(read_record)
-            invite = requests.invite_for_secret(record, secret, state.now())
+            invite = invites.invite_for_secret(record, secret, state.now())
         if invite is None:  # the same page for a wrong, revoked or expired link
             return html(
                 pages.notice(
