@@ -238,6 +238,19 @@ LangOption = Annotated[
 ]
 
 
+# The --format of a listing that has a spreadsheet (speakers list, requests list).
+ListFormatOption = Annotated[
+    ListFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format [default: table on a terminal, else text]; xlsx: a "
+        "spreadsheet (redirect it to a file).",
+        show_default=False,
+    ),
+]
+
+
 def lang_of(env: Env, chosen: Language | None) -> Lang:
     """The command's --lang, else the global one (`hlmctl --lang fr agenda`), else
     $HLMCTL_LANG, else English."""

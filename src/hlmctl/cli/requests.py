@@ -13,6 +13,7 @@ from hlmctl.cli.common import (
     ExcelCsvOption,
     LangOption,
     ListFormat,
+    ListFormatOption,
     ListOption,
     app,
     change,
@@ -89,16 +90,7 @@ def list_(
             autocompletion=complete.delegation_names,
         ),
     ] = None,
-    fmt: Annotated[
-        ListFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format [default: table on a terminal, else text]; xlsx: a "
-            "spreadsheet (redirect it to a file).",
-            show_default=False,
-        ),
-    ] = None,
+    fmt: ListFormatOption = None,
     lang: LangOption = None,
     excel_csv: ExcelCsvOption = False,
 ) -> None:

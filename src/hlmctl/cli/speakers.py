@@ -13,6 +13,7 @@ from hlmctl.cli.common import (
     ExportFormat,
     LangOption,
     ListFormat,
+    ListFormatOption,
     ListOption,
     change,
     handled,
@@ -266,16 +267,7 @@ def list_(
     all_: Annotated[
         bool, typer.Option("--all", "-a", help="Also speakers who have spoken or withdrawn.")
     ] = False,
-    fmt: Annotated[
-        ListFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format [default: table on a terminal, else text]; xlsx: a "
-            "spreadsheet (redirect it to a file).",
-            show_default=False,
-        ),
-    ] = None,
+    fmt: ListFormatOption = None,
     lang: LangOption = None,
     excel_csv: ExcelCsvOption = False,
 ) -> None:
