@@ -80,12 +80,20 @@ def served(
     sock = bind("127.0.0.1", 0)
     timing = {} if header_seconds is None else {"header_seconds": header_seconds}
     server = BoardServer(board, sock, names=names, control=control, **timing)
+    with running(server):
+        yield address_of(sock)
+
+
+@contextmanager
+def running(server: Any) -> Iterator[None]:
+    """A web server of hlmctl's (the board's, the desk's) run in a thread of this
+    process until the block ends; then stopped, and its thread seen to end."""
     ready = threading.Event()
     thread = threading.Thread(target=server.run, kwargs={"on_ready": ready.set}, daemon=True)
     thread.start()
     assert ready.wait(10)
     try:
-        yield address_of(sock)
+        yield
     finally:
         server.stop()
         thread.join(10)

@@ -202,8 +202,7 @@ def desk_process(
 def desk_served(meeting: Path, clock: Any = None) -> Iterator[str]:
     """``hlmctl desk`` for ``meeting`` in this process (Uvicorn in a thread, on a free
     port, following the record); yields its address."""
-    import threading
-
+    from board_helpers import running
     from hlmctl.desk.server import DeskServer
     from hlmctl.desk.state import DeskState
     from hlmctl.web.server import address_of, bind
@@ -212,13 +211,5 @@ def desk_served(meeting: Path, clock: Any = None) -> Iterator[str]:
     state = DeskState(store, m, clock=clock or Clock(m.tz), rehearsal=True)
     sock = bind("127.0.0.1", 0)
     server = DeskServer(state, sock, names=["127.0.0.1"])
-    ready = threading.Event()
-    thread = threading.Thread(target=server.run, kwargs={"on_ready": ready.set}, daemon=True)
-    thread.start()
-    assert ready.wait(10)
-    try:
+    with running(server):
         yield address_of(sock)
-    finally:
-        server.stop()
-        thread.join(10)
-        assert not thread.is_alive()
