@@ -66,7 +66,9 @@ def list_(
         typer.Option(
             "--status",
             "-s",
-            help="Only requests in this state (repeatable) [default: all].",
+            help="Only requests in this state: pending, accepted, declined or withdrawn "
+            "(repeatable) [default: all].",
+            metavar="STATE",
             show_default=False,
         ),
     ] = None,
